@@ -1,0 +1,55 @@
+# Ménage: `make run` tries it on a generated sample folder; `make test` runs every check.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLE ?= build/sample
+PYTEST_ARGS ?= -n 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test venv system-deps lint typecheck pytest bench i18n clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $@
+
+venv: $(BIN)/.installed
+
+## run: make a sample folder, scan it, write build/report.html
+run: venv
+	$(BIN)/menage demo-data $(SAMPLE) --force
+	$(BIN)/menage scan $(SAMPLE) --html build/report.html
+	@echo "HTML report: build/report.html"
+
+## system-deps: what the test suite needs from the system (installed when possible)
+system-deps:
+	@scripts/system-deps.sh
+
+lint: venv
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+
+typecheck: venv
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected nothing: that must fail loudly, not pass quietly
+pytest: venv
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing." >&2; exit 1; fi; \
+	exit $$rc
+
+## test: set up, then lint, type-check and run the whole suite
+test: venv system-deps
+	$(MAKE) lint typecheck pytest
+
+## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md)
+bench: venv
+	$(BIN)/python bench/run_duplicates.py
+
+## i18n: extract, update and compile the translations
+i18n: venv
+	$(BIN)/python scripts/i18n.py
+
+clean:
+	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

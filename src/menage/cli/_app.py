@@ -1,0 +1,36 @@
+"""The top-level ``menage`` group and the list of commands."""
+
+from __future__ import annotations
+
+import click
+
+from menage import __version__
+from menage.cli._common import MenageGroup
+from menage.cli.demo import demo_data
+from menage.cli.scan import scan
+from menage.cli.scans import scans
+from menage.i18n import LANGUAGES, _
+
+
+@click.group(
+    cls=MenageGroup,
+    help=_(
+        "Ménage: clean up files, mail and photos, safely, and measure the impact.\n\n"
+        "Exit codes: 0 success, 1 error, 2 usage error, 3 incomplete result (some "
+        "entries could not be read; they are listed), 4 index problem, 5 no space "
+        "left, 130 interrupted."
+    ),
+)
+@click.version_option(__version__, prog_name="menage", message="%(prog)s %(version)s")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help=_("Language of messages and reports (default: from the environment, else French)."),
+)
+def cli(lang: str | None) -> None:
+    # --lang was applied before this module was imported (see menage.cli.main)
+    pass
+
+
+for command in (scan, scans, demo_data):
+    cli.add_command(command)

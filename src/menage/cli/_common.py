@@ -1,0 +1,127 @@
+"""What every command shares: errors to exit codes, consoles, progress, output."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from menage.errors import EXIT_ERROR, EXIT_INTERRUPTED, MenageError
+from menage.i18n import _
+
+ISSUES_URL = "https://github.com/menage-numerique/menage/issues"
+
+
+def CommandFailed(message: str, exit_code: int) -> click.ClickException:  # noqa: N802
+    """A library error on its way to the terminal, with its own exit code."""
+    failure: type[click.ClickException] = type(
+        "CommandFailed", (click.ClickException,), {"exit_code": exit_code}
+    )
+    return failure(message)
+
+
+class MenageGroup(click.Group):
+    """Turns expected errors into one line and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MenageError as exc:
+            raise CommandFailed(exc.message, exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise CommandFailed(_("interrupted."), EXIT_INTERRUPTED) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except BrokenPipeError:
+            # output piped into `head` and closed: not an error of ours
+            sys.stderr.close()
+            raise SystemExit(EXIT_ERROR) from None
+        except Exception:
+            traceback.print_exc()
+            click.echo(
+                _("This is a bug in Ménage; please report it with the lines above at {url}").format(
+                    url=ISSUES_URL
+                ),
+                err=True,
+            )
+            raise SystemExit(EXIT_ERROR) from None
+
+
+def stdout_console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Machine output: ASCII-only JSON (valid UTF-8 whatever the file names)."""
+    click.echo(json.dumps(data, ensure_ascii=True, indent=2))
+
+
+def warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Any]:
+    """A progress callback ``(stage, done, total)`` drawing on stderr, or doing nothing.
+
+    Nothing is drawn when stderr is not a terminal (piped, redirected, in CI).
+    """
+    console = stderr_console()
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    labels = {
+        "walk": _("Listing files"),
+        "hash:whole": _("Comparing small files"),
+        "hash:head": _("Comparing beginnings"),
+        "hash:tail": _("Comparing ends"),
+        "hash:full": _("Comparing contents"),
+    }
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(binary_units=False),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int | None) -> None:
+            task = tasks.get(stage)
+            if task is None:
+                for other in tasks.values():
+                    progress.update(other, visible=False)
+                label = labels.get(stage, stage)
+                task = tasks[stage] = progress.add_task(label, total=total)
+            if stage == "walk":
+                progress.update(
+                    task, description=f"{labels['walk']}: {done}", completed=0, total=None
+                )
+            else:
+                progress.update(task, completed=done, total=total)
+
+        yield update

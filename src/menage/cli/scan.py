@@ -1,0 +1,175 @@
+"""``menage scan``: find duplicate, big, old, temporary and empty files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from menage.cli._common import print_json, progress_bar, stdout_console
+from menage.cli._types import AGE, SIZE
+from menage.errors import EXIT_INCOMPLETE
+from menage.i18n import _
+
+
+@click.command(
+    help=_(
+        "Scan folders for duplicate, big, old, temporary and empty files.\n\n"
+        "Nothing is changed: the scan only reads. Hidden files are scanned, symbolic "
+        "links are never followed unless asked (and never counted as copies), hardlinks "
+        "count once. Results go to the index, so that `menage plan` can act on them and "
+        "a later scan reads only what changed.\n\n"
+        "Example:\n\n"
+        "    menage scan ~/Documents --html report.html"
+    ),
+    short_help=_("Find duplicate, big, old, temporary and empty files."),
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the full result as JSON."))
+@click.option(
+    "--print0",
+    is_flag=True,
+    help=_("Print duplicate groups as NUL-separated paths (an empty entry ends a group)."),
+)
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Write a self-contained HTML report to this file."),
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=_("Write CSV files (one per finding) into this folder."),
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help=_("Skip names (or paths relative to the root, with a /) matching GLOB. Repeatable."),
+)
+@click.option(
+    "--min-size", type=SIZE, default=0, help=_("Ignore files smaller than this (e.g. 1MB).")
+)
+@click.option(
+    "--older-than",
+    type=AGE,
+    default="3y",
+    show_default=True,
+    help=_("Files not modified for this long are reported as old (e.g. 5y, 6m)."),
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help=_("How many of the biggest files to list."),
+)
+@click.option(
+    "--by",
+    "breakdown",
+    type=click.Choice(["folder", "owner"]),
+    help=_("Break the totals down by folder or by owner."),
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help=_("Folder depth of the breakdown by folder."),
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help=_("Descend into symbolic links to folders (loops are detected)."),
+)
+@click.option(
+    "--cross-devices",
+    is_flag=True,
+    help=_("Descend into other filesystems mounted below the paths."),
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
+)
+@click.option(
+    "--rebuild-index",
+    is_flag=True,
+    help=_("Move a damaged or foreign index aside and start a new one."),
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=0),
+    default=0,
+    help=_("Reader threads (default: chosen from the number of CPUs)."),
+)
+def scan(
+    paths: tuple[str, ...],
+    as_json: bool,
+    print0: bool,
+    html: Path | None,
+    csv_dir: Path | None,
+    exclude: tuple[str, ...],
+    min_size: int,
+    older_than: float,
+    top: int,
+    breakdown: str | None,
+    depth: int,
+    follow_links: bool,
+    cross_devices: bool,
+    index_path: Path | None,
+    rebuild_index: bool,
+    threads: int,
+) -> None:
+    from menage.files.index import Index
+    from menage.files.scan import ScanOptions
+    from menage.files.scan import scan as run_scan
+    from menage.home import default_index_path
+    from menage.report.terminal import print_issues, print_scan_summary
+
+    options = ScanOptions(
+        follow_links=follow_links,
+        cross_devices=cross_devices,
+        excludes=exclude,
+        min_size=min_size,
+        older_than_s=older_than,
+        top=top,
+        depth=depth,
+        threads=threads,
+    )
+    machine = as_json or print0
+    with Index(index_path or default_index_path(), rebuild=rebuild_index) as index:
+        if index.moved_aside is not None:
+            click.echo(
+                _("The previous index was kept as {path}.").format(path=index.moved_aside), err=True
+            )
+        with progress_bar() as progress:
+            result = run_scan(paths, options, index=index, progress=progress)
+
+    if html is not None:
+        from menage.report.html import write_scan_html
+
+        write_scan_html(result, html)
+    if csv_dir is not None:
+        from menage.report.csv import write_scan_csv
+
+        write_scan_csv(result, csv_dir)
+    if as_json:
+        from menage.report.json import scan_to_dict
+
+        print_json(scan_to_dict(result))
+    elif print0:
+        out = sys.stdout.buffer
+        for group in result.duplicates.groups:
+            for i in group.files:
+                out.write(result.tree.paths[i] + b"\0")
+            out.write(b"\0")
+        out.flush()
+    else:
+        print_scan_summary(result, stdout_console(), breakdown=breakdown)
+    if not result.complete:
+        print_issues(result, err=True, brief=machine)
+        click.get_current_context().exit(EXIT_INCOMPLETE)

@@ -1,0 +1,119 @@
+"""``menage scans``: the history of scans and the change between two of them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from menage.cli._common import print_json, stdout_console
+from menage.i18n import _, format_datetime, format_number, format_percent, format_size
+
+
+def _signed_size(n: int) -> str:
+    return ("+" if n > 0 else "−" if n < 0 else "") + format_size(abs(n))
+
+
+@click.command(
+    help=_(
+        "List past scans with their totals and duplicate rate, or compare two.\n\n"
+        "Example:\n\n"
+        "    menage scans --compare 1 2"
+    ),
+    short_help=_("List past scans, or compare two."),
+)
+@click.option(
+    "--compare",
+    nargs=2,
+    type=int,
+    metavar="BEFORE AFTER",
+    help=_("Show what changed between two scans."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
+)
+def scans(compare: tuple[int, int] | None, as_json: bool, index_path: Path | None) -> None:
+    from rich.table import Table
+
+    from menage.files.history import compare as compare_scans
+    from menage.files.index import Index
+    from menage.home import default_index_path
+
+    with Index(index_path or default_index_path()) as index:
+        if compare:
+            change = compare_scans(index, *compare)
+            if as_json:
+                print_json(change.as_dict())
+                return
+            console = stdout_console()
+            table = Table(
+                title=_("Scan {a} → scan {b}").format(a=compare[0], b=compare[1]),
+                title_justify="left",
+            )
+            table.add_column("")
+            table.add_column(_("Before"), justify="right")
+            table.add_column(_("After"), justify="right")
+            table.add_column(_("Change"), justify="right")
+            b, a = change.before, change.after
+            table.add_row(
+                _("Files"), format_number(b.files), format_number(a.files), f"{change.files:+d}"
+            )
+            table.add_row(
+                _("Size"), format_size(b.bytes), format_size(a.bytes), _signed_size(change.bytes)
+            )
+            table.add_row(
+                _("Duplicates"),
+                format_size(b.redundant_bytes),
+                format_size(a.redundant_bytes),
+                _signed_size(change.redundant_bytes),
+            )
+            table.add_row(
+                _("Duplicate rate"),
+                format_percent(b.rate),
+                format_percent(a.rate),
+                format_percent(change.rate),
+            )
+            console.print(table)
+            return
+        records = index.scans()
+    if as_json:
+        print_json(
+            [
+                {**asdict(r), "started": r.started.isoformat(), "rate": round(r.rate, 6)}
+                for r in records
+            ]
+        )
+        return
+    console = stdout_console()
+    if not records:
+        console.print(_("No scan yet: run `menage scan FOLDER`."))
+        return
+    table = Table()
+    for title, justify in (
+        (_("No."), "right"),
+        (_("Date"), "left"),
+        (_("Folders"), "left"),
+        (_("Files"), "right"),
+        (_("Size"), "right"),
+        (_("Duplicates"), "right"),
+        (_("Rate"), "right"),
+        (_("Complete"), "left"),
+    ):
+        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for r in records:
+        table.add_row(
+            str(r.id),
+            format_datetime(r.started, "short"),
+            ", ".join(r.roots),
+            format_number(r.files),
+            format_size(r.bytes),
+            format_size(r.redundant_bytes),
+            format_percent(r.rate),
+            _("yes") if r.complete else _("no"),
+        )
+    console.print(table)

@@ -1,0 +1,110 @@
+"""Every error Ménage expects, with the message users see and the exit code.
+
+Our exception hierarchy:
+
+* MenageError (exit 1)
+  + PathError
+    - PathNotFound
+    - NotADirectory
+  + IndexError_ (exit 4)
+    - IndexCorrupted
+    - IndexForeign
+    - IndexTooNew
+    - IndexBusy
+  + NoSuchScan
+  + StorageFull (exit 5)
+  + Interrupted (exit 130)
+
+The command line catches MenageError, prints its message on one line and exits
+with its code; any other exception is a bug and gets a traceback.
+Exit codes: 0 success, 1 error, 2 usage, 3 incomplete result (some entries were
+skipped; the output lists them), 4 index problem, 5 no space left, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from menage.i18n import N_, _
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+EXIT_INDEX = 4
+EXIT_NO_SPACE = 5
+EXIT_INTERRUPTED = 130
+
+
+class MenageError(Exception):
+    """Base of every expected error; ``template`` is formatted with the keyword arguments."""
+
+    template: ClassVar[str] = N_("{detail}")
+    exit_code: ClassVar[int] = EXIT_ERROR
+
+    def __init__(self, **fields: Any) -> None:
+        self.fields = fields
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _(self.template).format(**self.fields)
+
+
+class PathError(MenageError):
+    template = N_("{path}: {detail}")
+
+
+class PathNotFound(PathError):
+    template = N_("{path}: no such file or folder")
+
+
+class NotADirectory(PathError):
+    template = N_("{path}: not a folder (give a folder to scan)")
+
+
+class IndexError_(MenageError):  # noqa: N801 - avoids shadowing the builtin IndexError
+    template = N_("index {path}: {detail}")
+    exit_code = EXIT_INDEX
+
+
+class IndexCorrupted(IndexError_):
+    template = N_(
+        "index {path} is damaged ({detail}). Run again with --rebuild-index: "
+        "the damaged file is kept aside, not deleted."
+    )
+
+
+class IndexForeign(IndexError_):
+    template = N_(
+        "{path} is not a Ménage index. Choose another file with --index, "
+        "or run with --rebuild-index to move it aside and start a new index."
+    )
+
+
+class IndexTooNew(IndexError_):
+    template = N_(
+        "index {path} was written by a newer Ménage (format {found}, this version reads "
+        "up to {supported}). Upgrade Ménage or choose another file with --index."
+    )
+
+
+class IndexBusy(IndexError_):
+    template = N_("index {path} is in use by another Ménage process; try again when it ends.")
+
+
+class NoSuchScan(MenageError):
+    template = N_("there is no scan {scan} in the index; `menage scans` lists them.")
+
+
+class StorageFull(MenageError):
+    template = N_(
+        "no space left while writing {path}. Nothing was lost: the previous state is intact. "
+        "Free some space or choose another place with --index or MENAGE_HOME."
+    )
+    exit_code = EXIT_NO_SPACE
+
+
+class Interrupted(MenageError):
+    template = N_("interrupted; what was done so far is saved and the next run resumes from it.")
+    exit_code = EXIT_INTERRUPTED

@@ -1,0 +1,130 @@
+"""What a file is, by its name: category, temporary or cache file.
+
+The list of temporary and cache files is deliberately conservative: each entry is
+something its own program recreates or never needs again (lock files of closed
+documents, thumbnail databases, partial downloads, caches). It is documented in the
+README; anything Ménage flags is moved to a quarantine, never deleted, and a plan
+can always be edited before it is applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from menage.i18n import N_
+
+CATEGORIES = ("documents", "images", "video", "audio", "archives", "code", "other")
+
+CATEGORY_LABELS = {
+    "documents": N_("Documents"),
+    "images": N_("Images"),
+    "video": N_("Video"),
+    "audio": N_("Audio"),
+    "archives": N_("Archives and disk images"),
+    "code": N_("Code"),
+    "other": N_("Other"),
+}
+
+_EXTENSIONS = {
+    "documents": "pdf doc docx odt ott rtf txt md tex xls xlsx ods csv ppt pptx odp key pages "
+    "numbers epub mobi djvu xps eml msg mbox vcf ics log",
+    "images": "jpg jpeg png gif bmp tif tiff webp heic heif avif svg ico psd xcf ai eps raw "
+    "cr2 cr3 nef arw dng orf rw2 raf",
+    "video": "mp4 m4v mov avi mkv wmv flv webm mpg mpeg 3gp mts m2ts vob ogv",
+    "audio": "mp3 wav flac ogg oga opus m4a aac wma aiff aif mid midi",
+    "archives": "zip tar gz tgz bz2 tbz xz txz zst 7z rar iso img dmg vmdk vdi qcow2 cab "
+    "deb rpm apk jar war",
+    "code": "py pyc js mjs ts tsx jsx c h cc cpp hpp java kt go rs rb php pl sh bash zsh "
+    "html htm css scss sass less json yml yaml toml ini cfg xml sql ipynb r swift cs vue",
+}
+_CATEGORY_OF = {
+    ext.encode(): category for category, exts in _EXTENSIONS.items() for ext in exts.split()
+}
+
+
+def category(name: bytes) -> str:
+    """The category of a file from its extension."""
+    dot = name.rfind(b".")
+    if dot <= 0:
+        return "other"
+    return _CATEGORY_OF.get(name[dot + 1 :].lower(), "other")
+
+
+@dataclass(frozen=True)
+class TempRule:
+    kind: str
+    pattern: str
+    description: str
+
+
+#: name patterns (shell-style, matched on the file name, case-insensitive)
+TEMP_NAME_RULES = (
+    TempRule("office-lock", "~$*", N_("Microsoft Office owner file of an open document")),
+    TempRule("office-lock", ".~lock.*#", N_("LibreOffice lock file")),
+    TempRule("thumbnail-db", "Thumbs.db", N_("Windows thumbnail cache")),
+    TempRule("thumbnail-db", "ehthumbs*.db", N_("Windows Media Center thumbnail cache")),
+    TempRule("system", ".DS_Store", N_("macOS folder view settings")),
+    TempRule("temporary", "*.tmp", N_("temporary file")),
+    TempRule("temporary", "*.temp", N_("temporary file")),
+    TempRule("editor-backup", "*~", N_("editor backup copy")),
+    TempRule("editor-backup", "*.bak", N_("backup copy made by a program")),
+    TempRule("editor-backup", "*.swp", N_("Vim swap file")),
+    TempRule("editor-backup", "*.swo", N_("Vim swap file")),
+    TempRule("editor-backup", "#*#", N_("Emacs auto-save file")),
+    TempRule("partial-download", "*.crdownload", N_("unfinished Chrome download")),
+    TempRule("partial-download", "*.part", N_("unfinished Firefox download")),
+    TempRule("partial-download", "*.partial", N_("unfinished download")),
+    TempRule("crash-dump", "*.dmp", N_("crash dump")),
+    TempRule("bytecode", "*.pyc", N_("compiled Python, rebuilt on demand")),
+    TempRule("bytecode", "*.pyo", N_("compiled Python, rebuilt on demand")),
+)
+
+#: folder names whose whole content is a cache (matched on any folder of the path)
+TEMP_DIR_RULES = (
+    TempRule("cache", ".cache", N_("application cache (XDG cache folder)")),
+    TempRule("cache", "__pycache__", N_("compiled Python, rebuilt on demand")),
+    TempRule("thumbnail-db", ".thumbnails", N_("thumbnail cache")),
+    TempRule("cache", "cache2", N_("Firefox cache")),
+    TempRule("cache", "Code Cache", N_("browser code cache")),
+    TempRule("cache", "GPUCache", N_("browser GPU cache")),
+    TempRule("cache", "INetCache", N_("Windows internet cache")),
+    TempRule("cache", "Temporary Internet Files", N_("Windows internet cache")),
+)
+
+
+def _glob_to_regex(pattern: str) -> str:
+    out = []
+    for char in pattern:
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+_NAME_RE = re.compile(
+    "|".join(
+        f"(?P<n{n}>{_glob_to_regex(r.pattern)})" for n, r in enumerate(TEMP_NAME_RULES)
+    ).encode(),
+    re.IGNORECASE | re.DOTALL,
+)
+_DIR_RE = re.compile(
+    b"/(?:"
+    + b"|".join(f"(?P<d{n}>{re.escape(r.pattern)})".encode() for n, r in enumerate(TEMP_DIR_RULES))
+    + b")/",
+)
+
+
+def temp_kind(path: bytes) -> TempRule | None:
+    """The rule that makes ``path`` a temporary or cache file, if any."""
+    slash = path.rfind(b"/")
+    match = _NAME_RE.fullmatch(path, slash + 1)
+    if match is not None and match.lastgroup is not None:
+        return TEMP_NAME_RULES[int(match.lastgroup[1:])]
+    found = _DIR_RE.search(path, 0, slash + 1)
+    if found is not None and found.lastgroup is not None:
+        return TEMP_DIR_RULES[int(found.lastgroup[1:])]
+    return None

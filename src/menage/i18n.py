@@ -1,0 +1,134 @@
+"""Translations (gettext, domain ``menage``) and locale-aware formatting (Babel).
+
+French comes first: without a choice, Ménage speaks French. The language comes from
+``--lang``, then ``MENAGE_LANG``, ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``.
+Click's own messages ("Usage:", "Show this message and exit.") go through the same
+catalogue, because :func:`setup` makes ``menage`` the process-wide gettext domain.
+
+Babel is imported only when a value is formatted, so ``menage --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from datetime import datetime
+from pathlib import Path
+
+DOMAIN = "menage"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+
+_translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = DEFAULT_LANGUAGE
+
+
+def resolve_language(requested: str | None = None) -> str:
+    """Pick a supported language code from an explicit choice or the environment."""
+    candidates = [requested, os.environ.get("MENAGE_LANG")]
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            candidates.extend(value.split(":"))
+    for candidate in candidates:
+        if not candidate:
+            continue
+        code = candidate.split(".")[0].split("_")[0].split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def setup(requested: str | None = None) -> str:
+    """Load the catalogue for the chosen language and make it the process default.
+
+    Returns:
+        The language code in use (``"fr"`` or ``"en"``).
+    """
+    global _translation, _language
+    _language = resolve_language(requested)
+    # Click looks its strings up through the global gettext domain and the LANGUAGE
+    # variable; setting both makes its help and errors follow our choice.
+    os.environ["LANGUAGE"] = _language
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN)
+    _translation = _gettext.translation(
+        DOMAIN, str(LOCALE_DIR), languages=[_language], fallback=True
+    )
+    return _language
+
+
+def language() -> str:
+    """The language code in use."""
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate a message."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose form depends on a count."""
+    return _translation.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def _babel_locale() -> str:
+    return "fr_FR" if _language == "fr" else "en_GB"
+
+
+_SIZE_UNITS = (
+    (10**12, "digital-terabyte"),
+    (10**9, "digital-gigabyte"),
+    (10**6, "digital-megabyte"),
+    (10**3, "digital-kilobyte"),
+)
+
+
+def format_size(n_bytes: int | float) -> str:
+    """A size in decimal units, as file managers show it: ``12,4 Go`` / ``12.4 GB``."""
+    from babel.units import format_unit
+
+    value = float(n_bytes)
+    for factor, unit in _SIZE_UNITS:
+        if abs(value) >= factor:
+            scaled = value / factor
+            pattern = "#,##0" if abs(scaled) >= 100 else "#,##0.#"
+            return format_unit(scaled, unit, length="short", format=pattern, locale=_babel_locale())
+    return format_unit(int(value), "digital-byte", length="short", locale=_babel_locale())
+
+
+def format_number(n: int | float, digits: int = 0) -> str:
+    """A number with the locale's grouping: ``1 234 567`` / ``1,234,567``."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(n, format=pattern, locale=_babel_locale()))
+
+
+def format_percent(fraction: float, digits: int = 1) -> str:
+    """A fraction as a percentage: ``30,1 %`` / ``30.1%``."""
+    from babel.numbers import format_percent as _format_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return str(_format_percent(fraction, format=pattern, locale=_babel_locale()))
+
+
+def format_datetime(moment: datetime, style: str = "medium") -> str:
+    """A date and time in the locale's style."""
+    from babel.dates import format_datetime as _format_datetime
+
+    return str(_format_datetime(moment, format=style, locale=_babel_locale()))
+
+
+def format_date(moment: datetime, style: str = "medium") -> str:
+    """A date in the locale's style: ``16 mars 2026`` / ``16 Mar 2026``."""
+    from babel.dates import format_date as _format_date
+
+    return str(_format_date(moment, format=style, locale=_babel_locale()))
