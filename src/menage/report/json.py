@@ -38,7 +38,13 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
     extra = result.extra_links
 
     def file_item(i: int) -> dict[str, Any]:
-        return {"path": to_json(paths[i]), "size": sizes[i], "mtime_ns": tree.mtime_ns[i]}
+        return {
+            "path": to_json(paths[i]),
+            "size": sizes[i],
+            "mtime_ns": tree.mtime_ns[i],
+            "device": tree.dev[i],
+            "inode": tree.ino[i],
+        }
 
     groups = result.duplicates.groups
     in_group: set[int] = {i for g in groups for i in g.files}
@@ -130,7 +136,7 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
         },
         "empty_files": {
             "count": len(result.empty_files),
-            "items": [to_json(paths[i]) for i in result.empty_files],
+            "items": [file_item(i) for i in result.empty_files],
         },
         "empty_dirs": {
             "count": len(result.empty_dirs),
