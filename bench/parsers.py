@@ -1,0 +1,159 @@
+"""Read each duplicate finder's report back into groups of raw (bytes) paths.
+
+Every parser returns ``list[list[bytes]]``: one list per reported group, paths exactly as the
+tool wrote them (relative to where it ran, or absolute). Names are bytes on Linux, and these
+reports carry names that are not UTF-8 and names holding a newline; each parser keeps them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+
+Groups = list[list[bytes]]
+#: does this (raw) path exist? Used to mend names that a line-based format split in two.
+Exists = Callable[[bytes], bool]
+
+
+def parse_blank_line_groups(data: bytes, exists: Exists | None = None) -> Groups:
+    """fdupes / jdupes text output: one path per line, groups separated by a blank line.
+
+    A newline inside a name makes this format ambiguous. With ``exists``, a line that is not
+    an existing path is joined to the following ones (with the newline back) until the
+    joined name exists, which recovers such names when the tree is at hand.
+    """
+    groups: Groups = []
+    for block in data.split(b"\n\n"):
+        lines = block.split(b"\n")
+        while lines and not lines[-1]:
+            lines.pop()
+        if not lines:
+            continue
+        groups.append(_mend_split_names(lines, exists) if exists else lines)
+    return groups
+
+
+def _mend_split_names(lines: list[bytes], exists: Exists) -> list[bytes]:
+    mended: list[bytes] = []
+    i = 0
+    while i < len(lines):
+        name = lines[i]
+        j = i
+        if not exists(name):
+            candidate = name
+            for k in range(i + 1, len(lines)):
+                candidate += b"\n" + lines[k]
+                if exists(candidate):
+                    name, j = candidate, k
+                    break
+        mended.append(name)
+        i = j + 1
+    return mended
+
+
+def parse_nul_groups(data: bytes) -> Groups:
+    """``jdupes -0``, ``menage scan --print0``: NUL after each path, an empty entry ends a group."""
+    groups: Groups = []
+    current: list[bytes] = []
+    for entry in data.split(b"\0"):
+        if entry:
+            current.append(entry)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def parse_duff_nul(data: bytes) -> Groups:
+    """``duff -0``: a header ``N files in cluster M (...)`` then N paths, all NUL-terminated.
+
+    The count in the header says where the group ends, so no name can be mistaken for a header.
+    """
+    entries = data.split(b"\0")
+    groups: Groups = []
+    i = 0
+    while i < len(entries):
+        header = entries[i]
+        i += 1
+        if not header:
+            continue
+        count_text, _, rest = header.partition(b" ")
+        if not count_text.isdigit() or not rest.startswith(b"files in cluster"):
+            raise ValueError(f"duff output: unexpected header {header!r}")
+        count = int(count_text)
+        groups.append(entries[i : i + count])
+        i += count
+    return groups
+
+
+def parse_rdfind(data: bytes) -> Groups:
+    """rdfind ``results.txt``: ``duptype id depth size device inode priority name`` per line.
+
+    A group starts at ``DUPTYPE_FIRST_OCCURRENCE`` (id N) and its other members carry id -N.
+    A line that starts with neither ``DUPTYPE_`` nor ``#`` continues the previous name (the
+    name held a newline).
+    """
+    groups: dict[int, list[bytes]] = {}
+    last: tuple[int, int] | None = None
+    for line in data.split(b"\n"):
+        if line.startswith(b"DUPTYPE_"):
+            fields = line.split(b" ", 7)
+            if len(fields) != 8:
+                raise ValueError(f"rdfind output: unexpected line {line!r}")
+            group_id = abs(int(fields[1]))
+            members = groups.setdefault(group_id, [])
+            members.append(fields[7])
+            last = (group_id, len(members) - 1)
+        elif line.startswith(b"#"):  # the header and the "# end of file" footer
+            last = None
+        elif not line or last is None:
+            continue
+        else:
+            group_id, index = last
+            groups[group_id][index] += b"\n" + line
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def parse_rmlint_json(data: bytes) -> Groups:
+    """rmlint ``-o json:FILE``: entries of ``type: duplicate_file``, each group consecutive.
+
+    rmlint writes names as raw bytes inside the JSON strings, so the file is not valid UTF-8:
+    it is decoded with ``surrogateescape`` and ``os.fsencode`` gives each name's bytes back.
+    A group is the ``twins`` entries starting at the first one (rmlint's own group size).
+    """
+    document = json.loads(data.decode("utf-8", "surrogateescape"))
+    entries = [e for e in document if isinstance(e, dict) and e.get("type") == "duplicate_file"]
+    groups: Groups = []
+    i = 0
+    while i < len(entries):
+        twins = int(entries[i]["twins"])
+        if twins < 1:
+            raise ValueError(f"rmlint output: group of {twins} at entry {i}")
+        groups.append([os.fsencode(e["path"]) for e in entries[i : i + twins]])
+        i += twins
+    return groups
+
+
+def parse_menage_json(data: bytes) -> Groups:
+    """``menage scan --json``: ``duplicates.items[].paths``, one path per file (inode).
+
+    The JSON is ASCII; names that are not UTF-8 are PEP 383 surrogate escapes, which
+    ``os.fsencode`` turns back into the exact bytes. Extra hardlinks of a member are listed
+    apart (``files[].links``) as what they are, not as copies, so they are not read here.
+    """
+    document = json.loads(data)
+    return [[os.fsencode(p) for p in item["paths"]] for item in document["duplicates"]["items"]]
+
+
+#: parser by output format name
+PARSERS: dict[str, Callable[[bytes], Groups]] = {
+    "blank-lines": parse_blank_line_groups,
+    "nul-groups": parse_nul_groups,
+    "duff-nul": parse_duff_nul,
+    "rdfind": parse_rdfind,
+    "rmlint-json": parse_rmlint_json,
+    "menage-json": parse_menage_json,
+}

@@ -1,0 +1,270 @@
+"""Turn measured runs into the results table and the issue's targets (PASS / FAIL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.measure import Sample, Spread
+from bench.scoring import Score, Truth
+from bench.tools import Tool
+
+MiB = 1 << 20
+#: the targets of issue 2
+SPEED_RATIO = 0.75  # median wall time <= 0.75x the fastest peer's
+MEMORY_RATIO = 2.5  # peak memory <= 2.5x that peer's
+RESCAN_RATIO = 2.5  # rescan <= 2.5x `find TREE -printf ...`
+MILLION_FILES = 1_000_000
+MILLION_PEAK = 1_000_000_000  # "under 1 GB" (decimal: the stricter reading)
+
+
+@dataclass
+class ToolResult:
+    """Everything measured about one tool in one bench run."""
+
+    tool: Tool
+    samples: list[Sample] = field(default_factory=list)
+    score: Score | None = None
+    version: str = ""
+    #: rescan only: regular files of the tree opened (strace), None when not checked
+    content_opens: int | None = None
+    parse_error: str = ""
+
+    @property
+    def wall(self) -> Spread:
+        return Spread.of([s.wall_s for s in self.samples])
+
+    @property
+    def peak_rss(self) -> int:
+        return max(s.peak_rss for s in self.samples)
+
+    def notes(self, truth: Truth) -> list[str]:
+        notes = [self.tool.note] if self.tool.note else []
+        codes = sorted({s.exit_code for s in self.samples if s.exit_code != 0})
+        if codes:
+            notes.append("exit " + "/".join(str(c) for c in codes))
+        if any(s.timed_out for s in self.samples):
+            notes.append("timed out")
+        if self.parse_error:
+            notes.append(f"unreadable report: {self.parse_error}")
+        if self.content_opens is not None:
+            notes.append(
+                "reads no content"
+                if self.content_opens == 0
+                else f"opened {self.content_opens} files"
+            )
+        s = self.score
+        if s is None:
+            return notes
+        if s.matches_truth(truth):
+            notes.append("exact")
+        if s.hardlink_only_groups:
+            notes.append(f"{s.hardlink_only_groups} hardlink-only groups")
+        if s.hardlink_paths_as_copies:
+            notes.append(f"{s.hardlink_paths_as_copies} hardlinks listed as copies")
+        if s.empty_file_group:
+            notes.append(f"groups {s.empty_files_listed} empty files")
+        if s.false_positive_files:
+            notes.append(f"{s.false_positive_files} false positives")
+        if s.symlinks_listed:
+            notes.append(f"{s.symlinks_listed} symlinks in groups")
+        if s.missing_paths:
+            notes.append(f"{s.missing_paths} paths not found")
+        return notes
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    passed: bool
+    detail: str
+
+
+def _fmt_s(seconds: float) -> str:
+    return f"{seconds:.2f}"
+
+
+def _fmt_int(n: int) -> str:
+    return f"{n:,}"
+
+
+def fastest_peer(results: list[ToolResult]) -> ToolResult | None:
+    peers = [r for r in results if r.tool.peer and r.samples]
+    return min(peers, key=lambda r: r.wall.median) if peers else None
+
+
+def find_result(results: list[ToolResult], name: str) -> ToolResult | None:
+    return next((r for r in results if r.tool.name == name and r.samples), None)
+
+
+def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Target]:
+    """The issue's targets, each judged on what was measured (absent when not measured)."""
+    out: list[Target] = []
+    menage = find_result(results, "menage")
+    rescan = find_result(results, "menage rescan")
+    floor = find_result(results, "find -printf")
+    peer = fastest_peer(results)
+    if menage is not None and menage.score is not None:
+        s = menage.score
+        out.append(
+            Target(
+                "exactly the ground truth",
+                s.matches_truth(truth),
+                f"{s.exact}/{s.truth_groups} groups exact, {s.partial} partial, {s.wrong} wrong,"
+                f" {s.missed} missed; {_fmt_int(s.redundant_files)} redundant files"
+                f" (truth {_fmt_int(truth.redundant_files)}),"
+                f" {_fmt_int(s.redundant_bytes)} bytes (truth {_fmt_int(truth.redundant_bytes)})",
+            )
+        )
+    if menage is not None and peer is not None:
+        limit = SPEED_RATIO * peer.wall.median
+        out.append(
+            Target(
+                f"median time <= {SPEED_RATIO}x the fastest peer ({peer.tool.name})",
+                menage.wall.median <= limit,
+                f"{_fmt_s(menage.wall.median)} s vs limit {_fmt_s(limit)} s"
+                f" ({peer.tool.name} {_fmt_s(peer.wall.median)} s;"
+                f" Ménage = {menage.wall.median / peer.wall.median:.2f}x)",
+            )
+        )
+        mem_limit = MEMORY_RATIO * peer.peak_rss
+        out.append(
+            Target(
+                f"peak memory <= {MEMORY_RATIO}x {peer.tool.name}'s",
+                menage.peak_rss <= mem_limit,
+                f"{menage.peak_rss / MiB:.0f} MiB vs limit {mem_limit / MiB:.0f} MiB"
+                f" ({peer.tool.name} {peer.peak_rss / MiB:.0f} MiB;"
+                f" Ménage = {menage.peak_rss / peer.peak_rss:.1f}x)",
+            )
+        )
+    if rescan is not None and floor is not None:
+        limit = RESCAN_RATIO * floor.wall.median
+        reads = rescan.content_opens
+        out.append(
+            Target(
+                f"rescan reads no content and takes <= {RESCAN_RATIO}x `find -printf`",
+                rescan.wall.median <= limit and reads == 0,
+                f"{_fmt_s(rescan.wall.median)} s vs limit {_fmt_s(limit)} s"
+                f" (find {_fmt_s(floor.wall.median)} s;"
+                f" rescan = {rescan.wall.median / floor.wall.median:.1f}x find);"
+                + (
+                    " content reads not checked (no strace)"
+                    if reads is None
+                    else f" {reads} files of the tree opened"
+                ),
+            )
+        )
+    if rescan is not None and rescan.score is not None:
+        out.append(
+            Target(
+                "rescan gives the same exact result",
+                rescan.score.matches_truth(truth),
+                f"{rescan.score.exact}/{rescan.score.truth_groups} groups exact",
+            )
+        )
+    if menage is not None and files_arg >= MILLION_FILES:
+        out.append(
+            Target(
+                f"{_fmt_int(files_arg)} files with peak memory under 1 GB",
+                menage.peak_rss < MILLION_PEAK,
+                f"{menage.peak_rss / MiB:.0f} MiB ({menage.peak_rss / 1e9:.2f} GB)",
+            )
+        )
+    return out
+
+
+HEADERS = (
+    "tool",
+    "median s",
+    "min s",
+    "max s",
+    "peak MiB",
+    "vs Ménage",
+    "groups exact/partial/wrong/missed",
+    "redundant files",
+    "redundant bytes",
+    "notes",
+)
+
+
+def rows(results: list[ToolResult], truth: Truth) -> list[tuple[str, ...]]:
+    menage = find_result(results, "menage")
+    table: list[tuple[str, ...]] = []
+    for r in results:
+        if not r.samples:
+            continue
+        w = r.wall
+        ratio = f"{w.median / menage.wall.median:.2f}x" if menage else "-"
+        s = r.score
+        groups = f"{s.exact}/{s.partial}/{s.wrong}/{s.missed}" if s else "-"
+        table.append(
+            (
+                r.tool.name,
+                _fmt_s(w.median),
+                _fmt_s(w.min),
+                _fmt_s(w.max),
+                f"{r.peak_rss / MiB:.0f}",
+                ratio,
+                groups,
+                _fmt_int(s.redundant_files) if s else "-",
+                _fmt_int(s.redundant_bytes) if s else "-",
+                "; ".join(r.notes(truth)),
+            )
+        )
+    table.append(
+        (
+            "truth",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{len(truth.groups)} groups",
+            _fmt_int(truth.redundant_files),
+            _fmt_int(truth.redundant_bytes),
+            "",
+        )
+    )
+    return table
+
+
+def text_table(table: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in [HEADERS, *table]) for i in range(len(HEADERS))]
+    right = {1, 2, 3, 4, 5, 7, 8}
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        return "  ".join(cells).rstrip()
+
+    return "\n".join([line(HEADERS), line(tuple("-" * w for w in widths)), *map(line, table)])
+
+
+def markdown_table(table: list[tuple[str, ...]]) -> str:
+    align = ["---" if i in (0, 6, 9) else "---:" for i in range(len(HEADERS))]
+    lines = ["| " + " | ".join(HEADERS) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table]
+    return "\n".join(lines)
+
+
+def targets_text(found: list[Target]) -> str:
+    return "\n".join(f"{'PASS' if t.passed else 'FAIL'}  {t.name}: {t.detail}" for t in found)
+
+
+def as_json(r: ToolResult, truth: Truth) -> dict[str, Any]:
+    w = r.wall if r.samples else None
+    return {
+        "name": r.tool.name,
+        "argv": list(r.tool.argv),
+        "version": r.version,
+        "peer": r.tool.peer,
+        "runs": [vars(s) for s in r.samples],
+        "wall_s": vars(w) if w else None,
+        "peak_rss_bytes": r.peak_rss if r.samples else None,
+        "score": r.score.as_dict() if r.score else None,
+        "matches_truth": r.score.matches_truth(truth) if r.score else None,
+        "content_opens": r.content_opens,
+        "notes": r.notes(truth) if r.samples else [],
+    }

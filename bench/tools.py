@@ -1,0 +1,133 @@
+"""The duplicate finders compared, each in its report-only mode, and how to read its report.
+
+Every command runs inside the corpus folder on the relative path ``tree`` (as in the research
+that measured the peers), so the tools see the same paths. ``{out}`` is the report file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Debian package of each peer (``make bench`` installs them when it runs as root)
+DEBIAN_PACKAGES = ("jdupes", "rdfind", "fdupes", "rmlint", "duff")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One way of running one duplicate finder."""
+
+    name: str
+    #: argv; "{out}" is replaced by the report path, "{index}" by Ménage's index path
+    argv: tuple[str, ...]
+    #: parser name in bench.parsers.PARSERS (None: the output is not a duplicate report)
+    format: str | None
+    #: the report is the command's stdout (else the command writes "{out}" itself)
+    stdout_report: bool = True
+    #: what a user should know when reading this tool's row
+    note: str = ""
+    #: a peer (counts for "the fastest peer"), or Ménage / a reference floor
+    peer: bool = True
+
+    @property
+    def program(self) -> str:
+        return self.argv[0]
+
+
+def menage_program() -> str:
+    """The ``menage`` installed next to the Python running the bench (the project's .venv)."""
+    beside = Path(sys.executable).parent / "menage"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("menage") or "menage"
+
+
+def peer_tools() -> list[Tool]:
+    hidden_note = "skips hidden files by default"
+    return [
+        Tool("jdupes", ("jdupes", "-r", "-q", "-0", "tree"), "nul-groups"),
+        Tool(
+            "rdfind",
+            ("rdfind", "-dryrun", "true", "-outputname", "{out}", "tree"),
+            "rdfind",
+            stdout_report=False,
+        ),
+        Tool("fdupes", ("fdupes", "-r", "-q", "tree"), "blank-lines"),
+        Tool("duff", ("duff", "-r", "-0", "tree"), "duff-nul", note=hidden_note),
+        Tool("duff -a", ("duff", "-r", "-a", "-0", "tree"), "duff-nul"),
+        Tool(
+            "rmlint",
+            ("rmlint", "-T", "df", "-o", "json:{out}", "tree"),
+            "rmlint-json",
+            stdout_report=False,
+            note=hidden_note,
+        ),
+        Tool(
+            "rmlint --hidden",
+            ("rmlint", "-T", "df", "--hidden", "-o", "json:{out}", "tree"),
+            "rmlint-json",
+            stdout_report=False,
+        ),
+    ]
+
+
+def menage_tool() -> Tool:
+    return Tool(
+        "menage",
+        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
+        "menage-json",
+        note="fresh index each run",
+        peer=False,
+    )
+
+
+def menage_rescan_tool() -> Tool:
+    return Tool(
+        "menage rescan",
+        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
+        "menage-json",
+        note="unchanged tree, same index",
+        peer=False,
+    )
+
+
+def find_floor_tool() -> Tool:
+    return Tool(
+        "find -printf",
+        ("find", "tree", "-printf", "%s %i %T@\\n"),
+        None,
+        note="walk-and-stat floor",
+        peer=False,
+    )
+
+
+def available(tool: Tool) -> bool:
+    return shutil.which(tool.program) is not None or Path(tool.program).exists()
+
+
+def version_of(program: str) -> str:
+    """The version line a tool prints about itself (best effort, for the record)."""
+    for flag in ("--version", "-v", "-V"):
+        try:
+            done = subprocess.run(
+                [program, flag], capture_output=True, timeout=10, stdin=subprocess.DEVNULL
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return "?"
+        text = (done.stdout or done.stderr).decode("utf-8", "replace").strip()
+        if done.returncode == 0 and text:
+            return text.splitlines()[0]
+    return "?"
+
+
+def debian_version(package: str) -> str:
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f", "${Version}", package], capture_output=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.decode().strip() if done.returncode == 0 else ""
