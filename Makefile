@@ -43,9 +43,21 @@ pytest: venv
 test: venv system-deps
 	$(MAKE) lint typecheck pytest
 
-## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md)
+## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md);
+##        BENCH_ARGS="--million" for the memory check on 1,000,000 files, --help for the rest.
+##        The peers, strace and GNU time come from Debian (installed here when run as root).
+BENCH_COMMANDS := jdupes rdfind fdupes rmlint duff strace
 bench: venv
-	$(BIN)/python bench/run_duplicates.py
+	@missing=""; \
+	for c in $(BENCH_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	[ -x /usr/bin/time ] || missing="$$missing time"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing from Debian:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+			|| echo "apt-get failed: the bench leaves out what is missing." >&2; \
+	fi
+	$(BIN)/python bench/run_duplicates.py $(BENCH_ARGS)
 
 ## i18n: extract, update and compile the translations
 i18n: venv

@@ -1,0 +1,252 @@
+"""The benchmark harness reads every tool's report and scores it right (so it does not rot).
+
+Each report is hand-made in the tool's own format over a small real tree: a group of three
+copies (one with a name that is not UTF-8), a pair whose name holds a newline, one file under
+three hardlinked names (not a duplicate), empty files, a same-size different file, a symlink.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from bench.duplicates_bench import content_opens_in, main, read_groups
+from bench.measure import run_measured
+from bench.parsers import (
+    parse_blank_line_groups,
+    parse_duff_nul,
+    parse_menage_json,
+    parse_nul_groups,
+    parse_rdfind,
+    parse_rmlint_json,
+)
+from bench.scoring import Score, Truth, load_truth, score
+
+LATIN1 = b"tree/caf\xe9.txt"  # not UTF-8
+NEWLINE = b"tree/two\nlines.txt"
+A, B, TWO = b"tree/a.txt", b"tree/b.txt", b"tree/two.txt"
+LINKS = [b"tree/x.dat", b"tree/x-link1.dat", b"tree/x-link2.dat"]
+EMPTY = [b"tree/e1.txt", b"tree/e2.txt"]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A tree and its truth, laid out like make_corpus.py's (paths relative to the corpus)."""
+    root = os.fsencode(tmp_path)
+
+    def write(rel: bytes, data: bytes) -> None:
+        with open(os.path.join(root, rel), "wb") as f:
+            f.write(data)
+
+    os.mkdir(os.path.join(root, b"tree"))
+    for name in (A, B, LATIN1):
+        write(name, b"three copies\n")
+    write(b"tree/unique.txt", b"three cop1es\n")  # same size, other content
+    for name in (NEWLINE, TWO):
+        write(name, b"a pair")
+    write(LINKS[0], b"one file, three names")
+    for link in LINKS[1:]:
+        os.link(os.path.join(root, LINKS[0]), os.path.join(root, link))
+    for name in EMPTY:
+        write(name, b"")
+    os.symlink(b"a.txt", os.path.join(root, b"tree/link-to-a"))
+
+    def rel(p: bytes) -> str:  # truth paths are relative to tree/, surrogate-escaped
+        return os.fsdecode(p.removeprefix(b"tree/"))
+
+    groups = [
+        {"size": 13, "inodes": [[rel(A)], [rel(B)], [rel(LATIN1)]]},
+        {"size": 6, "inodes": [[rel(NEWLINE)], [rel(TWO)]]},
+    ]
+    (tmp_path / "ground_truth_groups.jsonl").write_text(
+        "".join(json.dumps(g) + "\n" for g in groups), encoding="utf-8"
+    )
+    summary = {"generator": {"files_arg": 10}, "counts": {}, "duplicates": {"groups": 2}}
+    (tmp_path / "ground_truth.json").write_text(json.dumps(summary), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def truth(corpus: Path) -> Truth:
+    return load_truth(corpus)
+
+
+def assert_exact(result: Score, truth: Truth) -> None:
+    assert (result.exact, result.partial, result.wrong, result.missed) == (2, 0, 0, 0)
+    assert result.redundant_files == truth.redundant_files == 3
+    assert result.redundant_bytes == truth.redundant_bytes == 2 * 13 + 6
+
+
+def test_truth_identifies_each_inode(truth: Truth) -> None:
+    assert [(g.size, len(g.inodes)) for g in truth.groups] == [(13, 3), (6, 2)]
+
+
+def test_fdupes_text_with_a_newline_in_a_name(corpus: Path, truth: Truth) -> None:
+    report = b"\n".join([A, B, LATIN1]) + b"\n\n" + NEWLINE + b"\n" + TWO + b"\n\n"
+    base = os.fsencode(corpus)
+    # without the tree the split name cannot be mended: two lines that are not files
+    assert parse_blank_line_groups(report)[1] == [b"tree/two", b"lines.txt", TWO]
+    groups = parse_blank_line_groups(
+        report, exists=lambda p: os.path.lexists(os.path.join(base, p))
+    )
+    assert groups == [[A, B, LATIN1], [NEWLINE, TWO]]
+    result = score(groups, truth, corpus)
+    assert_exact(result, truth)
+    assert result.matches_truth(truth)
+
+
+def test_fdupes_report_read_from_a_file_mends_names(corpus: Path, truth: Truth) -> None:
+    report = corpus / "fdupes.report"
+    report.write_bytes(NEWLINE + b"\n" + TWO + b"\n\n" + b"\n".join([A, B, LATIN1]) + b"\n")
+    result = score(read_groups("blank-lines", report, corpus), truth, corpus)
+    assert result.matches_truth(truth)
+
+
+def test_jdupes_nul_output_with_a_hardlink_listed_as_a_copy(corpus: Path, truth: Truth) -> None:
+    report = b"\0".join([A, B, LATIN1]) + b"\0\0" + b"\0".join([NEWLINE, TWO]) + b"\0\0"
+    groups = parse_nul_groups(report)
+    assert groups == [[A, B, LATIN1], [NEWLINE, TWO]]
+    assert score(groups, truth, corpus).matches_truth(truth)
+    # a second name of an inode listed inside a real group: one file, shown as an over-claim
+    with_link = parse_nul_groups(report.replace(A, A + b"\0" + LINKS[0]) + LINKS[1] + b"\0")
+    result = score(with_link, truth, corpus)
+    assert result.wrong == 1 and result.false_positive_files == 1
+
+
+def test_rdfind_results_with_a_continued_name(corpus: Path, truth: Truth) -> None:
+    report = (
+        b"# Automatically generated\n# duptype id depth size device inode priority name\n"
+        b"DUPTYPE_FIRST_OCCURRENCE 7 1 13 1 2 5 " + A + b"\n"
+        b"DUPTYPE_WITHIN_SAME_TREE -7 1 13 1 3 5 " + B + b"\n"
+        b"DUPTYPE_WITHIN_SAME_TREE -7 1 13 1 4 5 " + LATIN1 + b"\n"
+        b"DUPTYPE_FIRST_OCCURRENCE 9 1 6 1 5 5 " + NEWLINE + b"\n"
+        b"DUPTYPE_WITHIN_SAME_TREE -9 1 6 1 6 5 " + TWO + b"\n"
+        b"# end of file\n"
+    )
+    groups = parse_rdfind(report)
+    assert groups == [[A, B, LATIN1], [NEWLINE, TWO]]
+    assert score(groups, truth, corpus).matches_truth(truth)
+
+
+def test_rmlint_json_with_raw_bytes_and_a_hardlink_only_group(corpus: Path, truth: Truth) -> None:
+    def entry(path: bytes, twins: int, original: bool) -> bytes:
+        # rmlint writes the name's raw bytes inside the JSON string (not valid UTF-8)
+        return (
+            b'{"type": "duplicate_file", "path": "'
+            + path.replace(b"\n", b"\\n")
+            + b'", "twins": %d, "is_original": %s}' % (twins, b"true" if original else b"false")
+        )
+
+    entries = [entry(A, 3, True), entry(B, 3, False), entry(LATIN1, 3, False)]
+    entries += [entry(NEWLINE, 2, True), entry(TWO, 2, False)]
+    entries += [entry(p, 3, i == 0) for i, p in enumerate(LINKS)]
+    report = b'[{"description": "rmlint json-dump"},\n' + b",\n".join(entries)
+    report += b',\n{"aborted": false, "duplicates": 5}]'
+    with pytest.raises(UnicodeDecodeError):
+        report.decode("utf-8")
+    groups = parse_rmlint_json(report)
+    assert groups[0] == [A, B, LATIN1] and groups[2] == LINKS
+    result = score(groups, truth, corpus)
+    assert_exact(result, truth)
+    assert result.hardlink_only_groups == 1
+    assert not result.matches_truth(truth)  # listing a group that frees nothing is not exact
+
+
+def test_duff_nul_output_with_an_empty_file_cluster(corpus: Path, truth: Truth) -> None:
+    report = (
+        b"2 files in cluster 1 (0 bytes, digest da39)\0" + b"\0".join(EMPTY) + b"\0"
+        b"3 files in cluster 2 (13 bytes, digest 01)\0" + b"\0".join([A, B, LATIN1]) + b"\0"
+        b"2 files in cluster 3 (6 bytes, digest 02)\0" + NEWLINE + b"\0" + TWO + b"\0"
+    )
+    groups = parse_duff_nul(report)
+    assert groups[0] == EMPTY and groups[2] == [NEWLINE, TWO]
+    result = score(groups, truth, corpus)
+    assert_exact(result, truth)
+    assert result.empty_file_group and result.empty_files_listed == 2
+    assert not result.matches_truth(truth)
+    with pytest.raises(ValueError, match="unexpected header"):
+        parse_duff_nul(b"garbage\0" + A + b"\0")
+
+
+def test_menage_json_round_trips_names_that_are_not_utf8(corpus: Path, truth: Truth) -> None:
+    def item(paths: list[bytes]) -> dict[str, object]:
+        names = [os.fsdecode(os.path.join(os.fsencode(corpus), p)) for p in paths]
+        return {"paths": names, "files": [{"path": n, "links": []} for n in names]}
+
+    document = {"duplicates": {"items": [item([A, B, LATIN1]), item([NEWLINE, TWO])]}}
+    report = json.dumps(document).encode("ascii")  # \udce9 stands for the byte 0xE9
+    assert b"\\udce9" in report
+    groups = parse_menage_json(report)
+    assert groups[0][2] == os.path.join(os.fsencode(corpus), LATIN1)
+    assert score(groups, truth, corpus).matches_truth(truth)
+
+
+def test_scorer_sees_partial_missed_wrong_and_symlinks(corpus: Path, truth: Truth) -> None:
+    partial = [A, B]  # the third copy is missing
+    wrong = [TWO, b"tree/unique.txt"]  # different content put together
+    with_link = [NEWLINE, b"tree/link-to-a"]
+    result = score([partial, wrong, with_link, [b"tree/no-such-file", A]], truth, corpus)
+    assert (result.exact, result.partial, result.missed) == (0, 2, 0)
+    assert result.wrong == 3
+    assert result.symlinks_listed == 1 and result.missing_paths == 1
+    assert result.false_positive_files == 3  # unique.txt, the link, the missing path
+    nothing = score([], truth, corpus)
+    assert (nothing.missed, nothing.redundant_files) == (2, 0)
+
+
+def test_strace_count_of_content_opens(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    trace = "\n".join(
+        [
+            f'1 openat(AT_FDCWD, "{tree}/a.txt", O_RDONLY|O_CLOEXEC) = 3',
+            '1 openat(AT_FDCWD, "tree/b.txt", O_RDONLY|O_CLOEXEC) = 4',
+            '2 openat(5, "c.txt", O_RDONLY|O_CLOEXEC) = 6',
+            '1 openat(AT_FDCWD, "tree/sub", O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY) = 7',
+            '1 openat(AT_FDCWD, "/usr/lib/python3.11/os.py", O_RDONLY|O_CLOEXEC) = 8',
+            '1 openat(AT_FDCWD, "tree/gone.txt", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file)',
+        ]
+    )
+    assert content_opens_in(trace, tree) == 3
+
+
+def test_run_measured_sees_the_child_peak_memory(tmp_path: Path) -> None:
+    code = "b = bytearray(96 << 20)"
+    sample = run_measured(
+        [sys.executable, "-c", code], cwd=tmp_path, stdout=None, stderr=tmp_path / "err"
+    )
+    assert sample.exit_code == 0 and not sample.timed_out
+    assert sample.peak_rss >= 96 << 20
+    assert sample.wall_s > 0
+
+
+def test_run_measured_kills_a_run_past_its_timeout(tmp_path: Path) -> None:
+    sample = run_measured(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        cwd=tmp_path,
+        stdout=None,
+        stderr=tmp_path / "err",
+        timeout_s=0.5,
+    )
+    assert sample.timed_out and sample.wall_s < 20
+
+
+def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Build a corpus with the project's generator, run Ménage and find, score, write JSON."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    argv = ["--corpus", str(corpus), "--files", "300", "--large", "0", "--out", str(out)]
+    argv += ["--tools", "menage,menage-rescan,find", "--runs", "1", "--warmup", "0"]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "exactly the ground truth" in printed and "rescan reads no content" in printed
+    (result_file,) = out.glob("duplicates-corpus-*.json")
+    document = json.loads(result_file.read_text(encoding="utf-8"))
+    tools = {t["name"]: t for t in document["tools"]}
+    if os.geteuid() == 0:  # the corpus has chmod-000 entries: only root reads all of the truth
+        assert tools["menage"]["matches_truth"] and tools["menage rescan"]["matches_truth"]
+    assert tools["menage"]["peak_rss_bytes"] > 0
+    assert document["corpus"]["groups"] == len(load_truth(corpus).groups)
+    # the same corpus with other arguments is refused, not silently reused
+    assert main([*argv[:4], "--files", "301", "--out", str(out)]) == 1
