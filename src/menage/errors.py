@@ -14,11 +14,17 @@ Our exception hierarchy:
   + NoSuchScan
   + StorageFull (exit 5)
   + Interrupted (exit 130)
+  + menage.clean.errors.CleanError (the cleanup: plan, apply, undo, purge)
+    - PlanInvalid (exit 6)
+    - JournalError (exit 7): JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+    - NotConfirmed (exit 8)
+    - NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
 
 The command line catches MenageError, prints its message on one line and exits
 with its code; any other exception is a bug and gets a traceback.
 Exit codes: 0 success, 1 error, 2 usage, 3 incomplete result (some entries were
-skipped; the output lists them), 4 index problem, 5 no space left, 130 interrupted.
+skipped; the output lists them), 4 index problem, 5 no space left, 6 invalid plan
+file, 7 cleanup journal problem, 8 not confirmed, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INDEX = 4
 EXIT_NO_SPACE = 5
+EXIT_PLAN = 6
+EXIT_JOURNAL = 7
+EXIT_NOT_CONFIRMED = 8
 EXIT_INTERRUPTED = 130
 
 
