@@ -5,6 +5,7 @@ set -u
 # command  debian-package
 NEEDED="
 msgfmt gettext
+mkfs.btrfs btrfs-progs
 "
 missing=""
 packages=""

@@ -9,7 +9,14 @@ import sys
 
 import pytest
 
-from tests.clean.conftest import OLD, files_only, make_plan, plan_lines, rewrite_plan, scan, snapshot, write
+from tests.clean.conftest import (
+    OLD,
+    make_plan,
+    plan_lines,
+    scan,
+    snapshot,
+    write,
+)
 
 
 @pytest.fixture
@@ -31,7 +38,9 @@ def test_apply_then_undo_restores_everything(menage, tree, planned, menage_home)
     assert "Run 1: 8 done" in result.stdout
     for line in plan_lines(planned):
         assert not os.path.lexists(line["path"])
-    quarantined = menage_home / "quarantine" / "run-1" / str(tree / "downloads" / "report.pdf").lstrip("/")
+    quarantined = (
+        menage_home / "quarantine" / "run-1" / str(tree / "downloads" / "report.pdf").lstrip("/")
+    )
     assert quarantined.read_bytes() == b"R" * 5000
     assert (tree / "docs" / "report.pdf").exists() and (tree / "photos" / "cat.jpg").exists()
 
@@ -59,8 +68,10 @@ def test_undo_restores_mode_and_times(menage, tree, planned):
     menage("undo", "--yes")
     again = target.stat()
     assert (again.st_mode, again.st_mtime_ns, again.st_atime_ns) == (
-        st.st_mode, st.st_mtime_ns, 1_000_000_123,
-    )  # fmt: skip
+        st.st_mode,
+        st.st_mtime_ns,
+        1_000_000_123,
+    )
 
 
 def test_undo_never_overwrites(menage, tree, planned):
@@ -97,11 +108,21 @@ def test_undo_chosen_run(menage, tree, tmp_path):
 
 CHANGES = [
     pytest.param(lambda p: p.unlink(), "no longer there", id="deleted"),
-    pytest.param(lambda p: os.utime(p, (OLD + 7, OLD + 7)), "modified since the scan", id="touched"),
+    pytest.param(
+        lambda p: os.utime(p, (OLD + 7, OLD + 7)), "modified since the scan", id="touched"
+    ),
     pytest.param(lambda p: p.write_bytes(b"R" * 4999), "size changed", id="size-changed"),
-    pytest.param(lambda p: (p.unlink(), write(p, b"R" * 5000, mtime=OLD + 100)), "replaced by another file", id="replaced"),
-    pytest.param(lambda p: (p.unlink(), p.symlink_to("/etc/passwd")), "no longer a regular file", id="now-a-symlink"),
-]  # fmt: skip
+    pytest.param(
+        lambda p: (p.unlink(), write(p, b"R" * 5000, mtime=OLD + 100)),
+        "replaced by another file",
+        id="replaced",
+    ),
+    pytest.param(
+        lambda p: (p.unlink(), p.symlink_to("/etc/passwd")),
+        "no longer a regular file",
+        id="now-a-symlink",
+    ),
+]
 
 
 @pytest.mark.parametrize(("change", "reason"), CHANGES)
@@ -129,10 +150,16 @@ def _same_size_same_mtime_other_bytes(path):
 
 KEEP_CHANGES = [
     pytest.param(lambda k, p: k.unlink(), "is no longer there", id="keep-deleted"),
-    pytest.param(_same_size_same_mtime_other_bytes, "content differs from the kept copy", id="keep-content"),
-    pytest.param(lambda k, p: (k.unlink(), os.link(p, k)), "the kept copy is the same file", id="keep-now-hardlink"),
+    pytest.param(
+        _same_size_same_mtime_other_bytes, "content differs from the kept copy", id="keep-content"
+    ),
+    pytest.param(
+        lambda k, p: (k.unlink(), os.link(p, k)),
+        "the kept copy is the same file",
+        id="keep-now-hardlink",
+    ),
     pytest.param(lambda k, p: (k.unlink(), k.mkdir()), "not a regular file", id="keep-now-folder"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("change", "reason"), KEEP_CHANGES)
@@ -294,8 +321,3 @@ def test_subprocess_apply_is_quiet_when_piped(tree, planned):
     )
     assert done.returncode == 0
     assert "\x1b[" not in done.stderr  # no progress bar drawn into a pipe
-
-
-def test_files_only_helper_sanity(tree):
-    assert files_only(snapshot(tree))
-    rewrite_plan  # imported for other modules

@@ -13,7 +13,9 @@ from tests.clean.conftest import OLD, plan_lines, scan, write
 
 
 def paths_of(lines, key="path"):
-    return sorted(os.path.basename(os.path.dirname(x[key])) + "/" + os.path.basename(x[key]) for x in lines)
+    return sorted(
+        os.path.basename(os.path.dirname(x[key])) + "/" + os.path.basename(x[key]) for x in lines
+    )
 
 
 def test_plan_needs_a_selection(menage, tree):
@@ -58,9 +60,15 @@ def test_keep_newest(menage, tree, tmp_path):
 def test_reference_folder_is_never_touched(menage, tree, tmp_path):
     scan(menage, tree)
     result = menage(
-        "plan", "--duplicates", "--keep", f"in {tree / 'reference'}", "--keep", "oldest",
-        "-o", tmp_path / "p.json",
-    )  # fmt: skip
+        "plan",
+        "--duplicates",
+        "--keep",
+        f"in {tree / 'reference'}",
+        "--keep",
+        "oldest",
+        "-o",
+        tmp_path / "p.json",
+    )
     assert result.exit_code == 0
     lines = plan_lines(tmp_path / "p.json")
     assert not any("/reference/" in x["path"] for x in lines)
@@ -74,9 +82,15 @@ def test_reference_folder_is_never_touched(menage, tree, tmp_path):
 def test_not_in_and_shortest_path_combine_in_order(menage, tree, tmp_path):
     scan(menage, tree)
     menage(
-        "plan", "--duplicates", "--keep", f"not-in:{tree / 'docs'}", "--keep", "shortest-path",
-        "-o", tmp_path / "p.json",
-    )  # fmt: skip
+        "plan",
+        "--duplicates",
+        "--keep",
+        f"not-in:{tree / 'docs'}",
+        "--keep",
+        "shortest-path",
+        "-o",
+        tmp_path / "p.json",
+    )
     lines = plan_lines(tmp_path / "p.json")
     report_keep = {x["keep"] for x in lines if "report" in x["path"]}
     assert report_keep == {str(tree / "downloads" / "report.pdf")}
@@ -153,9 +167,15 @@ def test_parse_rule_forms():
 
 
 rule_strategy = st.sampled_from(
-    [KeepRule("oldest"), KeepRule("newest"), KeepRule("shortest-path"),
-     KeepRule("in", b"/r"), KeepRule("not-in", b"/r"), KeepRule("in", b"/a")]
-)  # fmt: skip
+    [
+        KeepRule("oldest"),
+        KeepRule("newest"),
+        KeepRule("shortest-path"),
+        KeepRule("in", b"/r"),
+        KeepRule("not-in", b"/r"),
+        KeepRule("in", b"/a"),
+    ]
+)
 member_strategy = st.builds(
     Member,
     path=st.sampled_from([b"/r/x", b"/r/y/z", b"/a/b", b"/a", b"/c/d/e", b"/q"]),

@@ -52,18 +52,50 @@ def _edit_first_action(text: str, **changes) -> str:
 
 
 MISTAKES = [
-    pytest.param(lambda t: _edit_first_action(t, action="delete"), "unknown action", id="unknown-action"),
-    pytest.param(lambda t: _edit_first_action(t, path="/etc/passwd"), "outside the scanned folders", id="outside-roots"),
-    pytest.param(lambda t: _replace_first_action(t, '{"action": "quarantine", "path": '), "not valid JSON", id="malformed-json"),
-    pytest.param(lambda t: _replace_first_action(t, "[1, 2]"), "expected a JSON object", id="not-an-object"),
-    pytest.param(lambda t: _edit_first_action(t, inode=None), '"inode" must be a whole number', id="missing-inode"),
-    pytest.param(lambda t: _edit_first_action(t, size="big"), '"size" must be a whole number', id="bad-size"),
-    pytest.param(lambda t: _edit_first_action(t, colour="red"), "unknown field", id="unknown-field"),
-    pytest.param(lambda t: _edit_first_action(t, finding="fun"), "unknown finding", id="unknown-finding"),
-    pytest.param(lambda t: _edit_first_action(t, keep=None), "needs its kept copy", id="duplicate-without-keep"),
-    pytest.param(lambda t: _edit_first_action(t, path="relative/file"), "not an absolute", id="relative-path"),
-    pytest.param(lambda t: _edit_first_action(t, action="hardlink", finding="temp_files", keep=None), "only for duplicates", id="hardlink-temp"),
-]  # fmt: skip
+    pytest.param(
+        lambda t: _edit_first_action(t, action="delete"), "unknown action", id="unknown-action"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, path="/etc/passwd"),
+        "outside the scanned folders",
+        id="outside-roots",
+    ),
+    pytest.param(
+        lambda t: _replace_first_action(t, '{"action": "quarantine", "path": '),
+        "not valid JSON",
+        id="malformed-json",
+    ),
+    pytest.param(
+        lambda t: _replace_first_action(t, "[1, 2]"), "expected a JSON object", id="not-an-object"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, inode=None),
+        '"inode" must be a whole number',
+        id="missing-inode",
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, size="big"), '"size" must be a whole number', id="bad-size"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, colour="red"), "unknown field", id="unknown-field"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, finding="fun"), "unknown finding", id="unknown-finding"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, keep=None),
+        "needs its kept copy",
+        id="duplicate-without-keep",
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, path="relative/file"), "not an absolute", id="relative-path"
+    ),
+    pytest.param(
+        lambda t: _edit_first_action(t, action="hardlink", finding="temp_files", keep=None),
+        "only for duplicates",
+        id="hardlink-temp",
+    ),
+]
 
 
 @pytest.mark.parametrize(("mistake", "message"), MISTAKES)
@@ -167,7 +199,9 @@ def test_comments_and_deleted_lines_are_fine(menage, tree, planned):
     assert f"{len(actions) - 2} actions would be carried out" in result.stdout
 
 
-names = st.binary(min_size=1, max_size=12).filter(lambda b: b"/" not in b and b not in (b".", b".."))
+names = st.binary(min_size=1, max_size=12).filter(
+    lambda b: b"/" not in b and b not in (b".", b"..")
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -192,6 +226,10 @@ def test_plan_round_trip_keeps_every_byte(parts, kind, numbers):
     parsed = parse_plan(text.encode())
     action = parsed.actions[0]
     assert (action.path, action.size, action.device, action.inode, action.mtime_ns) == (
-        path, size, dev, ino, mtime,
-    )  # fmt: skip
+        path,
+        size,
+        dev,
+        ino,
+        mtime,
+    )
     assert text.encode("utf-8")  # always valid UTF-8 text, whatever the names

@@ -10,12 +10,13 @@ weakening anything: an intent is always on disk before its file moves, and
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from menage.clean.fsops import sync_dirs
+from menage.clean.fsops import REFLINK_UNSUPPORTED, sync_dirs
 from menage.clean.journal import Entry, Journal
 from menage.clean.operations import Context, perform, prepare, settle
 from menage.clean.plan import Action, Plan
@@ -145,8 +146,16 @@ def _perform(entry: Entry, outcome: Outcome) -> list[bytes]:
         _left(entry, "skipped", _("changed just before the move; left in place"), outcome)
         return []
     except OSError as exc:
-        detail = exc.strerror or str(exc)
-        _left(entry, "failed", _("could not be moved: {error}").format(error=detail), outcome)
+        if entry.kind == "reflink" and exc.errno in REFLINK_UNSUPPORTED:
+            reason = _(
+                "this filesystem cannot share blocks between files (reflink works on Btrfs, "
+                "XFS, bcachefs, ZFS 2.2+); use --action hardlink or quarantine"
+            )
+        elif exc.errno == errno.ENOSPC:
+            reason = _("no space left to keep a copy in the quarantine; left in place")
+        else:
+            reason = _("could not be moved: {error}").format(error=exc.strerror or str(exc))
+        _left(entry, "failed", reason, outcome)
         return []
     except Exception as exc:  # a trash that refuses, an odd filesystem: never lose the run
         _left(entry, "failed", _("could not be moved: {error}").format(error=exc), outcome)

@@ -141,6 +141,14 @@ class Run:
     command: str
 
 
+def _nearly_full(folder: Path) -> bool:
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
+
+
 def _category(path: bytes) -> str:
     from menage.files.lint import category
 
@@ -226,7 +234,10 @@ class Journal:
             return JournalBusy(path=str(self.path))
         if "not a database" in text:
             return JournalForeign(path=str(self.path))
-        if "readonly" in text:
+        if "disk I/O error" in text and _nearly_full(self.path.parent):
+            # SQLite says "I/O error" when it cannot create its -shm file on a full disk
+            return StorageFull(path=str(self.path))
+        if "readonly" in text or "disk I/O error" in text:
             from menage.clean.errors import JournalError
 
             return JournalError(path=str(self.path), detail=text)
@@ -383,6 +394,10 @@ class Journal:
 
     def save(self, entries: Iterable[Entry]) -> None:
         """Write the changed fields of entries, in one durable transaction."""
+        for e in entries:
+            if e.reason is not None:
+                # a reason may quote a name that is not UTF-8; SQLite text must be
+                e.reason = e.reason.encode("utf-8", "backslashreplace").decode("utf-8")
         rows = [(*(getattr(e, c) for c in _MUTABLE), e.id) for e in entries]
         if not rows:
             return

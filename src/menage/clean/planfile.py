@@ -24,7 +24,7 @@ from typing import IO, Any
 from menage.clean.errors import PlanInvalid, PlanUnreadable
 from menage.clean.plan import FINDINGS, KINDS, LINK_KINDS, QUARANTINE_DIRNAME, Action, Plan
 from menage.clean.rules import is_under
-from menage.files.names import from_json, to_json
+from menage.files.names import escape, from_json, to_json
 from menage.i18n import N_, _, format_size, ngettext
 
 FORMAT = 1
@@ -91,7 +91,7 @@ def format_plan(plan: Plan) -> str:
                     _("group {n}, {size} each: keep {path} ({rule})").format(
                         n=group,
                         size=format_size(action.size),
-                        path=os.fsdecode(action.keep),
+                        path=escape(action.keep),
                         rule=action.detail or "",
                     )
                 )
@@ -225,7 +225,7 @@ def parse_plan(raw: bytes, shown: str = "plan", excluded: tuple[bytes, ...] = ()
                 (
                     number,
                     _("{path} already has an action on line {other}").format(
-                        path=os.fsdecode(action.path), other=seen[action.path]
+                        path=escape(action.path), other=seen[action.path]
                     ),
                 )
             )
@@ -243,7 +243,7 @@ def parse_plan(raw: bytes, shown: str = "plan", excluded: tuple[bytes, ...] = ()
                         _(
                             "{path} is the kept copy for line {other}: a kept copy cannot be "
                             "removed too"
-                        ).format(path=os.fsdecode(action.keep), other=action.line),
+                        ).format(path=escape(action.keep), other=action.line),
                     )
                 )
     if problems:
@@ -378,16 +378,16 @@ def _path(
         return None
     path = from_json(value)
     if not path.startswith(b"/") or os.path.normpath(path) != path:
-        fail(_("{path} is not an absolute, normalised path").format(path=value))
+        fail(_("{path} is not an absolute, normalised path").format(path=escape(path)))
         return None
     if not any(is_under(path, root) and path != root for root in plan.roots):
         fail(
             _("{path} is outside the scanned folders ({roots})").format(
-                path=value, roots=", ".join(os.fsdecode(r) for r in plan.roots)
+                path=escape(from_json(value)), roots=", ".join(escape(r) for r in plan.roots)
             )
         )
         return None
     if b"/" + QUARANTINE_DIRNAME + b"/" in path + b"/" or any(is_under(path, f) for f in excluded):
-        fail(_("{path} is inside Ménage's own folder or a quarantine").format(path=value))
+        fail(_("{path} is inside Ménage's own folder or a quarantine").format(path=escape(path)))
         return None
     return path

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from menage.errors import MenageError
+from menage.files.names import escape
 from menage.i18n import N_
 
 RULE_NAMES = ("oldest", "newest", "shortest-path", "in", "not-in")
@@ -40,7 +41,7 @@ class KeepRule:
     def __str__(self) -> str:
         if self.folder is None:
             return self.name
-        return f"{self.name} {os.fsdecode(self.folder)}"
+        return f"{self.name} {escape(self.folder)}"
 
 
 def parse_rule(text: str) -> KeepRule:

@@ -17,6 +17,7 @@ import stat
 
 from menage.clean.fsops import lstat_or_none, same_content
 from menage.clean.journal import Entry
+from menage.files.names import escape
 from menage.i18n import N_, _
 
 
@@ -59,21 +60,19 @@ def _check_file(entry: Entry) -> str | None:
         return None
     keep = lstat_or_none(entry.keep)
     if keep is None:
-        return _("the kept copy {path} is no longer there").format(path=os.fsdecode(entry.keep))
+        return _("the kept copy {path} is no longer there").format(path=escape(entry.keep))
     if not stat.S_ISREG(keep.st_mode):
-        return _("the kept copy {path} is not a regular file").format(path=os.fsdecode(entry.keep))
+        return _("the kept copy {path} is not a regular file").format(path=escape(entry.keep))
     if (keep.st_dev, keep.st_ino) == (st.st_dev, st.st_ino):
         return _("the kept copy is the same file (a hardlink): removing it would free nothing")
     if keep.st_size != st.st_size:
-        return _("the kept copy {path} changed size").format(path=os.fsdecode(entry.keep))
+        return _("the kept copy {path} changed size").format(path=escape(entry.keep))
     if entry.kind in ("hardlink", "reflink") and keep.st_dev != st.st_dev:
         return _("the kept copy is on another filesystem: a {action} is impossible").format(
             action=entry.kind
         )
     if not same_content(entry.path, entry.keep):
-        return _("its content differs from the kept copy {path}").format(
-            path=os.fsdecode(entry.keep)
-        )
+        return _("its content differs from the kept copy {path}").format(path=escape(entry.keep))
     return None
 
 

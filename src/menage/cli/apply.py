@@ -63,13 +63,11 @@ def apply(
         plan_digest,
         read_plan,
     )
-    from menage.files.index import Index
     from menage.home import default_index_path
 
     shown = str(plan_file)
     plan = read_plan(plan_file, excluded_folders())
-    with Index(index_path or default_index_path()) as index:
-        check_against_index(plan, index, shown)
+    check_against_index(plan, index_path or default_index_path(), shown)
     if show_list:
         _list_actions(plan)
     if dry_run:

@@ -73,7 +73,7 @@ def _table(console: Console, found: list[Measures]) -> None:
         (_("Files"), "right"),
         (_("Freed"), "right"),
         (_("Skipped"), "right"),
-        (_("Findings"), "left"),
+        (_("Scans"), "left"),
     ):
         table.add_column(title, justify=justify)  # type: ignore[arg-type]
     for m in found:
@@ -85,7 +85,7 @@ def _table(console: Console, found: list[Measures]) -> None:
             format_number(m.files + m.folders),
             format_size(m.bytes),
             format_number(m.skipped + m.failed),
-            ", ".join(_(FINDING_LABELS.get(f, f)) for f in m.by_finding),
+            f"{m.scan_id or '-'} → {m.scan_after}" if m.scan_after else str(m.scan_id or "-"),
         )
     console.print(table)
 
