@@ -195,7 +195,7 @@ def load_factors(path: Path = FACTORS_PATH) -> FactorTable:
     for row in reader:
         line = reader.line_num
         try:
-            factor = _parse_row(row)  # type: ignore[arg-type]
+            factor = _parse_row(row)
         except ValueError as exc:
             raise FactorsError(path=path, line=line, detail=str(exc)) from None
         if factor.key in seen:

@@ -25,8 +25,12 @@ def significant(value: float, figures: int = 2) -> tuple[float, int]:
     if value == 0 or not math.isfinite(value):
         return 0.0, 0
     magnitude = math.floor(math.log10(abs(value)))
-    digits = max(0, figures - 1 - magnitude)
-    return round(value, digits), digits
+    places = figures - 1 - magnitude
+    rounded = float(round(value, places))
+    if math.floor(math.log10(abs(rounded))) > magnitude:  # 9.96 became 10.0: one place less
+        places -= 1
+        rounded = float(round(value, places))
+    return rounded, max(0, places)
 
 
 def _number(value: float) -> str:
@@ -166,10 +170,9 @@ class StorageSummary:
         return proportion_sentence(self.cloud.kgco2e.central)
 
     def sources(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for impact in (self.cloud, self.local, self.anchor):
-            seen.update(dict.fromkeys(impact.sources))
-        return tuple(seen)
+        """Keys of the factors behind :meth:`headline` and :meth:`message`."""
+        keys = [k for k in self.cloud.sources if k != "dc_water_per_kwh"]
+        return tuple(dict.fromkeys([*keys, *self.anchor.sources]))
 
     def to_dict(self) -> dict[str, Any]:
         ratio = self.ratio

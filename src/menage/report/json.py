@@ -4,7 +4,7 @@ Top level: ``menage`` (version), ``schema`` (1), ``scan_id``, ``started``,
 ``duration_s``, ``roots``, ``complete``, ``path_encoding``, ``total``,
 ``categories``, ``duplicates``, ``duplicate_folders``, ``empty_files``,
 ``empty_dirs``, ``big_files``, ``old_files``, ``temp_files``, ``reclaimable``,
-``by_folder``, ``by_owner``, ``errors``, ``special_files``, ``broken_links``,
+``impact``, ``by_folder``, ``by_owner``, ``errors``, ``special_files``, ``broken_links``,
 ``other_devices``. Paths follow :mod:`menage.files.names` (PEP 383 escapes).
 """
 
@@ -19,6 +19,7 @@ from menage.files.folders import folder_of_depth
 from menage.files.lint import CATEGORIES, category
 from menage.files.names import to_json
 from menage.files.scan import ScanResult
+from menage.impact.summary import storage_summary
 
 SCHEMA = 1
 PATH_ENCODING = "utf-8; undecodable bytes as U+DC80..U+DCFF (PEP 383 surrogateescape)"
@@ -166,6 +167,7 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
             "temp_files": temp_bytes,
             "total": redundant_bytes + temp_outside_groups,
         },
+        "impact": storage_summary(redundant_bytes + temp_outside_groups).to_dict(),
         "by_folder": sorted(
             (
                 {"path": to_json(tree.dirs[d]), "files": n, "bytes": b, "duplicate_bytes": dup}

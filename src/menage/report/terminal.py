@@ -85,6 +85,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
             size=format_size(data["reclaimable"]["total"])
         ),
     )
+    _add_impact_rows(table, data["reclaimable"]["total"])
     console.print(table)
 
     if dup["items"]:
@@ -141,6 +142,16 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
                 format_size(item["duplicate_bytes"]),
             )
         console.print(table)
+
+
+def _add_impact_rows(table: Any, reclaimable: int) -> None:
+    """The yearly footprint of the reclaimable bytes, its sources, and its proportion."""
+    from menage.impact.summary import storage_summary
+
+    summary = storage_summary(reclaimable)
+    table.add_row(_("Impact"), summary.headline())
+    table.add_row("", _("sources: {keys}").format(keys=", ".join(summary.sources())))
+    table.add_row("", summary.message())
 
 
 def print_issues(result: ScanResult, err: bool = True, brief: bool = False) -> None:
