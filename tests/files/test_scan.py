@@ -167,7 +167,8 @@ def test_interrupted_scan_keeps_hashes(tmp_path):
         write(root, f"large/{n}.bin", b"L" * 100_000)
 
     def interrupt(stage: str, done: int, total: int | None) -> None:
-        if stage == "hash:full":
+        # after the heads are read, before the whole contents are
+        if stage == "hash:head":
             raise KeyboardInterrupt
 
     with Index(tmp_path / "index.sqlite") as index:
@@ -175,8 +176,10 @@ def test_interrupted_scan_keeps_hashes(tmp_path):
             scan([root], index=index, progress=interrupt)
         assert index.scans() == []
         resumed = scan([root], index=index)
-        # the small files and the large files' heads came from the cache
+        # the small files and the large files' heads came from the index: only the
+        # four whole contents are read
         assert resumed.duplicates.files_read == 4
+        assert resumed.duplicates.computed == 4
         assert len(resumed.duplicates.groups) == 2
 
 

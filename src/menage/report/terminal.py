@@ -10,7 +10,7 @@ from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape
 from menage.files.scan import ScanResult
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
-from menage.report.json import scan_to_dict
+from menage.report.json import scan_summary
 
 #: how many entries of each list the terminal shows (the JSON has them all)
 SHOWN = 5
@@ -25,7 +25,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
     from rich.markup import escape as markup_escape
     from rich.table import Table
 
-    data = scan_to_dict(result)
+    data = scan_summary(result)
     tree = result.tree
 
     def path(p: bytes) -> str:
