@@ -149,11 +149,15 @@ ENGLISH_HELP = ("Usage:", "Options:", "Commands:", "Show this message and exit."
         pytest.param([], {"LANG": "fr_FR.UTF-8"}, FRENCH_HELP, ENGLISH_HELP, id="LANG-fr"),
         pytest.param([], {"LANG": "en_GB.UTF-8"}, ENGLISH_HELP, FRENCH_HELP, id="LANG-en"),
         pytest.param(
-            [], {"MENAGE_LANG": "en", "LANG": "fr_FR.UTF-8"}, ENGLISH_HELP, FRENCH_HELP,
+            [],
+            {"MENAGE_LANG": "en", "LANG": "fr_FR.UTF-8"},
+            ENGLISH_HELP,
+            FRENCH_HELP,
             id="MENAGE_LANG-wins",
         ),
-        pytest.param(["--lang", "fr"], {"LANG": "en_GB.UTF-8"}, FRENCH_HELP, ENGLISH_HELP,
-                     id="flag-fr-wins"),
+        pytest.param(
+            ["--lang", "fr"], {"LANG": "en_GB.UTF-8"}, FRENCH_HELP, ENGLISH_HELP, id="flag-fr-wins"
+        ),
         pytest.param(["--lang", "en"], {}, ENGLISH_HELP, FRENCH_HELP, id="flag-en"),
     ],
 )
@@ -208,14 +212,28 @@ def test_bad_value_error_is_all_french(tmp_path):
     [
         (
             "fr",
-            ("Analyse de ", "Total analysé", "Doublons", "Espace récupérable",
-             "Plus gros groupes de doublons", "Par catégorie", f"{NNBSP}Mo"),
+            (
+                "Analyse de ",
+                "Total analysé",
+                "Doublons",
+                "Espace récupérable",
+                "Plus gros groupes de doublons",
+                "Par catégorie",
+                f"{NNBSP}Mo",
+            ),
             ("Scanned", "Duplicates", "Reclaimable", "Biggest files", " MB"),
         ),
         (
             "en",
-            ("Scan of ", "Scanned", "Duplicates", "Reclaimable", "Largest duplicate groups",
-             "By category", " MB"),
+            (
+                "Scan of ",
+                "Scanned",
+                "Duplicates",
+                "Reclaimable",
+                "Largest duplicate groups",
+                "By category",
+                " MB",
+            ),
             ("Total analysé", "Doublons", "Récupérable", f"{NNBSP}Mo"),
         ),
     ],
