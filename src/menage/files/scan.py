@@ -95,7 +95,7 @@ class ScanResult:
 
 
 def scan(
-    paths: Sequence[str | bytes],
+    paths: Sequence[str | bytes | os.PathLike[str]],
     options: ScanOptions | None = None,
     index: Index | None = None,
     progress: ScanProgress | None = None,
