@@ -79,6 +79,15 @@ _RICH_TAG = re.compile(r"\[/?[a-z][a-z ]*\]")
 _COMMAND = re.compile(r"`(menage [a-z-]+)")
 
 
+def forms(message: Message) -> tuple[list[str], list[str]]:
+    """The English forms and the French forms of an entry (one each, or singular and plural)."""
+    if isinstance(message.id, str):
+        assert isinstance(message.string, str)
+        return [message.id], [message.string]
+    assert isinstance(message.string, tuple | list)
+    return list(message.id), list(message.string)
+
+
 def placeholders(text: str) -> Counter[str]:
     """``{path}``, ``{value!r}``, ``%(prog)s``: what ``.format`` / ``%`` fill in, as written."""
     text = text.replace("{{", "").replace("}}", "")
@@ -99,12 +108,12 @@ def test_translation_keeps_placeholders(message: Message):
     plural's fields; the singular form, which French also uses for 0, may take fields of the
     English plural form (``{len}`` where English wrote a literal 1), never unknown ones.
     """
-    if isinstance(message.id, str):
-        assert isinstance(message.string, str)
-        assert placeholders(message.string) == placeholders(message.id)
+    english, french = forms(message)
+    if len(english) == 1:
+        assert placeholders(french[0]) == placeholders(english[0])
         return
-    singular, plural = message.id[0], message.id[1]
-    one, many = message.string
+    singular, plural = english
+    one, many = french
     assert placeholders(many) == placeholders(plural)
     allowed = set(placeholders(singular)) | set(placeholders(plural))
     assert set(placeholders(singular)) <= set(placeholders(one)) <= allowed
@@ -113,9 +122,7 @@ def test_translation_keeps_placeholders(message: Message):
 @pytest.mark.parametrize("message", _french_messages(), ids=lambda m: str(m.id)[:40])
 def test_translation_keeps_markup_commands_and_layout(message: Message):
     """Rich markup, `menage …` command names, indentation and paragraphs survive translation."""
-    sources = [message.id] if isinstance(message.id, str) else list(message.id)
-    targets = [message.string] if isinstance(message.string, str) else list(message.string)
-    for source, target in zip(sources, targets, strict=False):
+    for source, target in zip(*forms(message), strict=True):
         assert _RICH_TAG.findall(target) == _RICH_TAG.findall(source)
         assert set(_COMMAND.findall(target)) == set(_COMMAND.findall(source))
         assert len(target) - len(target.lstrip(" ")) == len(source) - len(source.lstrip(" "))
