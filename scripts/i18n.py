@@ -28,8 +28,16 @@ PACKAGE = ROOT / "src" / "menage"
 PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "menage.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
-CLICK_MODULES = ("core.py", "decorators.py", "exceptions.py", "formatting.py", "termui.py",
-                 "types.py", "parser.py", "_termui_impl.py")
+CLICK_MODULES = (
+    "core.py",
+    "decorators.py",
+    "exceptions.py",
+    "formatting.py",
+    "termui.py",
+    "types.py",
+    "parser.py",
+    "_termui_impl.py",
+)
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 # the platform (Django) has its own catalogues under menage/platform
 SKIP = ("platform",)
@@ -83,8 +91,15 @@ def updated() -> Catalog:
 
 def po_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, omit_header=False, ignore_obsolete=True,
-             sort_output=False, include_lineno=False)
+    write_po(
+        buffer,
+        catalog,
+        width=100,
+        omit_header=False,
+        ignore_obsolete=True,
+        sort_output=False,
+        include_lineno=False,
+    )
     return buffer.getvalue()
 
 
@@ -102,9 +117,7 @@ def problems(catalog: Catalog) -> list[str]:
         label = message.id if isinstance(message.id, str) else message.id[0]
         if message.fuzzy:
             found.append(f"fuzzy: {label!r}")
-        elif not message.string or (
-            isinstance(message.string, tuple) and not all(message.string)
-        ):
+        elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             found.append(f"untranslated: {label!r}")
     return found
 
