@@ -103,6 +103,21 @@ def po_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+def _comparable(po: bytes) -> bytes:
+    """The catalogue without the line naming Babel's version, which upgrades change."""
+    return b"\n".join(line for line in po.splitlines() if not line.startswith(b'"Generated-By'))
+
+
+def _messages(mo: bytes) -> dict[object, str]:
+    """The translations a compiled catalogue holds, header left out."""
+    import gettext
+
+    translations = gettext.GNUTranslations(io.BytesIO(mo))
+    catalog: dict[object, str] = dict(translations._catalog)  # type: ignore[attr-defined]
+    catalog.pop("", None)
+    return catalog
+
+
 def mo_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
@@ -129,9 +144,9 @@ def main() -> int:
     catalog = updated()
     if args.check:
         errors = problems(catalog)
-        if not PO.exists() or PO.read_bytes() != po_bytes(catalog):
+        if not PO.exists() or _comparable(PO.read_bytes()) != _comparable(po_bytes(catalog)):
             errors.insert(0, f"{PO.relative_to(ROOT)} is stale: run `make i18n`")
-        if not MO.exists() or MO.read_bytes() != mo_bytes(catalog):
+        if not MO.exists() or _messages(MO.read_bytes()) != _messages(mo_bytes(catalog)):
             errors.insert(0, f"{MO.relative_to(ROOT)} is stale: run `make i18n`")
         for error in errors:
             print(error, file=sys.stderr)
