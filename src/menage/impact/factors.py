@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -230,7 +231,15 @@ def _check_required(table: FactorTable) -> None:
             )
 
 
-@functools.cache
 def factors() -> FactorTable:
-    """The shipped factors, loaded and checked once per process."""
-    return load_factors()
+    """The factors in use, loaded and checked once per process and file.
+
+    The shipped file, unless ``MENAGE_FACTORS`` names another one (an organisation's
+    own figures), which is checked the same way.
+    """
+    return _cached(os.environ.get("MENAGE_FACTORS") or str(FACTORS_PATH))
+
+
+@functools.cache
+def _cached(path: str) -> FactorTable:
+    return load_factors(Path(path))
