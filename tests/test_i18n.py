@@ -178,7 +178,7 @@ def test_help_language(args, environment, expected, unexpected):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("command", [[], ["scan"], ["scans"], ["demo-data"]])
+@pytest.mark.parametrize("command", [[], ["scan"], ["scans"], ["impact"], ["demo-data"]])
 def test_help_fits_an_80_column_terminal(lang, command):
     out = run_menage("--lang", lang, *command, "--help")
     assert out.returncode == 0, out.stderr

@@ -24,6 +24,7 @@ KEEP_OPTIONS = (
 )
 YEAR_S = 365.25 * 86400
 COUNT = click.IntRange(min=0)
+COUNT_OPTS: dict[str, Any] = {"type": COUNT, "metavar": "N"}
 
 
 def _keep_options(command: Any) -> Any:
@@ -33,9 +34,7 @@ def _keep_options(command: Any) -> Any:
             f"keep_{name}",
             type=AGE,
             metavar="DURATION",
-            help=_("What keeping a {device} this much longer avoids (e.g. 1y, 18m).").format(
-                device=name
-            ),
+            help=_("What keeping this device longer avoids (e.g. 1y, 18m)."),
         )(command)
     return command
 
@@ -47,8 +46,11 @@ def _keep_options(command: Any) -> Any:
         "Use-phase electricity follows --region (France by default). Water is shown "
         "only where sources allow, and is indicative.\n\n"
         "Examples:\n\n"
-        "    menage impact --storage 10GB --emails-kept 20000 --ai-requests 300 --keep-phone 1y\n\n"
-        "    menage impact --sources\n\n"
+        "\b\n"
+        "    menage impact --storage 10GB --emails-kept 20000 \\\n"
+        "        --ai-requests 300 --keep-phone 1y\n"
+        "    menage impact --region europe --streaming 10h --quality sd\n"
+        "    menage impact --sources\n"
         "    menage impact --myths"
     ),
     short_help=_("Energy, CO2 and water of data, mail, AI and devices, with sources."),
@@ -56,12 +58,14 @@ def _keep_options(command: Any) -> Any:
 @click.option("--storage", type=SIZE, help=_("Data kept in a data centre (e.g. 10GB)."))
 @click.option("--local-storage", type=SIZE, help=_("Data kept on a local disk."))
 @click.option("--mailbox", type=SIZE, help=_("Size of a mailbox kept on a server."))
-@click.option("--emails-kept", type=COUNT, help=_("Number of mails kept in a mailbox."))
+@click.option("--emails-kept", **COUNT_OPTS, help=_("Number of mails kept in a mailbox."))
 @click.option(
     "--mail-size", type=SIZE, help=_("Average size of the mails kept (default: sourced).")
 )
-@click.option("--emails-sent", type=COUNT, help=_("Mails sent without attachment."))
-@click.option("--emails-sent-attachment", type=COUNT, help=_("Mails sent with a 1 MB attachment."))
+@click.option("--emails-sent", **COUNT_OPTS, help=_("Mails sent without attachment."))
+@click.option(
+    "--emails-sent-attachment", **COUNT_OPTS, help=_("Mails sent with a 1 MB attachment.")
+)
 @click.option("--transfer", type=SIZE, help=_("Data sent or received over a fixed network."))
 @click.option("--mobile-transfer", type=SIZE, help=_("Data over a mobile network."))
 @click.option("--streaming", type=AGE, metavar="DURATION", help=_("Video watched (e.g. 10h)."))
@@ -72,8 +76,8 @@ def _keep_options(command: Any) -> Any:
     show_default=True,
     help=_("Video quality."),
 )
-@click.option("--ai-requests", type=COUNT, help=_("AI chatbot requests."))
-@click.option("--ai-images", type=COUNT, help=_("AI images generated."))
+@click.option("--ai-requests", **COUNT_OPTS, help=_("AI chatbot requests."))
+@click.option("--ai-images", **COUNT_OPTS, help=_("AI images generated."))
 @_keep_options
 @click.option(
     "--buy",
