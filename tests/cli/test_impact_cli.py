@@ -127,7 +127,7 @@ def test_every_activity(menage):
 
 
 def test_region_changes_use_phase_figures(menage):
-    def storage(region: str) -> dict:
+    def storage(region):
         result = menage("impact", "--storage", "100GB", "--region", region, "--json")
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
