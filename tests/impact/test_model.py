@@ -247,3 +247,17 @@ def test_sources_are_all_used_factors(model):
     for impact in impacts:
         for key in impact.sources:
             assert model.table[key].status == "used", (impact.activity, key)
+
+
+def test_published_reference_rows_match_the_model(model):
+    """The CSV's 'reference' rows hold the ADEME model's own results; Ménage agrees."""
+    table = model.table
+    cases = {
+        "email_sent_no_attachment": model.mail_sent(1),
+        "email_sent_1mb_attachment": model.mail_sent(1, attachment=True),
+        "email_sent_5mb_attachment": model.mail_sent(1, size_bytes=5.075 * MIB),
+        "streaming_hd_hour_france": model.streaming(1),
+    }
+    for key, impact in cases.items():
+        assert table[key].status == "reference"
+        assert impact.kgco2e.central * 1000 == pytest.approx(table[key].central, rel=1e-4), key
