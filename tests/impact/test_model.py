@@ -9,6 +9,8 @@ parameters, changing only ``email . taille`` (Mo), ``streaming . qualité`` and,
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from menage.impact import Model, Range
 from menage.impact.model import DEVICES, GIB, MIB, REGIONS
@@ -261,3 +263,31 @@ def test_published_reference_rows_match_the_model(model):
     for key, impact in cases.items():
         assert table[key].status == "reference"
         assert impact.kgco2e.central * 1000 == pytest.approx(table[key].central, rel=1e-4), key
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    n_bytes=st.integers(min_value=0, max_value=10**16),
+    count=st.integers(min_value=0, max_value=10**6),
+    hours=st.floats(min_value=0, max_value=10**5),
+    region=st.sampled_from(REGIONS),
+    device=st.sampled_from(DEVICES),
+)
+def test_ranges_are_always_ordered(n_bytes, count, hours, region, device):
+    """Whatever the input, low <= central <= high: every formula is monotone in its factors."""
+    model = Model()
+    impacts = [
+        model.storage_cloud(n_bytes, region=region),
+        model.storage_local(n_bytes, region=region),
+        model.mail_kept(count, region=region),
+        model.mail_sent(count, attachment=True, region=region),
+        model.transfer(n_bytes, "mobile", region),
+        model.streaming(hours, "sd", region),
+        model.ai_text(count),
+        model.ai_image(count),
+        model.device_life_extension(device, hours / 10**4),
+    ]
+    for impact in impacts:
+        for value in (impact.kgco2e, impact.kwh, impact.water_l):
+            if value is not None:
+                assert 0 <= value.low <= value.central <= value.high, impact.activity
