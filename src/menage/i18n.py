@@ -101,7 +101,8 @@ def format_size(n_bytes: int | float) -> str:
             scaled = value / factor
             pattern = "#,##0" if abs(scaled) >= 100 else "#,##0.#"
             return format_unit(scaled, unit, length="short", format=pattern, locale=_babel_locale())
-    return format_unit(int(value), "digital-byte", length="short", locale=_babel_locale())
+    # CLDR's short English form is "162 byte": the long one reads right in both languages
+    return format_unit(int(value), "digital-byte", length="long", locale=_babel_locale())
 
 
 def format_number(n: int | float, digits: int = 0) -> str:
@@ -114,9 +115,12 @@ def format_number(n: int | float, digits: int = 0) -> str:
 
 def format_percent(fraction: float, digits: int = 1) -> str:
     """A fraction as a percentage: ``30,1 %`` / ``30.1%``."""
+    from babel import Locale
     from babel.numbers import format_percent as _format_percent
 
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    # the locale's own pattern keeps its spacing ("30,1 %" in French), with our digits
+    base = Locale.parse(_babel_locale()).percent_formats[None].pattern
+    pattern = base.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1)
     return str(_format_percent(fraction, format=pattern, locale=_babel_locale()))
 
 

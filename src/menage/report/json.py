@@ -31,21 +31,13 @@ def _owner_name(uid: int) -> str:
         return str(uid)
 
 
-def scan_to_dict(result: ScanResult) -> dict[str, Any]:
-    """Everything a scan found, as plain JSON-ready data."""
+def aggregates(result: ScanResult) -> dict[str, Any]:
+    """The totals of a scan in their JSON form: ``categories``, ``reclaimable``,
+    ``by_folder`` and ``by_owner`` (one pass over the files, shared with the HTML report).
+    """
     tree = result.tree
     paths, sizes = tree.paths, tree.size
     extra = result.extra_links
-
-    def file_item(i: int) -> dict[str, Any]:
-        return {
-            "path": to_json(paths[i]),
-            "size": sizes[i],
-            "mtime_ns": tree.mtime_ns[i],
-            "device": tree.dev[i],
-            "inode": tree.ino[i],
-        }
-
     groups = result.duplicates.groups
     in_group: set[int] = {i for g in groups for i in g.files}
     by_category: dict[str, list[int]] = {c: [0, 0] for c in CATEGORIES}
@@ -68,6 +60,54 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
     redundant_bytes = result.redundant_bytes
     temp_bytes = sum(sizes[i] for i, _rule in result.temp_files)
     temp_outside_groups = sum(sizes[i] for i, _rule in result.temp_files if i not in in_group)
+    return {
+        "categories": {c: {"files": n, "bytes": b} for c, (n, b) in by_category.items()},
+        "reclaimable": {
+            "duplicates": redundant_bytes,
+            "temp_files": temp_bytes,
+            "total": redundant_bytes + temp_outside_groups,
+        },
+        "by_folder": sorted(
+            (
+                {"path": to_json(tree.dirs[d]), "files": n, "bytes": b, "duplicate_bytes": dup}
+                for d, (n, b, dup) in by_folder.items()
+            ),
+            key=lambda item: (-item["bytes"], item["path"]),
+        ),
+        "by_owner": sorted(
+            (
+                {
+                    "uid": uid,
+                    "owner": _owner_name(uid),
+                    "files": n,
+                    "bytes": b,
+                    "duplicate_bytes": dup,
+                }
+                for uid, (n, b, dup) in by_owner.items()
+            ),
+            key=lambda item: -item["bytes"],
+        ),
+    }
+
+
+def scan_to_dict(result: ScanResult) -> dict[str, Any]:
+    """Everything a scan found, as plain JSON-ready data."""
+    tree = result.tree
+    paths, sizes = tree.paths, tree.size
+    extra = result.extra_links
+
+    def file_item(i: int) -> dict[str, Any]:
+        return {
+            "path": to_json(paths[i]),
+            "size": sizes[i],
+            "mtime_ns": tree.mtime_ns[i],
+            "device": tree.dev[i],
+            "inode": tree.ino[i],
+        }
+
+    groups = result.duplicates.groups
+    totals = aggregates(result)
+    temp_bytes = totals["reclaimable"]["temp_files"]
     return {
         "menage": __version__,
         "schema": SCHEMA,
@@ -94,11 +134,11 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
             "symlinks": len(tree.symlinks),
             "excluded": tree.excluded,
         },
-        "categories": {c: {"files": n, "bytes": b} for c, (n, b) in by_category.items()},
+        "categories": totals["categories"],
         "duplicates": {
             "groups": len(groups),
             "redundant_files": result.redundant_files,
-            "redundant_bytes": redundant_bytes,
+            "redundant_bytes": result.redundant_bytes,
             "rate": round(result.duplicate_rate, 6),
             "items": [
                 {
@@ -161,31 +201,9 @@ def scan_to_dict(result: ScanResult) -> dict[str, Any]:
                 for i, rule in result.temp_files
             ],
         },
-        "reclaimable": {
-            "duplicates": redundant_bytes,
-            "temp_files": temp_bytes,
-            "total": redundant_bytes + temp_outside_groups,
-        },
-        "by_folder": sorted(
-            (
-                {"path": to_json(tree.dirs[d]), "files": n, "bytes": b, "duplicate_bytes": dup}
-                for d, (n, b, dup) in by_folder.items()
-            ),
-            key=lambda item: (-item["bytes"], item["path"]),
-        ),
-        "by_owner": sorted(
-            (
-                {
-                    "uid": uid,
-                    "owner": _owner_name(uid),
-                    "files": n,
-                    "bytes": b,
-                    "duplicate_bytes": dup,
-                }
-                for uid, (n, b, dup) in by_owner.items()
-            ),
-            key=lambda item: -item["bytes"],
-        ),
+        "reclaimable": totals["reclaimable"],
+        "by_folder": totals["by_folder"],
+        "by_owner": totals["by_owner"],
         "errors": [
             {"path": to_json(issue.path), "kind": issue.kind, "error": issue.detail}
             for issue in result.issues
