@@ -370,7 +370,7 @@ def test_french_report(tree, tmp_path):
     assert "Doublons" in headings and "Fichiers temporaires et caches" in headings
     figures = {text_of(div.dt): text_of(div.dd) for div in soup.find("dl").find_all("div")}
     assert re.fullmatch(r"[\d,]+\s%.*", figures["Taux de doublons"]), figures
-    assert re.match(r"[\d,]+\s[kM]o", figures["Analysé"]), figures
+    assert re.match(r"[\d,]+\s[kM]o", figures["Total analysé"]), figures
     table = soup.find("svg", id="chart-categories").find_next_sibling("table")
     assert table.find("caption").text == "Octets par catégorie"
     assert soup.find("svg", id="chart-categories").title.text == "Octets par catégorie"

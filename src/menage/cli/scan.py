@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from menage.cli._common import print_json, progress_bar, stdout_console
+from menage.cli._common import progress_bar, stdout_console
 from menage.cli._types import AGE, SIZE
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
@@ -164,9 +164,9 @@ def scan(
 
         write_scan_csv(result, csv_dir)
     if as_json:
-        from menage.report.json import scan_to_dict
+        from menage.report.json import write_scan_json
 
-        print_json(scan_to_dict(result))
+        write_scan_json(result, sys.stdout)
     elif print0:
         out = sys.stdout.buffer
         for group in result.duplicates.groups:

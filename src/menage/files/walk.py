@@ -144,7 +144,7 @@ def _issue_kind(exc: OSError) -> str:
     return "unreadable"
 
 
-def resolve_roots(paths: Sequence[str | bytes]) -> list[bytes]:
+def resolve_roots(paths: Sequence[str | bytes | os.PathLike[str]]) -> list[bytes]:
     """Absolute, normalised roots; each must be an existing folder.
 
     Raises:
@@ -196,6 +196,8 @@ def walk(
     queue: SimpleQueue[tuple[int, bytes, int, bytes, int] | None] = SimpleQueue()
     lock = threading.Lock()
     visited: set[tuple[int, int]] = set()
+    #: symbolic links to folders, walked once every real folder has been
+    deferred: list[tuple[bytes, int, bytes, int, int]] = []
     next_dir = iter(range(1 << 62)).__next__
     pending = 0
     counters = [0]  # folders listed, for progress
@@ -294,7 +296,11 @@ def walk(
                             if target.st_dev != dev and not cross:
                                 part.other_devices.append(link_path)
                             else:
-                                subdirs.append((link_path, target.st_dev, target.st_ino))
+                                # walked last, so that files keep their real paths when a
+                                # link points inside the roots (see `worker`)
+                                deferred.append(
+                                    (link_path, dir_id, root, target.st_dev, target.st_ino)
+                                )
                     else:
                         st = entry.stat(follow_symlinks=False)
                         kind = SPECIAL_KINDS.get(stat.S_IFMT(st.st_mode), "other")
@@ -328,7 +334,17 @@ def walk(
                 with lock:
                     pending -= 1
                     counters[0] += 1
-                    done = pending == 0
+                    promote = pending == 0 and bool(deferred)
+                    links = deferred[:] if promote else []
+                    deferred.clear()
+                for link_path, parent, link_root, link_dev, link_ino in links:
+                    with lock:
+                        seen = (link_dev, link_ino) in visited
+                        visited.add((link_dev, link_ino))
+                    if not seen:
+                        enqueue(part, link_path, parent, link_root, link_dev)
+                with lock:
+                    done = pending == 0 and not deferred
                 if done:
                     for _ in range(threads):
                         queue.put(None)

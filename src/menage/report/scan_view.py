@@ -33,7 +33,7 @@ from menage.i18n import (
     language,
     ngettext,
 )
-from menage.report.json import aggregates
+from menage.report.json import scan_summary
 from menage.report.svg import Bar, bar_chart
 
 #: rows shown in each list of the page
@@ -318,7 +318,7 @@ def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any
 def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict[str, Any]:
     """What the template shows, every value already formatted for the current language."""
     tree = result.tree
-    totals = aggregates(result)
+    totals = scan_summary(result)
     total_bytes = result.total_bytes
     biggest, by_duplicates = _folder_charts(totals, tree.roots, total_bytes)
     return {
