@@ -250,15 +250,14 @@ class Index:
         n = len(tree)
         paths, devs, inos = tree.paths, tree.dev, tree.ino
         sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
-        digests = Digests()
+        digests = Digests(n)
         unchanged = bytearray(n)
         had = bytearray(n)
         stale: list[bytes] = []
         matched = bytearray(n)
         #: digests of gone paths, by inode: a file renamed or moved within the roots
         gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
-        order = sorted(range(n), key=paths.__getitem__)
-        j = 0
+        j = 0  # the tree's files are sorted by path, as the rows are
         with self._guard():
             for root in _outer_roots(tree.roots):
                 rows = self.db.execute(
@@ -267,14 +266,14 @@ class Index:
                     (root, root[:-1] + b"0"),
                 )
                 for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
-                    while j < n and paths[order[j]] < path:
+                    while j < n and paths[j] < path:
                         j += 1
-                    if j >= n or paths[order[j]] != path:
+                    if j >= n or paths[j] != path:
                         stale.append(path)
                         if head is not None or full is not None:
                             gone[(dev, ino)] = (size, mtime_ns, head, tail, full)
                         continue
-                    i = order[j]
+                    i = j
                     matched[i] = 1
                     if (dev, ino, size, mtime_ns) != (devs[i], inos[i], sizes[i], mtimes[i]):
                         continue
