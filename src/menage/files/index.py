@@ -46,7 +46,18 @@ if TYPE_CHECKING:
     from menage.files.walk import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
+# them in `files`. The listing and the digests are a cache that the next scan rebuilds,
+# so the migration drops them; the scan history is kept.
+_MIGRATIONS = {
+    1: (
+        "DROP TABLE IF EXISTS hashes",
+        "DROP TABLE IF EXISTS files",
+        "{files}",
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE files (
@@ -209,10 +220,26 @@ class Index:
             raise IndexForeign(path=str(self.path))
         elif version > SCHEMA_VERSION:
             raise IndexTooNew(path=str(self.path), found=version, supported=SCHEMA_VERSION)
+        elif version < SCHEMA_VERSION:
+            self._migrate(version)
         db.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL is durable at each checkpoint and never corrupt after a crash;
         # the index can be rebuilt by scanning again, unlike the journal of a cleanup.
         db.execute("PRAGMA synchronous=NORMAL")
+
+    def _migrate(self, version: int) -> None:
+        files_table = next(s for s in _SCHEMA.split(";") if "CREATE TABLE files" in s)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    self.db.execute(statement.format(files=files_table))
+                version += 1
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file."""
