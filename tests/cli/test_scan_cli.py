@@ -243,3 +243,34 @@ def test_scans_history_and_compare(menage, tmp_path):
     missing = menage("scans", "--compare", "1", "9")
     assert missing.exit_code == 1
     assert "no scan 9" in missing.stderr
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    import pty
+
+    sample_tree(tmp_path / "tree")
+    main, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "menage", "--lang", "en", "scan", tmp_path / "tree", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+        env=env,
+    )
+    os.close(secondary)
+    out, _ = process.communicate(timeout=60)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+    assert process.returncode == 0
+    assert b"Listing files" in drawn or b"Comparing" in drawn
+    json.loads(out)  # stdout stays clean JSON
+    piped = menage_process("--lang", "en", "scan", tmp_path / "tree")
+    assert b"Listing files" not in piped.stderr

@@ -221,3 +221,38 @@ def test_old_and_big_files(tmp_path):
     tree = result.tree
     assert [os.path.basename(tree.paths[i]) for i in result.old_files] == [b"old.txt"]
     assert [os.path.basename(tree.paths[i]) for i in result.big_files] == [b"huge.bin", b"new.txt"]
+
+
+def test_index_of_format_1_is_migrated_keeping_history(tmp_path):
+    import sqlite3
+    from contextlib import closing
+
+    from menage.files.index import APPLICATION_ID, SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            """
+            CREATE TABLE files (path BLOB PRIMARY KEY, scan_id INTEGER, dev INTEGER,
+                ino INTEGER, size INTEGER, mtime_ns INTEGER, nlink INTEGER, uid INTEGER);
+            CREATE TABLE hashes (dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,
+                head BLOB, tail BLOB, full BLOB, PRIMARY KEY (dev, ino));
+            CREATE TABLE scans (id INTEGER PRIMARY KEY, started TEXT NOT NULL,
+                duration_s REAL NOT NULL, roots TEXT NOT NULL, complete INTEGER NOT NULL,
+                files INTEGER NOT NULL, bytes INTEGER NOT NULL, groups INTEGER NOT NULL,
+                redundant_files INTEGER NOT NULL, redundant_bytes INTEGER NOT NULL,
+                report BLOB NOT NULL);
+            INSERT INTO scans VALUES (1, '2026-01-01T00:00:00+00:00', 1.0, '["/x"]', 1,
+                10, 1000, 1, 1, 100, x'');
+            """
+        )
+        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        db.execute("PRAGMA user_version=1")
+        db.commit()
+    sample_tree(tmp_path / "tree")
+    with Index(path) as index:
+        result = scan([tmp_path / "tree"], index=index)
+        assert [s.id for s in index.scans()] == [1, 2]
+        assert result.redundant_files == 3
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)

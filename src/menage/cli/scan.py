@@ -141,6 +141,10 @@ def scan(
         threads=threads,
     )
     machine = as_json or print0
+    if html is not None:
+        from menage.report.html import check_target
+
+        check_target(html)
     with Index(index_path or default_index_path(), rebuild=rebuild_index) as index:
         if index.moved_aside is not None:
             click.echo(
@@ -148,11 +152,13 @@ def scan(
             )
         with progress_bar() as progress:
             result = run_scan(paths, options, index=index, progress=progress)
+        # earlier scans of the same folders give the report its before/after
+        history = index.scans() if html is not None else []
 
     if html is not None:
         from menage.report.html import write_scan_html
 
-        write_scan_html(result, html)
+        write_scan_html(result, html, history)
     if csv_dir is not None:
         from menage.report.csv import write_scan_csv
 

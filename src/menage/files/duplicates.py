@@ -29,16 +29,52 @@ _BATCH_FILES = 256
 _BATCH_BYTES = 8 * 1024 * 1024
 
 
-@dataclass
+class DigestColumn:
+    """One kind of digest for every file of a tree, in one flat buffer.
+
+    Behaves like a ``dict[int, bytes]`` keyed by file number, but costs 17 bytes a
+    file instead of about 120 for a dict entry, a digest object and a key.
+    """
+
+    WIDTH = 16
+
+    def __init__(self, n: int) -> None:
+        self._data = bytearray(self.WIDTH * n)
+        self._known = bytearray(n)
+
+    def __contains__(self, i: int) -> bool:
+        return bool(self._known[i])
+
+    def __getitem__(self, i: int) -> bytes:
+        if not self._known[i]:
+            raise KeyError(i)
+        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
+
+    def __setitem__(self, i: int, digest: bytes) -> None:
+        self._data[self.WIDTH * i : self.WIDTH * (i + 1)] = digest
+        self._known[i] = 1
+
+    def get(self, i: int) -> bytes | None:
+        if not self._known[i]:
+            return None
+        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
+
+    def count(self) -> int:
+        return len(self._known) - self._known.count(0)
+
+
 class Digests:
     """Content hashes by file number: of the first block, the last block, the whole."""
 
-    head: dict[int, bytes] = field(default_factory=dict)
-    tail: dict[int, bytes] = field(default_factory=dict)
-    full: dict[int, bytes] = field(default_factory=dict)
+    def __init__(self, n: int) -> None:
+        self.head = DigestColumn(n)
+        self.tail = DigestColumn(n)
+        self.full = DigestColumn(n)
 
-    def of(self, kind: str) -> dict[int, bytes]:
-        return self.full if kind in ("whole", "full") else getattr(self, kind)
+    def of(self, kind: str) -> DigestColumn:
+        if kind in ("whole", "full"):
+            return self.full
+        return self.head if kind == "head" else self.tail
 
 
 @dataclass
@@ -96,7 +132,7 @@ class _Hasher:
         self.bytes_read = 0
         self.computed = 0
 
-    def run(self, kind: str, indices: list[int]) -> dict[int, bytes]:
+    def run(self, kind: str, indices: list[int]) -> DigestColumn:
         """Digests of ``kind`` for ``indices``; files that failed are left out."""
         known = self.digests.of(kind)
         todo = [i for i in indices if i not in known]
@@ -104,7 +140,7 @@ class _Hasher:
             self._read(kind, todo, known)
         return known
 
-    def _read(self, kind: str, todo: list[int], known: dict[int, bytes]) -> None:
+    def _read(self, kind: str, todo: list[int], known: DigestColumn) -> None:
         tree = self.tree
         sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
         partial = kind in ("head", "tail")
@@ -128,13 +164,18 @@ class _Hasher:
 
         total = sum(cost(chunk) for chunk in batches)
         done = 0
-        outcomes = self.pool.map(
-            hash_batch,
-            [kind] * len(batches),
-            [[paths[i] for i in chunk] for chunk in batches],
-            [[sizes[i] for i in chunk] for chunk in batches],
-            [[mtimes[i] for i in chunk] for chunk in batches],
-        )
+
+        def work(chunk: list[int]) -> list[bytes | Changed]:
+            # the file lists are made by the thread that reads them, batch by batch,
+            # rather than all at once up front
+            return hash_batch(
+                kind,
+                [paths[i] for i in chunk],
+                [sizes[i] for i in chunk],
+                [mtimes[i] for i in chunk] if kind == "full" else [0] * len(chunk),
+            )
+
+        outcomes = self.pool.map(work, batches)
         failed: list[tuple[int, Changed]] = []
         for chunk, results in zip(batches, outcomes, strict=True):
             self.files_read += len(chunk)
@@ -152,7 +193,7 @@ class _Hasher:
         self.bytes_read += done
 
 
-def _split(groups: Iterable[list[int]], digests: dict[int, bytes]) -> list[list[int]]:
+def _split(groups: Iterable[list[int]], digests: DigestColumn) -> list[list[int]]:
     """Split each group by digest, keeping subgroups of two or more."""
     result: list[list[int]] = []
     for group in groups:
@@ -236,7 +277,7 @@ def find_duplicates(
         Duplicate groups sorted by redundant bytes (largest first), empty files,
         the files that could not be compared with the reason, and every digest.
     """
-    digests = cached if cached is not None else Digests()
+    digests = cached if cached is not None else Digests(len(tree))
     sizes = tree.size
     links = collapse_hardlinks(tree)
     extra = {i for others in links.values() for i in others}

@@ -46,7 +46,18 @@ if TYPE_CHECKING:
     from menage.files.walk import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
+# them in `files`. The listing and the digests are a cache that the next scan rebuilds,
+# so the migration drops them; the scan history is kept.
+_MIGRATIONS = {
+    1: (
+        "DROP TABLE IF EXISTS hashes",
+        "DROP TABLE IF EXISTS files",
+        "{files}",
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE files (
@@ -209,10 +220,26 @@ class Index:
             raise IndexForeign(path=str(self.path))
         elif version > SCHEMA_VERSION:
             raise IndexTooNew(path=str(self.path), found=version, supported=SCHEMA_VERSION)
+        elif version < SCHEMA_VERSION:
+            self._migrate(version)
         db.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL is durable at each checkpoint and never corrupt after a crash;
         # the index can be rebuilt by scanning again, unlike the journal of a cleanup.
         db.execute("PRAGMA synchronous=NORMAL")
+
+    def _migrate(self, version: int) -> None:
+        files_table = next(s for s in _SCHEMA.split(";") if "CREATE TABLE files" in s)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    self.db.execute(statement.format(files=files_table))
+                version += 1
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file."""
@@ -250,15 +277,14 @@ class Index:
         n = len(tree)
         paths, devs, inos = tree.paths, tree.dev, tree.ino
         sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
-        digests = Digests()
+        digests = Digests(n)
         unchanged = bytearray(n)
         had = bytearray(n)
         stale: list[bytes] = []
         matched = bytearray(n)
         #: digests of gone paths, by inode: a file renamed or moved within the roots
         gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
-        order = sorted(range(n), key=paths.__getitem__)
-        j = 0
+        j = 0  # the tree's files are sorted by path, as the rows are
         with self._guard():
             for root in _outer_roots(tree.roots):
                 rows = self.db.execute(
@@ -267,14 +293,14 @@ class Index:
                     (root, root[:-1] + b"0"),
                 )
                 for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
-                    while j < n and paths[order[j]] < path:
+                    while j < n and paths[j] < path:
                         j += 1
-                    if j >= n or paths[order[j]] != path:
+                    if j >= n or paths[j] != path:
                         stale.append(path)
                         if head is not None or full is not None:
                             gone[(dev, ino)] = (size, mtime_ns, head, tail, full)
                         continue
-                    i = order[j]
+                    i = j
                     matched[i] = 1
                     if (dev, ino, size, mtime_ns) != (devs[i], inos[i], sizes[i], mtimes[i]):
                         continue

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from menage.files.duplicates import DuplicateResult, collapse_hardlinks, find_duplicates
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
@@ -65,6 +66,8 @@ class ScanResult:
     #: paths that are extra hardlinks of an inode counted once
     extra_links: set[int] = field(default_factory=set)
     scan_id: int | None = None
+    #: the JSON summary, made once (see menage.report.json.scan_summary)
+    summary_cache: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:

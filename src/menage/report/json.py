@@ -53,7 +53,16 @@ def _text(path: bytes) -> str:
 
 
 def scan_summary(result: ScanResult) -> dict[str, Any]:
-    """The scan as JSON-ready data, with the long lists as :class:`Lazy` values."""
+    """The scan as JSON-ready data, with the long lists as :class:`Lazy` values.
+
+    The totals are computed once per result; each call returns a new top-level dict.
+    """
+    if result.summary_cache is None:
+        result.summary_cache = _summary(result)
+    return {**result.summary_cache, "scan_id": result.scan_id}
+
+
+def _summary(result: ScanResult) -> dict[str, Any]:
     tree = result.tree
     paths, sizes, mtimes, devs, inos = tree.paths, tree.size, tree.mtime_ns, tree.dev, tree.ino
     extra = result.extra_links
