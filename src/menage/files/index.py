@@ -476,17 +476,17 @@ class Index:
             )
             seen: set[tuple[int, int]] = set()
             items = []
-            for row in rows:
-                if (row.dev, row.ino) in seen:
+            for old_file in rows:
+                if (old_file.dev, old_file.ino) in seen:
                     continue
-                seen.add((row.dev, row.ino))
+                seen.add((old_file.dev, old_file.ino))
                 items.append(
                     {
-                        "path": row.path.decode("utf-8", "surrogateescape"),
-                        "size": row.size,
-                        "mtime_ns": row.mtime_ns,
-                        "device": row.dev,
-                        "inode": row.ino,
+                        "path": old_file.path.decode("utf-8", "surrogateescape"),
+                        "size": old_file.size,
+                        "mtime_ns": old_file.mtime_ns,
+                        "device": old_file.dev,
+                        "inode": old_file.ino,
                     }
                 )
             report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}
