@@ -256,3 +256,18 @@ def test_index_of_format_1_is_migrated_keeping_history(tmp_path):
         assert result.redundant_files == 3
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_stored_report_lists_old_files_again(tmp_path):
+    root = tmp_path / "tree"
+    now = time.time()
+    write(root, "old.txt", b"o" * 10, mtime=now - 5 * 365 * 86400)
+    write(root, "older.bin", b"o" * 99, mtime=now - 9 * 365 * 86400)
+    write(root, "new.txt", b"n" * 20, mtime=now - 10)
+    with Index(tmp_path / "index.sqlite") as index:
+        result = scan([root], index=index)
+        report = index.scan_report(result.scan_id)
+    names = [os.path.basename(item["path"]) for item in report["old_files"]["items"]]
+    assert names == ["older.bin", "old.txt"]
+    assert report["old_files"]["count"] == 2
+    assert report["duplicates"]["groups"] == 0

@@ -464,4 +464,31 @@ class Index:
 
             raise NoSuchScan(scan=scan_id if scan_id is not None else "-")
         report: dict[str, Any] = json.loads(zlib.decompress(found[0]))
+        old = report.get("old_files", {})
+        if old.get("items_omitted"):
+            # the index keeps file dates in its listing, not twice: rebuild the list
+            started = datetime.fromisoformat(report["started"]).timestamp()
+            cutoff_ns = int((started - old["older_than_s"]) * 1e9)
+            roots = [r.encode("utf-8", "surrogateescape") for r in report["roots"]]
+            rows = sorted(
+                (row for row in self.listing(roots) if row.mtime_ns < cutoff_ns),
+                key=lambda row: (-row.size, row.path),
+            )
+            seen: set[tuple[int, int]] = set()
+            items = []
+            for old_file in rows:
+                if (old_file.dev, old_file.ino) in seen:
+                    continue
+                seen.add((old_file.dev, old_file.ino))
+                items.append(
+                    {
+                        "path": old_file.path.decode("utf-8", "surrogateescape"),
+                        "size": old_file.size,
+                        "mtime_ns": old_file.mtime_ns,
+                        "device": old_file.dev,
+                        "inode": old_file.ino,
+                    }
+                )
+            report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}
+            report["old_files"]["items"] = items
         return report
