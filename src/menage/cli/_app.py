@@ -10,6 +10,7 @@ from menage.cli.apply import apply
 from menage.cli.clean import clean
 from menage.cli.demo import demo_data
 from menage.cli.history import history
+from menage.cli.impact import impact
 from menage.cli.plan import plan
 from menage.cli.purge import purge
 from menage.cli.scan import scan
@@ -39,5 +40,5 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, plan, apply, clean, undo, history, purge, demo_data):
+for command in (scan, scans, plan, apply, clean, undo, history, purge, impact, demo_data):
     cli.add_command(command)
