@@ -10,6 +10,7 @@ import stat
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,10 +67,11 @@ def tree(tmp_path: Path) -> Path:
     return root
 
 
-def scan(menage, root: Path) -> dict:
+def scan(menage, root: Path) -> dict[str, Any]:
     result = menage("scan", root, "--json")
     assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 def make_plan(menage, target: Path, *args: str) -> Path:
@@ -78,7 +80,7 @@ def make_plan(menage, target: Path, *args: str) -> Path:
     return target
 
 
-def plan_lines(path: Path) -> list[dict]:
+def plan_lines(path: Path) -> list[dict[str, Any]]:
     return [
         json.loads(line)
         for line in path.read_text().splitlines()

@@ -112,7 +112,7 @@ def content(path: bytes) -> str | None:
         return None
 
 
-def journal_rows(home: Path) -> list[tuple]:
+def journal_rows(home: Path) -> list[tuple[bytes, str, bytes | None, str]]:
     path = home / "journal.sqlite"
     if not path.exists():
         return []
@@ -125,7 +125,9 @@ def journal_rows(home: Path) -> list[tuple]:
         db.close()
 
 
-def check_nothing_lost(before: dict, home: Path) -> tuple[int, int]:
+def check_nothing_lost(
+    before: dict[bytes, tuple[str, int, int, int]], home: Path
+) -> tuple[int, int]:
     """Every original file is in place or in its recorded stash. Returns (moved, in progress)."""
     rows = journal_rows(home)
     by_path = {r[0]: r for r in rows}
@@ -229,7 +231,7 @@ def test_kill_apply_at_random_moments(chunk, tmp_path, menage, monkeypatch):
     print(f"chunk {chunk}: {stats}, full apply {duration:.2f}s")
 
 
-def check_undo_consistent(before: dict, home: Path) -> None:
+def check_undo_consistent(before: dict[bytes, tuple[str, int, int, int]], home: Path) -> None:
     """After a killed undo, each file is in place, beside it in its stash, or restored."""
     rows = {r[0]: r for r in journal_rows(home)}
     for path, (digest, *_rest) in before.items():

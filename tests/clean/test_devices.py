@@ -24,7 +24,9 @@ def small_tree(root: Path) -> None:
     (root / "c" / "empty").mkdir(parents=True)
 
 
-def contents_present(before: dict, home: Path, extra_homes: tuple[Path, ...] = ()) -> None:
+def contents_present(
+    before: dict[bytes, tuple[str, int, int, int]], home: Path, extra_homes: tuple[Path, ...] = ()
+) -> None:
     """Every file of ``before`` is at its path or in some quarantine with the same bytes."""
     stashed: dict[str, int] = {}
     for base in (home / "quarantine", *extra_homes):
