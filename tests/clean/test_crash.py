@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,8 @@ CHUNKS = 8  # 256 rounds in all, split over the workers
 def make_tree(root: Path, rng: random.Random) -> None:
     contents = [bytes([65 + n % 26]) * rng.randint(1, 6000) + str(n).encode() for n in range(60)]
     base = 1_400_000_000
-    for n in range(260):
-        folder = root / f"d{n % 9}" / f"s{n % 4}"
+    for n in range(230):
+        folder = root / f"d{n % 6}" / f"s{n % 2}"
         folder.mkdir(parents=True, exist_ok=True)
         if n % 3 == 0:
             data = contents[n % len(contents)]  # duplicates across folders
@@ -82,14 +83,16 @@ def make_plan(root: Path, home: Path, rng: random.Random) -> Path:
     return target
 
 
-def kill_delay(rng: random.Random, duration: float) -> float:
-    """Mostly while files move (the start-up of Python takes the first part), sometimes anywhere."""
-    if rng.random() < 0.2:
-        return rng.uniform(0.01, duration * 1.1)
-    return rng.uniform(duration * 0.4, duration)
+@dataclass
+class Timing:
+    """When, in a full run, the first file moved and when the process ended (seconds)."""
+
+    first_move: float
+    end: float
 
 
-def run_and_kill(args: list[str], env: dict[str, str], delay: float) -> int | None:
+def timed_full_run(args: list[str], env: dict[str, str], marker: Path) -> Timing:
+    started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "menage", *args],
         env=env,
@@ -97,11 +100,43 @@ def run_and_kill(args: list[str], env: dict[str, str], delay: float) -> int | No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    time.sleep(delay)
+    first = None
+    while process.poll() is None:
+        if first is None and marker.exists():
+            first = time.monotonic() - started
+        time.sleep(0.002)
+    end = time.monotonic() - started
+    _out, err = process.communicate()
+    assert process.returncode == 0, err.decode()
+    return Timing(first if first is not None else end / 2, end)
+
+
+def run_and_kill(
+    args: list[str], env: dict[str, str], rng: random.Random, timing: Timing, marker: Path
+) -> None:
+    """SIGKILL the command: mostly while files move, sometimes at any moment.
+
+    Files start moving when the quarantine's run folder appears; the delay is drawn
+    from then on, so that the machine's load (Python's start-up) does not decide where
+    the kills land.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "menage", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if rng.random() < 0.2:
+        time.sleep(rng.uniform(0, timing.end))
+    else:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        time.sleep(rng.uniform(0, max(0.01, timing.end - timing.first_move)))
     process.send_signal(signal.SIGKILL)
     _out, err = process.communicate()
     assert b"Traceback" not in err, err.decode()
-    return process.returncode
 
 
 def content(path: bytes) -> str | None:
@@ -178,7 +213,7 @@ def env(menage_home):
 def test_kill_apply_at_random_moments(chunk, tmp_path, menage, monkeypatch):
     rng = random.Random(1000 + chunk)
     stats = {"mid_run": 0, "in_progress": 0, "undo_killed": 0}
-    duration = None
+    timing: Timing | None = None
     for round_number in range(ROUNDS_PER_CHUNK):
         base = tmp_path / f"r{round_number}"
         home = base / "home"
@@ -191,17 +226,11 @@ def test_kill_apply_at_random_moments(chunk, tmp_path, menage, monkeypatch):
         before = snapshot(root)
         planned = sum(1 for line in plan.read_text().splitlines() if line.startswith('{"action"'))
 
-        if duration is None:  # the first round runs to its end: how long does it take?
-            started = time.monotonic()
-            done = subprocess.run(
-                [sys.executable, "-m", "menage", "apply", str(plan), "--yes"],
-                env=environment,
-                capture_output=True,
-            )
-            duration = time.monotonic() - started
-            assert done.returncode == 0, done.stderr.decode()
+        marker = home / "quarantine" / "run-1"
+        if timing is None:  # the first round runs to its end: when do files move?
+            timing = timed_full_run(["apply", str(plan), "--yes"], environment, marker)
         else:
-            run_and_kill(["apply", str(plan), "--yes"], environment, kill_delay(rng, duration))
+            run_and_kill(["apply", str(plan), "--yes"], environment, rng, timing, marker)
 
         moved, in_progress = check_nothing_lost(before, home)
         if 0 < moved < planned:
@@ -217,7 +246,7 @@ def test_kill_apply_at_random_moments(chunk, tmp_path, menage, monkeypatch):
 
         if moved and round_number % 3 == 1:
             stats["undo_killed"] += 1
-            run_and_kill(["undo", "--yes"], environment, kill_delay(rng, duration))
+            run_and_kill(["undo", "--yes"], environment, rng, timing, marker.parent / ".")
             check_undo_consistent(before, home)
         result = menage("undo", "--yes")
         if result.exit_code == 1:
@@ -227,8 +256,8 @@ def test_kill_apply_at_random_moments(chunk, tmp_path, menage, monkeypatch):
         assert snapshot(root) == before, f"round {round_number}: the tree differs after undo"
         assert not any(files for _d, _s, files in os.walk(home / "quarantine"))
     # the kills must land while files are moving, not only before or after
-    assert stats["mid_run"] >= ROUNDS_PER_CHUNK // 5, stats
-    print(f"chunk {chunk}: {stats}, full apply {duration:.2f}s")
+    assert stats["mid_run"] >= ROUNDS_PER_CHUNK // 4, stats
+    print(f"chunk {chunk}: {stats}, {timing}")
 
 
 def check_undo_consistent(before: dict[bytes, tuple[str, int, int, int]], home: Path) -> None:
