@@ -9,6 +9,7 @@ from menage.cli._common import MenageGroup
 from menage.cli.demo import demo_data
 from menage.cli.scan import scan
 from menage.cli.scans import scans
+from menage.cli.serve import platform, serve
 from menage.i18n import LANGUAGES, _
 
 
@@ -32,5 +33,5 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, demo_data):
+for command in (scan, scans, demo_data, serve, platform):
     cli.add_command(command)
