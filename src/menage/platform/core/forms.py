@@ -46,6 +46,8 @@ class AccessibleFormMixin:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
             else:
                 field.widget.attrs.pop("aria-describedby", None)
+        # bound fields copy the hint when built: forget them so that later changes show
+        form._bound_fields_cache.clear()
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs, in field order; form-wide errors link to the form."""

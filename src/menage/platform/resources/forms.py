@@ -37,6 +37,7 @@ class ResourceForm(ModelForm):
             attrs={"accept": ",".join("." + ext for ext in allowed_extensions())}
         )
         fields["url"].help_text = _("Or a link to a guide published elsewhere.")
+        self._describe()  # the hints above changed after the mixin described the fields
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
