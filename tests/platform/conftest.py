@@ -143,6 +143,16 @@ def django_db_modify_db_settings(
         cluster.stop()
 
 
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """Each test starts in the site's default language (a request may leave another active)."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def on_postgresql(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--platform-db") == "postgresql")

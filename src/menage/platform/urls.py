@@ -123,9 +123,12 @@ space_urls = (
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+
 ]
+# set_language lives under the language prefix too: Django can only translate the page
+# address ("next") from the language that is active while the switch is handled
 urlpatterns += i18n_patterns(
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include(core_urls)),
     path(_("account/"), include(account_urls)),
     path(_("campaigns/"), include(campaign_urls)),
