@@ -65,6 +65,7 @@ class PostgresCluster:
                     continue
                 self.user = name
                 break
+            assert self.user is not None, "no unprivileged user to run PostgreSQL"
             shutil.chown(self.root, self.user)
             shutil.chown(self.socket, self.user)
             os.chmod(self.root, 0o755)
@@ -80,11 +81,33 @@ class PostgresCluster:
         )
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "menage", "-A", "trust", "-E", "UTF8",
-                  "--no-sync", "--locale=C")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "menage",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        )
         options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60",
-                  "-l", str(self.root / "log"), "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -188,41 +211,68 @@ def world(db: None) -> dict[str, Any]:
         return person
 
     district = Organisation.objects.create(name="District", slug="district", kind="school_district")
-    school = Organisation.objects.create(name="School", slug="school", kind="school", parent=district)
+    school = Organisation.objects.create(
+        name="School", slug="school", kind="school", parent=district
+    )
     found.update(district=district, school=school)
     for city_name in ("alpha", "beta"):
         city = Organisation.objects.create(name=city_name.title(), slug=city_name, kind="city")
         manager = user(f"{city_name}_manager", first_name=city_name.title(), last_name="Manager")
         Membership.objects.create(user=manager, organisation=city, role="manager")
-        venue = Venue.objects.create(organisation=city, name=f"{city_name} hall", address="1 rue",
-                                     neighbourhood=f"{city_name}-centre")
+        venue = Venue.objects.create(
+            organisation=city,
+            name=f"{city_name} hall",
+            address="1 rue",
+            neighbourhood=f"{city_name}-centre",
+        )
         for visibility in ("public", "private"):
             campaign = Campaign.objects.create(
-                organisation=city, name=f"{city_name} {visibility}", slug=f"{city_name}-{visibility}",
-                kind="data", starts_on=start, ends_on=end, visibility=visibility,
+                organisation=city,
+                name=f"{city_name} {visibility}",
+                slug=f"{city_name}-{visibility}",
+                kind="data",
+                starts_on=start,
+                ends_on=end,
+                visibility=visibility,
             )
             event = Event.objects.create(
-                campaign=campaign, title=f"{city_name} {visibility} workshop", kind="workshop",
-                venue=venue, starts_at=_aware(start, 14), ends_at=_aware(start, 16), capacity=3,
+                campaign=campaign,
+                title=f"{city_name} {visibility} workshop",
+                kind="workshop",
+                venue=venue,
+                starts_at=_aware(start, 14),
+                ends_at=_aware(start, 16),
+                capacity=3,
                 registration_open=True,
             )
             point = CollectionPoint.objects.create(
-                campaign=campaign, name=f"{city_name} {visibility} point", address="2 rue",
-                neighbourhood=f"{city_name}-centre", opening_hours="9-18",
-                accepted_items=["phones"], starts_on=start, ends_on=end,
+                campaign=campaign,
+                name=f"{city_name} {visibility} point",
+                address="2 rue",
+                neighbourhood=f"{city_name}-centre",
+                opening_hours="9-18",
+                accepted_items=["phones"],
+                starts_on=start,
+                ends_on=end,
             )
             found[f"{city_name}_{visibility}"] = campaign
             found[f"{city_name}_{visibility}_event"] = event
             found[f"{city_name}_{visibility}_point"] = point
-        registration = Registration(event=found[f"{city_name}_private_event"], name="Resident",
-                                    email=f"resident@{city_name}.example")
+        registration = Registration(
+            event=found[f"{city_name}_private_event"],
+            name="Resident",
+            email=f"resident@{city_name}.example",
+        )
         registration.new_token()
         registration.save()
         found[city_name] = city
         found[f"{city_name}_venue"] = venue
         found[f"{city_name}_resource"] = Resource.objects.create(
-            organisation=city, title=f"{city_name} private guide", theme="data",
-            url="https://example.org/guide", visibility="private",
+            organisation=city,
+            title=f"{city_name} private guide",
+            theme="data",
+            url="https://example.org/guide",
+            visibility="private",
         )
     district_manager = user("district_manager")
     Membership.objects.create(user=district_manager, organisation=district, role="manager")
@@ -230,8 +280,13 @@ def world(db: None) -> dict[str, Any]:
     Membership.objects.create(user=facilitator, organisation=found["alpha"], role="facilitator")
     found["alpha_private_event"].facilitators.add(facilitator)
     found["school_campaign"] = Campaign.objects.create(
-        organisation=school, name="School operation", slug="school-op", kind="reuse",
-        starts_on=start, ends_on=end, visibility="private",
+        organisation=school,
+        name="School operation",
+        slug="school-op",
+        kind="reuse",
+        starts_on=start,
+        ends_on=end,
+        visibility="private",
     )
     user("staff", is_staff=True)
     user("nobody")

@@ -21,20 +21,30 @@ def test_the_requested_database_is_in_use(on_postgresql):
     [
         pytest.param(
             "postgresql://menage:s%40cret@db.example:5433/menage",
-            {"NAME": "menage", "USER": "menage", "PASSWORD": "s@cret", "HOST": "db.example",
-             "PORT": "5433"},
+            {
+                "NAME": "menage",
+                "USER": "menage",
+                "PASSWORD": "s@cret",
+                "HOST": "db.example",
+                "PORT": "5433",
+            },
             id="tcp",
         ),
         pytest.param(
-            "postgres:///menage?host=/run/postgresql", {"NAME": "menage", "HOST": "/run/postgresql"},
+            "postgres:///menage?host=/run/postgresql",
+            {"NAME": "menage", "HOST": "/run/postgresql"},
             id="unix-socket",
         ),
         pytest.param(
-            "postgresql://u@h/menage?pool=true", {"OPTIONS": {"pool": True}, "CONN_MAX_AGE": 0},
+            "postgresql://u@h/menage?pool=true",
+            {"OPTIONS": {"pool": True}, "CONN_MAX_AGE": 0},
             id="pool",
         ),
-        pytest.param("sqlite:////var/lib/menage/db.sqlite3", {"NAME": "/var/lib/menage/db.sqlite3"},
-                     id="sqlite-absolute"),
+        pytest.param(
+            "sqlite:////var/lib/menage/db.sqlite3",
+            {"NAME": "/var/lib/menage/db.sqlite3"},
+            id="sqlite-absolute",
+        ),
     ],
 )
 def test_database_urls(url, expected):

@@ -25,14 +25,22 @@ def test_the_demo_is_a_city_week_and_a_school_district():
     events = Event.objects.filter(campaign=week)
     assert {e.starts_at.date() for e in events} == {dt.date(2026, 3, 16 + n) for n in range(5)}
     titles = set(events.values_list("title", flat=True))
-    for title in ("Nettoyer son ordinateur", "Mettre sa boîte mail au régime",
-                  "Trier son téléphone", "IA et son empreinte"):
+    for title in (
+        "Nettoyer son ordinateur",
+        "Mettre sa boîte mail au régime",
+        "Trier son téléphone",
+        "IA et son empreinte",
+    ):
         assert title in titles
     assert events.filter(kind="evening").count() == 1
     assert len(set(events.values_list("venue__neighbourhood", flat=True))) >= 4
     assert all(e.facilitators.exists() for e in events.exclude(kind="exhibition"))
-    assert CollectionPoint.objects.filter(campaign=week, starts_on=week.starts_on,
-                                          ends_on=week.ends_on).count() == 3
+    assert (
+        CollectionPoint.objects.filter(
+            campaign=week, starts_on=week.starts_on, ends_on=week.ends_on
+        ).count()
+        == 3
+    )
     district = Organisation.objects.get(kind="school_district")
     assert district.children.count() >= 3
     operations = Campaign.objects.filter(part_of__organisation=district)

@@ -62,8 +62,11 @@ def test_the_french_catalogue_is_complete():
 
     with (LOCALE / "django.po").open("rb") as handle:
         catalogue = read_po(handle)
-    missing = [m.id for m in catalogue if m.id and (m.fuzzy or not m.string or
-               (isinstance(m.string, tuple) and not all(m.string)))]
+    missing = [
+        m.id
+        for m in catalogue
+        if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert missing == []
     assert len(catalogue) > 300
 
@@ -78,6 +81,18 @@ def test_the_compiled_catalogue_is_up_to_date(tmp_path):
 def test_demo_texts_and_dates_are_french(world, client, parse):
     page = parse(client.get(world["alpha_public"].get_absolute_url()))
     text = page.find("main").get_text()
-    months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-              "septembre", "octobre", "novembre", "décembre")
+    months = (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    )
     assert any(month in text for month in months), text

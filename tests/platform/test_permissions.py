@@ -28,25 +28,50 @@ def test_an_inactive_manager_manages_nothing(world):
 
 # pages of beta's private content, as seen by alpha's people
 PRIVATE_READS = [
-    pytest.param(lambda w: reverse("campaigns:detail", args=[w["beta_private"].slug]), id="campaign"),
+    pytest.param(
+        lambda w: reverse("campaigns:detail", args=[w["beta_private"].slug]), id="campaign"
+    ),
     pytest.param(lambda w: reverse("campaigns:ical", args=[w["beta_private"].slug]), id="ical"),
     pytest.param(lambda w: reverse("events:detail", args=[w["beta_private_event"].pk]), id="event"),
-    pytest.param(lambda w: reverse("events:register", args=[w["beta_private_event"].pk]), id="register"),
-    pytest.param(lambda w: reverse("collection:detail", args=[w["beta_private_point"].pk]), id="point"),
-    pytest.param(lambda w: reverse("resources:detail", args=[w["beta_resource"].pk]), id="resource"),
-    pytest.param(lambda w: reverse("space:registrations", args=[w["beta_private_event"].pk]), id="registrations"),
-    pytest.param(lambda w: reverse("space:campaign_edit", args=[w["beta_private"].slug]), id="edit-campaign"),
-    pytest.param(lambda w: reverse("space:event_edit", args=[w["beta_private_event"].pk]), id="edit-event"),
-    pytest.param(lambda w: reverse("space:point_edit", args=[w["beta_private_point"].pk]), id="edit-point"),
+    pytest.param(
+        lambda w: reverse("events:register", args=[w["beta_private_event"].pk]), id="register"
+    ),
+    pytest.param(
+        lambda w: reverse("collection:detail", args=[w["beta_private_point"].pk]), id="point"
+    ),
+    pytest.param(
+        lambda w: reverse("resources:detail", args=[w["beta_resource"].pk]), id="resource"
+    ),
+    pytest.param(
+        lambda w: reverse("space:registrations", args=[w["beta_private_event"].pk]),
+        id="registrations",
+    ),
+    pytest.param(
+        lambda w: reverse("space:campaign_edit", args=[w["beta_private"].slug]), id="edit-campaign"
+    ),
+    pytest.param(
+        lambda w: reverse("space:event_edit", args=[w["beta_private_event"].pk]), id="edit-event"
+    ),
+    pytest.param(
+        lambda w: reverse("space:point_edit", args=[w["beta_private_point"].pk]), id="edit-point"
+    ),
     pytest.param(lambda w: reverse("space:venue_edit", args=[w["beta_venue"].pk]), id="edit-venue"),
-    pytest.param(lambda w: reverse("space:resource_edit", args=[w["beta_resource"].pk]), id="edit-resource"),
-    pytest.param(lambda w: reverse("space:event_create", args=[w["beta_private"].slug]), id="add-event"),
-    pytest.param(lambda w: reverse("space:point_create", args=[w["beta_private"].slug]), id="add-point"),
+    pytest.param(
+        lambda w: reverse("space:resource_edit", args=[w["beta_resource"].pk]), id="edit-resource"
+    ),
+    pytest.param(
+        lambda w: reverse("space:event_create", args=[w["beta_private"].slug]), id="add-event"
+    ),
+    pytest.param(
+        lambda w: reverse("space:point_create", args=[w["beta_private"].slug]), id="add-point"
+    ),
 ]
 
 
 @pytest.mark.parametrize("url", PRIVATE_READS)
-@pytest.mark.parametrize("who", ["alpha_manager", "alpha_facilitator", "district_manager", "nobody"])
+@pytest.mark.parametrize(
+    "who", ["alpha_manager", "alpha_facilitator", "district_manager", "nobody"]
+)
 def test_nobody_outside_beta_reaches_its_private_pages(world, login, url, who):
     response = login(who).get(url(world))
     assert response.status_code == 404
@@ -71,16 +96,24 @@ def test_a_manager_cannot_change_another_organisations_content(world, login):
     campaign = world["beta_public"]
     response = client.post(
         reverse("space:campaign_edit", args=[campaign.slug]),
-        {"organisation": world["alpha"].pk, "name": "taken over", "slug": campaign.slug,
-         "kind": "data", "starts_on": "2030-01-01", "ends_on": "2030-01-02",
-         "visibility": "public"},
+        {
+            "organisation": world["alpha"].pk,
+            "name": "taken over",
+            "slug": campaign.slug,
+            "kind": "data",
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-01-02",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 404
     campaign.refresh_from_db()
     assert campaign.name == "beta public" and campaign.organisation == world["beta"]
-    for name, obj in (("space:event_delete", "beta_public_event"),
-                      ("space:point_delete", "beta_public_point"),
-                      ("space:resource_delete", "beta_resource")):
+    for name, obj in (
+        ("space:event_delete", "beta_public_event"),
+        ("space:point_delete", "beta_public_point"),
+        ("space:resource_delete", "beta_resource"),
+    ):
         assert client.post(reverse(name, args=[world[obj].pk])).status_code == 404
         assert type(world[obj]).objects.filter(pk=world[obj].pk).exists()
 
@@ -89,14 +122,26 @@ def test_a_manager_cannot_create_content_in_another_organisation(world, login):
     client = login("alpha_manager")
     response = client.post(
         reverse("space:campaign_create"),
-        {"organisation": world["beta"].pk, "name": "Sneaky", "slug": "sneaky", "kind": "data",
-         "starts_on": "2030-01-01", "ends_on": "2030-01-02", "visibility": "public"},
+        {
+            "organisation": world["beta"].pk,
+            "name": "Sneaky",
+            "slug": "sneaky",
+            "kind": "data",
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-01-02",
+            "visibility": "public",
+        },
     )
     assert response.status_code == 400
     assert not world["beta"].campaigns.filter(slug="sneaky").exists()
     response = client.post(
         reverse("space:venue_create"),
-        {"organisation": world["beta"].pk, "name": "Sneaky hall", "address": "x", "neighbourhood": "y"},
+        {
+            "organisation": world["beta"].pk,
+            "name": "Sneaky hall",
+            "address": "x",
+            "neighbourhood": "y",
+        },
     )
     assert response.status_code == 400
 
@@ -129,11 +174,22 @@ def test_registrations_are_for_managers_and_the_events_facilitators(world, login
 
 def test_a_facilitator_changes_nothing(world, login):
     client = login("alpha_facilitator")
-    assert client.get(reverse("space:campaign_edit", args=[world["alpha_public"].slug])).status_code == 404
-    assert client.post(reverse("space:event_delete", args=[world["alpha_public_event"].pk])).status_code == 404
+    assert (
+        client.get(reverse("space:campaign_edit", args=[world["alpha_public"].slug])).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("space:event_delete", args=[world["alpha_public_event"].pk])
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("space:campaign_create")).status_code == 404
     # but facilitators read their organisation's private campaign
-    assert client.get(reverse("campaigns:detail", args=[world["alpha_private"].slug])).status_code == 200
+    assert (
+        client.get(reverse("campaigns:detail", args=[world["alpha_private"].slug])).status_code
+        == 200
+    )
 
 
 def test_the_django_admin_is_for_staff_only(world, login):

@@ -79,7 +79,9 @@ def test_bad_registrations_store_nothing(world, client, parse, fields, error_fie
     page = parse(response)
     assert page.find(id=f"id_{error_field}_error") is not None
     assert page.title.string.startswith("Erreur")
-    assert not Registration.objects.exists() or not Registration.objects.filter(event=event).exists()
+    assert (
+        not Registration.objects.exists() or not Registration.objects.filter(event=event).exists()
+    )
 
 
 def test_html_in_a_name_is_shown_as_text(world, client, login, parse):
@@ -102,15 +104,18 @@ def test_forms_need_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     response = register(client, world["alpha_public_event"])
     assert response.status_code == 403
-    assert not Registration.objects.exists() or not Registration.objects.filter(
-        event=world["alpha_public_event"]
-    ).exists()
+    assert (
+        not Registration.objects.exists()
+        or not Registration.objects.filter(event=world["alpha_public_event"]).exists()
+    )
 
 
 def test_public_forms_are_rate_limited(world, client, settings):
     settings.MENAGE_RATE_LIMIT = 3
     event = world["alpha_public_event"]
-    codes = [register(client, event, email=f"x{n}@example.org", consent="").status_code for n in range(4)]
+    codes = [
+        register(client, event, email=f"x{n}@example.org", consent="").status_code for n in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
     response = register(client, event, email="late@example.org")
     assert response.status_code == 429 and "Retry-After" in response
@@ -122,6 +127,8 @@ def test_public_forms_are_rate_limited(world, client, settings):
 def test_sign_in_is_rate_limited(world, client, settings):
     settings.MENAGE_RATE_LIMIT = 2
     url = reverse("accounts:login")
-    codes = [client.post(url, {"username": "alpha_manager", "password": "wrong"}).status_code
-             for _ in range(3)]
+    codes = [
+        client.post(url, {"username": "alpha_manager", "password": "wrong"}).status_code
+        for _ in range(3)
+    ]
     assert codes == [200, 200, 429]

@@ -13,21 +13,37 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 
-def run(*args: str, home: Path, env: dict[str, str] | None = None, **kwargs):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+def run(
+    *args: str, home: Path, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
+    }
     environment.update(MENAGE_HOME=str(home), MENAGE_LANG="en", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "menage", *args], capture_output=True, text=True,
-                          env=environment, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "menage", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        **kwargs,
+    )
 
 
 @pytest.mark.slow
 def test_serve_setup_only_migrates_and_loads_the_demo_once(tmp_path):
-    first = run("serve", "--demo", "--setup-only", home=tmp_path,
-                env={"MENAGE_DEMO_PASSWORD": "a-demo-password"})
+    first = run(
+        "serve",
+        "--demo",
+        "--setup-only",
+        home=tmp_path,
+        env={"MENAGE_DEMO_PASSWORD": "a-demo-password"},
+    )
     assert first.returncode == 0, first.stderr
     assert "Demo loaded: 5 campaigns, 10 events, 3 collection points." in first.stderr
     assert "marie.dupont" in first.stderr and "a-demo-password" in first.stderr
@@ -46,8 +62,9 @@ def test_serve_without_the_extra_prints_the_install_hint(tmp_path):
         "main(['serve'])\n"
     )
     environment = {**os.environ, "MENAGE_HOME": str(tmp_path), "MENAGE_LANG": "en"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=environment, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60
+    )
     assert out.returncode == 1
     assert "pip install 'menage[platform]'" in out.stderr
     assert "Traceback" not in out.stderr
@@ -66,7 +83,9 @@ def test_serve_runs_a_server(tmp_path):
     environment.update(MENAGE_HOME=str(tmp_path), MENAGE_LANG="en")
     server = subprocess.Popen(
         [sys.executable, "-m", "menage", "serve", "--demo", "--port", str(port)],
-        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60
@@ -99,8 +118,10 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 
 
 def test_production_settings_refuse_a_missing_secret_key(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "menage.platform.settings.production",
-           "DJANGO_ALLOWED_HOSTS": "menage.example.org"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "menage.platform.settings.production",
+        "DJANGO_ALLOWED_HOSTS": "menage.example.org",
+    }
     result = run("platform", "check", home=tmp_path, env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr

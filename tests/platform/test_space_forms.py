@@ -16,14 +16,20 @@ from menage.platform.resources.models import Resource
 
 pytestmark = pytest.mark.django_db
 
-INJECTION = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+INJECTION = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 
 
 def campaign_data(world, **changes):
     data = {
-        "organisation": world["alpha"].pk, "name": "Week", "slug": "week", "kind": "data",
-        "starts_on": "2030-03-16", "ends_on": "2030-03-20", "visibility": "public",
-        "description": "", "audience": "",
+        "organisation": world["alpha"].pk,
+        "name": "Week",
+        "slug": "week",
+        "kind": "data",
+        "starts_on": "2030-03-16",
+        "ends_on": "2030-03-20",
+        "visibility": "public",
+        "description": "",
+        "audience": "",
     }
     data.update(changes)
     return data
@@ -32,10 +38,16 @@ def campaign_data(world, **changes):
 def event_data(world, **changes):
     start = world["start"].isoformat()
     data = {
-        "title": "Clean your computer", "kind": "workshop", "description": "",
-        "starts_at": f"{start}T14:00", "ends_at": f"{start}T16:00",
-        "venue": world["alpha_venue"].pk, "audience": "", "capacity": "12",
-        "registration_open": "on", "accessibility": "",
+        "title": "Clean your computer",
+        "kind": "workshop",
+        "description": "",
+        "starts_at": f"{start}T14:00",
+        "ends_at": f"{start}T16:00",
+        "venue": world["alpha_venue"].pk,
+        "audience": "",
+        "capacity": "12",
+        "registration_open": "on",
+        "accessibility": "",
     }
     data.update(changes)
     return data
@@ -43,10 +55,16 @@ def event_data(world, **changes):
 
 def point_data(world, **changes):
     data = {
-        "name": "Town hall", "address": "1 place", "neighbourhood": "Centre",
-        "opening_hours": "Mon-Fri 9-18", "accepted_items": ["phones", "cables"],
-        "starts_on": world["start"].isoformat(), "ends_on": world["end"].isoformat(),
-        "latitude": "", "longitude": "", "notes": "",
+        "name": "Town hall",
+        "address": "1 place",
+        "neighbourhood": "Centre",
+        "opening_hours": "Mon-Fri 9-18",
+        "accepted_items": ["phones", "cables"],
+        "starts_on": world["start"].isoformat(),
+        "ends_on": world["end"].isoformat(),
+        "latitude": "",
+        "longitude": "",
+        "notes": "",
     }
     data.update(changes)
     return data
@@ -61,7 +79,9 @@ def errors_of(page):
 
 
 def test_a_manager_registers_a_campaign(world, login):
-    response = login("alpha_manager").post(reverse("space:campaign_create"), campaign_data(world, slug=""))
+    response = login("alpha_manager").post(
+        reverse("space:campaign_create"), campaign_data(world, slug="")
+    )
     campaign = Campaign.objects.get(name="Week")
     assert response.status_code == 302 and response["Location"] == campaign.get_absolute_url()
     assert campaign.slug == "week" and campaign.organisation == world["alpha"]
@@ -81,7 +101,9 @@ def test_a_manager_registers_a_campaign(world, login):
 )
 def test_bad_campaigns_are_refused_and_nothing_is_stored(world, login, parse, changes, field):
     before = Campaign.objects.count()
-    response = login("alpha_manager").post(reverse("space:campaign_create"), campaign_data(world, **changes))
+    response = login("alpha_manager").post(
+        reverse("space:campaign_create"), campaign_data(world, **changes)
+    )
     assert response.status_code == 400
     page = parse(response)
     assert field in errors_of(page)
@@ -91,20 +113,45 @@ def test_bad_campaigns_are_refused_and_nothing_is_stored(world, login, parse, ch
 
 def test_text_fields_are_escaped_everywhere(world, login, client, parse):
     manager = login("alpha_manager")
-    manager.post(reverse("space:campaign_create"), campaign_data(
-        world, name=INJECTION, slug="inj", description=INJECTION, audience=INJECTION))
+    manager.post(
+        reverse("space:campaign_create"),
+        campaign_data(world, name=INJECTION, slug="inj", description=INJECTION, audience=INJECTION),
+    )
     campaign = Campaign.objects.get(slug="inj")
-    manager.post(reverse("space:event_create", args=["inj"]), event_data(
-        world, title=INJECTION, description=INJECTION, audience=INJECTION, accessibility=INJECTION,
-        starts_at="2030-03-17T10:00", ends_at="2030-03-17T12:00"))
-    manager.post(reverse("space:point_create", args=["inj"]), point_data(
-        world, name=INJECTION, address=INJECTION, neighbourhood=INJECTION, opening_hours=INJECTION,
-        notes=INJECTION, starts_on="2030-03-16", ends_on="2030-03-20"))
+    manager.post(
+        reverse("space:event_create", args=["inj"]),
+        event_data(
+            world,
+            title=INJECTION,
+            description=INJECTION,
+            audience=INJECTION,
+            accessibility=INJECTION,
+            starts_at="2030-03-17T10:00",
+            ends_at="2030-03-17T12:00",
+        ),
+    )
+    manager.post(
+        reverse("space:point_create", args=["inj"]),
+        point_data(
+            world,
+            name=INJECTION,
+            address=INJECTION,
+            neighbourhood=INJECTION,
+            opening_hours=INJECTION,
+            notes=INJECTION,
+            starts_on="2030-03-16",
+            ends_on="2030-03-20",
+        ),
+    )
     event = Event.objects.get(campaign=campaign)
     point = CollectionPoint.objects.get(campaign=campaign)
     pages = [
-        campaign.get_absolute_url(), event.get_absolute_url(), point.get_absolute_url(),
-        reverse("campaigns:list"), reverse("events:agenda"), reverse("collection:list"),
+        campaign.get_absolute_url(),
+        event.get_absolute_url(),
+        point.get_absolute_url(),
+        reverse("campaigns:list"),
+        reverse("events:agenda"),
+        reverse("collection:list"),
         reverse("events:register", args=[event.pk]),
     ]
     client.logout()
@@ -119,9 +166,12 @@ def test_text_fields_are_escaped_everywhere(world, login, client, parse):
 
 def test_a_manager_adds_an_event(world, login):
     response = login("alpha_manager").post(
-        reverse("space:event_create", args=[world["alpha_public"].slug]), event_data(world))
+        reverse("space:event_create", args=[world["alpha_public"].slug]), event_data(world)
+    )
     assert response.status_code == 302
-    assert Event.objects.filter(title="Clean your computer", campaign=world["alpha_public"]).exists()
+    assert Event.objects.filter(
+        title="Clean your computer", campaign=world["alpha_public"]
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -130,8 +180,11 @@ def test_a_manager_adds_an_event(world, login):
         pytest.param({"starts_at": "2030-13-01T10:00"}, "id_starts_at", id="malformed-start"),
         pytest.param({"ends_at": "yesterday"}, "id_ends_at", id="malformed-end"),
         pytest.param({"ends_at": "START"}, "id_ends_at", id="ends-when-it-starts"),
-        pytest.param({"starts_at": "2001-01-01T10:00", "ends_at": "2001-01-01T12:00"},
-                     "id_starts_at", id="outside-the-campaign"),
+        pytest.param(
+            {"starts_at": "2001-01-01T10:00", "ends_at": "2001-01-01T12:00"},
+            "id_starts_at",
+            id="outside-the-campaign",
+        ),
         pytest.param({"capacity": "-3"}, "id_capacity", id="negative-capacity"),
         pytest.param({"venue": "999999"}, "id_venue", id="unknown-venue"),
     ],
@@ -141,7 +194,9 @@ def test_bad_events_are_refused(world, login, parse, changes, field):
         changes["ends_at"] = f"{world['start'].isoformat()}T14:00"
     before = Event.objects.count()
     response = login("alpha_manager").post(
-        reverse("space:event_create", args=[world["alpha_public"].slug]), event_data(world, **changes))
+        reverse("space:event_create", args=[world["alpha_public"].slug]),
+        event_data(world, **changes),
+    )
     assert response.status_code == 400
     assert field in errors_of(parse(response))
     assert Event.objects.count() == before
@@ -151,7 +206,8 @@ def test_capacity_cannot_drop_below_registrations(world, login, parse):
     event = world["alpha_private_event"]  # one resident registered
     response = login("alpha_manager").post(
         reverse("space:event_edit", args=[event.pk]),
-        event_data(world, title=event.title, capacity="0"))
+        event_data(world, title=event.title, capacity="0"),
+    )
     assert response.status_code == 400
     assert "id_capacity" in errors_of(parse(response))
     event.refresh_from_db()
@@ -162,7 +218,8 @@ def test_a_collection_point_needs_opening_hours(world, login, parse):
     for hours in ("", "   \n  "):
         response = login("alpha_manager").post(
             reverse("space:point_create", args=[world["alpha_public"].slug]),
-            point_data(world, opening_hours=hours))
+            point_data(world, opening_hours=hours),
+        )
         assert response.status_code == 400
         assert "id_opening_hours" in errors_of(parse(response))
     assert not CollectionPoint.objects.filter(name="Town hall").exists()
@@ -180,7 +237,9 @@ def test_a_collection_point_needs_opening_hours(world, login, parse):
 )
 def test_bad_collection_points_are_refused(world, login, parse, changes, field):
     response = login("alpha_manager").post(
-        reverse("space:point_create", args=[world["alpha_public"].slug]), point_data(world, **changes))
+        reverse("space:point_create", args=[world["alpha_public"].slug]),
+        point_data(world, **changes),
+    )
     assert response.status_code == 400
     assert field in errors_of(parse(response))
     assert not CollectionPoint.objects.filter(name="Town hall").exists()
@@ -195,8 +254,14 @@ def test_a_collection_point_links_to_openstreetmap_without_loading_tiles(world, 
 
 
 def resource_data(world, **changes):
-    data = {"organisation": world["alpha"].pk, "title": "Kit", "theme": "organising",
-            "description": "", "url": "", "visibility": "shared"}
+    data = {
+        "organisation": world["alpha"].pk,
+        "title": "Kit",
+        "theme": "organising",
+        "description": "",
+        "url": "",
+        "visibility": "shared",
+    }
     data.update(changes)
     return data
 
@@ -221,7 +286,8 @@ def test_a_manager_shares_a_file(world, login, name, content):
     content = content if content is not None else odt_bytes()
     upload = SimpleUploadedFile(name, content)
     response = login("alpha_manager").post(
-        reverse("space:resource_create"), {**resource_data(world), "file": upload})
+        reverse("space:resource_create"), {**resource_data(world), "file": upload}
+    )
     assert response.status_code == 302
     resource = Resource.objects.get(title="Kit")
     assert resource.file_size == upload.size
@@ -246,7 +312,8 @@ def test_a_manager_shares_a_file(world, login, name, content):
 def test_files_whose_type_lies_are_refused(world, login, parse, name, content):
     response = login("alpha_manager").post(
         reverse("space:resource_create"),
-        {**resource_data(world), "file": SimpleUploadedFile(name, content)})
+        {**resource_data(world), "file": SimpleUploadedFile(name, content)},
+    )
     assert response.status_code == 400
     assert "id_file" in errors_of(parse(response))
     assert not Resource.objects.filter(title="Kit").exists()
@@ -256,7 +323,8 @@ def test_uploads_over_the_limit_are_refused(world, login, parse, settings):
     settings.MENAGE_UPLOAD_MAX_BYTES = 1000
     response = login("alpha_manager").post(
         reverse("space:resource_create"),
-        {**resource_data(world), "file": SimpleUploadedFile("kit.pdf", b"%PDF-" + b"x" * 2000)})
+        {**resource_data(world), "file": SimpleUploadedFile("kit.pdf", b"%PDF-" + b"x" * 2000)},
+    )
     assert response.status_code == 400
     assert "1 kB" in parse(response).find(id="id_file_error").get_text()
     assert not Resource.objects.filter(title="Kit").exists()
@@ -267,7 +335,8 @@ def test_huge_uploads_are_refused_before_the_body_is_read(world, login, parse, s
     body = b"%PDF-" + b"x" * 2_000_000
     response = login("alpha_manager").post(
         reverse("space:resource_create"),
-        {**resource_data(world), "file": SimpleUploadedFile("kit.pdf", body)})
+        {**resource_data(world), "file": SimpleUploadedFile("kit.pdf", body)},
+    )
     assert response.status_code == 400
     assert "id_file" in errors_of(parse(response))
     assert not Resource.objects.filter(title="Kit").exists()
@@ -279,10 +348,15 @@ def test_a_resource_is_a_file_or_a_link(world, login, parse):
     assert "id_file" in errors_of(parse(response))
     response = client.post(
         reverse("space:resource_create"),
-        {**resource_data(world, url="https://example.org/kit"),
-         "file": SimpleUploadedFile("kit.pdf", b"%PDF-1.4")})
+        {
+            **resource_data(world, url="https://example.org/kit"),
+            "file": SimpleUploadedFile("kit.pdf", b"%PDF-1.4"),
+        },
+    )
     assert "id_url" in errors_of(parse(response))
-    response = client.post(reverse("space:resource_create"), resource_data(world, url="javascript:alert(1)"))
+    response = client.post(
+        reverse("space:resource_create"), resource_data(world, url="javascript:alert(1)")
+    )
     assert "id_url" in errors_of(parse(response))
     assert not Resource.objects.filter(title="Kit").exists()
     client.post(reverse("space:resource_create"), resource_data(world, url="example.org/kit"))
@@ -291,11 +365,14 @@ def test_a_resource_is_a_file_or_a_link(world, login, parse):
 
 def test_every_form_field_has_a_label_and_its_hint_is_announced(world, login, parse):
     client = login("alpha_manager")
-    for url in (reverse("space:campaign_create"), reverse("space:venue_create"),
-                reverse("space:resource_create"),
-                reverse("space:event_create", args=[world["alpha_public"].slug]),
-                reverse("space:point_create", args=[world["alpha_public"].slug]),
-                reverse("events:register", args=[world["alpha_public_event"].pk])):
+    for url in (
+        reverse("space:campaign_create"),
+        reverse("space:venue_create"),
+        reverse("space:resource_create"),
+        reverse("space:event_create", args=[world["alpha_public"].slug]),
+        reverse("space:point_create", args=[world["alpha_public"].slug]),
+        reverse("events:register", args=[world["alpha_public_event"].pk]),
+    ):
         page = parse(client.get(url))
         form = page.find("main").find("form", method="post")
         for field in form.find_all(["input", "select", "textarea"]):

@@ -67,7 +67,7 @@ def create_admin() -> None:
 
 
 def run_server(host: str, port: int) -> None:
-    """Serve until interrupted (Django's threaded development server, static files by whitenoise)."""
+    """Serve until interrupted: Django's threaded server, static files from whitenoise."""
     setup()
     from django.core.management import call_command
 
@@ -76,7 +76,7 @@ def run_server(host: str, port: int) -> None:
 
 
 def manage(args: Sequence[str]) -> None:
-    """Run any Django management command: ``menage platform createsuperuser``, ``check --deploy``…"""
+    """Run a Django management command: ``menage platform createsuperuser``…"""
     setup()
     from django.core.management import execute_from_command_line
 

@@ -6,10 +6,10 @@ Django's ``set_language`` view, a POST form that works without JavaScript.
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from menage.platform.api.api import api
 from menage.platform.campaigns.views import manage as campaigns_manage
@@ -120,10 +120,9 @@ space_urls = (
     "space",
 )
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-
 ]
 # set_language lives under the language prefix too: Django can only translate the page
 # address ("next") from the language that is active while the switch is handled

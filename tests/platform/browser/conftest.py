@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "browser-tests-demo-password"
 
+
 def _missing(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (required in CI)")
@@ -60,12 +61,18 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     home = tmp_path_factory.mktemp("platform-home")
     port = _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
-    environment.update(MENAGE_HOME=str(home), MENAGE_LANG="en", MENAGE_DEMO_PASSWORD=DEMO_PASSWORD,
-                       MENAGE_RATE_LIMIT="1000")
+    environment.update(
+        MENAGE_HOME=str(home),
+        MENAGE_LANG="en",
+        MENAGE_DEMO_PASSWORD=DEMO_PASSWORD,
+        MENAGE_RATE_LIMIT="1000",
+    )
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "menage", "serve", "--demo", "--port", str(port)],
-        env=environment, stdout=log, stderr=subprocess.STDOUT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -112,15 +119,18 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     if not AXE.exists():
-        _missing("axe-core is not installed: npm ci --prefix tests/platform/a11y (make test does it)")
+        _missing(
+            "axe-core is not installed: npm ci --prefix tests/platform/a11y (make test does it)"
+        )
     return AXE
 
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh page at 1920×1080; the test's own axe-core may be injected despite our CSP."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True,
-                                  locale="fr-FR")
+    context = browser.new_context(
+        viewport={"width": 1920, "height": 1080}, bypass_csp=True, locale="fr-FR"
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page

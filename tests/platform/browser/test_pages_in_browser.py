@@ -73,7 +73,8 @@ def axe_violations(page: Any, axe_script: Any) -> list[str]:
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
     return [
-        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}" for v in result["violations"]
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']]}"
+        for v in result["violations"]
     ]
 
 

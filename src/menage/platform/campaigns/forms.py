@@ -36,7 +36,8 @@ class CampaignForm(ModelForm):
         widgets = {"kind": forms.RadioSelect, "visibility": forms.RadioSelect}
         help_texts = {
             "slug": _(
-                "Letters, digits and hyphens, as in ville-2026. Left empty, it is made from the name."
+                "Letters, digits and hyphens, as in ville-2026. "
+                "Left empty, it is made from the name."
             ),
         }
 
@@ -63,7 +64,7 @@ class CampaignForm(ModelForm):
         return str(slug)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The last day must be on or after the first day."))

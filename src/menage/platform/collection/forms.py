@@ -54,7 +54,7 @@ class CollectionPointForm(ModelForm):
         return hours
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The last day must be on or after the first day."))

@@ -313,7 +313,9 @@ class _Builder:
             name="Médiathèque Louise-Michel",
             address=mediatheque.address,
             neighbourhood="Centre-ville",
-            opening_hours="Lundi, mercredi et vendredi de 10 h à 19 h ; mardi et jeudi de 14 h à 19 h.",
+            opening_hours=(
+                "Lundi, mercredi et vendredi de 10 h à 19 h ; mardi et jeudi de 14 h à 19 h."
+            ),
             accepted_items=["phones", "tablets", "cables"],
             starts_on=self.monday,
             ends_on=friday,
@@ -353,12 +355,12 @@ class _Builder:
                 "private",
             ),
         ]
-        for school, name, slug, kind, visibility in operations:
+        for school, name, slug, operation_kind, visibility in operations:
             Campaign.objects.create(
                 organisation=school,
                 name=name,
                 slug=slug,
-                kind=kind,
+                kind=operation_kind,
                 visibility=visibility,
                 starts_on=self.monday,
                 ends_on=friday,

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from menage.platform.core.models import RateLimitHit
@@ -54,7 +54,7 @@ def purge_old(now: float | None = None) -> int:
     return deleted
 
 
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def rate_limited(scope: str) -> Callable[[ViewFunc], ViewFunc]:
@@ -62,7 +62,7 @@ def rate_limited(scope: str) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST":
                 count = hit(scope, client_address(request))
                 if count > settings.MENAGE_RATE_LIMIT:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,12 +19,19 @@ from menage.platform.organisations.permissions import managed_organisation_ids
 M = TypeVar("M", bound=Model)
 
 
+def signed_in_user(request: HttpRequest) -> Any:
+    """The person behind a ``login_required`` view (never anonymous there)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    return request.user
+
+
 def managed_or_404(queryset: QuerySet[M], user: Any, organisation_field: str, **lookup: Any) -> M:
     """The object matching ``lookup`` whose organisation ``user`` manages, else Http404."""
     ids = managed_organisation_ids(user)
     try:
         return queryset.get(**{f"{organisation_field}__in": ids}, **lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404(_("Nothing here that you manage.")) from None
 
 

@@ -104,7 +104,7 @@ class EventForm(ModelForm):
         fields["partners"].queryset = Organisation.objects.exclude(pk=campaign.organisation_id)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_at"), data.get("ends_at")
         campaign = self.instance.campaign
         if starts and ends and ends <= starts:

@@ -46,7 +46,7 @@ class ResourceForm(ModelForm):
         return upload
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         has_file = bool(data.get("file")) or bool(
             self.instance.file and "file" not in self.changed_data
         )

@@ -65,7 +65,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "places_left": event.places_left(),
             "can_manage": can_manage(request.user, event.campaign.organisation_id),
-            "facilitates": event.facilitators.filter(pk=request.user.pk).exists(),
+            "facilitates": request.user.is_authenticated
+            and event.facilitators.filter(pk=request.user.pk).exists(),
             "section": "agenda",
         },
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from menage.platform.campaigns.models import Campaign
-from menage.platform.core.space import form_page, managed_or_404
+from menage.platform.core.space import form_page, managed_or_404, signed_in_user
 from menage.platform.events.forms import EventForm, VenueForm
 from menage.platform.events.models import Event, Venue
 from menage.platform.organisations.permissions import (
@@ -83,7 +83,7 @@ def registrations(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(campaign__organisation__in=managed_organisation_ids(request.user))
         .first()
     ) or Event.objects.select_related("campaign", "venue").filter(
-        pk=pk, facilitators=request.user
+        pk=pk, facilitators=signed_in_user(request)
     ).first()
     if event is None:
         raise Http404(_("Nothing here that you manage."))

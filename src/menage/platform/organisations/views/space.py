@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from menage.platform.campaigns.models import Campaign
+from menage.platform.core.space import signed_in_user
 from menage.platform.events.models import Event, Venue
 from menage.platform.organisations.models import Membership, Organisation
 from menage.platform.organisations.permissions import (
@@ -22,7 +23,7 @@ def space_home(request: HttpRequest) -> HttpResponse:
     managed = managed_organisation_ids(request.user)
     member = member_organisation_ids(request.user)
     facilitated = Event.objects.filter(
-        facilitators=request.user, ends_at__gte=timezone.now()
+        facilitators=signed_in_user(request), ends_at__gte=timezone.now()
     ).select_related("venue", "campaign")
     return render(
         request,
@@ -30,7 +31,7 @@ def space_home(request: HttpRequest) -> HttpResponse:
         {
             "organisations": Organisation.objects.filter(pk__in=member).select_related("parent"),
             "managed": managed,
-            "memberships": Membership.objects.filter(user=request.user).select_related(
+            "memberships": Membership.objects.filter(user=signed_in_user(request)).select_related(
                 "organisation"
             ),
             "campaigns": Campaign.objects.filter(organisation__in=member)

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             "--days",
             type=int,
             default=None,
-            help="days to keep after the campaign ends (default: MENAGE_REGISTRATION_RETENTION_DAYS)",
+            help="days kept after the campaign ends (default MENAGE_REGISTRATION_RETENTION_DAYS)",
         )
         parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
 
