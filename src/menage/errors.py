@@ -6,6 +6,7 @@ Our exception hierarchy:
   + PathError
     - PathNotFound
     - NotADirectory
+    - ReportNotWritten
   + IndexError_ (exit 4)
     - IndexCorrupted
     - IndexForeign
@@ -62,6 +63,10 @@ class PathNotFound(PathError):
 
 class NotADirectory(PathError):
     template = N_("{path}: not a folder (give a folder to scan)")
+
+
+class ReportNotWritten(PathError):
+    template = N_("{path}: cannot write the report ({detail})")
 
 
 class IndexError_(MenageError):  # noqa: N801 - avoids shadowing the builtin IndexError

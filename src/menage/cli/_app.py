@@ -7,6 +7,7 @@ import click
 from menage import __version__
 from menage.cli._common import MenageGroup
 from menage.cli.demo import demo_data
+from menage.cli.impact import impact
 from menage.cli.scan import scan
 from menage.cli.scans import scans
 from menage.cli.serve import platform, serve
@@ -33,5 +34,5 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, demo_data, serve, platform):
+for command in (scan, scans, impact, demo_data, serve, platform):
     cli.add_command(command)
