@@ -50,6 +50,7 @@ def test_serve_setup_only_migrates_and_loads_the_demo_once(tmp_path):
     assert (tmp_path / "platform" / "db.sqlite3").exists()
     second = run("serve", "--demo", "--setup-only", home=tmp_path)
     assert second.returncode == 0 and "already loaded" in second.stderr
+    assert "changepassword" in second.stderr
     purge = run("platform", "purge_registrations", "--dry-run", home=tmp_path)
     assert purge.returncode == 0 and "0 registrations would be deleted" in purge.stdout
 

@@ -82,7 +82,13 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
             for username, role in prepared.demo.accounts:
                 click.echo(f"  {username}  {role}", err=True)
         else:
-            click.echo(_("The demo is already loaded."), err=True)
+            click.echo(
+                _(
+                    "The demo is already loaded. To sign in as one of its accounts, set a "
+                    "password: menage platform changepassword marie.dupont"
+                ),
+                err=True,
+            )
     if create_admin:
         runner.create_admin()
         return

@@ -6,11 +6,16 @@ pytest runs with ``--platform-db=postgresql``.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
-from menage.platform.settings._env import sqlite_database
-from menage.platform.settings.base import *  # noqa: F403
+# the base settings find their folders under the Ménage home when imported: never the
+# user's own (each test then gets its own home from tests/conftest.py)
+os.environ.setdefault("MENAGE_HOME", tempfile.mkdtemp(prefix="menage-test-home-"))
+
+from menage.platform.settings._env import sqlite_database  # noqa: E402
+from menage.platform.settings.base import *  # noqa: E402, F403
 
 SECRET_KEY = "tests-only-not-secret-" + "x" * 40
 DEBUG = False
