@@ -126,3 +126,20 @@ def test_production_settings_refuse_a_missing_secret_key(tmp_path):
     result = run("platform", "check", home=tmp_path, env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        pytest.param("127.0.0.1", None, id="loopback"),
+        pytest.param("0.0.0.0", "*", id="every-interface"),
+        pytest.param("192.0.2.10", "127.0.0.1,localhost,[::1],192.0.2.10", id="one-address"),
+    ],
+)
+def test_serve_answers_on_the_address_it_listens_on(monkeypatch, host, allowed):
+    from menage.platform.runner import allow_host
+
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
+    allow_host(host)
+    assert os.environ.get("DJANGO_ALLOWED_HOSTS") == allowed
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)

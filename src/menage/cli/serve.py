@@ -60,6 +60,7 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
     _require_platform()
     from menage.platform import runner
 
+    runner.allow_host(host)
     prepared = runner.prepare(demo=demo)
     click.echo(_("Database: {where}").format(where=prepared.database), err=True)
     if prepared.demo is not None:

@@ -26,6 +26,22 @@ def setup() -> None:
     django.setup()
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def allow_host(host: str) -> None:
+    """Let the site answer on the address ``menage serve`` listens on, unless settings say.
+
+    Bound to every interface (0.0.0.0, ::), any host name is accepted: this is the local
+    preview; production sets DJANGO_ALLOWED_HOSTS.
+    """
+    if host in LOOPBACK or "DJANGO_ALLOWED_HOSTS" in os.environ:
+        return
+    wildcard = host in ("0.0.0.0", "::", "")
+    names = ["*"] if wildcard else ["127.0.0.1", "localhost", "[::1]", host]
+    os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join(names)
+
+
 @dataclass
 class Prepared:
     """The state of the database after :func:`prepare`."""
