@@ -45,6 +45,7 @@ class CampaignForm(ModelForm):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["organisation"].queryset = organisations
+        fields["kind"].choices = Campaign.Kind.choices  # radio buttons: no empty "---------"
         fields["slug"].required = False
         # a school's operation can join its district's campaign, or any public one
         wider = Campaign.objects.filter(visibility=Visibility.PUBLIC) | Campaign.objects.filter(

@@ -93,6 +93,7 @@ class EventForm(ModelForm):
         if campaign.organisation.parent_id:
             organisation_ids.add(campaign.organisation.parent_id)
         fields: Any = self.fields
+        fields["kind"].choices = Event.Kind.choices  # radio buttons: no empty "---------"
         fields["venue"].queryset = Venue.objects.filter(organisation_id__in=organisation_ids)
         fields["facilitators"].queryset = (
             get_user_model()

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from menage.platform.core.ratelimit import rate_limited
@@ -66,7 +67,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         ).format(
             name=registration.name,
             event=event.title,
-            when=timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M"),
+            when=date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT"),
             venue=event.venue.name,
             address=event.venue.address,
             url=cancel_url,
