@@ -382,3 +382,17 @@ def test_every_form_field_has_a_label_and_its_hint_is_announced(world, login, pa
             for hint in (field.get("aria-describedby") or "").split():
                 assert page.find(id=hint) is not None, (url, hint)
         assert form.get("novalidate") is not None  # our error messages, not the browser's
+        assert form.find("input", attrs={"name": "csrfmiddlewaretoken"}) is not None, url
+
+
+def test_organiser_forms_refuse_posts_without_the_csrf_token(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["alpha_manager"])
+    response = client.post(reverse("space:campaign_create"), campaign_data(world))
+    assert response.status_code == 403
+    assert not Campaign.objects.filter(slug="week").exists()
+    response = client.post(reverse("space:event_delete", args=[world["alpha_public_event"].pk]))
+    assert response.status_code == 403
+    assert Event.objects.filter(pk=world["alpha_public_event"].pk).exists()

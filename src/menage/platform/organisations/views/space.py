@@ -38,6 +38,10 @@ def space_home(request: HttpRequest) -> HttpResponse:
             .select_related("organisation")
             .order_by("-starts_on"),
             "venues": Venue.objects.filter(organisation__in=managed),
+            # managers see who belongs to the organisations they manage, and in which role
+            "members": Membership.objects.filter(organisation__in=managed)
+            .select_related("user", "organisation")
+            .order_by("organisation__name", "user__last_name"),
             "resources": Resource.objects.filter(organisation__in=member),
             "facilitated": facilitated,
             "section": "space",
