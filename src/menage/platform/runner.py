@@ -22,8 +22,13 @@ def setup() -> None:
     """Configure Django once (settings from DJANGO_SETTINGS_MODULE, else the dev settings)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
     import django
+    from django.utils import translation
+
+    from menage import i18n
 
     django.setup()
+    # what the command prints (roles, Django's own messages) follows `menage --lang`
+    translation.activate(i18n.language())
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
