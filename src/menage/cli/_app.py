@@ -10,6 +10,7 @@ from menage.cli.demo import demo_data
 from menage.cli.impact import impact
 from menage.cli.scan import scan
 from menage.cli.scans import scans
+from menage.cli.serve import platform, serve
 from menage.i18n import LANGUAGES, _
 
 
@@ -33,5 +34,5 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, impact, demo_data):
+for command in (scan, scans, impact, demo_data, serve, platform):
     cli.add_command(command)
