@@ -14,6 +14,7 @@ Our exception hierarchy:
     - IndexBusy
   + NoSuchScan
   + StorageFull (exit 5)
+  + PlatformMissing
   + Interrupted (exit 130)
   + menage.clean.errors.CleanError (the cleanup: plan, apply, undo, purge)
     - PlanInvalid (exit 6)
@@ -117,6 +118,10 @@ class StorageFull(MenageError):
         "Free some space or choose another place with --index or MENAGE_HOME."
     )
     exit_code = EXIT_NO_SPACE
+
+
+class PlatformMissing(MenageError):
+    template = N_("{hint}")
 
 
 class Interrupted(MenageError):

@@ -420,3 +420,13 @@ def test_the_age_of_old_files_is_in_words(menage, tree, tmp_path, older_than, wo
     assert menage("scan", tree, "--older-than", older_than, "--html", target).exit_code == 0
     old = parse(target).find("h2", id="old").parent
     assert f"not been modified for {words} or more" in text_of(old.p)
+
+
+def test_impact_of_what_can_be_freed(report):
+    soup, _path, data = report
+    section = soup.find("section", attrs={"aria-labelledby": "impact"})
+    text = text_of(section)
+    assert "gCO2e" in text or "kgCO2e" in text
+    assert "storage_cloud" in text  # the source keys are named
+    assert "smartphone" in text  # put in proportion with keeping a device longer
+    assert data["impact"]["bytes"] == data["reclaimable"]["total"]

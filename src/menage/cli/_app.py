@@ -15,6 +15,7 @@ from menage.cli.plan import plan
 from menage.cli.purge import purge
 from menage.cli.scan import scan
 from menage.cli.scans import scans
+from menage.cli.serve import platform, serve
 from menage.cli.undo import undo
 from menage.i18n import LANGUAGES, _
 
@@ -40,5 +41,7 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, plan, apply, clean, undo, history, purge, impact, demo_data):
+for command in (
+    scan, scans, plan, apply, clean, undo, history, purge, impact, demo_data, serve, platform,
+):
     cli.add_command(command)

@@ -401,10 +401,10 @@ def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
         tree.issues.extend(part.issues)
     tree.dir_entries = entries
     order = sorted(range(len(tree.paths)), key=tree.paths.__getitem__)
-    tree.paths = [tree.paths[i] for i in order]
+    tree.paths = list(map(tree.paths.__getitem__, order))
     for name in ("dir_of", *columns):
         column = getattr(tree, name)
-        setattr(tree, name, array(column.typecode, (column[i] for i in order)))
+        setattr(tree, name, array(column.typecode, map(column.__getitem__, order)))
     for listing in (tree.symlinks, tree.broken_links, tree.specials, tree.other_devices):
         listing.sort()
     tree.issues.sort(key=lambda issue: issue.path)

@@ -315,6 +315,18 @@ def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any
     }
 
 
+def _impact(reclaimable: int) -> dict[str, Any]:
+    from menage.impact import storage_summary
+
+    summary = storage_summary(reclaimable)
+    return {
+        "headline": summary.headline(),
+        "local": summary.local_line(),
+        "message": summary.message(),
+        "sources": ", ".join(summary.sources()),
+    }
+
+
 def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict[str, Any]:
     """What the template shows, every value already formatted for the current language."""
     tree = result.tree
@@ -392,5 +404,6 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "excluded": tree.excluded,
         },
         "history": _history(result, history),
+        "impact": _impact(totals["reclaimable"]["total"]),
         "shown": SHOWN,
     }
