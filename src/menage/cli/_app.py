@@ -42,6 +42,17 @@ def cli(lang: str | None) -> None:
 
 
 for command in (
-    scan, scans, plan, apply, clean, undo, history, purge, impact, demo_data, serve, platform,
+    scan,
+    scans,
+    plan,
+    apply,
+    clean,
+    undo,
+    history,
+    purge,
+    impact,
+    demo_data,
+    serve,
+    platform,
 ):
     cli.add_command(command)
