@@ -198,3 +198,23 @@ def test_choose_never_removes_every_copy(members, rules):
     references = [r.folder for r in rules if r.name == "in"]
     for m in choice.remove:
         assert not any(m.path == f or m.path.startswith(f + b"/") for f in references)
+
+
+def test_age_and_size_are_chosen_among_every_file(menage, tmp_path):
+    import time
+
+    tree = tmp_path / "tree"
+    now = time.time()
+    write(tree / "two-years.bin", b"2" * 5000, mtime=now - 2 * 365 * 86400)
+    write(tree / "recent.bin", b"r" * 5000, mtime=now - 86400)
+    write(tree / "medium.bin", b"m" * 3000, mtime=now - 86400)
+    # the scan lists files older than 3 years and only the biggest one...
+    assert menage("scan", tree, "--older-than", "3y", "--top", "1").exit_code == 0
+    # ...but the plan sees every file the index lists
+    menage("plan", "--older-than", "1y", "-o", tmp_path / "old.json")
+    assert [os.path.basename(x["path"]) for x in plan_lines(tmp_path / "old.json")] == [
+        "two-years.bin"
+    ]
+    menage("plan", "--larger", "2kB", "-o", tmp_path / "big.json")
+    big = sorted(os.path.basename(x["path"]) for x in plan_lines(tmp_path / "big.json"))
+    assert big == ["medium.bin", "recent.bin", "two-years.bin"]

@@ -274,3 +274,28 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     json.loads(out)  # stdout stays clean JSON
     piped = menage_process("--lang", "en", "scan", tmp_path / "tree")
     assert b"Listing files" not in piped.stderr
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="mounting a tiny filesystem needs root")
+def test_index_on_a_full_disk_says_so(menage, tmp_path):
+    mount = tmp_path / "full"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount])
+    if done.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("cannot mount a tmpfs for the full-disk test")
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        sample_tree(tmp_path / "tree")
+        index = mount / "index.sqlite"
+        assert menage("scan", tmp_path / "tree", "--index", index).exit_code in (0, 5)
+        (mount / "filler").write_bytes(b"\0" * (64 * 1024))  # fills what is left
+    except OSError:
+        pass
+    try:
+        result = menage("scan", tmp_path / "tree", "--index", mount / "index.sqlite")
+        assert result.exit_code == 5, result.stderr
+        assert "no space left" in result.stderr
+        assert "damaged" not in result.stderr
+    finally:
+        subprocess.run(["umount", mount], check=True)

@@ -10,13 +10,14 @@ or a quarantine is left out: the quarantine must never look like a copy.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from menage.clean.errors import NothingSelected
 from menage.clean.rules import DEFAULT_RULES, KeepRule, Member, choose, is_under, parse_rule
+from menage.files.index import FileRow
 from menage.files.names import from_json
 
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
@@ -86,8 +87,14 @@ class PlanOptions:
         return [parse_rule(text) for text in (self.keep or DEFAULT_RULES)]
 
 
-def build_plan(report: dict[str, Any], options: PlanOptions) -> Plan:
+def build_plan(
+    report: dict[str, Any], options: PlanOptions, listing: Iterable[FileRow] | None = None
+) -> Plan:
     """Turn a scan report (``Index.scan_report``) into a plan.
+
+    ``listing`` (``Index.listing`` of the scan's roots) lets ``--older-than`` and
+    ``--larger`` choose among every file, whatever thresholds the scan used for its
+    own lists of old and biggest files.
 
     Raises:
         NothingSelected: no finding was chosen.
@@ -144,7 +151,7 @@ def build_plan(report: dict[str, Any], options: PlanOptions) -> Plan:
         for path in report["empty_dirs"]["items"]:
             add(Action(simple_kind, from_json(path), "empty_dirs"))
     if options.older_than_s is not None or options.larger is not None:
-        _plan_old_or_big(report, options, plan, add, simple_kind)
+        _plan_old_or_big(report, options, plan, add, simple_kind, listing)
     skipped_kept = sum(
         1
         for key in ("temp_files", "empty_files", "old_files", "big_files")
@@ -228,10 +235,38 @@ def _plan_duplicates(
 
 
 def _plan_old_or_big(
-    report: dict[str, Any], options: PlanOptions, plan: Plan, add: Any, kind: str
+    report: dict[str, Any],
+    options: PlanOptions,
+    plan: Plan,
+    add: Any,
+    kind: str,
+    listing: Iterable[FileRow] | None,
 ) -> None:
     import time
 
+    if listing is not None:
+        finding = "old_files" if options.older_than_s is not None else "big_files"
+        now = options.now if options.now is not None else time.time()
+        cutoff_ns = (
+            int((now - options.older_than_s) * 1e9) if options.older_than_s is not None else None
+        )
+        larger = options.larger
+        for row in listing:
+            if row.size == 0:
+                continue  # empty files are chosen with --empty
+            if cutoff_ns is not None and row.mtime_ns >= cutoff_ns:
+                continue
+            if larger is not None and row.size < larger:
+                continue
+            item = {
+                "path": row.path.decode("utf-8", "surrogateescape"),
+                "size": row.size,
+                "mtime_ns": row.mtime_ns,
+                "device": row.dev,
+                "inode": row.ino,
+            }
+            add(_file_action(kind, finding, item))
+        return
     if options.older_than_s is not None:
         finding = "old_files"
         scanned_s = float(report["old_files"].get("older_than_s") or 0)

@@ -93,7 +93,10 @@ def clean(
         with progress_bar() as progress:
             before = run_scan(paths, scan_options, index=index, progress=progress)
         assert before.scan_id is not None
-        plan = build_plan(index.scan_report(before.scan_id), options)
+        listing = None
+        if options.older_than_s is not None or options.larger is not None:
+            listing = list(index.listing(before.tree.roots))
+        plan = build_plan(index.scan_report(before.scan_id), options, listing)
         print_plan_summary(plan)
         if not plan.actions:
             return

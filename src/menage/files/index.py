@@ -145,9 +145,21 @@ class ScanRecord:
         return self.redundant_bytes / self.bytes if self.bytes else 0.0
 
 
+def _no_space_left(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 1 << 20
+
+
 def _error_for(exc: sqlite3.Error, path: Path) -> MenageError:
     text = str(exc)
     if "disk is full" in text or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return StorageFull(path=str(path))
+    # opening a WAL database on a full disk fails as an I/O error when its -wal and
+    # -shm files cannot be made: that is a full disk, not a damaged index
+    if ("disk I/O error" in text or "unable to open" in text) and _no_space_left(path.parent):
         return StorageFull(path=str(path))
     if "locked" in text or "busy" in text:
         return IndexBusy(path=str(path))
