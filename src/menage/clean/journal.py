@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from menage._sqlite import create, identity
 from menage.clean.errors import (
     JournalBusy,
     JournalCorrupted,
@@ -249,18 +250,9 @@ class Journal:
 
     def _check_and_migrate(self) -> None:
         db = self.db
-        application_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application_id == 0 and tables == 0:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
+        application_id, version, empty = identity(db)
+        if application_id == 0 and empty:
+            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
             from menage.clean.fsops import fsync_dir
 
             fsync_dir(os.fsencode(self.path.parent))

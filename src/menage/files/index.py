@@ -31,6 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from menage._sqlite import create, identity
 from menage.errors import (
     IndexBusy,
     IndexCorrupted,
@@ -216,18 +217,9 @@ class Index:
 
     def _check_and_migrate(self) -> None:
         db = self.db
-        application_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application_id == 0 and tables == 0:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
+        application_id, version, empty = identity(db)
+        if application_id == 0 and empty:
+            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
         elif application_id != APPLICATION_ID:
             raise IndexForeign(path=str(self.path))
         elif version > SCHEMA_VERSION:
