@@ -6,12 +6,14 @@ SAMPLE ?= build/sample
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test venv system-deps lint typecheck pytest bench i18n clean
+A11Y := tests/platform/a11y
+
+.PHONY: run serve test venv system-deps a11y-deps lint typecheck pytest bench i18n clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(BIN)/python -m pip install --quiet -e '.[platform]' --group dev
 	touch $@
 
 venv: $(BIN)/.installed
@@ -21,10 +23,24 @@ run: venv
 	$(BIN)/menage demo-data $(SAMPLE) --force
 	$(BIN)/menage scan $(SAMPLE) --html build/report.html
 	@echo "HTML report: build/report.html"
+	$(BIN)/menage serve --demo --setup-only
+	@echo "Campaign platform ready with its demo: make serve, then open http://127.0.0.1:8000/"
+
+## serve: run the campaign platform with its demo on http://127.0.0.1:8000/
+serve: venv
+	$(BIN)/menage serve --demo
 
 ## system-deps: what the test suite needs from the system (installed when possible)
 system-deps:
 	@scripts/system-deps.sh
+
+## a11y-deps: axe-core from npm for the browser tests (once, from the lockfile)
+a11y-deps: $(A11Y)/node_modules/axe-core/axe.min.js
+
+$(A11Y)/node_modules/axe-core/axe.min.js: $(A11Y)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing: the browser tests skip locally and fail in CI." >&2; fi
 
 lint: venv
 	$(BIN)/ruff check src tests bench scripts
@@ -33,15 +49,18 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-# pytest exits 5 when it collected nothing: that must fail loudly, not pass quietly
+# pytest exits 5 when it collected nothing: that must fail loudly, not pass quietly.
+# The platform's tests run a second time on a throwaway PostgreSQL cluster they start
+# themselves (the browser tests, which do not depend on the database, run once).
 pytest: venv
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no test: failing." >&2; exit 1; fi; \
-	exit $$rc
+	[ $$rc -eq 0 ] || exit $$rc; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS) tests/platform -m "not browser" --platform-db=postgresql
 
 ## test: set up, then lint, type-check and run the whole suite
 test: venv system-deps
-	$(MAKE) lint typecheck pytest
+	$(MAKE) a11y-deps lint typecheck pytest
 
 ## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md);
 ##        BENCH_ARGS="--million" for the memory check on 1,000,000 files, --help for the rest.
@@ -62,6 +81,10 @@ bench: venv
 ## i18n: extract, update and compile the translations
 i18n: venv
 	$(BIN)/python scripts/i18n.py
+	cd src/menage/platform && DJANGO_SETTINGS_MODULE=menage.platform.settings.test \
+		$(CURDIR)/$(BIN)/python -m django makemessages -l fr --no-location --ignore 'migrations/*' \
+		&& sed -i '/^"POT-Creation-Date/d' locale/fr/LC_MESSAGES/django.po \
+		&& $(CURDIR)/$(BIN)/python -m django compilemessages -l fr
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache

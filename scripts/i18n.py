@@ -28,8 +28,16 @@ PACKAGE = ROOT / "src" / "menage"
 PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "menage.po"
 MO = PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
-CLICK_MODULES = ("core.py", "decorators.py", "exceptions.py", "formatting.py", "termui.py",
-                 "types.py", "parser.py", "_termui_impl.py")
+CLICK_MODULES = (
+    "core.py",
+    "decorators.py",
+    "exceptions.py",
+    "formatting.py",
+    "termui.py",
+    "types.py",
+    "parser.py",
+    "_termui_impl.py",
+)
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 # the platform (Django) has its own catalogues under menage/platform
 SKIP = ("platform",)
@@ -83,9 +91,31 @@ def updated() -> Catalog:
 
 def po_bytes(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, omit_header=False, ignore_obsolete=True,
-             sort_output=False, include_lineno=False)
+    write_po(
+        buffer,
+        catalog,
+        width=100,
+        omit_header=False,
+        ignore_obsolete=True,
+        sort_output=False,
+        include_lineno=False,
+    )
     return buffer.getvalue()
+
+
+def _comparable(po: bytes) -> bytes:
+    """The catalogue without the line naming Babel's version, which upgrades change."""
+    return b"\n".join(line for line in po.splitlines() if not line.startswith(b'"Generated-By'))
+
+
+def _messages(mo: bytes) -> dict[object, str]:
+    """The translations a compiled catalogue holds, header left out."""
+    import gettext
+
+    translations = gettext.GNUTranslations(io.BytesIO(mo))
+    catalog: dict[object, str] = dict(translations._catalog)  # type: ignore[attr-defined]
+    catalog.pop("", None)
+    return catalog
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
@@ -102,9 +132,7 @@ def problems(catalog: Catalog) -> list[str]:
         label = message.id if isinstance(message.id, str) else message.id[0]
         if message.fuzzy:
             found.append(f"fuzzy: {label!r}")
-        elif not message.string or (
-            isinstance(message.string, tuple) and not all(message.string)
-        ):
+        elif not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             found.append(f"untranslated: {label!r}")
     return found
 
@@ -116,9 +144,9 @@ def main() -> int:
     catalog = updated()
     if args.check:
         errors = problems(catalog)
-        if not PO.exists() or PO.read_bytes() != po_bytes(catalog):
+        if not PO.exists() or _comparable(PO.read_bytes()) != _comparable(po_bytes(catalog)):
             errors.insert(0, f"{PO.relative_to(ROOT)} is stale: run `make i18n`")
-        if not MO.exists() or MO.read_bytes() != mo_bytes(catalog):
+        if not MO.exists() or _messages(MO.read_bytes()) != _messages(mo_bytes(catalog)):
             errors.insert(0, f"{MO.relative_to(ROOT)} is stale: run `make i18n`")
         for error in errors:
             print(error, file=sys.stderr)

@@ -2,9 +2,13 @@
 # Install what the test suite needs from Debian when it is missing and we can;
 # otherwise name it. Tests that need a missing service skip locally and fail in CI.
 set -u
-# command  debian-package
+# command (or absolute path)  debian-package
 NEEDED="
 msgfmt gettext
+chromium chromium
+npm npm
+/usr/lib/postgresql/15/bin/initdb postgresql
+mkfs.btrfs btrfs-progs
 "
 missing=""
 packages=""

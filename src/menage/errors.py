@@ -6,6 +6,7 @@ Our exception hierarchy:
   + PathError
     - PathNotFound
     - NotADirectory
+    - ReportNotWritten
   + IndexError_ (exit 4)
     - IndexCorrupted
     - IndexForeign
@@ -13,12 +14,19 @@ Our exception hierarchy:
     - IndexBusy
   + NoSuchScan
   + StorageFull (exit 5)
+  + PlatformMissing
   + Interrupted (exit 130)
+  + menage.clean.errors.CleanError (the cleanup: plan, apply, undo, purge)
+    - PlanInvalid (exit 6)
+    - JournalError (exit 7): JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+    - NotConfirmed (exit 8)
+    - NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
 
 The command line catches MenageError, prints its message on one line and exits
 with its code; any other exception is a bug and gets a traceback.
 Exit codes: 0 success, 1 error, 2 usage, 3 incomplete result (some entries were
-skipped; the output lists them), 4 index problem, 5 no space left, 130 interrupted.
+skipped; the output lists them), 4 index problem, 5 no space left, 6 invalid plan
+file, 7 cleanup journal problem, 8 not confirmed, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_INDEX = 4
 EXIT_NO_SPACE = 5
+EXIT_PLAN = 6
+EXIT_JOURNAL = 7
+EXIT_NOT_CONFIRMED = 8
 EXIT_INTERRUPTED = 130
 
 
@@ -61,6 +72,10 @@ class PathNotFound(PathError):
 
 class NotADirectory(PathError):
     template = N_("{path}: not a folder (give a folder to scan)")
+
+
+class ReportNotWritten(PathError):
+    template = N_("{path}: cannot write the report ({detail})")
 
 
 class IndexError_(MenageError):  # noqa: N801 - avoids shadowing the builtin IndexError
@@ -103,6 +118,10 @@ class StorageFull(MenageError):
         "Free some space or choose another place with --index or MENAGE_HOME."
     )
     exit_code = EXIT_NO_SPACE
+
+
+class PlatformMissing(MenageError):
+    template = N_("{hint}")
 
 
 class Interrupted(MenageError):

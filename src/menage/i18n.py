@@ -101,7 +101,8 @@ def format_size(n_bytes: int | float) -> str:
             scaled = value / factor
             pattern = "#,##0" if abs(scaled) >= 100 else "#,##0.#"
             return format_unit(scaled, unit, length="short", format=pattern, locale=_babel_locale())
-    return format_unit(int(value), "digital-byte", length="short", locale=_babel_locale())
+    count = int(value)
+    return ngettext("{n} byte", "{n} bytes", count).format(n=format_number(count))
 
 
 def format_number(n: int | float, digits: int = 0) -> str:
@@ -113,11 +114,16 @@ def format_number(n: int | float, digits: int = 0) -> str:
 
 
 def format_percent(fraction: float, digits: int = 1) -> str:
-    """A fraction as a percentage: ``30,1 %`` / ``30.1%``."""
+    """A fraction as a percentage, the local way: ``30,1 %`` / ``30.1%``."""
+    from babel import Locale
     from babel.numbers import format_percent as _format_percent
 
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return str(_format_percent(fraction, format=pattern, locale=_babel_locale()))
+    locale = Locale.parse(_babel_locale())
+    # the locale's own pattern (French puts a no-break space before %), with our digits
+    pattern = locale.percent_formats[None].pattern.replace(
+        "#,##0", "#,##0" + ("." + "0" * digits if digits else ""), 1
+    )
+    return str(_format_percent(fraction, format=pattern, locale=locale))
 
 
 def format_datetime(moment: datetime, style: str = "medium") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from menage.errors import MenageError
-from menage.i18n import N_
+from menage.i18n import N_, _
 
 
 class BadValue(MenageError):
@@ -24,7 +24,7 @@ def parse_size(text: str) -> int:
     """
     match = _SIZE_RE.match(text)
     if match is None:
-        raise BadValue(value=text, what=N_("size"), hint=N_("write it like 500MB, 10GB or 1.5TB"))
+        raise BadValue(value=text, what=_("size"), hint=_("write it like 500MB, 10GB or 1.5TB"))
     number, prefix, binary, _unit = match.groups()
     base = 1024 if binary else 1000
     return int(float(number.replace(",", ".")) * base ** _SIZE_POWERS[prefix.lower()])
@@ -56,7 +56,7 @@ def parse_age(text: str) -> float:
     """
     match = _AGE_RE.match(text)
     if match is None:
-        raise BadValue(value=text, what=N_("duration"), hint=N_("write it like 3y, 6m, 2w or 30d"))
+        raise BadValue(value=text, what=_("duration"), hint=_("write it like 3y, 6m, 2w or 30d"))
     number, unit = match.groups()
     unit = unit.lower()
     key = "m" if unit.startswith(("mo", "mois")) or unit == "m" else unit[0]

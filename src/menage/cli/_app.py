@@ -6,9 +6,17 @@ import click
 
 from menage import __version__
 from menage.cli._common import MenageGroup
+from menage.cli.apply import apply
+from menage.cli.clean import clean
 from menage.cli.demo import demo_data
+from menage.cli.history import history
+from menage.cli.impact import impact
+from menage.cli.plan import plan
+from menage.cli.purge import purge
 from menage.cli.scan import scan
 from menage.cli.scans import scans
+from menage.cli.serve import platform, serve
+from menage.cli.undo import undo
 from menage.i18n import LANGUAGES, _
 
 
@@ -17,8 +25,9 @@ from menage.i18n import LANGUAGES, _
     help=_(
         "Ménage: clean up files, mail and photos, safely, and measure the impact.\n\n"
         "Exit codes: 0 success, 1 error, 2 usage error, 3 incomplete result (some "
-        "entries could not be read; they are listed), 4 index problem, 5 no space "
-        "left, 130 interrupted."
+        "entries could not be read or cleaned; they are listed), 4 index problem, 5 no "
+        "space left, 6 invalid plan file, 7 cleanup journal problem, 8 not confirmed, "
+        "130 interrupted."
     ),
 )
 @click.version_option(__version__, prog_name="menage", message="%(prog)s %(version)s")
@@ -32,5 +41,18 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (scan, scans, demo_data):
+for command in (
+    scan,
+    scans,
+    plan,
+    apply,
+    clean,
+    undo,
+    history,
+    purge,
+    impact,
+    demo_data,
+    serve,
+    platform,
+):
     cli.add_command(command)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from menage.cli._common import print_json, progress_bar, stdout_console
+from menage.cli._common import progress_bar, stdout_console
 from menage.cli._types import AGE, SIZE
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
@@ -141,6 +141,10 @@ def scan(
         threads=threads,
     )
     machine = as_json or print0
+    if html is not None:
+        from menage.report.html import check_target
+
+        check_target(html)
     with Index(index_path or default_index_path(), rebuild=rebuild_index) as index:
         if index.moved_aside is not None:
             click.echo(
@@ -148,19 +152,21 @@ def scan(
             )
         with progress_bar() as progress:
             result = run_scan(paths, options, index=index, progress=progress)
+        # earlier scans of the same folders give the report its before/after
+        history = index.scans() if html is not None else []
 
     if html is not None:
         from menage.report.html import write_scan_html
 
-        write_scan_html(result, html)
+        write_scan_html(result, html, history)
     if csv_dir is not None:
         from menage.report.csv import write_scan_csv
 
         write_scan_csv(result, csv_dir)
     if as_json:
-        from menage.report.json import scan_to_dict
+        from menage.report.json import write_scan_json
 
-        print_json(scan_to_dict(result))
+        write_scan_json(result, sys.stdout)
     elif print0:
         out = sys.stdout.buffer
         for group in result.duplicates.groups:

@@ -9,9 +9,9 @@ Stages, each run only on the files still tied after the previous one:
 3. large files (from :data:`~menage.files.hashing.TAIL_MIN`) by their last block;
 4. the whole content.
 
-Reads run on a thread pool (``read`` and xxh3 release the GIL). A hash cache keyed
-by (device, inode, size, mtime) answers for files that did not change, so that a
-rescan of an unchanged tree reads no content at all.
+Reads run on a thread pool (``read`` and xxh3 release the GIL). Digests known from
+an earlier scan of the same file version (see :meth:`menage.files.index.Index.cached`)
+are used instead of reading, so a rescan of an unchanged tree reads no content.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from menage.files.hashing import BLOCK, TAIL_MIN, WHOLE_LIMIT, Changed, hash_batch
 from menage.files.walk import Issue, Tree
@@ -30,44 +29,52 @@ _BATCH_FILES = 256
 _BATCH_BYTES = 8 * 1024 * 1024
 
 
-@dataclass(slots=True)
-class CachedHashes:
-    """What is known of one file version's content."""
+class DigestColumn:
+    """One kind of digest for every file of a tree, in one flat buffer.
 
-    size: int
-    mtime_ns: int
-    head: bytes | None = None
-    tail: bytes | None = None
-    full: bytes | None = None
-
-
-class HashCache(Protocol):
-    """Where hashes survive between scans (see :class:`menage.files.index.Index`).
-
-    ``known`` maps (device, inode) to what was hashed of that inode, valid while its
-    size and modification time stay the same; ``update`` receives new hashes.
+    Behaves like a ``dict[int, bytes]`` keyed by file number, but costs 17 bytes a
+    file instead of about 120 for a dict entry, a digest object and a key.
     """
 
-    @property
-    def known(self) -> dict[tuple[int, int], CachedHashes]:
-        """Hashes by (device, inode)."""
+    WIDTH = 16
 
-    def update(self, entries: dict[tuple[int, int], CachedHashes]) -> None:
-        """Remember these hashes."""
+    def __init__(self, n: int) -> None:
+        self._data = bytearray(self.WIDTH * n)
+        self._known = bytearray(n)
+
+    def __contains__(self, i: int) -> bool:
+        return bool(self._known[i])
+
+    def __getitem__(self, i: int) -> bytes:
+        if not self._known[i]:
+            raise KeyError(i)
+        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
+
+    def __setitem__(self, i: int, digest: bytes) -> None:
+        self._data[self.WIDTH * i : self.WIDTH * (i + 1)] = digest
+        self._known[i] = 1
+
+    def get(self, i: int) -> bytes | None:
+        if not self._known[i]:
+            return None
+        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
+
+    def count(self) -> int:
+        return len(self._known) - self._known.count(0)
 
 
-class MemoryCache:
-    """A hash cache that lives as long as the process."""
+class Digests:
+    """Content hashes by file number: of the first block, the last block, the whole."""
 
-    def __init__(self) -> None:
-        self._known: dict[tuple[int, int], CachedHashes] = {}
+    def __init__(self, n: int) -> None:
+        self.head = DigestColumn(n)
+        self.tail = DigestColumn(n)
+        self.full = DigestColumn(n)
 
-    @property
-    def known(self) -> dict[tuple[int, int], CachedHashes]:
-        return self._known
-
-    def update(self, entries: dict[tuple[int, int], CachedHashes]) -> None:
-        self._known.update(entries)
+    def of(self, kind: str) -> DigestColumn:
+        if kind in ("whole", "full"):
+            return self.full
+        return self.head if kind == "head" else self.tail
 
 
 @dataclass
@@ -94,6 +101,10 @@ class DuplicateResult:
     issues: list[Issue]
     #: other paths of each hardlinked inode, by the index standing for it
     links: dict[int, list[int]]
+    #: every digest known at the end, cached or computed (for the index)
+    digests: Digests
+    #: how many digests were computed in this scan (not taken from the cache)
+    computed: int = 0
     files_read: int = 0
     bytes_read: int = 0
 
@@ -103,56 +114,39 @@ HashProgress = Callable[[str, int, int], None]
 
 
 class _Hasher:
-    """Runs one stage's reads on the pool, answering from the cache where it can."""
+    """Runs one stage's reads on the pool, skipping what the digests already know."""
 
     def __init__(
         self,
         tree: Tree,
-        cache: HashCache,
+        digests: Digests,
         pool: ThreadPoolExecutor,
         progress: HashProgress | None,
     ) -> None:
         self.tree = tree
-        self.cache = cache
+        self.digests = digests
         self.pool = pool
         self.progress = progress
-        self.digests: dict[str, dict[int, bytes]] = {"head": {}, "tail": {}, "full": {}}
         self.issues: list[Issue] = []
         self.files_read = 0
         self.bytes_read = 0
+        self.computed = 0
 
-    def _from_cache(self, attribute: str, indices: list[int]) -> tuple[dict[int, bytes], list[int]]:
-        known = self.cache.known
-        if not known:
-            return {}, indices
-        tree = self.tree
-        devs, inos, sizes, mtimes = tree.dev, tree.ino, tree.size, tree.mtime_ns
-        found: dict[int, bytes] = {}
-        todo: list[int] = []
-        for i in indices:
-            entry = known.get((devs[i], inos[i]))
-            value = None
-            if entry is not None and entry.size == sizes[i] and entry.mtime_ns == mtimes[i]:
-                value = getattr(entry, attribute)
-            if value is None:
-                todo.append(i)
-            else:
-                found[i] = value
-        return found, todo
-
-    def run(self, kind: str, indices: list[int]) -> dict[int, bytes]:
+    def run(self, kind: str, indices: list[int]) -> DigestColumn:
         """Digests of ``kind`` for ``indices``; files that failed are left out."""
+        known = self.digests.of(kind)
+        todo = [i for i in indices if i not in known]
+        if todo:
+            self._read(kind, todo, known)
+        return known
+
+    def _read(self, kind: str, todo: list[int], known: DigestColumn) -> None:
         tree = self.tree
-        attribute = "full" if kind in ("whole", "full") else kind
-        digests, todo = self._from_cache(attribute, indices)
-        self.digests[attribute].update(digests)
-        if not todo:
-            return digests
-        sizes, mtimes, path = tree.size, tree.mtime_ns, tree.path
-        per_file = (lambda i: min(BLOCK, sizes[i])) if kind in ("head", "tail") else None
+        sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
+        partial = kind in ("head", "tail")
         if kind == "full":
             # big files first, so that the pool is not left waiting on one at the end
-            todo.sort(key=lambda i: sizes[i], reverse=True)
+            todo.sort(key=sizes.__getitem__, reverse=True)
         batches: list[list[int]] = []
         start = 0
         while start < len(todo):
@@ -162,85 +156,77 @@ class _Hasher:
                 end += 1
             batches.append(todo[start:end])
             start = end
-        total = sum(per_file(i) for i in todo) if per_file else sum(sizes[i] for i in todo)
+
+        def cost(chunk: list[int]) -> int:
+            if partial:
+                return sum(min(BLOCK, sizes[i]) for i in chunk)
+            return sum(sizes[i] for i in chunk)
+
+        total = sum(cost(chunk) for chunk in batches)
         done = 0
-        outcomes = self.pool.map(
-            hash_batch,
-            [kind] * len(batches),
-            [[path(i) for i in chunk] for chunk in batches],
-            [[sizes[i] for i in chunk] for chunk in batches],
-            [[mtimes[i] for i in chunk] for chunk in batches],
-        )
-        new: dict[int, bytes] = {}
+
+        def work(chunk: list[int]) -> list[bytes | Changed]:
+            # the file lists are made by the thread that reads them, batch by batch,
+            # rather than all at once up front
+            return hash_batch(
+                kind,
+                [paths[i] for i in chunk],
+                [sizes[i] for i in chunk],
+                [mtimes[i] for i in chunk] if kind == "full" else [0] * len(chunk),
+            )
+
+        outcomes = self.pool.map(work, batches)
+        failed: list[tuple[int, Changed]] = []
         for chunk, results in zip(batches, outcomes, strict=True):
             self.files_read += len(chunk)
-            new.update(zip(chunk, results, strict=True))  # type: ignore[arg-type]
-            done += sum(per_file(i) for i in chunk) if per_file else sum(sizes[i] for i in chunk)
+            for i, outcome in zip(chunk, results, strict=True):
+                if type(outcome) is bytes:
+                    known[i] = outcome
+                else:
+                    failed.append((i, outcome))  # type: ignore[arg-type]
+            done += cost(chunk)
             if self.progress is not None:
                 self.progress(kind, done, total)
-        failed = [i for i, outcome in new.items() if isinstance(outcome, Changed)]
-        for i in failed:
-            outcome: Changed = new.pop(i)  # type: ignore[assignment]
-            self.issues.append(Issue(path(i), outcome.kind, outcome.detail))
+        self.computed += len(todo) - len(failed)
+        for i, change in failed:
+            self.issues.append(Issue(paths[i], change.kind, change.detail))
         self.bytes_read += done
-        self.digests[attribute].update(new)
-        digests.update(new)
-        return digests
-
-    def save(self) -> None:
-        """Hand every hash computed or confirmed in this scan to the cache."""
-        tree = self.tree
-        devs, inos, sizes, mtimes = tree.dev, tree.ino, tree.size, tree.mtime_ns
-        entries: dict[tuple[int, int], CachedHashes] = {}
-        for attribute, digests in self.digests.items():
-            for i, digest in digests.items():
-                key = (devs[i], inos[i])
-                entry = entries.get(key)
-                if entry is None:
-                    entry = entries[key] = CachedHashes(sizes[i], mtimes[i])
-                setattr(entry, attribute, digest)
-        self.cache.update(entries)
 
 
-def _split(groups: Iterable[list[int]], digests: dict[int, bytes]) -> list[list[int]]:
+def _split(groups: Iterable[list[int]], digests: DigestColumn) -> list[list[int]]:
     """Split each group by digest, keeping subgroups of two or more."""
     result: list[list[int]] = []
+    known, view, width = digests._known, memoryview(digests._data), DigestColumn.WIDTH
     for group in groups:
         by_digest: dict[bytes, list[int]] = {}
         for i in group:
-            digest = digests.get(i)
-            if digest is not None:
-                by_digest.setdefault(digest, []).append(i)
+            if known[i]:
+                start = width * i
+                by_digest.setdefault(view[start : start + width].tobytes(), []).append(i)
         result.extend(sub for sub in by_digest.values() if len(sub) > 1)
     return result
 
 
-def _stages(
-    hasher: _Hasher, small: list[list[int]], large: list[list[int]]
-) -> tuple[list[list[int]], dict[int, bytes]]:
+def _stages(hasher: _Hasher, small: list[list[int]], large: list[list[int]]) -> list[list[int]]:
     sizes = hasher.tree.size
-    first = hasher.run("whole", [i for g in small for i in g])
-    first.update(hasher.run("head", [i for g in large for i in g]))
-    final = _split(small, first)
-    large = _split(large, first)
+    whole = hasher.run("whole", [i for g in small for i in g])
+    final = _split(small, whole)
+    heads = hasher.run("head", [i for g in large for i in g])
+    large = _split(large, heads)
     with_tail = [g for g in large if sizes[g[0]] >= TAIL_MIN]
     large = [g for g in large if sizes[g[0]] < TAIL_MIN]
     large += _split(with_tail, hasher.run("tail", [i for g in with_tail for i in g]))
-    full = hasher.run("full", [i for g in large for i in g])
-    final += _split(large, full)
-    first.update(full)
-    return final, first
+    final += _split(large, hasher.run("full", [i for g in large for i in g]))
+    return final
 
 
-def _recheck(
-    tree: Tree, groups: list[list[int]], links: dict[int, list[int]], issues: list[Issue]
-) -> list[list[int]]:
+def _recheck(tree: Tree, groups: list[list[int]], issues: list[Issue]) -> list[list[int]]:
     """Drop members that changed since the walk (the fast reads do not check mtime)."""
     checked: list[list[int]] = []
     for group in groups:
         kept = []
         for i in group:
-            path = tree.path(i)
+            path = tree.paths[i]
             try:
                 st = os.lstat(path)
             except OSError as exc:
@@ -255,9 +241,27 @@ def _recheck(
     return checked
 
 
+def collapse_hardlinks(tree: Tree) -> dict[int, list[int]]:
+    """Other paths of each inode seen more than once, by the path standing for it.
+
+    The inode is represented by its smallest path, whatever order the walk took.
+    """
+    devs, inos, nlinks, paths = tree.dev, tree.ino, tree.nlink, tree.paths
+    by_inode: dict[tuple[int, int], list[int]] = {}
+    for i in range(len(tree)):
+        if nlinks[i] > 1:
+            by_inode.setdefault((devs[i], inos[i]), []).append(i)
+    links: dict[int, list[int]] = {}
+    for same in by_inode.values():
+        if len(same) > 1:
+            same.sort(key=paths.__getitem__)
+            links[same[0]] = same[1:]
+    return links
+
+
 def find_duplicates(
     tree: Tree,
-    cache: HashCache | None = None,
+    cached: Digests | None = None,
     threads: int = 4,
     progress: HashProgress | None = None,
 ) -> DuplicateResult:
@@ -265,70 +269,62 @@ def find_duplicates(
 
     Args:
         tree: what the walk found.
-        cache: hashes kept from earlier scans; updated with the new ones.
+        cached: digests still valid from an earlier scan (same device, inode, size
+            and mtime), by file number; the new ones are added to it.
         threads: reader threads.
         progress: called with (stage, bytes done, bytes to do).
 
     Returns:
         Duplicate groups sorted by redundant bytes (largest first), empty files,
-        and the files that could not be compared with the reason.
+        the files that could not be compared with the reason, and every digest.
     """
-    cache = cache if cache is not None else MemoryCache()
-    sizes, devs, inos, nlinks = tree.size, tree.dev, tree.ino, tree.nlink
-    standing_for: dict[tuple[int, int], int] = {}
-    links: dict[int, list[int]] = {}
+    digests = cached if cached is not None else Digests(len(tree))
+    sizes = tree.size
+    links = collapse_hardlinks(tree)
+    extra = {i for others in links.values() for i in others}
     empty: list[int] = []
     by_size: dict[int, list[int]] = {}
-    paths = tree.paths
-    for i in range(len(tree)):
-        if nlinks[i] > 1:
-            # the inode is represented by its smallest path, whatever order the walk took
-            key = (devs[i], inos[i])
-            current = standing_for.setdefault(key, i)
-            if current != i:
-                if paths[i] < paths[current]:
-                    standing_for[key] = i
-                    links[i] = [current, *links.pop(current, [])]
-                else:
-                    links.setdefault(current, []).append(i)
-                continue
-    for i in range(len(tree)):
-        if nlinks[i] > 1 and standing_for[(devs[i], inos[i])] != i:
-            continue
-        size = sizes[i]
+    for i, size in enumerate(sizes):
         if size == 0:
-            empty.append(i)
-        else:
+            if i not in extra:
+                empty.append(i)
+        elif i not in extra:
             by_size.setdefault(size, []).append(i)
 
     small = [g for s, g in by_size.items() if len(g) > 1 and s <= WHOLE_LIMIT]
     large = [g for s, g in by_size.items() if len(g) > 1 and s > WHOLE_LIMIT]
     del by_size
 
-    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
-        hasher = _Hasher(tree, cache, pool, progress)
-        try:
-            final, first = _stages(hasher, small, large)
-        finally:
-            # even when interrupted: what was hashed is kept, so the next scan resumes
-            hasher.save()
+    pool = ThreadPoolExecutor(max_workers=max(1, threads))
+    try:
+        hasher = _Hasher(tree, digests, pool, progress)
+        final = _stages(hasher, small, large)
+    except BaseException:
+        # Ctrl-C: drop the queued reads instead of waiting for them; what was hashed
+        # so far stays in `digests` for the caller to keep
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
-    final = _recheck(tree, final, links, hasher.issues)
+    final = _recheck(tree, final, hasher.issues)
+    path = tree.paths.__getitem__
     groups = [
         DuplicateGroup(
             size=sizes[g[0]],
-            digest=first[g[0]],
-            files=sorted(g, key=tree.path),
+            digest=digests.full[g[0]],
+            files=sorted(g, key=path),
             links={i: links[i] for i in g if i in links},
         )
         for g in final
     ]
-    groups.sort(key=lambda g: (-g.redundant_bytes, tree.path(g.files[0])))
+    groups.sort(key=lambda g: (-g.redundant_bytes, path(g.files[0])))
     return DuplicateResult(
         groups=groups,
         empty=empty,
         issues=hasher.issues,
         links=links,
+        digests=digests,
+        computed=hasher.computed,
         files_read=hasher.files_read,
         bytes_read=hasher.bytes_read,
     )

@@ -3,9 +3,12 @@
 Tables:
 
 * ``files``: one row per file path of the latest scan that covered it (path, device,
-  inode, size, mtime, nlink, owner), replaced folder by folder by each new scan;
-* ``hashes``: the hash cache, keyed by (device, inode) and valid while size and
-  mtime are those stored, so that a renamed file is not read again;
+  inode, size, mtime, nlink, owner), with the hash cache: the digests of its head,
+  tail and whole content, valid while device, inode, size and mtime are unchanged
+  (looked up by path, then by inode, so that a renamed file is not read again).
+  No secondary index on (device, inode): it would double the cost of writing a
+  listing, and renames are found among the paths that disappeared.
+  Each scan rewrites only the rows that changed;
 * ``scans``: every scan with its date, roots, totals and its full report
   (compressed JSON), so that later scans can show the before and after.
 
@@ -22,12 +25,13 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from menage._sqlite import create, identity
 from menage.errors import (
     IndexBusy,
     IndexCorrupted,
@@ -38,32 +42,36 @@ from menage.errors import (
 )
 
 if TYPE_CHECKING:
-    from menage.files.duplicates import CachedHashes
+    from menage.files.duplicates import Digests
     from menage.files.scan import ScanResult
+    from menage.files.walk import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
+# them in `files`. The listing and the digests are a cache that the next scan rebuilds,
+# so the migration drops them; the scan history is kept.
+_MIGRATIONS = {
+    1: (
+        "DROP TABLE IF EXISTS hashes",
+        "DROP TABLE IF EXISTS files",
+        "{files}",
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE files (
     path BLOB PRIMARY KEY,
-    scan_id INTEGER NOT NULL,
     dev INTEGER NOT NULL,
     ino INTEGER NOT NULL,
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     nlink INTEGER NOT NULL,
-    uid INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE hashes (
-    dev INTEGER NOT NULL,
-    ino INTEGER NOT NULL,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
     head BLOB,
     tail BLOB,
-    full BLOB,
-    PRIMARY KEY (dev, ino)
+    full BLOB
 ) WITHOUT ROWID;
 CREATE TABLE scans (
     id INTEGER PRIMARY KEY,
@@ -79,6 +87,43 @@ CREATE TABLE scans (
     report BLOB NOT NULL
 );
 """
+
+
+@dataclass
+class Listing:
+    """What the index knew of a tree's files before this scan.
+
+    ``unchanged[i]`` is 1 when file ``i``'s row is identical to what the walk saw;
+    ``had[i]`` tells which digests that row held (1 head, 2 tail, 4 full), so that
+    rows are rewritten only when something changed. ``stale`` are paths the index
+    lists under the roots that are gone.
+    """
+
+    unchanged: bytearray
+    had: bytearray
+    stale: list[bytes]
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file as the index last saw it."""
+
+    path: bytes
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    nlink: int
+    uid: int
+
+
+def _outer_roots(roots: list[bytes]) -> list[bytes]:
+    """Roots not inside another root, sorted: their path ranges do not overlap."""
+    outer: list[bytes] = []
+    for root in sorted(r.rstrip(b"/") + b"/" for r in roots):
+        if not any(root.startswith(o) for o in outer):
+            outer.append(root)
+    return outer
 
 
 @dataclass(frozen=True)
@@ -101,9 +146,21 @@ class ScanRecord:
         return self.redundant_bytes / self.bytes if self.bytes else 0.0
 
 
+def _no_space_left(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 1 << 20
+
+
 def _error_for(exc: sqlite3.Error, path: Path) -> MenageError:
     text = str(exc)
     if "disk is full" in text or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        return StorageFull(path=str(path))
+    # opening a WAL database on a full disk fails as an I/O error when its -wal and
+    # -shm files cannot be made: that is a full disk, not a damaged index
+    if ("disk I/O error" in text or "unable to open" in text) and _no_space_left(path.parent):
         return StorageFull(path=str(path))
     if "locked" in text or "busy" in text:
         return IndexBusy(path=str(path))
@@ -130,7 +187,6 @@ class Index:
         """
         self.path = Path(path)
         self.moved_aside: Path | None = None
-        self._known: dict[tuple[int, int], CachedHashes] | None = None
         if rebuild and self.path.exists():
             self.moved_aside = self._move_aside()
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,26 +217,33 @@ class Index:
 
     def _check_and_migrate(self) -> None:
         db = self.db
-        application_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if application_id == 0 and tables == 0:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("BEGIN IMMEDIATE")
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            db.execute("COMMIT")
+        application_id, version, empty = identity(db)
+        if application_id == 0 and empty:
+            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
         elif application_id != APPLICATION_ID:
             raise IndexForeign(path=str(self.path))
         elif version > SCHEMA_VERSION:
             raise IndexTooNew(path=str(self.path), found=version, supported=SCHEMA_VERSION)
+        elif version < SCHEMA_VERSION:
+            self._migrate(version)
         db.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL is durable at each checkpoint and never corrupt after a crash;
         # the index can be rebuilt by scanning again, unlike the journal of a cleanup.
         db.execute("PRAGMA synchronous=NORMAL")
+
+    def _migrate(self, version: int) -> None:
+        files_table = next(s for s in _SCHEMA.split(";") if "CREATE TABLE files" in s)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            while version < SCHEMA_VERSION:
+                for statement in _MIGRATIONS[version]:
+                    self.db.execute(statement.format(files=files_table))
+                version += 1
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file."""
@@ -192,39 +255,6 @@ class Index:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # -- hash cache (see menage.files.duplicates.HashCache) --------------------------
-
-    @property
-    def known(self) -> dict[tuple[int, int], CachedHashes]:
-        """Every cached hash, loaded on first use."""
-        if self._known is None:
-            from menage.files.duplicates import CachedHashes
-
-            with self._guard():
-                rows = self.db.execute(
-                    "SELECT dev, ino, size, mtime_ns, head, tail, full FROM hashes"
-                )
-                self._known = {
-                    (dev, ino): CachedHashes(size, mtime_ns, head, tail, full)
-                    for dev, ino, size, mtime_ns, head, tail, full in rows
-                }
-        return self._known
-
-    def update(self, entries: dict[tuple[int, int], CachedHashes]) -> None:
-        """Store new or confirmed hashes in their own transaction."""
-        known = self._known or {}
-        rows = [
-            (dev, ino, e.size, e.mtime_ns, e.head, e.tail, e.full)
-            for (dev, ino), e in entries.items()
-            if known.get((dev, ino)) != e
-        ]
-        if not rows:
-            return
-        with self._guard(), self._transaction():
-            self.db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        if self._known is not None:
-            self._known.update(entries)
-
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         self.db.execute("BEGIN IMMEDIATE")
@@ -235,17 +265,144 @@ class Index:
             raise
         self.db.execute("COMMIT")
 
+    # -- the file listing and its digests (the hash cache) ---------------------------
+
+    def cached(self, tree: Tree) -> tuple[Digests, Listing]:
+        """Digests the index holds for the files of ``tree``, still valid, and what
+        changed since the index last saw them.
+
+        A digest is valid when device, inode, size and mtime are unchanged. Files are
+        found by path and, for a path the index does not know, by inode among the
+        paths that are gone, so that a file renamed or moved within the scanned
+        folders is not read again.
+        """
+        from menage.files.duplicates import Digests
+
+        n = len(tree)
+        paths, devs, inos = tree.paths, tree.dev, tree.ino
+        sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
+        digests = Digests(n)
+        unchanged = bytearray(n)
+        had = bytearray(n)
+        stale: list[bytes] = []
+        matched = bytearray(n)
+        #: digests of gone paths, by inode: a file renamed or moved within the roots
+        gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
+        j = 0  # the tree's files are sorted by path, as the rows are
+        with self._guard():
+            for root in _outer_roots(tree.roots):
+                rows = self.db.execute(
+                    "SELECT path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full "
+                    "FROM files WHERE path >= ? AND path < ? ORDER BY path",
+                    (root, root[:-1] + b"0"),
+                )
+                for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
+                    while j < n and paths[j] < path:
+                        j += 1
+                    if j >= n or paths[j] != path:
+                        stale.append(path)
+                        if head is not None or full is not None:
+                            gone[(dev, ino)] = (size, mtime_ns, head, tail, full)
+                        continue
+                    i = j
+                    matched[i] = 1
+                    if (dev, ino, size, mtime_ns) != (devs[i], inos[i], sizes[i], mtimes[i]):
+                        continue
+                    had[i] = self._take(digests, i, head, tail, full)
+                    unchanged[i] = nlink == nlinks[i] and uid == uids[i]
+        if gone:
+            self._find_moved(tree, matched, gone, digests)
+        return digests, Listing(unchanged, had, stale)
+
+    @staticmethod
+    def _take(
+        digests: Digests, i: int, head: bytes | None, tail: bytes | None, full: bytes | None
+    ) -> int:
+        mask = 0
+        if head is not None:
+            digests.head[i] = head
+            mask |= 1
+        if tail is not None:
+            digests.tail[i] = tail
+            mask |= 2
+        if full is not None:
+            digests.full[i] = full
+            mask |= 4
+        return mask
+
+    def _find_moved(
+        self,
+        tree: Tree,
+        matched: bytearray,
+        gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]],
+        digests: Digests,
+    ) -> None:
+        """Digests of new paths whose inode the index knew under a path now gone."""
+        for i in range(len(tree)):
+            if matched[i]:
+                continue
+            found = gone.get((tree.dev[i], tree.ino[i]))
+            if found is not None and found[:2] == (tree.size[i], tree.mtime_ns[i]):
+                self._take(digests, i, *found[2:])
+
+    def _write_listing(
+        self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]
+    ) -> None:
+        """Write the rows that changed; hardlinks share their inode's digests."""
+        standing_for = {other: first for first, others in links.items() for other in others}
+        head, tail, full = digests.head, digests.tail, digests.full
+        unchanged, had = listing.unchanged, listing.had
+        paths, devs, inos = tree.paths, tree.dev, tree.ino
+        sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for i in range(len(tree)):
+                d = standing_for.get(i, i)
+                h, t, f = head.get(d), tail.get(d), full.get(d)
+                mask = (h is not None) | (t is not None) << 1 | (f is not None) << 2
+                if unchanged[i] and mask == had[i]:
+                    continue
+                yield (paths[i], devs[i], inos[i], sizes[i], mtimes[i], nlinks[i], uids[i], h, t, f)
+
+        self.db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows()
+        )
+        self.db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in listing.stale))
+
+    def save_progress(
+        self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]
+    ) -> None:
+        """Keep what an interrupted scan computed, so that the next one resumes."""
+        with self._guard(), self._transaction():
+            self._write_listing(tree, digests, listing, links)
+
+    def listing(self, roots: list[bytes]) -> Iterator[FileRow]:
+        """Every file the index lists under ``roots``, by path."""
+        with self._guard():
+            for root in _outer_roots(roots):
+                rows = self.db.execute(
+                    "SELECT path, dev, ino, size, mtime_ns, nlink, uid FROM files "
+                    "WHERE path >= ? AND path < ? ORDER BY path",
+                    (root, root[:-1] + b"0"),
+                ).fetchall()
+                for row in rows:
+                    yield FileRow(*row)
+
     # -- scans -----------------------------------------------------------------------
 
-    def record_scan(self, result: ScanResult) -> int:
+    def record_scan(
+        self, result: ScanResult, listing: Listing, report: Callable[[int], bytes]
+    ) -> int:
         """Store a scan: its summary, its report and the file listing of its roots.
+
+        Args:
+            result: the scan.
+            listing: what :meth:`cached` said the index knew before.
+            report: makes the compressed JSON report, given the scan's number.
 
         Returns:
             The new scan's number.
         """
-        from menage.report.json import scan_to_dict
-
-        report = scan_to_dict(result)
         tree = result.tree
         with self._guard(), self._transaction():
             cursor = self.db.execute(
@@ -255,7 +412,7 @@ class Index:
                 (
                     result.started.isoformat(),
                     result.duration_s,
-                    json.dumps(report["roots"]),
+                    json.dumps([r.decode("utf-8", "surrogateescape") for r in tree.roots]),
                     int(result.complete),
                     result.total_files,
                     result.total_bytes,
@@ -267,31 +424,8 @@ class Index:
             )
             scan_id = cursor.lastrowid
             assert scan_id is not None
-            report["scan_id"] = scan_id
-            self.db.execute(
-                "UPDATE scans SET report = ? WHERE id = ?",
-                (zlib.compress(json.dumps(report).encode(), 1), scan_id),
-            )
-            for root in tree.roots:
-                prefix = root.rstrip(b"/") + b"/"
-                self.db.execute(
-                    "DELETE FROM files WHERE path >= ? AND path < ?",
-                    (prefix, prefix[:-1] + b"0"),
-                )
-            self.db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                zip(
-                    tree.paths,
-                    [scan_id] * len(tree),
-                    tree.dev,
-                    tree.ino,
-                    tree.size,
-                    tree.mtime_ns,
-                    tree.nlink,
-                    tree.uid,
-                    strict=True,
-                ),
-            )
+            self.db.execute("UPDATE scans SET report = ? WHERE id = ?", (report(scan_id), scan_id))
+            self._write_listing(tree, result.duplicates.digests, listing, result.duplicates.links)
         return scan_id
 
     def scans(self) -> list[ScanRecord]:
@@ -334,4 +468,31 @@ class Index:
 
             raise NoSuchScan(scan=scan_id if scan_id is not None else "-")
         report: dict[str, Any] = json.loads(zlib.decompress(found[0]))
+        old = report.get("old_files", {})
+        if old.get("items_omitted"):
+            # the index keeps file dates in its listing, not twice: rebuild the list
+            started = datetime.fromisoformat(report["started"]).timestamp()
+            cutoff_ns = int((started - old["older_than_s"]) * 1e9)
+            roots = [r.encode("utf-8", "surrogateescape") for r in report["roots"]]
+            rows = sorted(
+                (row for row in self.listing(roots) if row.mtime_ns < cutoff_ns),
+                key=lambda row: (-row.size, row.path),
+            )
+            seen: set[tuple[int, int]] = set()
+            items = []
+            for old_file in rows:
+                if (old_file.dev, old_file.ino) in seen:
+                    continue
+                seen.add((old_file.dev, old_file.ino))
+                items.append(
+                    {
+                        "path": old_file.path.decode("utf-8", "surrogateescape"),
+                        "size": old_file.size,
+                        "mtime_ns": old_file.mtime_ns,
+                        "device": old_file.dev,
+                        "inode": old_file.ino,
+                    }
+                )
+            report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}
+            report["old_files"]["items"] = items
         return report

@@ -97,9 +97,9 @@ def _glob_to_regex(pattern: str) -> str:
     out = []
     for char in pattern:
         if char == "*":
-            out.append(".*")
+            out.append("[^/]*")
         elif char == "?":
-            out.append(".")
+            out.append("[^/]")
         else:
             out.append(re.escape(char))
     return "".join(out)
@@ -111,20 +111,26 @@ _NAME_RE = re.compile(
     ).encode(),
     re.IGNORECASE | re.DOTALL,
 )
-_DIR_RE = re.compile(
-    b"/(?:"
-    + b"|".join(f"(?P<d{n}>{re.escape(r.pattern)})".encode() for n, r in enumerate(TEMP_DIR_RULES))
-    + b")/",
-)
+_DIR_NAMES = [(b"/" + r.pattern.encode() + b"/", r) for r in TEMP_DIR_RULES]
+
+
+def name_temp_kind(path: bytes) -> TempRule | None:
+    """The name rule matching the last component of ``path``, if any."""
+    match = _NAME_RE.fullmatch(path, path.rfind(b"/") + 1)
+    if match is None or match.lastgroup is None:
+        return None
+    return TEMP_NAME_RULES[int(match.lastgroup[1:])]
+
+
+def folder_temp_kind(folder: bytes) -> TempRule | None:
+    """The folder rule making everything inside ``folder`` a cache, if any."""
+    folder = folder + b"/"
+    for needle, rule in _DIR_NAMES:
+        if needle in folder:
+            return rule
+    return None
 
 
 def temp_kind(path: bytes) -> TempRule | None:
     """The rule that makes ``path`` a temporary or cache file, if any."""
-    slash = path.rfind(b"/")
-    match = _NAME_RE.fullmatch(path, slash + 1)
-    if match is not None and match.lastgroup is not None:
-        return TEMP_NAME_RULES[int(match.lastgroup[1:])]
-    found = _DIR_RE.search(path, 0, slash + 1)
-    if found is not None and found.lastgroup is not None:
-        return TEMP_DIR_RULES[int(found.lastgroup[1:])]
-    return None
+    return name_temp_kind(path) or folder_temp_kind(path[: path.rfind(b"/")])

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from menage.files.duplicates import DuplicateResult, find_duplicates
+from menage.files.duplicates import DuplicateResult, collapse_hardlinks, find_duplicates
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
 from menage.files.index import Index
-from menage.files.lint import TempRule, temp_kind
+from menage.files.lint import TempRule, folder_temp_kind, name_temp_kind
 from menage.files.walk import Issue, Tree, WalkOptions, resolve_roots, walk
 
 YEAR_S = 365.25 * 24 * 3600
@@ -64,6 +66,8 @@ class ScanResult:
     #: paths that are extra hardlinks of an inode counted once
     extra_links: set[int] = field(default_factory=set)
     scan_id: int | None = None
+    #: the JSON summary, made once (see menage.report.json.scan_summary)
+    summary_cache: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -95,7 +99,7 @@ class ScanResult:
 
 
 def scan(
-    paths: Sequence[str | bytes],
+    paths: Sequence[str | bytes | os.PathLike[str]],
     options: ScanOptions | None = None,
     index: Index | None = None,
     progress: ScanProgress | None = None,
@@ -145,12 +149,19 @@ def scan(
         if progress is not None:
             progress(f"hash:{stage}", done, total)
 
-    duplicates = find_duplicates(
-        tree,
-        cache=index,
-        threads=options.reader_threads(),
-        progress=hash_progress,
-    )
+    cached, listing = index.cached(tree) if index is not None else (None, None)
+    try:
+        duplicates = find_duplicates(
+            tree,
+            cached=cached,
+            threads=options.reader_threads(),
+            progress=hash_progress,
+        )
+    except KeyboardInterrupt:
+        if index is not None and cached is not None and listing is not None:
+            # keep the digests computed so far: the next scan resumes from them
+            index.save_progress(tree, cached, listing, collapse_hardlinks(tree))
+        raise
     extra_links = {i for links in duplicates.links.values() for i in links}
     result = ScanResult(
         tree=tree,
@@ -169,8 +180,12 @@ def scan(
     )
     _single_file_findings(result, now)
     result.duration_s = time.monotonic() - clock
-    if index is not None:
-        result.scan_id = index.record_scan(result)
+    if index is not None and listing is not None:
+        from menage.report.json import compressed_report
+
+        result.scan_id = index.record_scan(
+            result, listing, lambda scan_id: compressed_report(result, scan_id)
+        )
     return result
 
 
@@ -181,10 +196,13 @@ def _single_file_findings(result: ScanResult, now: float) -> None:
     sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
     temp: list[tuple[int, TempRule]] = []
     old: list[int] = []
-    for i in range(len(tree)):
+    # folder rules are decided once per folder, name rules once per file
+    in_cache_folder = [folder_temp_kind(folder) for folder in tree.dirs]
+    dir_of = tree.dir_of
+    for i, path in enumerate(paths):
         if i in extra:
             continue
-        rule = temp_kind(paths[i])
+        rule = name_temp_kind(path) or in_cache_folder[dir_of[i]]
         if rule is not None:
             temp.append((i, rule))
         if mtimes[i] < cutoff_ns:
@@ -193,8 +211,8 @@ def _single_file_findings(result: ScanResult, now: float) -> None:
     old.sort(key=lambda i: (-sizes[i], paths[i]))
     result.temp_files = temp
     result.old_files = old
-    ranked = sorted(
-        (i for i in range(len(tree)) if i not in extra and sizes[i] > 0),
+    result.big_files = heapq.nsmallest(
+        options.top,
+        (i for i in range(len(tree)) if sizes[i] > 0 and i not in extra),
         key=lambda i: (-sizes[i], paths[i]),
     )
-    result.big_files = ranked[: options.top]

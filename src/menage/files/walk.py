@@ -70,6 +70,7 @@ class Tree:
 
     File ``i`` is ``paths[i]``, in folder ``dirs[dir_of[i]]``; its metadata is
     ``size[i]``, ``dev[i]``, ``ino[i]``, ``mtime_ns[i]``, ``nlink[i]`` and ``uid[i]``.
+    Files and folders are sorted by path (so a folder comes before its content).
     Hardlinks appear once per path; callers collapse them by (dev, ino).
     """
 
@@ -144,7 +145,7 @@ def _issue_kind(exc: OSError) -> str:
     return "unreadable"
 
 
-def resolve_roots(paths: Sequence[str | bytes]) -> list[bytes]:
+def resolve_roots(paths: Sequence[str | bytes | os.PathLike[str]]) -> list[bytes]:
     """Absolute, normalised roots; each must be an existing folder.
 
     Raises:
@@ -196,6 +197,8 @@ def walk(
     queue: SimpleQueue[tuple[int, bytes, int, bytes, int] | None] = SimpleQueue()
     lock = threading.Lock()
     visited: set[tuple[int, int]] = set()
+    #: symbolic links to folders, walked once every real folder has been
+    deferred: list[tuple[bytes, int, bytes, int, int]] = []
     next_dir = iter(range(1 << 62)).__next__
     pending = 0
     counters = [0]  # folders listed, for progress
@@ -294,7 +297,11 @@ def walk(
                             if target.st_dev != dev and not cross:
                                 part.other_devices.append(link_path)
                             else:
-                                subdirs.append((link_path, target.st_dev, target.st_ino))
+                                # walked last, so that files keep their real paths when a
+                                # link points inside the roots (see `worker`)
+                                deferred.append(
+                                    (link_path, dir_id, root, target.st_dev, target.st_ino)
+                                )
                     else:
                         st = entry.stat(follow_symlinks=False)
                         kind = SPECIAL_KINDS.get(stat.S_IFMT(st.st_mode), "other")
@@ -328,7 +335,17 @@ def walk(
                 with lock:
                     pending -= 1
                     counters[0] += 1
-                    done = pending == 0
+                    promote = pending == 0 and bool(deferred)
+                    links = deferred[:] if promote else []
+                    deferred.clear()
+                for link_path, parent, link_root, link_dev, link_ino in links:
+                    with lock:
+                        seen = (link_dev, link_ino) in visited
+                        visited.add((link_dev, link_ino))
+                    if not seen:
+                        enqueue(part, link_path, parent, link_root, link_dev)
+                with lock:
+                    done = pending == 0 and not deferred
                 if done:
                     for _ in range(threads):
                         queue.put(None)
@@ -349,24 +366,33 @@ def walk(
 
 
 def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
-    records = sorted(r for part in parts for r in part.dir_records)
-    remap = {old: new for new, (old, _path, _parent) in enumerate(records)}
+    """One tree from the threads' parts, folders and files sorted by path.
+
+    Sorting makes every later step deterministic whatever order the threads took,
+    and puts a folder before everything inside it. Parts are freed as they are
+    merged, so that the peak memory is not twice the tree.
+    """
+    records = sorted(
+        (path, old, parent) for part in parts for old, path, parent in part.dir_records
+    )
+    remap = {old: new for new, (_path, old, _parent) in enumerate(records)}
     tree = Tree(roots=roots)
-    tree.dirs = [path for _id, path, _parent in records]
-    tree.dir_parent = array("q", (remap[p] if p >= 0 else -1 for _id, _path, p in records))
-    entries = array("q", bytes(8 * len(records)))
+    tree.dirs = [path for path, _old, _parent in records]
+    tree.dir_parent = array("q", (remap[p] if p >= 0 else -1 for _path, _old, p in records))
+    del records
+    entries = array("q", bytes(8 * len(tree.dirs)))
+    columns = ("size", "dev", "ino", "mtime_ns", "nlink", "uid")
     for part in parts:
         for old, count in part.dir_entries.items():
             entries[remap[old]] = count
         tree.dir_unlisted.update(remap[d] for d in part.unlisted)
         tree.paths.extend(part.paths)
+        part.paths = []
         tree.dir_of.extend(remap[d] for d in part.dir_of)
-        tree.size.extend(part.size)
-        tree.dev.extend(part.dev)
-        tree.ino.extend(part.ino)
-        tree.mtime_ns.extend(part.mtime_ns)
-        tree.nlink.extend(part.nlink)
-        tree.uid.extend(part.uid)
+        part.dir_of = array("q")
+        for name in columns:
+            getattr(tree, name).extend(getattr(part, name))
+            setattr(part, name, array("q"))
         tree.symlinks.extend(part.symlinks)
         tree.broken_links.extend(part.broken_links)
         tree.specials.extend(part.specials)
@@ -374,4 +400,12 @@ def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
         tree.excluded += part.excluded
         tree.issues.extend(part.issues)
     tree.dir_entries = entries
+    order = sorted(range(len(tree.paths)), key=tree.paths.__getitem__)
+    tree.paths = list(map(tree.paths.__getitem__, order))
+    for name in ("dir_of", *columns):
+        column = getattr(tree, name)
+        setattr(tree, name, array(column.typecode, map(column.__getitem__, order)))
+    for listing in (tree.symlinks, tree.broken_links, tree.specials, tree.other_devices):
+        listing.sort()
+    tree.issues.sort(key=lambda issue: issue.path)
     return tree

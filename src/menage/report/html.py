@@ -1,12 +1,104 @@
-"""The HTML report of a scan (see ``templates/scan.html``)."""
+"""The HTML report of a scan: one self-contained page (``templates/scan.html``).
+
+No JavaScript and no external resource: the CSS and the SVG charts are inline, so the
+file works offline, can be mailed and prints well. Every chart is followed by a table
+of the same numbers. Long lists are cut (the JSON and CSV outputs hold everything).
+File names are shown escaped (:func:`menage.files.names.escape`) and the template
+autoescapes, so a hostile name is text, never markup. What the page shows is
+prepared by :mod:`menage.report.scan_view`.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
+import jinja2
+
+from menage._fs import atomic_write
+from menage.errors import ReportNotWritten
+from menage.files.index import ScanRecord
 from menage.files.scan import ScanResult
+from menage.i18n import _, format_number, format_percent, format_size, ngettext
+from menage.report.scan_view import scan_context
+
+TEMPLATES = Path(__file__).parent / "templates"
 
 
-def write_scan_html(result: ScanResult, target: Path) -> None:
-    """Write a self-contained HTML report of ``result`` to ``target``."""
-    raise NotImplementedError("the HTML report is being written")
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # the callables read the current language when called: one environment serves both
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_, ngettext=ngettext, newstyle=True
+    )
+    env.filters.update(number=format_number, size=format_size, percent=format_percent)
+    return env
+
+
+def render_scan_html(result: ScanResult, history: Sequence[ScanRecord] = ()) -> str:
+    """The report page of ``result`` in the current language.
+
+    Args:
+        result: the scan.
+        history: earlier scans (:meth:`menage.files.index.Index.scans`); those of the
+            same folders give the duplicate rate before and after.
+    """
+    return _environment().get_template("scan.html").render(scan_context(result, history))
+
+
+def check_target(target: Path) -> None:
+    """Fail before a long scan if the report could not be written to ``target``.
+
+    Raises:
+        ReportNotWritten: ``target`` is a folder, or its nearest existing parent is not
+            a writable folder.
+    """
+    if target.is_dir():
+        raise ReportNotWritten(path=target, detail=_("it is a folder"))
+    parent = target.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ReportNotWritten(path=target, detail=_("{path} is not a folder").format(path=parent))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ReportNotWritten(path=target, detail=_("permission denied"))
+
+
+def _file_mode(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_scan_html(result: ScanResult, target: Path, history: Sequence[ScanRecord] = ()) -> None:
+    """Write the self-contained HTML report of ``result`` to ``target``, atomically
+    (readers see the old file or the new one), creating its folder if needed.
+
+    Raises:
+        ReportNotWritten: the file or its folder cannot be written (permissions, no
+            space left); an existing report is left as it was.
+    """
+    page = render_scan_html(result, history).encode("utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _file_mode(target)
+        with atomic_write(target) as handle:
+            handle.write(page)
+            # the temporary file is private (0600); give the report the mode a plain
+            # write would: the old report's, else what the umask allows
+            os.fchmod(handle.fileno(), mode)
+    except OSError as exc:
+        raise ReportNotWritten(path=target, detail=exc.strerror or exc) from exc

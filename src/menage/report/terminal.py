@@ -10,7 +10,7 @@ from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape
 from menage.files.scan import ScanResult
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
-from menage.report.json import scan_to_dict
+from menage.report.json import scan_summary
 
 #: how many entries of each list the terminal shows (the JSON has them all)
 SHOWN = 5
@@ -25,7 +25,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
     from rich.markup import escape as markup_escape
     from rich.table import Table
 
-    data = scan_to_dict(result)
+    data = scan_summary(result)
     tree = result.tree
 
     def path(p: bytes) -> str:
@@ -48,9 +48,13 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
     )
     table.add_row(
         _("Duplicates"),
-        _("{groups} groups, {copies} extra copies: {size} ({rate} of the bytes)").format(
-            groups=format_number(dup["groups"]),
-            copies=format_number(dup["redundant_files"]),
+        _("{groups}, {copies}: {size} ({rate} of the bytes)").format(
+            groups=ngettext("{n} group", "{n} groups", dup["groups"]).format(
+                n=format_number(dup["groups"])
+            ),
+            copies=ngettext("{n} extra copy", "{n} extra copies", dup["redundant_files"]).format(
+                n=format_number(dup["redundant_files"])
+            ),
             size=format_size(dup["redundant_bytes"]),
             rate=format_percent(dup["rate"]),
         ),
@@ -59,7 +63,11 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
     if folders["count"]:
         table.add_row(
             _("Duplicate folders"),
-            _("{n} folders with a copy elsewhere ({size})").format(
+            ngettext(
+                "{n} folder with a copy elsewhere ({size})",
+                "{n} folders with a copy elsewhere ({size})",
+                folders["count"],
+            ).format(
                 n=format_number(folders["count"]), size=format_size(folders["redundant_bytes"])
             ),
         )
@@ -85,6 +93,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
             size=format_size(data["reclaimable"]["total"])
         ),
     )
+    _add_impact_rows(table, data["reclaimable"]["total"])
     console.print(table)
 
     if dup["items"]:
@@ -141,6 +150,16 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
                 format_size(item["duplicate_bytes"]),
             )
         console.print(table)
+
+
+def _add_impact_rows(table: Any, reclaimable: int) -> None:
+    """The yearly footprint of the reclaimable bytes, its sources, and its proportion."""
+    from menage.impact.summary import storage_summary
+
+    summary = storage_summary(reclaimable)
+    table.add_row(_("Impact"), summary.headline())
+    table.add_row("", _("sources: {keys}").format(keys=", ".join(summary.sources())))
+    table.add_row("", summary.message())
 
 
 def print_issues(result: ScanResult, err: bool = True, brief: bool = False) -> None:

@@ -1,0 +1,54 @@
+"""Reversible cleanup: plan → apply through a write-ahead journal → undo, purge.
+
+Public API::
+
+    from menage.clean import PlanOptions, build_plan, write_plan, read_plan
+    from menage.clean import cleanup_session, apply_plan, undo_run, measures
+
+Nothing is deleted by ``apply``: files go to a quarantine (or the system trash) and
+``undo`` brings them back; only ``purge`` deletes, and only from the quarantine.
+"""
+
+from __future__ import annotations
+
+from menage.clean.apply import Outcome, apply_plan, dry_run, home_quarantine
+from menage.clean.journal import Journal, default_journal_path
+from menage.clean.measures import Measures, all_measures, measures
+from menage.clean.plan import Action, Plan, PlanOptions, build_plan
+from menage.clean.planfile import format_plan, parse_plan, plan_digest, read_plan, write_plan
+from menage.clean.purge import PurgeOutcome, purge, purgeable
+from menage.clean.recovery import Recovered, recover
+from menage.clean.session import check_against_index, cleanup_session, excluded_folders
+from menage.clean.undo import UndoOutcome, run_to_undo, undo_run
+
+__all__ = [
+    "Action",
+    "Journal",
+    "Measures",
+    "Outcome",
+    "Plan",
+    "PlanOptions",
+    "PurgeOutcome",
+    "Recovered",
+    "UndoOutcome",
+    "all_measures",
+    "apply_plan",
+    "build_plan",
+    "check_against_index",
+    "dry_run",
+    "cleanup_session",
+    "default_journal_path",
+    "excluded_folders",
+    "format_plan",
+    "home_quarantine",
+    "measures",
+    "parse_plan",
+    "plan_digest",
+    "purge",
+    "purgeable",
+    "read_plan",
+    "recover",
+    "run_to_undo",
+    "undo_run",
+    "write_plan",
+]

@@ -1,0 +1,211 @@
+"""Carry out a plan through the journal, in batches.
+
+For each batch: check every file (:mod:`menage.clean.verify`), record the intents
+of those that passed and the reasons of those that did not in one durable
+transaction, move the files, fsync the folders touched, then record them as done
+in a second durable transaction. Batches keep the number of fsyncs low without
+weakening anything: an intent is always on disk before its file moves, and
+:mod:`menage.clean.recovery` settles any intent from where the file is.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from menage.clean.fsops import REFLINK_UNSUPPORTED, sync_dirs
+from menage.clean.journal import Entry, Journal
+from menage.clean.operations import Context, perform, prepare, settle
+from menage.clean.plan import Action, Plan
+from menage.clean.quarantine import FileChanged, Quarantine
+from menage.clean.verify import KEPT_COPY_REMOVED, check
+from menage.errors import Interrupted
+from menage.i18n import _
+
+BATCH_ACTIONS = 200
+BATCH_SECONDS = 0.5
+
+#: progress callback: (actions handled, actions in all, bytes handled)
+ApplyProgress = Callable[[int, int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What a run did."""
+
+    run_id: int
+    resumed: bool = False
+    done: list[Entry] = field(default_factory=list)
+    skipped: list[Entry] = field(default_factory=list)
+    failed: list[Entry] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.skipped and not self.failed
+
+
+def apply_plan(
+    plan: Plan,
+    journal: Journal,
+    quarantine: Quarantine,
+    digest: str,
+    plan_path: str | None = None,
+    command: str = "apply",
+    progress: ApplyProgress | None = None,
+) -> Outcome:
+    """Apply a checked plan. The journal must be locked and recovered.
+
+    An interrupted run of the same plan (same digest) is carried on rather than
+    started again: its done actions are not repeated.
+
+    Raises:
+        Interrupted: Ctrl-C; the actions in progress were settled, the run is
+            recorded as interrupted.
+        StorageFull: the journal could not be written (no file was moved without
+            its intent on disk).
+    """
+    run = journal.resumable_run(digest)
+    resumed = run is not None
+    if run is None:
+        run = journal.start_run(plan, digest, plan_path, command)
+    else:
+        journal.set_run(run.id, status="running", finished=None)
+    outcome = Outcome(run.id, resumed=resumed)
+    ctx = Context(quarantine, run.id)
+    entries = journal.entries(run.id)
+    total = len(entries)
+    handled = 0
+    handled_bytes = 0
+    pending = [e for e in entries if e.state == "pending"]
+    for e in entries:
+        if e.state == "done":
+            outcome.done.append(e)
+    handled = total - len(pending)
+    kept = {e.keep for e in entries if e.keep is not None}
+    in_flight: list[Entry] = []
+    try:
+        index = 0
+        while index < len(pending):
+            started = time.monotonic()
+            checked: list[Entry] = []
+            ready: list[Entry] = []
+            while index < len(pending) and len(checked) < BATCH_ACTIONS:
+                entry = pending[index]
+                index += 1
+                checked.append(entry)
+                reason = _precheck(journal, entry, kept)
+                if reason is None:
+                    reason = check(entry)
+                if reason is not None:
+                    entry.state, entry.reason = "skipped", reason
+                    outcome.skipped.append(entry)
+                else:
+                    prepare(entry, ctx)
+                    ready.append(entry)
+                if time.monotonic() - started > BATCH_SECONDS:
+                    break
+            journal.save(checked)  # intents durable before any file moves
+            in_flight = ready
+            folders: list[bytes] = []
+            for entry in ready:
+                folders.extend(_perform(entry, outcome))
+            sync_dirs(folders)
+            journal.save(ready)
+            in_flight = []
+            handled += len(checked)
+            handled_bytes += sum(e.size for e in checked)
+            if progress is not None:
+                progress(handled, total, handled_bytes)
+    except KeyboardInterrupt:
+        for entry in in_flight:
+            if entry.state == "intent":
+                settle(entry)
+        journal.save(in_flight)
+        journal.set_run(run.id, status="interrupted")
+        raise Interrupted() from None
+    journal.set_run(run.id, status="done")
+    return outcome
+
+
+def _precheck(journal: Journal, entry: Entry, kept: set[bytes]) -> str | None:
+    if entry.path in kept:
+        return _(KEPT_COPY_REMOVED)
+    other = journal.done_elsewhere(entry) if entry.ino is not None else None
+    if other is not None:
+        return _("already moved by run {run}").format(run=other)
+    return None
+
+
+def _perform(entry: Entry, outcome: Outcome) -> list[bytes]:
+    try:
+        folders = perform(entry)
+    except FileChanged:
+        _left(entry, "skipped", _("changed just before the move; left in place"), outcome)
+        return []
+    except OSError as exc:
+        if entry.kind == "reflink" and exc.errno in REFLINK_UNSUPPORTED:
+            reason = _(
+                "this filesystem cannot share blocks between files (reflink works on Btrfs, "
+                "XFS, bcachefs, ZFS 2.2+); use --action hardlink or quarantine"
+            )
+        elif exc.errno == errno.ENOSPC:
+            reason = _("no space left to keep a copy in the quarantine; left in place")
+        else:
+            reason = _("could not be moved: {error}").format(error=exc.strerror or str(exc))
+        _left(entry, "failed", reason, outcome)
+        return []
+    except Exception as exc:  # a trash that refuses, an odd filesystem: never lose the run
+        _left(entry, "failed", _("could not be moved: {error}").format(error=exc), outcome)
+        return []
+    if entry.state == "done":
+        outcome.done.append(entry)
+    else:  # settled by perform itself (vanished)
+        outcome.failed.append(entry)
+    return folders
+
+
+def _left(entry: Entry, state: str, reason: str, outcome: Outcome) -> None:
+    if entry.state == "done":  # the move happened before the error: keep it
+        outcome.done.append(entry)
+        return
+    entry.state, entry.reason = state, reason
+    (outcome.skipped if state == "skipped" else outcome.failed).append(entry)
+
+
+def home_quarantine() -> Quarantine:
+    from menage.home import menage_home
+
+    return Quarantine(os.fsencode(menage_home() / "quarantine"))
+
+
+def preview_entry(action: Action, number: int, run_id: int = 0) -> Entry:
+    """A journal entry for an action that is not in the journal (dry runs)."""
+    from menage.clean.journal import _category
+
+    return Entry(
+        id=number, run_id=run_id, line=action.line or number, kind=action.kind,
+        finding=action.finding, category=_category(action.path), path=action.path,
+        keep=action.keep, size=action.size, dev=action.device, ino=action.inode,
+        mtime_ns=action.mtime_ns, is_dir=int(action.is_folder), mode=None, uid=None, gid=None,
+        atime_ns=None, nlink=None, state="pending", reason=None, stash=None, stash_how=None,
+        tmp=None, new_ino=None, restored_to=None, done_at=None, undone_at=None, purged_at=None,
+    )  # fmt: skip
+
+
+def dry_run(plan: Plan) -> list[tuple[Action, str | None]]:
+    """Check every action as ``apply`` would, without changing anything.
+
+    Returns:
+        Each action with None (would be done) or the reason it would be skipped.
+    """
+    kept = {a.keep for a in plan.actions if a.keep is not None}
+    results: list[tuple[Action, str | None]] = []
+    for number, action in enumerate(plan.actions, start=1):
+        if action.path in kept:
+            results.append((action, _(KEPT_COPY_REMOVED)))
+            continue
+        results.append((action, check(preview_entry(action, number))))
+    return results

@@ -1,0 +1,82 @@
+"""Errors of the cleanup (plan, apply, undo, purge), with their exit codes.
+
+* CleanError (exit 1)
+  + PlanInvalid (exit 6): the plan file has mistakes; nothing was applied
+  + JournalError (exit 7)
+    - JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+  + NotConfirmed (exit 8): the user said no, or there is no terminal to ask and no --yes
+  + NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
+"""
+
+from __future__ import annotations
+
+from menage.errors import EXIT_JOURNAL, EXIT_NOT_CONFIRMED, EXIT_PLAN, MenageError
+from menage.i18n import N_
+
+
+class CleanError(MenageError):
+    template = N_("{detail}")
+
+
+class PlanInvalid(CleanError):
+    """A plan file that cannot be applied; ``line`` is 1-based (0: the whole file)."""
+
+    template = N_("{path}, line {line}: {detail}. Nothing was applied.")
+    exit_code = EXIT_PLAN
+
+
+class PlanUnreadable(PlanInvalid):
+    template = N_("{path}: {detail}. Nothing was applied.")
+
+
+class JournalError(CleanError):
+    template = N_("cleanup journal {path}: {detail}")
+    exit_code = EXIT_JOURNAL
+
+
+class JournalCorrupted(JournalError):
+    template = N_(
+        "the cleanup journal {path} is damaged ({detail}). It was not changed. Quarantined "
+        "files are still in {quarantine}, under their original paths."
+    )
+
+
+class JournalForeign(JournalError):
+    template = N_("{path} is not a Ménage cleanup journal; it was not changed.")
+
+
+class JournalTooNew(JournalError):
+    template = N_(
+        "the cleanup journal {path} was written by a newer Ménage (format {found}, this "
+        "version reads up to {supported}). Upgrade Ménage."
+    )
+
+
+class JournalBusy(JournalError):
+    template = N_(
+        "another Ménage cleanup is running (apply, undo or purge); try again when it ends."
+    )
+
+
+class NotConfirmed(CleanError):
+    template = N_("{detail}")
+    exit_code = EXIT_NOT_CONFIRMED
+
+
+class NoSuchRun(CleanError):
+    template = N_("there is no cleanup run {run}; `menage history` lists them.")
+
+
+class NothingToUndo(CleanError):
+    template = N_("nothing to undo: {detail}")
+
+
+class NothingSelected(CleanError):
+    template = N_(
+        "choose what to clean: --duplicates, --empty, --temp, or --older-than / --larger. "
+        "Ménage never plans to clean everything by default."
+    )
+
+
+class TrashUnavailable(CleanError):
+    template = N_("the system trash cannot be used: {detail}")

@@ -1,0 +1,256 @@
+"""What the cleanup commands share: selection options, summaries, confirmation, progress."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from menage.cli._types import AGE, SIZE
+from menage.i18n import N_, _
+
+if TYPE_CHECKING:
+    from menage.clean import Outcome, Plan, Recovered
+
+FINDING_LABELS = {
+    "duplicates": N_("duplicates"),
+    "temp_files": N_("temporary files"),
+    "empty_files": N_("empty files"),
+    "empty_dirs": N_("empty folders"),
+    "old_files": N_("old files"),
+    "big_files": N_("big files"),
+}
+ACTION_LABELS = {
+    "quarantine": N_("to the quarantine"),
+    "trash": N_("to the trash"),
+    "hardlink": N_("replaced by a hardlink"),
+    "reflink": N_("replaced by a reflink"),
+}
+SAMPLE = 5
+
+
+def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by ``plan`` and ``clean``: what to clean and which copy stays."""
+    options = [
+        click.option(
+            "--duplicates", is_flag=True, help=_("Remove redundant copies of duplicates.")
+        ),
+        click.option("--empty", is_flag=True, help=_("Remove empty files and empty folders.")),
+        click.option("--temp", is_flag=True, help=_("Remove temporary and cache files.")),
+        click.option(
+            "--older-than",
+            type=AGE,
+            default=None,
+            help=_("Remove files not modified for this long (e.g. 5y); see --larger."),
+        ),
+        click.option(
+            "--larger",
+            type=SIZE,
+            default=None,
+            help=_("Remove files at least this big (e.g. 100MB); with --older-than, both."),
+        ),
+        click.option(
+            "--keep",
+            "keep",
+            multiple=True,
+            metavar="RULE",
+            help=_(
+                "Which copy of duplicates stays: oldest (default), newest, shortest-path, "
+                "'in DIR' (a reference folder never touched), 'not-in DIR'. Repeat to "
+                "combine, in order."
+            ),
+        ),
+        click.option(
+            "--action",
+            type=click.Choice(["quarantine", "trash", "hardlink", "reflink"]),
+            default="quarantine",
+            show_default=True,
+            help=_(
+                "What happens to the files: quarantine (Ménage's, undo-able), trash (the "
+                "system trash), hardlink or reflink (duplicates only: replaced by a link "
+                "to the kept copy)."
+            ),
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def plan_options(
+    duplicates: bool,
+    empty: bool,
+    temp: bool,
+    older_than: float | None,
+    larger: int | None,
+    keep: Sequence[str],
+    action: str,
+) -> Any:
+    from menage.clean import PlanOptions, excluded_folders
+    from menage.clean.rules import DEFAULT_RULES
+
+    return PlanOptions(
+        duplicates=duplicates,
+        empty=empty,
+        temp=temp,
+        older_than_s=older_than,
+        larger=larger,
+        keep=tuple(keep) or DEFAULT_RULES,
+        action=action,
+        excluded=excluded_folders(),
+    )
+
+
+def print_plan_summary(plan: Plan, err: bool = True) -> None:
+    """Counts, bytes and a sample of the actions."""
+    from menage.i18n import format_number, format_size
+
+    echo = _echo(err)
+    if not plan.actions:
+        echo(_("Nothing to do: the selection found nothing to clean."))
+        return
+    by_finding: Counter[str] = Counter()
+    bytes_by_finding: Counter[str] = Counter()
+    for action in plan.actions:
+        by_finding[action.finding] += 1
+        bytes_by_finding[action.finding] += action.size
+    echo(
+        _("{n} actions, {size}:").format(
+            n=format_number(len(plan.actions)), size=format_size(plan.bytes)
+        )
+    )
+    for finding, count in by_finding.items():
+        echo(
+            "  "
+            + _("{label}: {n} ({size})").format(
+                label=_(FINDING_LABELS[finding]),
+                n=format_number(count),
+                size=format_size(bytes_by_finding[finding]),
+            )
+        )
+    kinds = Counter(a.kind for a in plan.actions)
+    echo(
+        "  "
+        + ", ".join(
+            _("{n} {what}").format(n=format_number(n), what=_(ACTION_LABELS[k]))
+            for k, n in kinds.items()
+        )
+    )
+    echo(_("For example:"))
+    for action in plan.actions[:SAMPLE]:
+        from menage.files.names import escape
+
+        kept = ""
+        if action.keep is not None:
+            kept = "  " + _("(kept: {path})").format(path=escape(action.keep))
+        echo(f"  {action.kind:<10} {escape(action.path)}{kept}")
+    if len(plan.actions) > SAMPLE:
+        echo("  " + _("… and {n} more").format(n=format_number(len(plan.actions) - SAMPLE)))
+
+
+def _echo(err: bool) -> Callable[[str], None]:
+    def echo(text: str) -> None:
+        click.echo(text, err=err)
+
+    return echo
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; refuse without ``--yes`` when there is nobody to ask.
+
+    Raises:
+        NotConfirmed: the answer was no, or standard input is not a terminal.
+    """
+    from menage.clean.errors import NotConfirmed
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise NotConfirmed(
+            detail=_(
+                "standard input is not a terminal, so Ménage cannot ask for confirmation: "
+                "add --yes to go ahead, or --dry-run to only see what would happen. "
+                "Nothing was changed."
+            )
+        )
+    if not click.confirm(question, default=False, err=True):
+        raise NotConfirmed(detail=_("cancelled: nothing was changed."))
+
+
+def report_recovered(recovered: Recovered) -> None:
+    if not recovered:
+        return
+    runs = ", ".join(str(r) for r in recovered.runs) or "-"
+    click.echo(
+        _(
+            "An interrupted cleanup was settled (run {runs}): {finished} actions finished, "
+            "{rolled_back} rolled back. Nothing was lost."
+        ).format(runs=runs, finished=recovered.finished, rolled_back=recovered.rolled_back),
+        err=True,
+    )
+
+
+@contextlib.contextmanager
+def action_progress(label: str) -> Iterator[Callable[[int, int, int], None] | None]:
+    """A progress bar on stderr (actions done / all), or nothing when not a terminal."""
+    from menage.cli._common import stderr_console
+
+    console = stderr_console()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int, _bytes: int = 0) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def print_outcome(outcome: Outcome) -> None:
+    """What a run did, and the reasons of what it skipped (stderr)."""
+    from menage.files.names import escape
+    from menage.i18n import format_number, format_size
+
+    done_bytes = sum(e.size for e in outcome.done)
+    click.echo(
+        _("Run {run}: {n} done ({size}), {skipped} skipped, {failed} failed.").format(
+            run=outcome.run_id,
+            n=format_number(len(outcome.done)),
+            size=format_size(done_bytes),
+            skipped=format_number(len(outcome.skipped)),
+            failed=format_number(len(outcome.failed)),
+        )
+    )
+    for entry in outcome.skipped + outcome.failed:
+        click.echo(f"  {escape(entry.path)}: {entry.reason}", err=True)
+    if outcome.done:
+        click.echo(
+            _(
+                "`menage undo {run}` puts everything back; `menage purge --older-than 30d` "
+                "frees the space for good later."
+            ).format(run=outcome.run_id)
+        )
+
+
+def state_path(name: str) -> str:
+    from menage.home import menage_home
+
+    folder = menage_home() / "plans"
+    folder.mkdir(exist_ok=True)
+    return os.fspath(folder / name)

@@ -1,0 +1,128 @@
+"""``menage apply``: carry out a plan, reversibly, through the journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from menage.cli._clean import (
+    action_progress,
+    confirm,
+    print_outcome,
+    print_plan_summary,
+    report_recovered,
+)
+from menage.errors import EXIT_INCOMPLETE
+from menage.i18n import _
+
+if TYPE_CHECKING:
+    from menage.clean import Plan
+
+
+@click.command(
+    help=_(
+        "Carry out a plan made by `menage plan` (and maybe edited).\n\n"
+        "Every line is checked first: a mistake stops everything before any file is "
+        "touched. Then each file is checked again (unchanged since the scan; for a "
+        "duplicate, same bytes as the kept copy), recorded in the journal, and moved. "
+        "Nothing is deleted: `menage undo` puts it all back.\n\n"
+        "On a terminal Ménage shows what will happen and asks; elsewhere it needs "
+        "--yes.\n\n"
+        "Example:\n\n"
+        "    menage apply plan.json --dry-run"
+    ),
+    short_help=_("Carry out a cleanup plan (reversibly)."),
+)
+@click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help=_("Check every action, change nothing."))
+@click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
+@click.option("--list", "show_list", is_flag=True, help=_("List every action, not a sample."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the run's measures as JSON."))
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Index file the plan's scan is in (default: the Ménage data folder's)."),
+)
+def apply(
+    plan_file: Path,
+    dry_run: bool,
+    yes: bool,
+    show_list: bool,
+    as_json: bool,
+    index_path: Path | None,
+) -> None:
+    from menage.clean import (
+        apply_plan,
+        check_against_index,
+        cleanup_session,
+        excluded_folders,
+        home_quarantine,
+        plan_digest,
+        read_plan,
+    )
+    from menage.home import default_index_path
+
+    shown = str(plan_file)
+    plan = read_plan(plan_file, excluded_folders())
+    check_against_index(plan, index_path or default_index_path(), shown)
+    if show_list:
+        _list_actions(plan)
+    if dry_run:
+        _dry_run(plan)
+        return
+    if not plan.actions:
+        click.echo(_("The plan has no action: nothing to do."))
+        return
+    print_plan_summary(plan)
+    confirm(_("Apply these actions?"), yes)
+    digest = plan_digest(plan_file.read_bytes())
+    with cleanup_session() as (journal, recovered):
+        report_recovered(recovered)
+        with action_progress(_("Cleaning")) as progress:
+            outcome = apply_plan(
+                plan,
+                journal,
+                home_quarantine(),
+                digest,
+                plan_path=str(plan_file.resolve()),
+                progress=progress,
+            )
+        if as_json:
+            from menage.clean import measures
+            from menage.cli._common import print_json
+
+            print_json(measures(outcome.run_id, journal).as_dict())
+        else:
+            print_outcome(outcome)
+    if not outcome.complete:
+        click.get_current_context().exit(EXIT_INCOMPLETE)
+
+
+def _list_actions(plan: Plan) -> None:
+    from menage.files.names import escape
+
+    for action in plan.actions:
+        click.echo(f"{action.kind:<10} {escape(action.path)}")
+
+
+def _dry_run(plan: Plan) -> None:
+    from menage.clean import dry_run
+    from menage.files.names import escape
+    from menage.i18n import format_number, format_size
+
+    results = dry_run(plan)
+    ok = [a for a, reason in results if reason is None]
+    click.echo(
+        _("Dry run: {n} actions would be carried out ({size}), {skipped} skipped.").format(
+            n=format_number(len(ok)),
+            size=format_size(sum(a.size for a in ok)),
+            skipped=format_number(len(results) - len(ok)),
+        )
+    )
+    for action, reason in results:
+        if reason is not None:
+            click.echo(f"  {escape(action.path)}: {reason}", err=True)
+    click.echo(_("Nothing was changed."))

@@ -1,0 +1,142 @@
+"""``menage history``: past cleanup runs and what they freed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from menage.cli._clean import ACTION_LABELS, FINDING_LABELS, report_recovered
+from menage.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from menage.clean import Measures
+
+STATE_LABELS = {
+    "done": N_("done"),
+    "running": N_("running"),
+    "interrupted": N_("interrupted"),
+    "undone": N_("undone"),
+    "partly-undone": N_("partly undone"),
+}
+
+
+@click.command(
+    help=_(
+        "List cleanup runs: date, actions, files and bytes freed, and whether they were "
+        "undone. With a RUN number, the details by category, finding and action.\n\n"
+        "Example:\n\n"
+        "    menage history --json"
+    ),
+    short_help=_("List cleanup runs and what they freed."),
+)
+@click.argument("run_id", metavar="[RUN]", required=False, type=int)
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
+def history(run_id: int | None, as_json: bool) -> None:
+    from menage.clean import Journal, all_measures, default_journal_path, measures, recover
+    from menage.cli._common import print_json, stdout_console
+
+    with Journal(default_journal_path(), lock=False) as journal:
+        # settle what a killed command left, unless another one is running right now
+        if journal.try_lock():
+            report_recovered(recover(journal))
+        if run_id is not None:
+            found = [measures(run_id, journal)]
+        else:
+            found = all_measures(journal)
+    if as_json:
+        print_json([m.as_dict() for m in found])
+        return
+    console = stdout_console()
+    if not found:
+        console.print(_("No cleanup yet: see `menage plan` and `menage clean`."))
+        return
+    if run_id is not None:
+        _details(console, found[0])
+        return
+    _table(console, found)
+
+
+def _table(console: Console, found: list[Measures]) -> None:
+    from rich.table import Table
+
+    from menage.i18n import format_datetime, format_number, format_size
+
+    table = Table()
+    for title, justify in (
+        (_("Run"), "right"),
+        (_("Date"), "left"),
+        (_("Command"), "left"),
+        (_("State"), "left"),
+        (_("Files"), "right"),
+        (_("Freed"), "right"),
+        (_("Skipped"), "right"),
+        (_("Scans"), "left"),
+    ):
+        table.add_column(title, justify=justify)  # type: ignore[arg-type]
+    for m in found:
+        table.add_row(
+            str(m.run_id),
+            format_datetime(m.started, "short"),
+            m.command,
+            _(STATE_LABELS.get(m.state, m.state)),
+            format_number(m.files + m.folders),
+            format_size(m.bytes),
+            format_number(m.skipped + m.failed),
+            f"{m.scan_id or '-'} → {m.scan_after}" if m.scan_after else str(m.scan_id or "-"),
+        )
+    console.print(table)
+
+
+def _details(console: Console, m: Measures) -> None:
+    from rich.table import Table
+
+    from menage.files.lint import CATEGORY_LABELS
+    from menage.i18n import format_datetime, format_number, format_size
+
+    console.print(
+        _("Run {run} ({command}), {date}: {state}.").format(
+            run=m.run_id,
+            command=m.command,
+            date=format_datetime(m.started, "short"),
+            state=_(STATE_LABELS.get(m.state, m.state)),
+        )
+    )
+    console.print(
+        _(
+            "{files} files and {folders} folders freed, {size}; {skipped} skipped, "
+            "{failed} failed, {pending} not done, {undone} put back."
+        ).format(
+            files=format_number(m.files),
+            folders=format_number(m.folders),
+            size=format_size(m.bytes),
+            skipped=format_number(m.skipped),
+            failed=format_number(m.failed),
+            pending=format_number(m.pending),
+            undone=format_number(m.undone),
+        )
+    )
+    labels = {
+        **{k: _(v) for k, v in CATEGORY_LABELS.items()},
+        "folders": _("Folders"),
+        **{k: _(v) for k, v in FINDING_LABELS.items()},
+        **{k: _(v) for k, v in ACTION_LABELS.items()},
+    }
+    for title, data in (
+        (_("By category"), m.by_category),
+        (_("By finding"), m.by_finding),
+        (_("By action"), m.by_action),
+    ):
+        if not data:
+            continue
+        table = Table(title=title, title_justify="left")
+        table.add_column("")
+        table.add_column(_("Files"), justify="right")
+        table.add_column(_("Freed"), justify="right")
+        for key, counts in sorted(data.items(), key=lambda kv: -kv[1]["bytes"]):
+            table.add_row(
+                labels.get(key, key), format_number(counts["files"]), format_size(counts["bytes"])
+            )
+        console.print(table)

@@ -1,0 +1,73 @@
+"""``menage plan``: write a readable, editable cleanup plan from a scan."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from menage.cli._clean import plan_options, print_plan_summary, selection_options
+from menage.i18n import _
+
+
+@click.command(
+    help=_(
+        "Write a cleanup plan from a scan (the latest, or scan number SCAN): one action "
+        "per line, to read and edit before `menage apply`.\n\n"
+        "Choose what to clean (--duplicates, --empty, --temp, --older-than, --larger) and "
+        "which copy of duplicates stays (--keep, repeatable, applied in order). Nothing "
+        "is selected by default, and no duplicate group ever loses every copy.\n\n"
+        "Example:\n\n"
+        "    menage plan --duplicates --keep 'in ~/Photos' --keep oldest -o plan.json"
+    ),
+    short_help=_("Write an editable cleanup plan from a scan."),
+)
+@click.argument("scan_id", metavar="[SCAN]", required=False, type=int)
+@selection_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Write the plan to this file (default: print it)."),
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
+)
+def plan(
+    scan_id: int | None,
+    duplicates: bool,
+    empty: bool,
+    temp: bool,
+    older_than: float | None,
+    larger: int | None,
+    keep: tuple[str, ...],
+    action: str,
+    output: Path | None,
+    index_path: Path | None,
+) -> None:
+    from menage.clean import build_plan, write_plan
+    from menage.files.index import Index
+    from menage.files.names import from_json
+    from menage.home import default_index_path
+
+    options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
+    options.rules()  # a bad rule fails before the index is opened
+    with Index(index_path or default_index_path()) as index:
+        report = index.scan_report(scan_id)
+        listing = None
+        if options.older_than_s is not None or options.larger is not None:
+            roots = [from_json(root) for root in report["roots"]]
+            listing = list(index.listing(roots))
+    result = build_plan(report, options, listing)
+    if output is None:
+        write_plan(result, sys.stdout)
+        return
+    write_plan(result, output)
+    click.echo(_("Plan written to {path}.").format(path=output), err=True)
+    print_plan_summary(result)
+    if result.actions:
+        click.echo(_("Read or edit it, then: menage apply {path}").format(path=output), err=True)

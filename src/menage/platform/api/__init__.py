@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja): public campaigns, events and collection points."""

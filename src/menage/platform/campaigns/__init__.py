@@ -1,0 +1,1 @@
+"""Campaigns: the operations organisations register (data cleanup, reuse, recycling)."""

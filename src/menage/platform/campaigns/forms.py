@@ -1,0 +1,72 @@
+"""The organisers' campaign form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from menage.platform.campaigns.models import Campaign
+from menage.platform.core.forms import ModelForm, date_field
+from menage.platform.core.visibility import Visibility
+from menage.platform.organisations.models import Organisation
+
+
+class CampaignForm(ModelForm):
+    starts_on = date_field(_("First day"))
+    ends_on = date_field(_("Last day"))
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "organisation",
+            "name",
+            "slug",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "visibility",
+            "description",
+            "audience",
+            "part_of",
+        ]
+        widgets = {"kind": forms.RadioSelect, "visibility": forms.RadioSelect}
+        help_texts = {
+            "slug": _(
+                "Letters, digits and hyphens, as in ville-2026. "
+                "Left empty, it is made from the name."
+            ),
+        }
+
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["organisation"].queryset = organisations
+        fields["kind"].choices = Campaign.Kind.choices  # radio buttons: no empty "---------"
+        fields["slug"].required = False
+        # a school's operation can join its district's campaign, or any public one
+        wider = Campaign.objects.filter(visibility=Visibility.PUBLIC) | Campaign.objects.filter(
+            organisation__in=organisations
+        )
+        if self.instance.pk:
+            wider = wider.exclude(pk=self.instance.pk)
+        fields["part_of"].queryset = wider.distinct().order_by("name")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:80]
+        if not slug:
+            raise forms.ValidationError(_("Enter a short name made of letters and digits."))
+        clash = Campaign.objects.filter(slug=slug).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another campaign already uses this short name."))
+        return str(slug)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last day must be on or after the first day."))
+        return data

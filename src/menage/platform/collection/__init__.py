@@ -1,0 +1,1 @@
+"""Collection points for old equipment."""

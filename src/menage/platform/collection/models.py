@@ -1,0 +1,90 @@
+"""Collection points where residents drop off old equipment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from menage.platform.campaigns.models import Campaign
+
+
+class Item(models.TextChoices):
+    COMPUTERS = "computers", _("Computers")
+    PHONES = "phones", _("Phones")
+    TABLETS = "tablets", _("Tablets")
+    SCREENS = "screens", _("Screens")
+    CABLES = "cables", _("Cables and chargers")
+    PRINTERS = "printers", _("Printers")
+    PERIPHERALS = "peripherals", _("Keyboards, mice and other peripherals")
+    STORAGE = "storage", _("Hard drives and USB sticks")
+
+
+class CollectionPoint(models.Model):
+    """A place, its opening hours and what it accepts during a campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="collection_points",
+    )
+    name = models.CharField(_("place"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    neighbourhood = models.CharField(_("neighbourhood"), max_length=100)
+    opening_hours = models.TextField(
+        _("opening hours"), help_text=_("For example: Monday to Friday, 9 am to 6 pm.")
+    )
+    accepted_items = models.JSONField(_("accepted items"), default=list)
+    starts_on = models.DateField(_("open from"))
+    ends_on = models.DateField(_("open until"))
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("Accessibility, what to do before dropping off (wipe your data)…"),
+    )
+
+    class Meta:
+        ordering = ["neighbourhood", "name"]
+        verbose_name = _("collection point")
+        verbose_name_plural = _("collection points")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="collection_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collection:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
+        if not (self.opening_hours or "").strip():
+            raise ValidationError({"opening_hours": _("Say when residents can come.")})
+        unknown = set(self.accepted_items or []) - set(Item.values)
+        if unknown or not self.accepted_items:
+            raise ValidationError({"accepted_items": _("Choose at least one kind of item.")})
+
+    def accepted_labels(self) -> list[str]:
+        return [str(Item(value).label) for value in self.accepted_items if value in Item.values]
+
+    def map_url(self) -> str:
+        """A link to OpenStreetMap (no tiles are loaded on our pages)."""
+        if self.latitude is not None and self.longitude is not None:
+            query = {"mlat": self.latitude, "mlon": self.longitude}
+            return f"https://www.openstreetmap.org/?{urlencode(query)}#map=18/{self.latitude}/{self.longitude}"
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})

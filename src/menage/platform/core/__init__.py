@@ -1,0 +1,1 @@
+"""What every page shares: layout, accessible forms, rate limiting, demo data, commands."""

@@ -1,0 +1,1 @@
+"""The Django admin is for platform staff only; organisers use their own pages."""

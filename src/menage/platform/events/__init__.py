@@ -1,0 +1,1 @@
+"""Events, their venues, residents' registrations, the agenda and iCalendar feeds."""

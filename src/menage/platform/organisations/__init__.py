@@ -1,0 +1,1 @@
+"""Organisations, their members and roles, and who may manage what."""

@@ -1,0 +1,1 @@
+"""Guides and kits shared between organisations, as files or links."""

@@ -1,0 +1,1 @@
+"""Settings: ``base`` (shared), ``dev`` (``menage serve``), ``test``, ``production``."""

@@ -1,0 +1,409 @@
+"""What the HTML report of a scan shows, every value formatted for the current language.
+
+:func:`scan_context` turns a :class:`~menage.files.scan.ScanResult` into plain data for
+``templates/scan.html``: summary figures, the three charts with the tables that repeat
+their numbers, the lists (cut at :data:`SHOWN` rows) and the history of the same folders.
+File names are given in their escaped display form (:func:`menage.files.names.escape`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from menage import __version__
+from menage.files.index import ScanRecord
+from menage.files.lint import CATEGORY_LABELS
+from menage.files.names import escape, from_json, to_json
+from menage.files.scan import YEAR_S, ScanResult
+from menage.files.walk import ISSUE_KINDS
+from menage.i18n import (
+    N_,
+    _,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_size,
+    language,
+    ngettext,
+)
+from menage.report.json import scan_summary
+from menage.report.svg import Bar, bar_chart
+
+#: rows shown in each list of the page
+SHOWN = 50
+#: bars in each chart (and rows in the table that repeats its numbers)
+CHART_BARS = 10
+#: paths shown for one duplicate group
+GROUP_PATHS = 20
+#: earlier scans shown in the history table
+HISTORY_ROWS = 10
+
+TEMP_KIND_LABELS = {
+    "office-lock": N_("Office lock files"),
+    "thumbnail-db": N_("Thumbnail caches"),
+    "system": N_("System files"),
+    "temporary": N_("Temporary files"),
+    "editor-backup": N_("Backup copies"),
+    "partial-download": N_("Unfinished downloads"),
+    "crash-dump": N_("Crash dumps"),
+    "bytecode": N_("Compiled Python"),
+    "cache": N_("Application and browser caches"),
+}
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """A chart and the table that gives its numbers (the chart's text alternative)."""
+
+    chart: Markup
+    caption: str
+    columns: list[str]
+    #: per row: the row header, then the cells; cell ``value_column`` is the bar's value
+    rows: list[tuple[str, list[str]]]
+    value_column: int
+    more: int = 0
+    #: row headers are file paths (shown in a monospace font)
+    path_rows: bool = True
+
+
+def _date(mtime_ns: int) -> str:
+    return format_date(datetime.fromtimestamp(mtime_ns / 1e9))
+
+
+def _age(seconds: float) -> str:
+    """``3 years``, ``6 months``, ``45 days``: the threshold of "old" files, in words."""
+    years = seconds / YEAR_S
+    if years >= 1 and abs(years - round(years)) < 0.05:
+        n = round(years)
+        return ngettext("{n} year", "{n} years", n).format(n=format_number(n))
+    months = seconds / (YEAR_S / 12)
+    if months >= 1 and abs(months - round(months)) < 0.05:
+        n = round(months)
+        return ngettext("{n} month", "{n} months", n).format(n=format_number(n))
+    if seconds >= 86400:
+        n = round(seconds / 86400)
+        return ngettext("{n} day", "{n} days", n).format(n=format_number(n))
+    n = round(seconds / 3600)
+    return ngettext("{n} hour", "{n} hours", n).format(n=format_number(n))
+
+
+def _signed_size(n: int) -> str:
+    return ("+" if n > 0 else "−" if n < 0 else "") + format_size(abs(n))
+
+
+def _chart_table(
+    chart_id: str,
+    caption: str,
+    columns: list[str],
+    items: Sequence[tuple[str, str, float, list[str]]],
+    value_column: int,
+    more: int = 0,
+    path_rows: bool = True,
+) -> ChartTable:
+    """``items``: (short label for the chart, full label for the table, value, cells)."""
+    bars = [Bar(short, value, cells[value_column]) for short, _full, value, cells in items]
+    return ChartTable(
+        chart=bar_chart(chart_id, caption, bars),
+        caption=caption,
+        columns=columns,
+        rows=[(full, cells) for _short, full, _value, cells in items],
+        value_column=value_column,
+        more=more,
+        path_rows=path_rows,
+    )
+
+
+def _folder_label(path: bytes, roots: Sequence[bytes]) -> str:
+    """A folder as short as it stays clear: relative to its root (with the root's name
+    when several roots were scanned)."""
+    for root in roots:
+        base = root.rstrip(b"/")
+        if path == base or path.startswith(base + b"/"):
+            rest = path[len(base) + 1 :]
+            name = base.rsplit(b"/", 1)[-1] or b"/"
+            if len(roots) > 1:
+                return escape(name + b"/" + rest if rest else name)
+            return escape(rest) if rest else escape(path)
+    return escape(path)
+
+
+def _category_chart(totals: dict[str, Any], total_bytes: int) -> ChartTable:
+    items = [
+        (
+            _(CATEGORY_LABELS[key]),
+            _(CATEGORY_LABELS[key]),
+            counts["bytes"],
+            [
+                format_number(counts["files"]),
+                format_size(counts["bytes"]),
+                format_percent(counts["bytes"] / total_bytes if total_bytes else 0),
+            ],
+        )
+        for key, counts in sorted(totals["categories"].items(), key=lambda kv: -kv[1]["bytes"])
+        if counts["files"]
+    ]
+    return _chart_table(
+        "chart-categories",
+        _("Bytes by category"),
+        [_("Category"), _("Files"), _("Size"), _("Share")],
+        items,
+        value_column=1,
+        path_rows=False,
+    )
+
+
+def _folder_charts(
+    totals: dict[str, Any], roots: Sequence[bytes], total_bytes: int
+) -> tuple[ChartTable, ChartTable]:
+    folders = totals["by_folder"]
+
+    def labels(item: dict[str, Any]) -> tuple[str, str]:
+        path = from_json(item["path"])
+        return _folder_label(path, roots), escape(path)
+
+    biggest = _chart_table(
+        "chart-folders",
+        _("Biggest folders"),
+        [_("Folder"), _("Files"), _("Size"), _("In duplicates")],
+        [
+            (
+                *labels(item),
+                item["bytes"],
+                [
+                    format_number(item["files"]),
+                    format_size(item["bytes"]),
+                    format_size(item["duplicate_bytes"]),
+                ],
+            )
+            for item in folders[:CHART_BARS]
+        ],
+        value_column=1,
+        more=max(0, len(folders) - CHART_BARS),
+    )
+    with_duplicates = sorted(
+        (item for item in folders if item["duplicate_bytes"]),
+        key=lambda item: (-item["duplicate_bytes"], item["path"]),
+    )
+    duplicates = _chart_table(
+        "chart-duplicates",
+        _("Duplicates by folder"),
+        [_("Folder"), _("In duplicates"), _("Folder size"), _("Share of the folder")],
+        [
+            (
+                *labels(item),
+                item["duplicate_bytes"],
+                [
+                    format_size(item["duplicate_bytes"]),
+                    format_size(item["bytes"]),
+                    format_percent(item["duplicate_bytes"] / item["bytes"]),
+                ],
+            )
+            for item in with_duplicates[:CHART_BARS]
+        ],
+        value_column=0,
+        more=max(0, len(with_duplicates) - CHART_BARS),
+    )
+    return biggest, duplicates
+
+
+def _files(result: ScanResult, indices: Iterable[int]) -> list[dict[str, Any]]:
+    tree = result.tree
+    return [
+        {
+            "path": escape(tree.path(i)),
+            "size": format_size(tree.size[i]),
+            "modified": _date(tree.mtime_ns[i]),
+            "iso": datetime.fromtimestamp(tree.mtime_ns[i] / 1e9).date().isoformat(),
+        }
+        for i in indices
+    ]
+
+
+def _groups(result: ScanResult) -> list[dict[str, Any]]:
+    tree = result.tree
+    shown = []
+    for group in result.duplicates.groups[:SHOWN]:
+        shown.append(
+            {
+                "size": format_size(group.size),
+                "copies": format_number(len(group.files)),
+                "redundant": format_size(group.redundant_bytes),
+                "paths": [
+                    (escape(tree.path(i)), len(group.links.get(i, ())))
+                    for i in group.files[:GROUP_PATHS]
+                ],
+                "more": max(0, len(group.files) - GROUP_PATHS),
+            }
+        )
+    return shown
+
+
+def _temp(result: ScanResult) -> dict[str, Any]:
+    sizes = result.tree.size
+    kinds: dict[str, list[Any]] = defaultdict(lambda: [0, 0, set()])
+    for i, rule in result.temp_files:
+        counts = kinds[rule.kind]
+        counts[0] += 1
+        counts[1] += sizes[i]
+        counts[2].add(rule.pattern)
+    largest = sorted(result.temp_files, key=lambda item: (-sizes[item[0]], item[0]))[:SHOWN]
+    return {
+        "count": len(result.temp_files),
+        "bytes": sum(counts[1] for counts in kinds.values()),
+        "kinds": [
+            {
+                "label": _(TEMP_KIND_LABELS[kind]) if kind in TEMP_KIND_LABELS else kind,
+                "patterns": ", ".join(sorted(patterns)),
+                "files": format_number(n),
+                "size": format_size(size),
+            }
+            for kind, (n, size, patterns) in sorted(kinds.items(), key=lambda kv: -kv[1][1])
+        ],
+        "largest": [
+            {**row, "kind": _(TEMP_KIND_LABELS.get(rule.kind, rule.kind))}
+            for row, (_i, rule) in zip(
+                _files(result, (i for i, _rule in largest)), largest, strict=True
+            )
+        ],
+    }
+
+
+def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any] | None:
+    """Earlier scans of the same folders, oldest first, and the change since the first."""
+    roots = [to_json(root) for root in result.tree.roots]
+    earlier = [
+        record
+        for record in history
+        if record.roots == roots
+        and record.id != result.scan_id
+        and (result.scan_id is None or record.id < result.scan_id)
+    ]
+    if not earlier:
+        return None
+    earlier.sort(key=lambda record: record.id)
+    first = earlier[0]
+    return {
+        "first": {
+            "id": first.id,
+            "date": format_date(first.started.astimezone()),
+            "rate": format_percent(first.rate),
+        },
+        "rate_now": format_percent(result.duplicate_rate),
+        "redundant_change": _signed_size(result.redundant_bytes - first.redundant_bytes),
+        "bytes_change": _signed_size(result.total_bytes - first.bytes),
+        "rows": [
+            {
+                "id": record.id,
+                "date": format_datetime(record.started.astimezone(), "short"),
+                "iso": record.started.isoformat(),
+                "files": format_number(record.files),
+                "size": format_size(record.bytes),
+                "redundant": format_size(record.redundant_bytes),
+                "rate": format_percent(record.rate),
+                "complete": record.complete,
+            }
+            for record in earlier[-HISTORY_ROWS:]
+        ],
+        "more": max(0, len(earlier) - HISTORY_ROWS),
+    }
+
+
+def _impact(reclaimable: int) -> dict[str, Any]:
+    from menage.impact import storage_summary
+
+    summary = storage_summary(reclaimable)
+    return {
+        "headline": summary.headline(),
+        "local": summary.local_line(),
+        "message": summary.message(),
+        "sources": ", ".join(summary.sources()),
+    }
+
+
+def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict[str, Any]:
+    """What the template shows, every value already formatted for the current language."""
+    tree = result.tree
+    totals = scan_summary(result)
+    total_bytes = result.total_bytes
+    biggest, by_duplicates = _folder_charts(totals, tree.roots, total_bytes)
+    return {
+        "lang": language(),
+        "version": __version__,
+        "roots": [escape(root) for root in tree.roots],
+        "scan_id": result.scan_id,
+        "started": format_datetime(result.started.astimezone(), "medium"),
+        "started_iso": result.started.isoformat(timespec="seconds"),
+        "duration": format_number(result.duration_s, 1),
+        "complete": result.complete,
+        "total": {
+            "files": result.total_files,
+            "bytes": total_bytes,
+            "folders": len(tree.dirs),
+            "hardlinks": len(result.extra_links),
+        },
+        "duplicates": {
+            "groups": len(result.duplicates.groups),
+            "redundant_files": result.redundant_files,
+            "redundant_bytes": result.redundant_bytes,
+            "rate": result.duplicate_rate,
+        },
+        "reclaimable": totals["reclaimable"],
+        "categories": _category_chart(totals, total_bytes),
+        "folders": biggest,
+        "folders_with_duplicates": by_duplicates,
+        "groups": _groups(result),
+        "duplicate_folders": [
+            {
+                "paths": [escape(tree.dirs[d]) for d in folder.dirs],
+                "files": format_number(folder.files),
+                "size": format_size(folder.size),
+                "redundant": format_size(folder.redundant_bytes),
+            }
+            for folder in result.duplicate_folders[:SHOWN]
+        ],
+        "duplicate_folder_count": len(result.duplicate_folders),
+        "big_files": _files(result, result.big_files[:SHOWN]),
+        "big_file_count": len(result.big_files),
+        "old": {
+            "count": len(result.old_files),
+            "bytes": sum(tree.size[i] for i in result.old_files),
+            "age": _age(result.options.older_than_s),
+            "files": _files(result, result.old_files[:SHOWN]),
+        },
+        "temp": _temp(result),
+        "empty_files": {
+            "count": len(result.empty_files),
+            "paths": [escape(tree.path(i)) for i in result.empty_files[:SHOWN]],
+        },
+        "empty_dirs": {
+            "count": len(result.empty_dirs),
+            "paths": [escape(tree.dirs[d]) for d in result.empty_dirs[:SHOWN]],
+        },
+        "errors": {
+            "count": len(result.issues),
+            "rows": [
+                {
+                    "path": escape(issue.path),
+                    "kind": _(ISSUE_KINDS.get(issue.kind, issue.kind)),
+                    "detail": issue.detail,
+                }
+                for issue in result.issues[:SHOWN]
+            ],
+        },
+        "skipped": {
+            "specials": len(tree.specials),
+            "broken_links": len(tree.broken_links),
+            "other_devices": len(tree.other_devices),
+            "excluded": tree.excluded,
+        },
+        "history": _history(result, history),
+        "impact": _impact(totals["reclaimable"]["total"]),
+        "shown": SHOWN,
+    }

@@ -1,0 +1,273 @@
+"""The scan engine on real trees: what is a duplicate and what is not."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from menage.files.index import Index
+from menage.files.scan import ScanOptions, scan
+from tests.files.trees import sample_tree, write
+
+
+def groups_of(result, root: Path) -> set[frozenset[str]]:
+    tree = result.tree
+    return {
+        frozenset(os.path.relpath(os.fsdecode(tree.paths[i]), root) for i in g.files)
+        for g in result.duplicates.groups
+    }
+
+
+def test_sample_tree(tmp_path):
+    root = tmp_path / "tree"
+    sample_tree(root)
+    result = scan([root])
+    assert groups_of(result, root) == {
+        frozenset({"docs/a.txt", "backup/a.txt", ".hidden/a (1).txt"}),
+        frozenset({"media/big.bin", "media/copy of big.bin"}),
+    }
+    assert result.redundant_files == 3
+    assert result.redundant_bytes == 2 * 1300 + 300_000
+    assert len(result.empty_files) == 2
+    assert [r.kind for _i, r in result.temp_files] == ["office-lock"]
+    assert [os.path.relpath(os.fsdecode(result.tree.dirs[d]), root) for d in result.empty_dirs] == [
+        "empty_dir"
+    ]
+    assert result.complete
+
+
+def test_hardlinks_are_one_file(tmp_path):
+    root = tmp_path / "tree"
+    original = write(root, "a/file.bin", b"payload" * 1000)
+    os.link(original, root / "a" / "hardlink.bin")
+    os.link(original, root / "hardlink2.bin")
+    result = scan([root])
+    assert result.duplicates.groups == []
+    assert result.total_files == 1
+    assert result.total_bytes == 7000
+
+    write(root, "b/real copy.bin", b"payload" * 1000)
+    result = scan([root])
+    assert len(result.duplicates.groups) == 1
+    group = result.duplicates.groups[0]
+    assert len(group.files) == 2
+    assert result.redundant_bytes == 7000  # not 3 × 7000: the hardlinks free nothing
+    assert sum(len(v) for v in group.links.values()) == 2
+
+
+def test_symlinks_are_never_members(tmp_path):
+    root = tmp_path / "tree"
+    target = write(root, "real/a.bin", b"data" * 500)
+    write(root, "real/b.bin", b"data" * 500)
+    os.symlink(target, root / "link-to-a.bin")
+    os.symlink(root / "real", root / "link-to-dir")
+    for follow in (False, True):
+        result = scan([root], ScanOptions(follow_links=follow))
+        assert groups_of(result, root) == {frozenset({"real/a.bin", "real/b.bin"})}
+
+
+def test_symlink_loops_terminate(tmp_path):
+    root = tmp_path / "tree"
+    write(root, "x/a.bin", b"1" * 10)
+    os.symlink(".", root / "x" / "self")
+    os.symlink("..", root / "x" / "up")
+    os.symlink("b", root / "a")
+    os.symlink("a", root / "b")
+    result = scan([root], ScanOptions(follow_links=True))
+    assert result.total_files == 1
+    broken = {os.path.basename(os.fsdecode(p)) for p in result.tree.broken_links}
+    assert broken == {"a", "b"}
+    assert result.complete
+
+
+def test_deep_tree_has_no_depth_limit(tmp_path):
+    root = tmp_path / "tree"
+    deep = os.fsencode(root)
+    for level in range(120):
+        deep = os.path.join(deep, b"node_modules" if level % 2 else b"p")
+    os.makedirs(deep)
+    write(Path(os.fsdecode(deep)), "leaf.js", b"module.exports = 1\n")
+    write(root, "leaf.js", b"module.exports = 1\n")
+    result = scan([root])
+    assert len(result.duplicates.groups) == 1
+
+
+@pytest.mark.timeout(30)
+def test_fifo_is_listed_never_opened(tmp_path):
+    root = tmp_path / "tree"
+    write(root, "a.txt", b"abc")
+    os.mkfifo(root / "pipe")
+    os.mkfifo(root / "pipe2")
+    result = scan([root])
+    assert sorted(kind for _p, kind in result.tree.specials) == ["fifo", "fifo"]
+    assert result.complete
+
+
+def test_non_utf8_names_are_kept_exactly(tmp_path):
+    root = tmp_path / "tree"
+    write(root, b"caf\xe9.txt", b"bonjour" * 10)
+    write(root, b"dir\xff/caf\xe9 copie.txt", b"bonjour" * 10)
+    write(root, "line\nbreak.txt", b"bonjour" * 10)
+    result = scan([root])
+    (group,) = result.duplicates.groups
+    names = sorted(os.path.basename(result.tree.paths[i]) for i in group.files)
+    assert names == [b"caf\xe9 copie.txt", b"caf\xe9.txt", b"line\nbreak.txt"]
+
+
+def test_changed_file_is_not_a_duplicate(tmp_path):
+    from menage.files.duplicates import find_duplicates
+    from menage.files.walk import resolve_roots, walk
+
+    root = tmp_path / "tree"
+    write(root, "a.bin", b"A" * 50_000)
+    write(root, "b.bin", b"A" * 50_000)
+    grown = write(root, "c.bin", b"A" * 50_000)
+    rewritten = write(root, "d.bin", b"A" * 50_000)
+    gone = write(root, "e.bin", b"A" * 50_000)
+    tree = walk(resolve_roots([root]))
+    with open(grown, "ab") as handle:
+        handle.write(b"more")
+    # same size and content, but modified after the walk: not trusted
+    rewritten.write_bytes(b"A" * 50_000)
+    os.utime(rewritten, (1, 1))
+    gone.unlink()
+    result = find_duplicates(tree)
+    (group,) = result.groups
+    assert sorted(os.path.basename(tree.paths[i]) for i in group.files) == [b"a.bin", b"b.bin"]
+    kinds = {os.path.basename(i.path): i.kind for i in result.issues}
+    assert kinds == {b"c.bin": "changed", b"d.bin": "changed", b"e.bin": "vanished"}
+
+
+def test_rescan_reads_nothing_and_resumes(tmp_path):
+    root = tmp_path / "tree"
+    sample_tree(root)
+    with Index(tmp_path / "index.sqlite") as index:
+        first = scan([root], index=index)
+        assert first.duplicates.files_read > 0
+        second = scan([root], index=index)
+        assert second.duplicates.files_read == 0
+        assert groups_of(second, root) == groups_of(first, root)
+        # one file changes: only it is read again
+        time.sleep(0.01)
+        write(root, "docs/b.txt", b"same content\n" * 100)
+        third = scan([root], index=index)
+        assert third.duplicates.files_read == 1
+        assert len(groups_of(third, root)) == 2
+        assert [s.id for s in index.scans()] == [1, 2, 3]
+
+
+def test_interrupted_scan_keeps_hashes(tmp_path):
+    root = tmp_path / "tree"
+    for n in range(6):
+        write(root, f"small/{n}.txt", b"s" * 100)
+    for n in range(4):
+        write(root, f"large/{n}.bin", b"L" * 100_000)
+
+    def interrupt(stage: str, done: int, total: int | None) -> None:
+        # after the heads are read, before the whole contents are
+        if stage == "hash:head":
+            raise KeyboardInterrupt
+
+    with Index(tmp_path / "index.sqlite") as index:
+        with pytest.raises(KeyboardInterrupt):
+            scan([root], index=index, progress=interrupt)
+        assert index.scans() == []
+        resumed = scan([root], index=index)
+        # the small files and the large files' heads came from the index: only the
+        # four whole contents are read
+        assert resumed.duplicates.files_read == 4
+        assert resumed.duplicates.computed == 4
+        assert len(resumed.duplicates.groups) == 2
+
+
+def test_excludes_and_min_size(tmp_path):
+    root = tmp_path / "tree"
+    write(root, "keep/a.bin", b"k" * 2000)
+    write(root, "keep/b.bin", b"k" * 2000)
+    write(root, "node_modules/c.bin", b"k" * 2000)
+    write(root, "keep/small1.txt", b"s")
+    write(root, "keep/small2.txt", b"s")
+    result = scan([root], ScanOptions(excludes=["node_modules"], min_size=100))
+    assert groups_of(result, root) == {frozenset({"keep/a.bin", "keep/b.bin"})}
+    result = scan([root], ScanOptions(excludes=["keep/*.bin"]))
+    assert groups_of(result, root) == {frozenset({"keep/small1.txt", "keep/small2.txt"})}
+
+
+def test_duplicate_folders(tmp_path):
+    root = tmp_path / "tree"
+    for base in ("Photos 2019", "Sauvegarde/Photos 2019 (copie)"):
+        write(root, f"{base}/a.jpg", b"photo a" * 100)
+        write(root, f"{base}/sub/b.jpg", b"photo b" * 100)
+        write(root, f"{base}/empty.txt", b"")
+    write(root, "Other/a.jpg", b"photo a" * 100)  # same file, but not the same folder
+    result = scan([root])
+    (folders,) = result.duplicate_folders
+    names = [os.path.relpath(os.fsdecode(result.tree.dirs[d]), root) for d in folders.dirs]
+    assert names == ["Photos 2019", "Sauvegarde/Photos 2019 (copie)"]
+    assert folders.files == 3
+    assert folders.redundant_bytes == 1400
+
+
+def test_old_and_big_files(tmp_path):
+    root = tmp_path / "tree"
+    now = time.time()
+    write(root, "old.txt", b"o" * 10, mtime=now - 5 * 365 * 86400)
+    write(root, "new.txt", b"n" * 20, mtime=now - 10)
+    write(root, "huge.bin", b"h" * 5000, mtime=now - 10)
+    result = scan([root], ScanOptions(older_than_s=3 * 365 * 86400, top=2), now=now)
+    tree = result.tree
+    assert [os.path.basename(tree.paths[i]) for i in result.old_files] == [b"old.txt"]
+    assert [os.path.basename(tree.paths[i]) for i in result.big_files] == [b"huge.bin", b"new.txt"]
+
+
+def test_index_of_format_1_is_migrated_keeping_history(tmp_path):
+    import sqlite3
+    from contextlib import closing
+
+    from menage.files.index import APPLICATION_ID, SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.executescript(
+            """
+            CREATE TABLE files (path BLOB PRIMARY KEY, scan_id INTEGER, dev INTEGER,
+                ino INTEGER, size INTEGER, mtime_ns INTEGER, nlink INTEGER, uid INTEGER);
+            CREATE TABLE hashes (dev INTEGER, ino INTEGER, size INTEGER, mtime_ns INTEGER,
+                head BLOB, tail BLOB, full BLOB, PRIMARY KEY (dev, ino));
+            CREATE TABLE scans (id INTEGER PRIMARY KEY, started TEXT NOT NULL,
+                duration_s REAL NOT NULL, roots TEXT NOT NULL, complete INTEGER NOT NULL,
+                files INTEGER NOT NULL, bytes INTEGER NOT NULL, groups INTEGER NOT NULL,
+                redundant_files INTEGER NOT NULL, redundant_bytes INTEGER NOT NULL,
+                report BLOB NOT NULL);
+            INSERT INTO scans VALUES (1, '2026-01-01T00:00:00+00:00', 1.0, '["/x"]', 1,
+                10, 1000, 1, 1, 100, x'');
+            """
+        )
+        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        db.execute("PRAGMA user_version=1")
+        db.commit()
+    sample_tree(tmp_path / "tree")
+    with Index(path) as index:
+        result = scan([tmp_path / "tree"], index=index)
+        assert [s.id for s in index.scans()] == [1, 2]
+        assert result.redundant_files == 3
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+
+
+def test_stored_report_lists_old_files_again(tmp_path):
+    root = tmp_path / "tree"
+    now = time.time()
+    write(root, "old.txt", b"o" * 10, mtime=now - 5 * 365 * 86400)
+    write(root, "older.bin", b"o" * 99, mtime=now - 9 * 365 * 86400)
+    write(root, "new.txt", b"n" * 20, mtime=now - 10)
+    with Index(tmp_path / "index.sqlite") as index:
+        result = scan([root], index=index)
+        report = index.scan_report(result.scan_id)
+    names = [os.path.basename(item["path"]) for item in report["old_files"]["items"]]
+    assert names == ["older.bin", "old.txt"]
+    assert report["old_files"]["count"] == 2
+    assert report["duplicates"]["groups"] == 0

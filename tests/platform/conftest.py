@@ -1,0 +1,321 @@
+"""Platform fixtures: a real PostgreSQL cluster on demand, people and organisations, HTML parsing.
+
+``pytest tests/platform --platform-db=postgresql`` runs the same tests on a throwaway
+PostgreSQL cluster that this file starts (initdb + pg_ctl, Unix socket in a temporary
+folder) and removes at the end. Without the binaries the tests skip locally and fail
+in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--platform-db",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="database for the platform tests (postgresql starts a throwaway cluster)",
+    )
+
+
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL server binaries on this machine."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+class PostgresCluster:
+    """initdb + pg_ctl in a temporary folder, listening only on a Unix socket."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        # not under pytest's 0700 tmp dirs: the server user must reach it
+        self.root = Path(tempfile.mkdtemp(prefix="menage-pg-"))
+        self.data = self.root / "data"
+        self.socket = self.root / "socket"
+        self.socket.mkdir()
+        self.user: str | None = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            import pwd
+
+            for name in ("postgres", "nobody"):
+                try:
+                    pwd.getpwnam(name)
+                except KeyError:
+                    continue
+                self.user = name
+                break
+            assert self.user is not None, "no unprivileged user to run PostgreSQL"
+            shutil.chown(self.root, self.user)
+            shutil.chown(self.socket, self.user)
+            os.chmod(self.root, 0o755)
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [str(self.bindir / args[0]), *args[1:]],
+            check=True,
+            capture_output=True,
+            user=self.user,
+            cwd=self.root,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "menage",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        )
+        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.root / "log"),
+            "start",
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def database(self) -> dict[str, Any]:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "postgres",
+            "USER": "menage",
+            "PASSWORD": "",
+            "HOST": str(self.socket),
+            "PORT": "",
+            "CONN_MAX_AGE": 0,
+            "OPTIONS": {},
+            "TEST": {"NAME": "menage_test"},
+        }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request: pytest.FixtureRequest, django_db_modify_db_settings_parallel_suffix: None
+) -> Iterator[None]:
+    """Point Django at a fresh PostgreSQL cluster when asked; SQLite in memory otherwise."""
+    if request.config.getoption("--platform-db") != "postgresql":
+        yield
+        return
+    bindir = postgres_bin()
+    if bindir is None:
+        _unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _unavailable("psycopg is not installed")
+    from django.conf import settings
+    from django.db import connections
+
+    cluster = PostgresCluster(bindir)  # type: ignore[arg-type]
+    cluster.start()
+    # change the dict in place: Django's connection handler already holds a reference to it
+    conf = settings.DATABASES["default"]
+    conf.clear()
+    conf.update(cluster.database())
+    connections.configure_settings(settings.DATABASES)
+    connections.close_all()
+    try:
+        del connections["default"]  # a wrapper built for SQLite must not be reused
+    except AttributeError:
+        pass
+    try:
+        yield
+    finally:
+        connections.close_all()
+        cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default() -> Iterator[None]:
+    """Each test starts in the site's default language (a request may leave another active)."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def on_postgresql(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--platform-db") == "postgresql")
+
+
+# --- people and organisations ----------------------------------------------------------
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    """Two cities, a district with a school, their managers and a facilitator, and content.
+
+    Each city has a public and a private campaign with an event, a collection point, a
+    venue and a private resource, so that every authorisation test has something to reach for.
+    """
+    from django.contrib.auth import get_user_model
+
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.collection.models import CollectionPoint
+    from menage.platform.events.models import Event, Registration, Venue
+    from menage.platform.organisations.models import Membership, Organisation
+    from menage.platform.resources.models import Resource
+
+    User = get_user_model()
+    today = dt.date.today()
+    start = today + dt.timedelta(days=7)
+    end = start + dt.timedelta(days=4)
+    found: dict[str, Any] = {"start": start, "end": end}
+
+    def user(name: str, **extra: Any) -> Any:
+        person = User.objects.create_user(name, f"{name}@example.org", "pw-" + name, **extra)
+        found[name] = person
+        return person
+
+    district = Organisation.objects.create(name="District", slug="district", kind="school_district")
+    school = Organisation.objects.create(
+        name="School", slug="school", kind="school", parent=district
+    )
+    found.update(district=district, school=school)
+    for city_name in ("alpha", "beta"):
+        city = Organisation.objects.create(name=city_name.title(), slug=city_name, kind="city")
+        manager = user(f"{city_name}_manager", first_name=city_name.title(), last_name="Manager")
+        Membership.objects.create(user=manager, organisation=city, role="manager")
+        venue = Venue.objects.create(
+            organisation=city,
+            name=f"{city_name} hall",
+            address="1 rue",
+            neighbourhood=f"{city_name}-centre",
+        )
+        for visibility in ("public", "private"):
+            campaign = Campaign.objects.create(
+                organisation=city,
+                name=f"{city_name} {visibility}",
+                slug=f"{city_name}-{visibility}",
+                kind="data",
+                starts_on=start,
+                ends_on=end,
+                visibility=visibility,
+            )
+            event = Event.objects.create(
+                campaign=campaign,
+                title=f"{city_name} {visibility} workshop",
+                kind="workshop",
+                venue=venue,
+                starts_at=_aware(start, 14),
+                ends_at=_aware(start, 16),
+                capacity=3,
+                registration_open=True,
+            )
+            point = CollectionPoint.objects.create(
+                campaign=campaign,
+                name=f"{city_name} {visibility} point",
+                address="2 rue",
+                neighbourhood=f"{city_name}-centre",
+                opening_hours="9-18",
+                accepted_items=["phones"],
+                starts_on=start,
+                ends_on=end,
+            )
+            found[f"{city_name}_{visibility}"] = campaign
+            found[f"{city_name}_{visibility}_event"] = event
+            found[f"{city_name}_{visibility}_point"] = point
+        registration = Registration(
+            event=found[f"{city_name}_private_event"],
+            name="Resident",
+            email=f"resident@{city_name}.example",
+        )
+        registration.new_token()
+        registration.save()
+        found[city_name] = city
+        found[f"{city_name}_venue"] = venue
+        found[f"{city_name}_resource"] = Resource.objects.create(
+            organisation=city,
+            title=f"{city_name} private guide",
+            theme="data",
+            url="https://example.org/guide",
+            visibility="private",
+        )
+    district_manager = user("district_manager")
+    Membership.objects.create(user=district_manager, organisation=district, role="manager")
+    facilitator = user("alpha_facilitator", first_name="Fay", last_name="Cilitator")
+    Membership.objects.create(user=facilitator, organisation=found["alpha"], role="facilitator")
+    found["alpha_private_event"].facilitators.add(facilitator)
+    found["school_campaign"] = Campaign.objects.create(
+        organisation=school,
+        name="School operation",
+        slug="school-op",
+        kind="reuse",
+        starts_on=start,
+        ends_on=end,
+        visibility="private",
+    )
+    user("staff", is_staff=True)
+    user("nobody")
+    return found
+
+
+def _aware(day: dt.date, hour: int) -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def login(client: Any, world: dict[str, Any]) -> Any:
+    """``login("alpha_manager")`` signs the test client in as that person."""
+
+    def sign_in(name: str) -> Any:
+        client.force_login(world[name])
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def parse() -> Any:
+    """``parse(response)``: the page as a browser parses it (html5lib), to assert on structure."""
+    from bs4 import BeautifulSoup
+
+    def parse_page(response: Any) -> Any:
+        return BeautifulSoup(response.content, "html5lib")
+
+    return parse_page
