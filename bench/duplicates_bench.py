@@ -348,7 +348,7 @@ def write_results(
     }
     (args.out / f"{name}.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
     (args.out / f"{name}.md").write_text(
-        markdown_table(table) + "\n\n" + targets_text(found) + "\n", encoding="utf-8"
+        markdown_table(table) + "\n\n" + targets_text(found, bullet="- ") + "\n", encoding="utf-8"
     )
     print(f"\nResults: {args.out / name}.json (and .md); tools' reports in {args.out / 'raw'}")
     return 1 if args.check and not all(t.passed for t in found) else 0

@@ -219,7 +219,7 @@ def rows(results: list[ToolResult], truth: Truth) -> list[tuple[str, ...]]:
             "",
             "",
             "",
-            f"{len(truth.groups)} groups",
+            f"{len(truth.groups):,} groups",
             _fmt_int(truth.redundant_files),
             _fmt_int(truth.redundant_bytes),
             "",
@@ -249,8 +249,10 @@ def markdown_table(table: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def targets_text(found: list[Target]) -> str:
-    return "\n".join(f"{'PASS' if t.passed else 'FAIL'}  {t.name}: {t.detail}" for t in found)
+def targets_text(found: list[Target], bullet: str = "") -> str:
+    return "\n".join(
+        f"{bullet}{'PASS' if t.passed else 'FAIL'}  {t.name}: {t.detail}" for t in found
+    )
 
 
 def as_json(r: ToolResult, truth: Truth) -> dict[str, Any]:
