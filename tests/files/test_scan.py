@@ -271,3 +271,38 @@ def test_stored_report_lists_old_files_again(tmp_path):
     assert names == ["older.bin", "old.txt"]
     assert report["old_files"]["count"] == 2
     assert report["duplicates"]["groups"] == 0
+
+
+def test_reader_processes_give_the_same_result(tmp_path):
+    from menage.files.duplicates import find_duplicates
+    from menage.files.walk import resolve_roots, walk
+
+    root = tmp_path / "tree"
+    sample_tree(root)
+    for n in range(40):
+        write(root, f"small/{n}.txt", b"%d" % (n % 7))
+    gone = write(root, "small/gone.txt", b"3")
+    tree = walk(resolve_roots([root]))
+    gone.unlink()
+    threads = find_duplicates(tree)
+    processes = find_duplicates(tree, process_min=1)
+    assert [g.files for g in processes.groups] == [g.files for g in threads.groups]
+    assert [(i.path, i.kind) for i in processes.issues] == [
+        (gone_path, "vanished") for gone_path in [bytes(gone)]
+    ]
+    assert processes.issues[0].detail  # the reason came back from the worker
+
+
+def test_reader_processes_fall_back_to_threads(tmp_path, monkeypatch):
+    import sys
+
+    from menage.files.duplicates import find_duplicates
+    from menage.files.walk import resolve_roots, walk
+
+    root = tmp_path / "tree"
+    sample_tree(root)
+    tree = walk(resolve_roots([root]))
+    # a Python that cannot start: every batch is read in the calling thread instead
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    result = find_duplicates(tree, process_min=1)
+    assert len(result.groups) == 2

@@ -21,12 +21,22 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from menage.files.hashing import BLOCK, TAIL_MIN, WHOLE_LIMIT, Changed, hash_batch
+from menage.files.hashing import (
+    BLOCK,
+    TAIL_MIN,
+    WHOLE_LIMIT,
+    Changed,
+    hash_batch,
+)
+from menage.files.readers import ReaderProcesses
 from menage.files.walk import Issue, Tree
 
 #: a batch of reads handed to one thread: enough to amortise the hand-over
 _BATCH_FILES = 256
 _BATCH_BYTES = 8 * 1024 * 1024
+#: from this many small reads, reader processes do them (see menage.files.readers)
+PROCESS_MIN = 20_000
+_PROCESS_BATCH = 2048
 
 
 class DigestColumn:
@@ -126,11 +136,15 @@ class _Hasher:
         self.tree = tree
         self.digests = digests
         self.pool = pool
+        self.processes: ReaderProcesses | None = None
+        self.process_min = PROCESS_MIN
         self.progress = progress
         self.issues: list[Issue] = []
         self.files_read = 0
         self.bytes_read = 0
         self.computed = 0
+        #: files read whole in one go in this scan: their mtime is checked afterwards
+        self.read_whole = bytearray(len(tree))
 
     def run(self, kind: str, indices: list[int]) -> DigestColumn:
         """Digests of ``kind`` for ``indices``; files that failed are left out."""
@@ -147,11 +161,13 @@ class _Hasher:
         if kind == "full":
             # big files first, so that the pool is not left waiting on one at the end
             todo.sort(key=sizes.__getitem__, reverse=True)
+        in_processes = kind in ("whole", "head") and len(todo) >= self.process_min
+        batch_files = _PROCESS_BATCH if in_processes else _BATCH_FILES
         batches: list[list[int]] = []
         start = 0
         while start < len(todo):
             end, batch_bytes = start, 0
-            while end < len(todo) and end - start < _BATCH_FILES and batch_bytes < _BATCH_BYTES:
+            while end < len(todo) and end - start < batch_files and batch_bytes < _BATCH_BYTES:
                 batch_bytes += sizes[todo[end]]
                 end += 1
             batches.append(todo[start:end])
@@ -175,7 +191,17 @@ class _Hasher:
                 [mtimes[i] for i in chunk] if kind == "full" else [0] * len(chunk),
             )
 
-        outcomes = self.pool.map(work, batches)
+        if in_processes:
+            if self.processes is None:
+                self.processes = ReaderProcesses(min(4, os.cpu_count() or 1))
+            processes = self.processes
+
+            def work_elsewhere(chunk: list[int]) -> list[bytes | Changed]:
+                return processes.hash(kind, [paths[i] for i in chunk], [sizes[i] for i in chunk])
+
+            outcomes = self.pool.map(work_elsewhere, batches)
+        else:
+            outcomes = self.pool.map(work, batches)
         failed: list[tuple[int, Changed]] = []
         for chunk, results in zip(batches, outcomes, strict=True):
             self.files_read += len(chunk)
@@ -188,6 +214,9 @@ class _Hasher:
             if self.progress is not None:
                 self.progress(kind, done, total)
         self.computed += len(todo) - len(failed)
+        if kind == "whole":
+            for i in todo:
+                self.read_whole[i] = 1
         for i, change in failed:
             self.issues.append(Issue(paths[i], change.kind, change.detail))
         self.bytes_read += done
@@ -220,12 +249,22 @@ def _stages(hasher: _Hasher, small: list[list[int]], large: list[list[int]]) -> 
     return final
 
 
-def _recheck(tree: Tree, groups: list[list[int]], issues: list[Issue]) -> list[list[int]]:
-    """Drop members that changed since the walk (the fast reads do not check mtime)."""
+def _recheck(
+    tree: Tree, groups: list[list[int]], issues: list[Issue], read_whole: bytearray
+) -> list[list[int]]:
+    """Drop members that changed since the walk.
+
+    Only files read whole by the fast path need it: full reads check size and mtime
+    before and after reading, and digests from the index belong to the version the
+    walk saw.
+    """
     checked: list[list[int]] = []
     for group in groups:
         kept = []
         for i in group:
+            if not read_whole[i]:
+                kept.append(i)
+                continue
             path = tree.paths[i]
             try:
                 st = os.lstat(path)
@@ -264,6 +303,7 @@ def find_duplicates(
     cached: Digests | None = None,
     threads: int = 4,
     progress: HashProgress | None = None,
+    process_min: int | None = None,
 ) -> DuplicateResult:
     """Find the groups of files with identical content in ``tree``.
 
@@ -273,6 +313,8 @@ def find_duplicates(
             and mtime), by file number; the new ones are added to it.
         threads: reader threads.
         progress: called with (stage, bytes done, bytes to do).
+        process_min: from how many small reads processes read them (default
+            :data:`PROCESS_MIN`).
 
     Returns:
         Duplicate groups sorted by redundant bytes (largest first), empty files,
@@ -296,17 +338,23 @@ def find_duplicates(
     del by_size
 
     pool = ThreadPoolExecutor(max_workers=max(1, threads))
+    hasher = _Hasher(tree, digests, pool, progress)
+    if process_min is not None:
+        hasher.process_min = process_min
     try:
-        hasher = _Hasher(tree, digests, pool, progress)
         final = _stages(hasher, small, large)
     except BaseException:
         # Ctrl-C: drop the queued reads instead of waiting for them; what was hashed
         # so far stays in `digests` for the caller to keep
         pool.shutdown(wait=True, cancel_futures=True)
+        if hasher.processes is not None:
+            hasher.processes.close()
         raise
     pool.shutdown(wait=True)
+    if hasher.processes is not None:
+        hasher.processes.close()
 
-    final = _recheck(tree, final, hasher.issues)
+    final = _recheck(tree, final, hasher.issues, hasher.read_whole)
     path = tree.paths.__getitem__
     groups = [
         DuplicateGroup(

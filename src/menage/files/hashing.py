@@ -48,6 +48,10 @@ class Changed(Exception):
         self.kind = kind
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[Changed], tuple[str, str]]:
+        # comes back from reader processes
+        return (Changed, (self.kind, self.detail))
+
 
 def _open_failed(path: bytes, exc: OSError) -> int | Changed:
     """Retry what can be retried after a failed open, or say why it failed."""
