@@ -207,8 +207,9 @@ def _single_file_findings(result: ScanResult, now: float) -> None:
             temp.append((i, rule))
         if mtimes[i] < cutoff_ns:
             old.append(i)
-    temp.sort(key=lambda item: paths[item[0]])
-    old.sort(key=lambda i: (-sizes[i], paths[i]))
+    # files come sorted by path, and a sort keeps the order of equal keys: old files
+    # end up by size, then path, without a key tuple per file
+    old.sort(key=sizes.__getitem__, reverse=True)
     result.temp_files = temp
     result.old_files = old
     result.big_files = heapq.nsmallest(
