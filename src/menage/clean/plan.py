@@ -17,7 +17,7 @@ from typing import Any
 
 from menage.clean.errors import NothingSelected
 from menage.clean.rules import DEFAULT_RULES, KeepRule, Member, choose, is_under, parse_rule
-from menage.files.index import FileRow
+from menage.files.listing import FileRow
 from menage.files.names import from_json
 
 KINDS = ("quarantine", "trash", "hardlink", "reflink")

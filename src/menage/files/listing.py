@@ -1,0 +1,171 @@
+"""The index's file listing and the digests it keeps: the hash cache.
+
+Rows are read and written in path order, merged with the tree (sorted by path too),
+so that a rescan compares every file without holding the old listing in memory and
+rewrites only the rows that changed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from menage.files.duplicates import Digests
+    from menage.files.walk import Tree
+
+
+@dataclass
+class Listing:
+    """What the index knew of a tree's files before this scan.
+
+    ``unchanged[i]`` is 1 when file ``i``'s row is identical to what the walk saw;
+    ``had[i]`` tells which digests that row held (1 head, 2 tail, 4 full), so that
+    rows are rewritten only when something changed. ``stale`` are paths the index
+    lists under the roots that are gone.
+    """
+
+    unchanged: bytearray
+    had: bytearray
+    stale: list[bytes]
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """One file as the index last saw it."""
+
+    path: bytes
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    nlink: int
+    uid: int
+
+
+def outer_roots(roots: list[bytes]) -> list[bytes]:
+    """Roots not inside another root, sorted: their path ranges do not overlap."""
+    outer: list[bytes] = []
+    for root in sorted(r.rstrip(b"/") + b"/" for r in roots):
+        if not any(root.startswith(o) for o in outer):
+            outer.append(root)
+    return outer
+
+
+def read_cached(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, Listing]:
+    """Digests the index holds for the files of ``tree``, still valid, and what
+    changed since the index last saw them.
+
+    A digest is valid when device, inode, size and mtime are unchanged. Files are
+    found by path and, for a path the index does not know, by inode among the
+    paths that are gone, so that a file renamed or moved within the scanned
+    folders is not read again.
+    """
+    from menage.files.duplicates import Digests
+
+    n = len(tree)
+    paths, devs, inos = tree.paths, tree.dev, tree.ino
+    sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
+    digests = Digests(n)
+    unchanged = bytearray(n)
+    had = bytearray(n)
+    stale: list[bytes] = []
+    matched = bytearray(n)
+    #: digests of gone paths, by inode: a file renamed or moved within the roots
+    gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
+    j = 0  # the tree's files are sorted by path, as the rows are
+    for root in outer_roots(tree.roots):
+        rows = db.execute(
+            "SELECT path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full "
+            "FROM files WHERE path >= ? AND path < ? ORDER BY path",
+            (root, root[:-1] + b"0"),
+        )
+        for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
+            while j < n and paths[j] < path:
+                j += 1
+            if j >= n or paths[j] != path:
+                stale.append(path)
+                if head is not None or full is not None:
+                    gone[(dev, ino)] = (size, mtime_ns, head, tail, full)
+                continue
+            i = j
+            matched[i] = 1
+            if (dev, ino, size, mtime_ns) != (devs[i], inos[i], sizes[i], mtimes[i]):
+                continue
+            had[i] = _take(digests, i, head, tail, full)
+            unchanged[i] = nlink == nlinks[i] and uid == uids[i]
+    if gone:
+        _find_moved(tree, matched, gone, digests)
+    return digests, Listing(unchanged, had, stale)
+
+
+def _take(
+    digests: Digests, i: int, head: bytes | None, tail: bytes | None, full: bytes | None
+) -> int:
+    mask = 0
+    if head is not None:
+        digests.head[i] = head
+        mask |= 1
+    if tail is not None:
+        digests.tail[i] = tail
+        mask |= 2
+    if full is not None:
+        digests.full[i] = full
+        mask |= 4
+    return mask
+
+
+def _find_moved(
+    tree: Tree,
+    matched: bytearray,
+    gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]],
+    digests: Digests,
+) -> None:
+    """Digests of new paths whose inode the index knew under a path now gone."""
+    for i in range(len(tree)):
+        if matched[i]:
+            continue
+        found = gone.get((tree.dev[i], tree.ino[i]))
+        if found is not None and found[:2] == (tree.size[i], tree.mtime_ns[i]):
+            _take(digests, i, *found[2:])
+
+
+def write_listing(
+    db: sqlite3.Connection,
+    tree: Tree,
+    digests: Digests,
+    listing: Listing,
+    links: dict[int, list[int]],
+) -> None:
+    """Write the rows that changed; hardlinks share their inode's digests."""
+    standing_for = {other: first for first, others in links.items() for other in others}
+    head, tail, full = digests.head, digests.tail, digests.full
+    unchanged, had = listing.unchanged, listing.had
+    paths, devs, inos = tree.paths, tree.dev, tree.ino
+    sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for i in range(len(tree)):
+            d = standing_for.get(i, i)
+            h, t, f = head.get(d), tail.get(d), full.get(d)
+            mask = (h is not None) | (t is not None) << 1 | (f is not None) << 2
+            if unchanged[i] and mask == had[i]:
+                continue
+            yield (paths[i], devs[i], inos[i], sizes[i], mtimes[i], nlinks[i], uids[i], h, t, f)
+
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+    db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in listing.stale))
+
+
+def rows_under(db: sqlite3.Connection, roots: list[bytes]) -> Iterator[FileRow]:
+    """Every file the listing holds under ``roots``, by path."""
+    for root in outer_roots(roots):
+        rows = db.execute(
+            "SELECT path, dev, ino, size, mtime_ns, nlink, uid FROM files "
+            "WHERE path >= ? AND path < ? ORDER BY path",
+            (root, root[:-1] + b"0"),
+        ).fetchall()
+        for row in rows:
+            yield FileRow(*row)
