@@ -306,3 +306,16 @@ def test_reader_processes_fall_back_to_threads(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     result = find_duplicates(tree, process_min=1)
     assert len(result.groups) == 2
+
+
+def test_renamed_files_are_not_read_again(tmp_path):
+    root = tmp_path / "tree"
+    sample_tree(root)
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([root], index=index)
+        os.rename(root / "docs" / "a.txt", root / "docs" / "renamed.txt")
+        (root / "moved").mkdir()
+        os.rename(root / "media" / "big.bin", root / "moved" / "big.bin")
+        again = scan([root], index=index)
+    assert again.duplicates.files_read == 0
+    assert again.redundant_files == 3
