@@ -299,3 +299,14 @@ def test_index_on_a_full_disk_says_so(menage, tmp_path):
         assert "damaged" not in result.stderr
     finally:
         subprocess.run(["umount", mount], check=True)
+
+
+def test_region_changes_the_impact(menage, tmp_path):
+    sample_tree(tmp_path)
+    france = json.loads(menage("scan", tmp_path, "--json").stdout)
+    world = json.loads(menage("scan", tmp_path, "--json", "--region", "world").stdout)
+    assert world["options"]["region"] == "world"
+    assert world["impact"]["region"] == "world"
+    central = lambda data: data["impact"]["cloud"]["kgco2e"]["central"]  # noqa: E731
+    assert central(world) > central(france)
+    assert menage("scan", tmp_path, "--region", "mars").exit_code == 2

@@ -9,6 +9,7 @@ import click
 
 from menage.cli._common import progress_bar, stdout_console
 from menage.cli._types import AGE, SIZE
+from menage.cli.impact import REGIONS
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
 
@@ -101,6 +102,13 @@ from menage.i18n import _
     help=_("Move a damaged or foreign index aside and start a new one."),
 )
 @click.option(
+    "--region",
+    type=click.Choice(REGIONS, case_sensitive=False),
+    default="france",
+    show_default=True,
+    help=_("Electricity mix for the impact of what can be freed (see `menage impact`)."),
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=0),
     default=0,
@@ -122,6 +130,7 @@ def scan(
     cross_devices: bool,
     index_path: Path | None,
     rebuild_index: bool,
+    region: str,
     threads: int,
 ) -> None:
     from menage.files.index import Index
@@ -139,6 +148,7 @@ def scan(
         top=top,
         depth=depth,
         threads=threads,
+        region=region.lower(),
     )
     machine = as_json or print0
     if html is not None:

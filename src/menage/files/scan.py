@@ -35,6 +35,8 @@ class ScanOptions:
     depth: int = 1
     #: reader threads (0: chosen from the CPU count)
     threads: int = 0
+    #: electricity mix for the impact of what can be freed (see menage.impact)
+    region: str = "france"
 
     def reader_threads(self) -> int:
         return self.threads or min(4, 1 + (os.cpu_count() or 1))

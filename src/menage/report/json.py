@@ -151,6 +151,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
             "min_size": options.min_size,
             "older_than_s": options.older_than_s,
             "depth": options.depth,
+            "region": options.region,
         },
         "total": {
             "files": result.total_files,
@@ -211,7 +212,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
             "temp_files": temp_bytes,
             "total": redundant_bytes + temp_outside_groups,
         },
-        "impact": storage_summary(redundant_bytes + temp_outside_groups).to_dict(),
+        "impact": storage_summary(redundant_bytes + temp_outside_groups, options.region).to_dict(),
         "by_folder": sorted(
             (
                 {"path": _text(tree.dirs[d]), "files": n, "bytes": b, "duplicate_bytes": dup}

@@ -315,10 +315,10 @@ def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any
     }
 
 
-def _impact(reclaimable: int) -> dict[str, Any]:
+def _impact(reclaimable: int, region: str) -> dict[str, Any]:
     from menage.impact import storage_summary
 
-    summary = storage_summary(reclaimable)
+    summary = storage_summary(reclaimable, region)
     return {
         "headline": summary.headline(),
         "local": summary.local_line(),
@@ -404,6 +404,6 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "excluded": tree.excluded,
         },
         "history": _history(result, history),
-        "impact": _impact(totals["reclaimable"]["total"]),
+        "impact": _impact(totals["reclaimable"]["total"], result.options.region),
         "shown": SHOWN,
     }

@@ -93,7 +93,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
             size=format_size(data["reclaimable"]["total"])
         ),
     )
-    _add_impact_rows(table, data["reclaimable"]["total"])
+    _add_impact_rows(table, data["reclaimable"]["total"], result.options.region)
     console.print(table)
 
     if dup["items"]:
@@ -152,11 +152,11 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
         console.print(table)
 
 
-def _add_impact_rows(table: Any, reclaimable: int) -> None:
+def _add_impact_rows(table: Any, reclaimable: int, region: str) -> None:
     """The yearly footprint of the reclaimable bytes, its sources, and its proportion."""
     from menage.impact.summary import storage_summary
 
-    summary = storage_summary(reclaimable)
+    summary = storage_summary(reclaimable, region)
     table.add_row(_("Impact"), summary.headline())
     table.add_row("", _("sources: {keys}").format(keys=", ".join(summary.sources())))
     table.add_row("", summary.message())
