@@ -129,8 +129,3 @@ def folder_temp_kind(folder: bytes) -> TempRule | None:
         if needle in folder:
             return rule
     return None
-
-
-def temp_kind(path: bytes) -> TempRule | None:
-    """The rule that makes ``path`` a temporary or cache file, if any."""
-    return name_temp_kind(path) or folder_temp_kind(path[: path.rfind(b"/")])

@@ -243,20 +243,6 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def _materialise(value: Any) -> Any:
-    if isinstance(value, Lazy):
-        return [json.loads(item) if isinstance(item, Raw) else item for item in value]
-    if isinstance(value, dict):
-        return {k: _materialise(v) for k, v in value.items()}
-    return value
-
-
-def scan_to_dict(result: ScanResult) -> dict[str, Any]:
-    """Everything a scan found, as plain JSON-ready data (held in memory at once)."""
-    materialised: dict[str, Any] = _materialise(scan_summary(result))
-    return materialised
-
-
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
