@@ -2,21 +2,41 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# uv, which installs the locked environment, lives in a venv of its own: `uv sync`
+# makes .venv exactly what uv.lock says, and would remove itself from there.
+TOOLS ?= .tools
+UV := $(TOOLS)/bin/uv
 SAMPLE ?= build/sample
 PYTEST_ARGS ?= -n 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
 
-A11Y := tests/platform/a11y
+.PHONY: run serve test venv lock fresh-check system-deps lint typecheck pytest bench i18n clean
 
-.PHONY: run serve test venv system-deps a11y-deps lint typecheck pytest bench i18n clean
+$(UV): scripts/uv-requirements.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --require-hashes --no-deps \
+		-r scripts/uv-requirements.txt
+	touch $@
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[platform]' --group dev
+# --locked: fail rather than install anything that uv.lock does not name
+$(BIN)/.installed: pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra platform --quiet
 	touch $@
 
 venv: $(BIN)/.installed
+
+## lock: resolve the newest allowed versions into uv.lock (on purpose, then commit it)
+lock: $(UV)
+	$(UV) lock --upgrade
+	@echo "uv.lock updated: run make i18n (a new click may bring new messages), then make test."
+
+## fresh-check: clone the committed tree into an empty folder, run `make run` and
+##              `make test` there with empty package caches (.ci/run does it after make test)
+fresh-check:
+	@scripts/fresh-check.sh
 
 ## run: make a sample folder, scan it, write build/report.html
 run: venv
@@ -33,14 +53,6 @@ serve: venv
 ## system-deps: what the test suite needs from the system (installed when possible)
 system-deps:
 	@scripts/system-deps.sh
-
-## a11y-deps: axe-core from npm for the browser tests (once, from the lockfile)
-a11y-deps: $(A11Y)/node_modules/axe-core/axe.min.js
-
-$(A11Y)/node_modules/axe-core/axe.min.js: $(A11Y)/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm is missing: the browser tests skip locally and fail in CI." >&2; fi
 
 lint: venv
 	$(BIN)/ruff check src tests bench scripts
@@ -60,7 +72,7 @@ pytest: venv
 
 ## test: set up, then lint, type-check and run the whole suite
 test: venv system-deps
-	$(MAKE) a11y-deps lint typecheck pytest
+	$(MAKE) lint typecheck pytest
 
 ## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md);
 ##        BENCH_ARGS="--million" for the memory check on 1,000,000 files, --help for the rest.
@@ -87,4 +99,4 @@ i18n: venv
 		&& $(CURDIR)/$(BIN)/python -m django compilemessages -l fr
 
 clean:
-	rm -rf $(VENV) build .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) build .mypy_cache .ruff_cache .pytest_cache

@@ -1,12 +1,20 @@
 """Extract, update and compile Ménage's translations (``make i18n``).
 
-Messages come from our sources (``_``, ``N_``, ``ngettext``, Jinja2 templates) and from
-click, whose help and error strings go through the same gettext domain. The French
-catalogue lives in ``src/menage/locale/fr/LC_MESSAGES/menage.po``; English is the
-source language and needs no catalogue.
+Two French catalogues live in ``src/menage/locale/fr/LC_MESSAGES``; English is the
+source language and needs none:
+
+- ``menage.po``: our messages (``_``, ``N_``, ``ngettext``, Jinja2 templates). The check
+  fails when it is stale or incomplete: it depends only on our sources.
+- ``click.po``: click's own help and error strings, which click looks up through the
+  process-wide gettext domain. Click's messages change between its releases, so this
+  catalogue only ever grows: ``make i18n`` adds what the installed click has and keeps
+  the translations of older releases, so one catalogue serves every click a user may
+  have. The check asks only that every entry is translated; whether our commands'
+  output is French is checked by running them (``tests/test_i18n.py``), whatever click
+  is installed.
 
     python scripts/i18n.py            # extract + update + compile
-    python scripts/i18n.py --check    # fail if the catalogue is stale or incomplete
+    python scripts/i18n.py --check    # fail if a catalogue is stale or incomplete
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import argparse
 import io
 import sys
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import click
@@ -27,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "menage"
 PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "menage.po"
 MO = PO.with_suffix(".mo")
+CLICK_PO = PO.with_name("click.po")
+CLICK_MO = CLICK_PO.with_suffix(".mo")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "gettext": None}
 CLICK_MODULES = (
     "core.py",
@@ -54,6 +65,12 @@ def extract() -> Catalog:
         if filename.split("/")[0] in SKIP:
             continue
         catalog.add(message, None, [(f"menage/{filename}", lineno)], auto_comments=comments)
+    return catalog
+
+
+def extract_click() -> Catalog:
+    """The messages of the installed click's modules that print help and errors."""
+    catalog = Catalog(project="click")
     click_dir = Path(click.__file__).parent
     for filename, lineno, message, comments, _context in extract_from_dir(
         str(click_dir), [("*.py", "python")], keywords=KEYWORDS
@@ -63,30 +80,51 @@ def extract() -> Catalog:
     return catalog
 
 
-def load() -> Catalog:
-    if PO.exists():
-        with PO.open("rb") as handle:
+def load(path: Path = PO) -> Catalog:
+    if path.exists():
+        with path.open("rb") as handle:
             return read_po(handle, locale="fr")
-    return Catalog(locale="fr", project="menage")
+    return Catalog(locale="fr", project=path.stem)
 
 
 # fixed header values, so that the catalogue only changes when its messages do
 _STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def updated() -> Catalog:
-    catalog = load()
-    catalog.update(extract(), no_fuzzy_matching=True)
+def _stamp(catalog: Catalog) -> None:
     catalog.creation_date = _STAMP
     catalog.revision_date = _STAMP
-    catalog.project = "menage"
     catalog.version = "1"
     catalog.copyright_holder = "Ménage contributors"
     catalog.msgid_bugs_address = "https://github.com/menage-numerique/menage/issues"
     catalog.last_translator = "Ménage contributors"
     catalog.language_team = "French"
     catalog.fuzzy = False
+
+
+def updated() -> Catalog:
+    catalog = load()
+    catalog.update(extract(), no_fuzzy_matching=True)
+    _stamp(catalog)
+    catalog.project = "menage"
     return catalog
+
+
+def click_updated() -> tuple[Catalog, list[str]]:
+    """The click catalogue with the installed click's new messages added, and their ids.
+
+    Nothing is removed: a translation made for another click release stays, for the
+    users who have that release.
+    """
+    catalog = load(CLICK_PO)
+    added = []
+    for message in extract_click():
+        if message.id and message.id not in catalog:
+            catalog[message.id] = message
+            added.append(message.id if isinstance(message.id, str) else message.id[0])
+    _stamp(catalog)
+    catalog.project = "menage"
+    return catalog, added
 
 
 def po_bytes(catalog: Catalog) -> bytes:
@@ -137,25 +175,49 @@ def problems(catalog: Catalog) -> list[str]:
     return found
 
 
+def stale(catalog: Catalog, po: Path, mo: Path) -> list[str]:
+    """Which of the catalogue's files differ from what ``make i18n`` would write."""
+    errors = []
+    if not mo.exists() or _messages(mo.read_bytes()) != _messages(mo_bytes(catalog)):
+        errors.append(f"{mo.relative_to(ROOT)} is stale: run `make i18n`")
+    if not po.exists() or _comparable(po.read_bytes()) != _comparable(po_bytes(catalog)):
+        errors.append(f"{po.relative_to(ROOT)} is stale: run `make i18n`")
+    return errors
+
+
+def check() -> list[str]:
+    """Our catalogue matches our sources; the click catalogue is complete and compiled."""
+    ours = updated()
+    errors = stale(ours, PO, MO) + problems(ours)
+    click_catalog = load(CLICK_PO)
+    _stamp(click_catalog)
+    errors += stale(click_catalog, CLICK_PO, CLICK_MO)
+    errors += [f"{CLICK_PO.name}: {problem}" for problem in problems(click_catalog)]
+    return errors
+
+
+def write(catalog: Catalog, po: Path, mo: Path) -> None:
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_bytes(po_bytes(catalog))
+    mo.write_bytes(mo_bytes(catalog))
+    missing = problems(catalog)
+    print(f"{po.relative_to(ROOT)}: {len(catalog)} messages, {len(missing)} to translate")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    catalog = updated()
     if args.check:
-        errors = problems(catalog)
-        if not PO.exists() or _comparable(PO.read_bytes()) != _comparable(po_bytes(catalog)):
-            errors.insert(0, f"{PO.relative_to(ROOT)} is stale: run `make i18n`")
-        if not MO.exists() or _messages(MO.read_bytes()) != _messages(mo_bytes(catalog)):
-            errors.insert(0, f"{MO.relative_to(ROOT)} is stale: run `make i18n`")
+        errors = check()
         for error in errors:
             print(error, file=sys.stderr)
         return 1 if errors else 0
-    PO.parent.mkdir(parents=True, exist_ok=True)
-    PO.write_bytes(po_bytes(catalog))
-    MO.write_bytes(mo_bytes(catalog))
-    missing = problems(catalog)
-    print(f"{PO.relative_to(ROOT)}: {len(catalog)} messages, {len(missing)} to translate")
+    write(updated(), PO, MO)
+    click_catalog, added = click_updated()
+    write(click_catalog, CLICK_PO, CLICK_MO)
+    for message_id in added:
+        print(f"new in click {version('click')}: {message_id!r}")
     return 0
 
 

@@ -6,7 +6,7 @@ set -u
 NEEDED="
 msgfmt gettext
 chromium chromium
-npm npm
+dovecot dovecot-imapd
 /usr/lib/postgresql/15/bin/initdb postgresql
 mkfs.btrfs btrfs-progs
 "

@@ -202,6 +202,43 @@ def test_errors_in_french(tmp_path):
     assert "Commande inconnue : 'scna'." in out.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "french", "english"),
+    [
+        pytest.param(["scan"], "Argument manquant 'PATHS...'", "Missing argument", id="missing"),
+        pytest.param(
+            ["scan", "--nope", "."], "Option inconnue : '--nope'", "No such option", id="option"
+        ),
+        pytest.param(
+            ["scan", "--sort-by", "x", "."], "Vouliez-vous dire '--by' ?", "Did you mean", id="mean"
+        ),
+        pytest.param(
+            ["scan", "--top"],
+            "L’option '--top' attend un argument",
+            "requires an",
+            id="needs-value",
+        ),
+        pytest.param(
+            ["scan", "--by", "size", "."],
+            "Valeur non valide pour '--by'",
+            "Invalid value",
+            id="choice",
+        ),
+        pytest.param(
+            ["undo", "1", "2"], "Argument en trop inattendu", "Got unexpected", id="extra"
+        ),
+        pytest.param(["undo", "--help"], "Afficher ce message et quitter.", "Show this", id="help"),
+    ],
+)
+def test_click_messages_our_commands_show_are_french(args, french, english):
+    """Click's own messages, from its catalogue, whatever click release is installed."""
+    out = run_menage("--lang", "fr", *args)
+    shown = out.stdout + out.stderr
+    assert french in shown
+    assert english not in shown
+    assert "Usage:" not in shown and "Error:" not in shown and "Try '" not in shown
+
+
 def test_bad_value_error_is_all_french(tmp_path):
     out = run_menage("--lang", "fr", "scan", "--min-size", "abc", tmp_path)
     assert out.returncode == 2

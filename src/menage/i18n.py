@@ -2,8 +2,9 @@
 
 French comes first: without a choice, Ménage speaks French. The language comes from
 ``--lang``, then ``MENAGE_LANG``, ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG``.
-Click's own messages ("Usage:", "Show this message and exit.") go through the same
-catalogue, because :func:`setup` makes ``menage`` the process-wide gettext domain.
+Click's own messages ("Usage:", "Show this message and exit.") have their own catalogue
+(domain ``click``, which keeps the translations of every click release we met):
+:func:`setup` makes it the process-wide gettext domain, which click looks them up in.
 
 Babel is imported only when a value is formatted, so ``menage --help`` stays fast.
 """
@@ -16,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 DOMAIN = "menage"
+CLICK_DOMAIN = "click"
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -51,8 +53,8 @@ def setup(requested: str | None = None) -> str:
     # Click looks its strings up through the global gettext domain and the LANGUAGE
     # variable; setting both makes its help and errors follow our choice.
     os.environ["LANGUAGE"] = _language
-    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
-    _gettext.textdomain(DOMAIN)
+    _gettext.bindtextdomain(CLICK_DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(CLICK_DOMAIN)
     _translation = _gettext.translation(
         DOMAIN, str(LOCALE_DIR), languages=[_language], fallback=True
     )

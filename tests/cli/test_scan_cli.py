@@ -213,7 +213,12 @@ def test_interrupt_leaves_a_consistent_index(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(0.8)
+    # interrupt the scan, not the interpreter's start-up (under load, imports can take
+    # longer than any fixed delay, and a SIGINT then kills Python before its handler is set)
+    deadline = time.monotonic() + 60
+    while not index.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=60)
     assert process.returncode in (0, 130), err

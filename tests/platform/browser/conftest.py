@@ -1,13 +1,15 @@
 """A live platform (``menage serve --demo`` in its own process) and one Chromium for the session.
 
 Debian's Chromium is driven by the Python ``playwright`` package with ``executable_path``;
-``playwright install`` is never run (it downloads a browser). axe-core comes from npm
-(``tests/platform/a11y``, installed by ``make test``). Missing pieces skip locally and
-fail in CI.
+``playwright install`` is never run (it downloads a browser). axe-core comes from PyPI:
+the locked ``axe-playwright-python`` test dependency ships ``axe.min.js``, read from the
+installed package (the npm registry is not reachable from our machines). Missing pieces
+skip locally and fail in CI.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -30,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-AXE = Path(__file__).parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "browser-tests-demo-password"
 
 
@@ -118,11 +119,14 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    if not AXE.exists():
-        _missing(
-            "axe-core is not installed: npm ci --prefix tests/platform/a11y (make test does it)"
-        )
-    return AXE
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None or spec.origin is None:
+        _missing("axe-core is missing: the axe-playwright-python package (make test installs it)")
+    assert spec is not None and spec.origin is not None
+    script = Path(spec.origin).parent / "axe.min.js"
+    if not script.is_file():
+        _missing(f"axe-core is missing: {script} (axe-playwright-python changed its layout)")
+    return script
 
 
 @pytest.fixture
