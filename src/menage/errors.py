@@ -6,7 +6,8 @@ Our exception hierarchy:
   + PathError
     - PathNotFound
     - NotADirectory
-    - ReportNotWritten
+    - OutputNotWritten
+      - ReportNotWritten
   + IndexError_ (exit 4)
     - IndexCorrupted
     - IndexForeign
@@ -74,7 +75,11 @@ class NotADirectory(PathError):
     template = N_("{path}: not a folder (give a folder to scan)")
 
 
-class ReportNotWritten(PathError):
+class OutputNotWritten(PathError):
+    template = N_("{path}: cannot be written ({detail})")
+
+
+class ReportNotWritten(OutputNotWritten):
     template = N_("{path}: cannot write the report ({detail})")
 
 

@@ -1,7 +1,7 @@
 """CSV files of a scan, one per finding, for spreadsheets.
 
 Paths are written in the escaped form of :mod:`menage.files.names` (valid UTF-8,
-reversible). Files are written atomically.
+reversible). Files are written by the rules of :mod:`menage.output`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from menage._fs import atomic_write
 from menage.files.names import escape
 from menage.files.scan import ScanResult
+from menage.output import write_output
 
 
 def _when(mtime_ns: int) -> str:
@@ -27,8 +27,7 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     writer = csv.writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
-    with atomic_write(path) as handle:
-        handle.write(buffer.getvalue().encode("utf-8"))
+    write_output(path, buffer.getvalue().encode("utf-8"))
 
 
 def write_scan_csv(result: ScanResult, folder: Path) -> list[Path]:
