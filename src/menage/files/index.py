@@ -41,6 +41,7 @@ from menage.errors import (
     StorageFull,
 )
 from menage.files.listing import FileRow, Listing, read_cached, rows_under, write_listing
+from menage.home import remember_state_file
 
 if TYPE_CHECKING:
     from menage.files.duplicates import Digests
@@ -154,6 +155,8 @@ class Index:
         if rebuild and self.path.exists():
             self.moved_aside = self._move_aside()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # never scanned, wherever it is (see menage.home.own_folders)
+        remember_state_file(self.path)
         with self._guard():
             self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
