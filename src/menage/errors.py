@@ -19,9 +19,10 @@ Our exception hierarchy:
   + Interrupted (exit 130)
   + menage.clean.errors.CleanError (the cleanup: plan, apply, undo, purge)
     - PlanInvalid (exit 6)
-    - JournalError (exit 7): JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+    - JournalError (exit 7): JournalCorrupted, JournalEmpty, JournalForeign, JournalTooNew,
+      JournalBusy, JournalReadOnly
     - NotConfirmed (exit 8)
-    - NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
+    - NoSuchRun, NothingToUndo, NothingSelected
 
 The command line catches MenageError, prints its message on one line and exits
 with its code; any other exception is a bug and gets a traceback.
