@@ -13,6 +13,7 @@ Our exception hierarchy:
     - IndexForeign
     - IndexTooNew
     - IndexBusy
+    - IndexReadOnly
   + NoSuchScan
   + StorageFull (exit 5)
   + PlatformMissing
@@ -112,6 +113,14 @@ class IndexTooNew(IndexError_):
 
 class IndexBusy(IndexError_):
     template = N_("index {path} is in use by another Ménage process; try again when it ends.")
+
+
+class IndexReadOnly(IndexError_):
+    template = N_(
+        "index {path} cannot be written ({detail}): its folder is read-only. It was not "
+        "changed. Make {folder} writable, or choose another index with --index or "
+        "MENAGE_HOME."
+    )
 
 
 class NoSuchScan(MenageError):

@@ -217,7 +217,10 @@ def link_open_file(fd: int, path: bytes, target: bytes) -> None:
         raise
     except OSError:
         pass  # no /proc, or a kernel that refuses it (EXDEV across mount namespaces)
-    os.link(path, target, follow_symlinks=False)
+    try:
+        os.link(path, target, follow_symlinks=False)
+    except FileNotFoundError:
+        raise NotTheFile() from None
     st, made = os.fstat(fd), os.lstat(target)
     if (st.st_dev, st.st_ino) != (made.st_dev, made.st_ino):
         os.unlink(target)
@@ -337,11 +340,14 @@ def remove_empty_tree(path: bytes) -> None:
 
 
 def _rmdir_tree(path: bytes, removed: list[tuple[bytes, os.stat_result]]) -> None:
-    for entry in os.scandir(path):
-        if entry.is_dir(follow_symlinks=False):
-            _rmdir_tree(entry.path, removed)
-        else:
-            raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), os.fsdecode(path))
+    with os.scandir(path) as entries:
+        subfolders = []
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), os.fsdecode(path))
+            subfolders.append(entry.path)
+    for subfolder in subfolders:
+        _rmdir_tree(subfolder, removed)
     st = os.lstat(path)
     os.rmdir(path)
     removed.append((path, st))

@@ -46,6 +46,7 @@ class Journal:
         lock: take the exclusive lock (every command that moves files does).
         wait: how long to wait for the lock before :class:`JournalBusy`.
         purging: give back the space reserve first if the disk is full (``purge``).
+        read_only: only read it, as it is on disk (a read-only data folder; no lock).
 
     Raises:
         JournalBusy, JournalEmpty, JournalForeign, JournalTooNew, JournalCorrupted,
@@ -58,11 +59,16 @@ class Journal:
         lock: bool = True,
         wait: float = 0,
         purging: bool = False,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.locked = False
         self._lock_fd: int | None = None
         self._purging = purging
+        self.read_only = read_only
+        if read_only:
+            self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -89,6 +95,20 @@ class Journal:
             raise
         if lock and not purging:
             storage.make_reserve(self.path)
+
+    def _open_read_only(self) -> None:
+        import urllib.parse
+
+        storage.check_file(self.path)
+        uri = "file:" + urllib.parse.quote(os.fspath(self.path)) + "?immutable=1"
+        with storage.guard(self.path):
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            with storage.guard(self.path):
+                self._check(write=False)
+        except BaseException:
+            self.db.close()
+            raise
 
     # -- lock ----------------------------------------------------------------------
 
@@ -117,7 +137,7 @@ class Journal:
     def _guard(self) -> contextlib.AbstractContextManager[None]:
         return storage.guard(self.path)
 
-    def _check(self) -> None:
+    def _check(self, write: bool = True) -> None:
         db = self.db
         application_id, version, _empty = identity(db)
         if application_id != storage.APPLICATION_ID:
@@ -130,6 +150,8 @@ class Journal:
             found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if not set(columns) <= found:
                 raise storage.damaged(self.path, f"the table {table} is incomplete")
+        if not write:
+            return
         db.execute("PRAGMA journal_mode=WAL")
         # every commit reaches the disk before the file operation it announces
         db.execute("PRAGMA synchronous=FULL")

@@ -232,15 +232,24 @@ def _trash(entry: Entry, opened: Opened, ctx: Context) -> None:
 def _replace_by_link(entry: Entry, opened: Opened) -> None:
     assert entry.keep and entry.stash and entry.tmp and opened.keep is not None
     assert entry.dev is not None and entry.ino is not None
-    if entry.kind == "hardlink":
-        link_open_file(opened.keep, entry.keep, entry.tmp)
-    else:
-        reflink(opened.keep, entry.tmp, like=opened.item)
+    try:
+        if entry.kind == "hardlink":
+            link_open_file(opened.keep, entry.keep, entry.tmp)
+        else:
+            reflink(opened.keep, entry.tmp, like=opened.item)
+    except FileExistsError:
+        entry.tmp = None  # someone else's file has that name: never ours to remove
+        raise
+    except NotTheFile:
+        raise Refused(opened.changed(entry) or _(CHANGED)) from None
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
-    if entry.stash_how == LINK:
-        link_open_file(opened.item, entry.path, entry.stash)
-    else:
-        copy_in(opened.item, entry.stash)
+    try:
+        if entry.stash_how == LINK:
+            link_open_file(opened.item, entry.path, entry.stash)
+        else:
+            copy_in(opened.item, entry.stash)
+    except NotTheFile:
+        raise Refused(_(CHANGED)) from None
     reason = opened.changed(entry)
     if reason is not None:
         raise Refused(reason)
@@ -261,7 +270,13 @@ def _remove_folder(entry: Entry, ctx: Context) -> None:
     hooks.at("apply.act", entry.path)
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     tmp = partial_of(entry.stash)
-    copy_empty_tree(entry.path, tmp)
+    no_longer_empty = _("no longer empty: something was saved in it")
+    try:
+        copy_empty_tree(entry.path, tmp)
+    except OSError as exc:
+        if exc.errno == errno.ENOTEMPTY:
+            raise Refused(no_longer_empty) from None
+        raise
     rename_noreplace(tmp, entry.stash)
     hooks.at("apply.acted", entry.path)
     try:
@@ -269,7 +284,7 @@ def _remove_folder(entry: Entry, ctx: Context) -> None:
     except OSError as exc:
         remove_stash(entry.stash)
         if exc.errno == errno.ENOTEMPTY:
-            raise Refused(_("no longer empty: something was saved in it")) from None
+            raise Refused(no_longer_empty) from None
         raise
     fsync_dir(os.path.dirname(entry.path) or b"/")
 

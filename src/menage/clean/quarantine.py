@@ -121,10 +121,14 @@ def copy_empty_tree(source: bytes, target: bytes) -> None:
     """Recreate a tree of empty folders, with modes and times; refuse any file in it."""
     os.mkdir(target, 0o700)
     try:
-        for entry in os.scandir(source):
-            if not entry.is_dir(follow_symlinks=False):
-                raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), entry.path)
-            copy_empty_tree(entry.path, os.path.join(target, entry.name))
+        with os.scandir(source) as entries:
+            names = []
+            for entry in entries:
+                if not entry.is_dir(follow_symlinks=False):
+                    raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), entry.path)
+                names.append(entry.name)
+        for name in names:
+            copy_empty_tree(os.path.join(source, name), os.path.join(target, name))
         st = os.lstat(source)
         os.chmod(target, stat.S_IMODE(st.st_mode))
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))

@@ -123,6 +123,14 @@ def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record) ->
         else:
             _undo_quarantine(entry, record)
         _restore_metadata(entry)
+    except FileExistsError as exc:
+        named = {os.fsencode(n) for n in (exc.filename, exc.filename2) if n is not None}
+        if entry.tmp in named:
+            entry.tmp = None  # someone else's file has that name: never ours to remove
+        settle_undo(entry, previous)
+        if entry.state == "undone":
+            return
+        raise
     except BaseException:
         settle_undo(entry, previous)
         if entry.state == "undone":

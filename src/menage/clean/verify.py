@@ -162,10 +162,9 @@ def _check_folder(entry: Entry, bounds: Bounds) -> str | None:
 
 
 def _only_folders(path: bytes) -> bool:
-    for item in os.scandir(path):
-        if not item.is_dir(follow_symlinks=False) or not _only_folders(item.path):
-            return False
-    return True
+    with os.scandir(path) as entries:
+        items = list(entries)
+    return all(i.is_dir(follow_symlinks=False) and _only_folders(i.path) for i in items)
 
 
 @dataclass

@@ -36,6 +36,7 @@ from menage.errors import (
     IndexBusy,
     IndexCorrupted,
     IndexForeign,
+    IndexReadOnly,
     IndexTooNew,
     MenageError,
     StorageFull,
@@ -131,7 +132,18 @@ def _error_for(exc: sqlite3.Error, path: Path) -> MenageError:
         return IndexBusy(path=str(path))
     if "not a database" in text:
         return IndexForeign(path=str(path))
+    code = getattr(exc, "sqlite_errorcode", None)
+    if (code is not None and code & 0xFF == sqlite3.SQLITE_READONLY) or _read_only(path.parent):
+        # "unable to open database file" in a read-only folder: unwritable, not damaged
+        return IndexReadOnly(path=str(path), detail=text, folder=str(path.parent))
     return IndexCorrupted(path=str(path), detail=text)
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return not os.access(folder, os.W_OK) or bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 class Index:
