@@ -150,9 +150,7 @@ def test_a_file_saved_during_the_undo_is_never_replaced(
 
         at_hook("undo.act", appear, match=lambda path: path == os.fsencode(d / "small"))
     else:
-        at_hook(
-            "undo.act", _save_new_version, match=lambda path: path == os.fsencode(d / "small")
-        )
+        at_hook("undo.act", _save_new_version, match=lambda path: path == os.fsencode(d / "small"))
     result = menage("undo", "--yes")
     assert result.exit_code == 0, result.stderr
     assert (d / "small").read_bytes() == b"saved during the undo"

@@ -11,13 +11,15 @@ with the roots of the scan and with Ménage's own folders
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
+from menage.files.names import escape
 from menage.home import QUARANTINE_DIRNAME, OwnFolders, own_folders
 from menage.i18n import N_, _
 
 OUTSIDE = N_("outside the scanned folders once symbolic links are resolved")
 OWN = N_("inside Ménage's own folders (its data folder or a quarantine)")
+NOT_A_FOLDER = N_("{path} is no longer a folder (a file, or a loop of symbolic links)")
 
 
 class Bounds:
@@ -50,6 +52,8 @@ class Bounds:
         folder = os.path.dirname(path) or b"/"
         while not os.path.lexists(folder) and folder != b"/":
             folder = os.path.dirname(folder)
+        if not os.path.isdir(folder):
+            return _(NOT_A_FOLDER).format(path=escape(folder))
         return self._refuse_folder(folder, allow_unresolved=True, original=path)
 
     def _refuse_folder(
@@ -86,12 +90,3 @@ class Bounds:
 
 def _under(path: bytes, folder: bytes) -> bool:
     return path == folder or path.startswith(folder.rstrip(b"/") + b"/")
-
-
-def first_refused(bounds: Bounds, paths: Iterable[bytes]) -> tuple[bytes, str] | None:
-    """The first path refused by ``bounds``, with the reason."""
-    for path in paths:
-        reason = bounds.refuse(path)
-        if reason is not None:
-            return path, reason
-    return None

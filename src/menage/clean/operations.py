@@ -123,7 +123,7 @@ def perform(entry: Entry, ctx: Context) -> list[bytes]:
             opened = recheck(entry, ctx.bounds)
             hooks.at("apply.act", entry.path)
             if entry.kind == "quarantine":
-                _quarantine(entry, opened)
+                _quarantine(entry, opened, ctx.record)
             elif entry.kind == "trash":
                 _trash(entry, opened, ctx)
             else:
@@ -152,7 +152,7 @@ def _dirs(entry: Entry) -> list[bytes]:
     return [os.path.dirname(p) for p in (entry.path, entry.stash) if p is not None]
 
 
-def _quarantine(entry: Entry, opened: Opened) -> None:
+def _quarantine(entry: Entry, opened: Opened, record: Callable[[Entry], None]) -> None:
     assert entry.stash is not None and entry.dev is not None and entry.ino is not None
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     if entry.stash_how == RENAME:
@@ -161,8 +161,10 @@ def _quarantine(entry: Entry, opened: Opened) -> None:
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise
-            entry.stash_how = COPY  # a mount point in between: copy after all
+            # a mount point in between (a bind mount): copy after all
+            entry.stash_how = COPY
             entry.tmp = temp_name(os.path.dirname(entry.path), b"moving")
+            record(entry)  # the name the original waits under is durable first
         else:
             if not same_file(os.lstat(entry.stash), entry.dev, entry.ino):
                 # another file took its place between the check and the move
@@ -215,7 +217,7 @@ def _trash(entry: Entry, opened: Opened, ctx: Context) -> None:
         )
         ctx.record(entry)  # where it goes is durable before it moves
         note = entry.reason
-        _quarantine(entry, opened)
+        _quarantine(entry, opened, ctx.record)
         entry.reason = entry.reason or note
         return
     entry.stash = stored
