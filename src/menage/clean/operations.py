@@ -264,12 +264,18 @@ def _replace_by_link(entry: Entry, opened: Opened) -> None:
 
 
 def _remove_folder(entry: Entry, ctx: Context) -> None:
-    """An empty folder: made again in the quarantine, then removed with rmdir only."""
-    assert entry.stash is not None
+    """An empty folder: made again in the quarantine (or the trash), then removed with
+    rmdir only."""
     reason = check(entry, ctx.bounds)
     if reason is not None:
         raise Refused(reason)
     hooks.at("apply.act", entry.path)
+    if entry.kind == "trash":
+        assert entry.dev is not None
+        entry.stash = trash.claim_for_folder(entry.path, entry.dev)
+        entry.stash_how = COPY
+        ctx.record(entry)  # where its tree is made is durable first
+    assert entry.stash is not None
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     tmp = partial_of(entry.stash)
     no_longer_empty = _("no longer empty: something was saved in it")
@@ -285,6 +291,8 @@ def _remove_folder(entry: Entry, ctx: Context) -> None:
         remove_empty_tree(entry.path)
     except OSError as exc:
         remove_stash(entry.stash)
+        if entry.kind == "trash":
+            trash.forget(entry.stash, entry.path)
         if exc.errno == errno.ENOTEMPTY:
             raise Refused(no_longer_empty) from None
         raise
@@ -300,7 +308,7 @@ def settle(entry: Entry) -> None:
     file vanished (someone else removed it), which is recorded as a failure.
     """
     assert entry.dev is not None and entry.ino is not None
-    if entry.kind == "trash":
+    if entry.kind == "trash" and not entry.is_dir:
         _settle_trash(entry)
         return
     if entry.tmp is not None:
@@ -323,6 +331,8 @@ def settle(entry: Entry) -> None:
             assert entry.stash is not None
             with contextlib.suppress(OSError):
                 remove_stash(entry.stash)
+                if entry.kind == "trash":
+                    trash.forget(entry.stash, entry.path)
         entry.state = "pending"
         return
     if stash is not None:

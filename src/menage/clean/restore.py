@@ -170,11 +170,15 @@ def _undo_quarantine(entry: Entry, record: Record) -> None:
 def _undo_trash(entry: Entry, record: Record) -> None:
     assert entry.dev is not None and entry.ino is not None
     stored = entry.stash
-    if stored is None or not same_file(lstat_or_none(stored), entry.dev, entry.ino):
+    there = lstat_or_none(stored)
+    if entry.is_dir and there is not None and stat.S_ISDIR(there.st_mode):
+        pass  # an empty folder's tree, made again in the trash: its own inode
+    elif stored is None or not same_file(there, entry.dev, entry.ino):
         found = trash.locate(entry.path, entry.dev, entry.ino)
         if found is None:
             raise FileNotFoundError(2, _("no longer in the trash"), os.fsdecode(entry.path))
         stored = entry.stash = found[0]
+    assert stored is not None
     _put(entry, stored, RENAME, record)
     trash.forget(stored, entry.path)
 

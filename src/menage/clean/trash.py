@@ -93,17 +93,8 @@ def _candidates(name: bytes) -> Iterator[bytes]:
         yield b"%s %d%s" % (stem, number, ext)
 
 
-def send(path: bytes, dev: int, ino: int) -> bytes:
-    """Move the file (dev, ino) at ``path`` to its trash.
-
-    Returns:
-        Where it is in the trash.
-
-    Raises:
-        CrossDevice: the trash is on another filesystem (nothing was done).
-        NotTheFile: ``path`` holds another file now (nothing was done).
-        OSError: the trash cannot be made or written.
-    """
+def _claim(path: bytes, dev: int) -> Iterator[tuple[bytes, bytes]]:
+    """Free names in the trash for ``path``: (file, its .trashinfo, already written)."""
     trash, top = trash_for(path, dev)
     files, info = os.path.join(trash, b"files"), os.path.join(trash, b"info")
     for folder in (files, info):
@@ -124,6 +115,26 @@ def send(path: bytes, dev: int, ino: int) -> bytes:
                 handle.flush()
                 os.fsync(handle.fileno())
             fsync_dir(info)
+        except BaseException:
+            os.unlink(info_file)
+            raise
+        yield stored, info_file
+    raise OSError(errno.EEXIST, "no free name in the trash", os.fsdecode(files))
+
+
+def send(path: bytes, dev: int, ino: int) -> bytes:
+    """Move the file (dev, ino) at ``path`` to its trash.
+
+    Returns:
+        Where it is in the trash.
+
+    Raises:
+        CrossDevice: the trash is on another filesystem (nothing was done).
+        NotTheFile: ``path`` holds another file now (nothing was done).
+        OSError: the trash cannot be made or written.
+    """
+    for stored, info_file in _claim(path, dev):
+        try:
             rename_noreplace(path, stored)
         except FileExistsError:
             os.unlink(info_file)
@@ -139,9 +150,17 @@ def send(path: bytes, dev: int, ino: int) -> bytes:
             put_back(stored, path)
             os.unlink(info_file)
             raise NotTheFile()
-        fsync_dir(files)
+        fsync_dir(os.path.dirname(stored))
         return stored
-    raise OSError(errno.EEXIST, "no free name in the trash", os.fsdecode(files))
+    raise AssertionError("unreachable")  # pragma: no cover - _claim raises first
+
+
+def claim_for_folder(path: bytes, dev: int) -> bytes:
+    """A name in the trash for an empty folder, whose tree is then made there (empty
+    folders are made again and removed with rmdir, never moved)."""
+    for stored, _info in _claim(path, dev):
+        return stored
+    raise AssertionError("unreachable")  # pragma: no cover - _claim raises first
 
 
 def locate(path: bytes, dev: int, ino: int) -> tuple[bytes, bytes] | None:
