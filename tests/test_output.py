@@ -108,7 +108,7 @@ def test_a_fifo_with_a_reader_gets_the_plan(menage, scanned, tmp_path):
         ready.set()
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as handle:
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 chunk = handle.read(65536)
                 if not chunk and chunks:

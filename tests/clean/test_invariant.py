@@ -24,7 +24,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,9 +246,9 @@ def undo_mutations(world: World, mutations) -> None:
     hooks.hook = hook
 
 
-def check(world: World, allowed_lost: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def check(world: World, allowed_lost: Collection[str] = frozenset()) -> None:
     present = world.contents()
-    lost = world.expected - set(present) - allowed_lost
+    lost = world.expected - set(present) - set(allowed_lost)
     assert not lost, f"contents lost: {sorted(lost)}"
 
 

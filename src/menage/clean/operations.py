@@ -134,10 +134,13 @@ def perform(entry: Entry, ctx: Context) -> list[bytes]:
             return _dirs(entry)
         entry.state, entry.reason = "pending", refused.reason
         raise
-    except BaseException:
+    except OSError:
         settle(entry)
-        if entry.state == "done":
+        if entry.state == "done":  # the move happened before the error: keep it
             return _dirs(entry)
+        raise
+    except BaseException:
+        settle(entry)  # Ctrl-C, or a fault: settled, and it goes on up
         raise
     finally:
         if opened is not None:

@@ -131,10 +131,13 @@ def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record) ->
         if entry.state == "undone":
             return
         raise
-    except BaseException:
+    except OSError:
         settle_undo(entry, previous)
         if entry.state == "undone":
             return
+        raise
+    except BaseException:
+        settle_undo(entry, previous)  # Ctrl-C, or a fault: settled, and it goes on up
         raise
     entry.state = "undone"
     entry.undone_at = time.time()
