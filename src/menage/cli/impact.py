@@ -141,7 +141,8 @@ def _reused(values: tuple[str, ...]) -> dict[str, int]:
     "--buy",
     multiple=True,
     type=DEVICE_CHOICE,
-    help=_("The manufacturing of a new device (repeatable)."),
+    metavar="DEVICE",
+    help=_("The manufacturing of a new device (repeatable): phone, laptop, tv..."),
 )
 @click.option(
     "--reused",
@@ -153,7 +154,11 @@ def _reused(values: tuple[str, ...]) -> dict[str, int]:
     "--device",
     "sheet_device",
     type=DEVICE_CHOICE,
-    help=_("The device sheet: manufacturing against use over lifetimes of 3 to 6 years."),
+    metavar="DEVICE",
+    help=_(
+        "The device sheet (phone, tablet, laptop, desktop, monitor, tv, printer, box, "
+        "projector, server): manufacturing against use over lifetimes of 3 to 6 years."
+    ),
 )
 @click.option(
     "--html",
