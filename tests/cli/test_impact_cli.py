@@ -34,7 +34,10 @@ def test_the_issue_example(menage):
     assert "sources: storage_cloud_embodied_per_copy" in out
     assert "sources: device_phone_embodied, device_phone_lifespan" in out
     assert "water (indicative)" in out
-    assert "Footprint: " in out and "Avoided by keeping devices longer or giving them a second life: 32 kgCO2e" in out
+    assert (
+        "Footprint: " in out
+        and "Avoided by keeping devices longer or giving them a second life: 32 kgCO2e" in out
+    )
     assert "making devices last matters most" in out
 
 

@@ -83,7 +83,9 @@ def test_derived_ranges_agree_with_their_inputs():
     assert t["ai_text_gco2e"].high * 1000 >= t["ai_text_kwh"].high * t["elec_world"].high * 1000
     # the mail server's high electricity is the central one at the French colocation PUE
     ratio = t["pue_france_colocation"].central / 1.16
-    assert t["email_server_kwh"].high == pytest.approx(t["email_server_kwh"].central * ratio, rel=1e-3)
+    assert t["email_server_kwh"].high == pytest.approx(
+        t["email_server_kwh"].central * ratio, rel=1e-3
+    )
     # device time per hour: low = smartphone only, high = desktop and screen, from the device rows
 
     def per_hour(*codes):
@@ -163,9 +165,13 @@ def test_a_good_row_loads_when_required_keys_are_present(tmp_path):
         pytest.param(GOOD.replace("gCO2e/kWh", "gCO2/kwh"), "unknown unit", id="unit"),
         pytest.param(GOOD.replace("a source", ""), "source is empty", id="no-source"),
         pytest.param(GOOD.replace(",2024,", ",recent,"), "has no year", id="no-year"),
-        pytest.param(GOOD.replace(",reference,estimate", ",maybe,estimate"), "status 'maybe'", id="status"),
+        pytest.param(
+            GOOD.replace(",reference,estimate", ",maybe,estimate"), "status 'maybe'", id="status"
+        ),
         pytest.param(GOOD.replace(",estimate,low,", ",guess,low,"), "kind 'guess'", id="kind"),
-        pytest.param(GOOD.replace(",estimate,low,", ",estimate,sure,"), "confidence 'sure'", id="conf"),
+        pytest.param(
+            GOOD.replace(",estimate,low,", ",estimate,sure,"), "confidence 'sure'", id="conf"
+        ),
         pytest.param(GOOD.replace(",1,2,3,", ",2,2,2,"), "an estimate has low < high", id="flat"),
         pytest.param(
             GOOD.replace(",estimate,low,", ",definition,low,"), "a definition has low =", id="def"

@@ -103,7 +103,9 @@ def _reused(values: tuple[str, ...]) -> dict[str, int]:
 @click.option("--transfer", type=SIZE, help=_("Data sent or received over a fixed network."))
 @click.option("--mobile-transfer", type=SIZE, help=_("Data over a mobile network."))
 @click.option(
-    "--file-transfer", type=SIZE, help=_("A file sent through an online service (network and servers).")
+    "--file-transfer",
+    type=SIZE,
+    help=_("A file sent through an online service (network and servers)."),
 )
 @click.option("--streaming", type=AGE, metavar="DURATION", help=_("Video watched (e.g. 10h)."))
 @click.option(

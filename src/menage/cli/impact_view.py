@@ -50,9 +50,9 @@ def print_estimate(result: Estimate) -> None:
     if any(i.avoided for i in result.lines):
         saved = result.avoided
         click.echo(
-            _("Avoided by keeping devices longer or giving them a second life: {co2} ({car})").format(
-                co2=format_co2(saved), car=car_km_text(saved.central)
-            )
+            _(
+                "Avoided by keeping devices longer or giving them a second life: {co2} ({car})"
+            ).format(co2=format_co2(saved), car=car_km_text(saved.central))
         )
     message = result.message()
     if message:

@@ -157,4 +157,6 @@ def campaign_totals(
         check_count(count, f"devices_collected[{code!r}]")
         if count:
             collected[device_type(code).code] = collected.get(device_type(code).code, 0) + count
-    return CampaignTotals(region=region, years=years, lines=tuple(lines), devices_collected=collected)
+    return CampaignTotals(
+        region=region, years=years, lines=tuple(lines), devices_collected=collected
+    )

@@ -75,7 +75,12 @@ DEVICE_TYPES: tuple[DeviceType, ...] = (
     DeviceType("printer", "imprimante", "printer", "imprimantes", "printers", True),
     DeviceType("box", "box internet", "internet box", "box internet", "internet boxes", True),
     DeviceType(
-        "projector", "vidéoprojecteur", "video projector", "vidéoprojecteurs", "video projectors", True
+        "projector",
+        "vidéoprojecteur",
+        "video projector",
+        "vidéoprojecteurs",
+        "video projectors",
+        True,
     ),
     DeviceType("server", "serveur", "server", "serveurs", "servers", True),
     DeviceType(
@@ -94,7 +99,9 @@ DEVICE_TYPES: tuple[DeviceType, ...] = (
         "accessories",
         False,
     ),
-    DeviceType("other", "autre équipement", "other device", "autres équipements", "other devices", False),
+    DeviceType(
+        "other", "autre équipement", "other device", "autres équipements", "other devices", False
+    ),
 )
 
 _BY_CODE = {d.code: d for d in DEVICE_TYPES}
@@ -124,5 +131,7 @@ def impact_device(code: str) -> str:
     """
     found = device_type(code)
     if not found.has_factors:
-        raise ValueError(f"no sourced figures for {found.code!r} (one of {', '.join(IMPACT_DEVICES)})")
+        raise ValueError(
+            f"no sourced figures for {found.code!r} (one of {', '.join(IMPACT_DEVICES)})"
+        )
     return found.code

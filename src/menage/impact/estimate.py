@@ -119,7 +119,11 @@ class Estimate:
             "grid_gco2e_per_kwh": factors()[f"elec_{region}"].central,
             "period_years": round(years, 6),
             "lines": [
-                {**i.to_dict(), "label": describe(i, years), "car_km": car_km_text(i.kgco2e.central)}
+                {
+                    **i.to_dict(),
+                    "label": describe(i, years),
+                    "car_km": car_km_text(i.kgco2e.central),
+                }
                 for i in self.lines
             ],
             "footprint": {

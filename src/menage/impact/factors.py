@@ -8,8 +8,9 @@ by the model, ``reference`` (shown for comparison), ``contested`` (explained by
 (sources or scenarios disagree: low < high), ``single`` (one source, or sources that
 agree: no range known), ``definition`` (a value fixed by a definition or a scenario's
 choice, such as a 1 MB mail) or ``quote`` (a figure as someone published it).
-``confidence`` is ``high``, ``medium`` or ``low``, shown with the figure. The whole file is checked when it is loaded: a malformed row stops everything
-with a message naming the file, the line and the problem, rather than a wrong number.
+``confidence`` is ``high``, ``medium`` or ``low``, shown with the figure. The whole
+file is checked when it is loaded: a malformed row stops everything with a message
+naming the file, the line and the problem, rather than a wrong number.
 """
 
 from __future__ import annotations

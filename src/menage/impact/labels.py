@@ -33,9 +33,9 @@ def _mail_sent(impact: Impact) -> str:
     else:
         text = _("Mail sent ({size}): {n}").format(size=size, n=n)
     if recipients > 1:
-        text += " " + ngettext(
-            "to {n} recipient", "to {n} recipients", recipients
-        ).format(n=format_number(recipients))
+        text += " " + ngettext("to {n} recipient", "to {n} recipients", recipients).format(
+            n=format_number(recipients)
+        )
     return text
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from menage.i18n import N_, _
 
-
 VERDICTS = {
     "false": N_("false"),
     "misleading": N_("misleading"),
@@ -226,8 +225,7 @@ MYTHS: tuple[Myth, ...] = (
         id="digital-4pc-aviation",
         claim=N_("Digital is 4 % of the world's greenhouse-gas emissions, like aviation."),
         origin=N_(
-            "The Shift Project, Lean ICT (2019: 3.7 % in 2018), repeated in cleanup-week "
-            "documents."
+            "The Shift Project, Lean ICT (2019: 3.7 % in 2018), repeated in cleanup-week documents."
         ),
         verdict="misleading",
         why=N_(

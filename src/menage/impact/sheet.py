@@ -117,9 +117,7 @@ def device_sheet(
     m = model or Model()
     use = m.device_use(code, 1.0, region)
     made = m.device_manufacturing(code)
-    scenarios = tuple(
-        Scenario(years, made.kgco2e * (1 / years), use.kgco2e) for years in LIFETIMES
-    )
+    scenarios = tuple(Scenario(years, made.kgco2e * (1 / years), use.kgco2e) for years in LIFETIMES)
     adpe_key = f"device_{code}_adpe"
     return DeviceSheet(
         device=device_type(code),

@@ -237,4 +237,3 @@ class UsagesMixin(ModelBase):
             water_l=None,
             sources=("ai_image_kwh", "elec_world"),
         )
-

@@ -40,7 +40,9 @@ class Range:
         yearly share, so the low result pairs the low numerator with the high divisor.
         """
         return Range(
-            _div(self.low, other.high), _div(self.central, other.central), _div(self.high, other.low)
+            _div(self.low, other.high),
+            _div(self.central, other.central),
+            _div(self.high, other.low),
         )
 
     @property
