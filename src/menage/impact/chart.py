@@ -45,15 +45,16 @@ def device_chart(sheet: DeviceSheet) -> str:
         )
         for s in scenarios
     )
+    make_word, use_word = _("manufacturing"), _("electricity of use")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<desc id="chart-desc">{escape(desc)}</desc>',
         f'<rect x="{LEFT}" y="8" width="14" height="14" fill="{MAKE_COLOUR}"/>',
-        f'<text x="{LEFT + 20}" y="20" font-size="13">{escape(_("manufacturing"))}</text>',
+        f'<text x="{LEFT + 20}" y="20" font-size="13">{escape(make_word)}</text>',
         f'<rect x="{LEFT + 150}" y="8" width="14" height="14" fill="{USE_COLOUR}"/>',
-        f'<text x="{LEFT + 170}" y="20" font-size="13">{escape(_("electricity of use"))}</text>',
+        f'<text x="{LEFT + 170}" y="20" font-size="13">{escape(use_word)}</text>',
     ]
     for i, s in enumerate(scenarios):
         y = top + i * (BAR_HEIGHT + GAP)

@@ -91,7 +91,9 @@ def device_sheet_html(sheet: DeviceSheet) -> str:
         ).format(
             device=device,
             make=format_co2(sheet.manufacturing.kgco2e),
-            region=sheet.region,
+            region={"france": _("France"), "europe": _("Europe"), "world": _("world")}[
+                sheet.region
+            ],
             use=format_co2(use.kgco2e),
         ),
         chart=device_chart(sheet),
