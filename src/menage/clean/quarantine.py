@@ -34,6 +34,8 @@ RENAME = "rename"
 COPY = "copy"
 LINK = "link"
 _MAX_PATH = 4000
+#: free space a copy into the quarantine leaves for the journal, at least
+ROOM_LEFT = 256 * 1024
 
 
 def find_mount_point(path: bytes, dev: int) -> bytes:
@@ -105,8 +107,16 @@ def partial_of(stash: bytes) -> bytes:
 
 def copy_in(source: bytes | int, stash: bytes) -> None:
     """Copy a file (a path, or an open file) to ``stash`` durably, through its partial
-    name, so that ``stash`` exists only once it is complete and verified."""
+    name, so that ``stash`` exists only once it is complete and verified.
+
+    A copy that would leave less than :data:`ROOM_LEFT` free is not started: the
+    journal must always have room to record what happened (``ENOSPC``).
+    """
     os.makedirs(os.path.dirname(stash), mode=0o700, exist_ok=True)
+    st = os.stat(source) if isinstance(source, bytes) else os.fstat(source)
+    disk = os.statvfs(os.path.dirname(stash))
+    if disk.f_bavail * disk.f_frsize < min(st.st_size, st.st_blocks * 512) + ROOM_LEFT:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(stash))
     tmp = partial_of(stash)
     durable_copy(source, tmp)
     try:
