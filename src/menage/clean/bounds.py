@@ -3,9 +3,11 @@
 The text of a path is not enough: a folder of a hand-edited plan may be a symbolic
 link leading out of the scanned folders (``T/out -> /elsewhere``), and Ménage's data
 folder may be reached under another name. So the folder holding a path is resolved
-(every symbolic link followed) and its ancestors are compared by device and inode
-with the roots of the scan and with Ménage's own folders
-(:func:`menage.home.own_folders`).
+(every symbolic link followed), each time it is checked, and the folders on the
+resolved path are compared by device and inode with the roots of the scan and with
+Ménage's own folders (:func:`menage.home.own_folders`). The identities of the folders
+on a resolved path are looked up once per run: a cleanup of a million files checks
+each folder once, not once per file.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Bounds:
         self.roots = list(roots)
         self.own = own if own is not None else own_folders()
         self.root_ids: set[tuple[int, int]] = set()
+        self._ids: dict[bytes, tuple[int, int]] = {}
+        self._verdicts: dict[bytes, str | None] = {}
         for root in roots:
             try:
                 st = os.stat(root)
@@ -56,36 +60,77 @@ class Bounds:
             return _(NOT_A_FOLDER).format(path=escape(folder))
         return self._refuse_folder(folder, allow_unresolved=True, original=path)
 
-    def _refuse_folder(
-        self, folder: bytes, allow_unresolved: bool = False, original: bytes = b""
-    ) -> str | None:
-        real = os.path.realpath(folder)
+    def _identity(self, real: bytes) -> tuple[int, int] | None:
+        """(device, inode) of a folder on a resolved path, looked up once per path."""
+        found = self._ids.get(real)
+        if found is None:
+            try:
+                st = os.lstat(real)
+            except OSError:
+                return None  # not kept: it may be made meanwhile (an undo makes folders)
+            found = self._ids[real] = (st.st_dev, st.st_ino)
+        return found
+
+    def _verdict(self, real: bytes) -> str | None:
+        """Whether the resolved folder ``real`` is inside a root and outside Ménage's own."""
+        if real in self._verdicts:
+            return self._verdicts[real]
         inside = False
+        verdict: str | None = None
         current = real
         while True:
-            try:
-                st = os.lstat(current)
-            except OSError:
+            identity = self._identity(current)
+            if identity is None:
                 return _(OUTSIDE)
-            identity = (st.st_dev, st.st_ino)
             if identity in self.own.folders or os.path.basename(current) == QUARANTINE_DIRNAME:
-                return _(OWN)
+                verdict = _(OWN)
+                break
             if identity in self.root_ids:
                 inside = True
             parent = os.path.dirname(current)
             if parent == current:
+                verdict = None if inside else _(OUTSIDE)
                 break
             current = parent
-        if inside:
+        self._verdicts[real] = verdict
+        return verdict
+
+    def _refuse_folder(
+        self, folder: bytes, allow_unresolved: bool = False, original: bytes = b""
+    ) -> str | None:
+        # resolved now, every time (a folder may have become a link); the identities
+        # of the folders on a resolved path are looked up once per run
+        real = resolve(folder)
+        verdict = self._verdict(real)
+        if verdict is None:
             return None
         # an undo whose root is gone: its folders are made again where they were, as
         # long as no symbolic link leads elsewhere
-        if allow_unresolved and real == folder and any(_under(original, r) for r in self.roots):
-            return None
-        return _(OUTSIDE)
+        if verdict == _(OUTSIDE) and allow_unresolved and real == folder:
+            if any(_under(original, r) for r in self.roots):
+                return None
+        return verdict
 
     def is_own_file(self, st: os.stat_result) -> bool:
         return (st.st_dev, st.st_ino) in self.own.files
+
+
+def resolve(folder: bytes) -> bytes:
+    """The folder's path with every symbolic link followed: one ``open`` and one
+    ``readlink`` of ``/proc/self/fd`` where it can, else ``os.path.realpath``."""
+    try:
+        fd = os.open(folder, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return os.path.realpath(folder)
+    try:
+        real = os.readlink(b"/proc/self/fd/%d" % fd)
+    except OSError:
+        return os.path.realpath(folder)
+    finally:
+        os.close(fd)
+    if not real.startswith(b"/") or real.endswith(b" (deleted)"):
+        return os.path.realpath(folder)
+    return real
 
 
 def _under(path: bytes, folder: bytes) -> bool:
