@@ -368,3 +368,14 @@ def test_labels_list_the_devices_still_to_process(world, login, parse):
     codes = [c.text for c in page.select(".labels .code")]
     assert codes == [waiting.code]
     assert done.code not in codes
+
+
+def test_the_demo_shows_every_step_of_the_lifecycle(db):
+    from menage.platform.core.demo import load_demo
+
+    load_demo(password="pw")
+    states = set(Device.objects.values_list("state", flat=True))
+    assert states == {"collected", "parts_used", "donated", "sold", "recycled"}
+    assert Device.objects.get(serial="PF0XK3C2").parts_received.count() == 2
+    assert WipeCertificate.objects.filter(batch="MONTCLAIR-LOT-1").count() == 5
+    assert avoided(Device.objects.all()).kgco2e.central > 0
