@@ -221,7 +221,8 @@ def test_avoided_impact_uses_the_second_life_factors(world):
     assert totals.raw_materials_kg.central > 0
     assert len(totals.methods) == 2  # the ADEME study, and "counted, not converted"
     laptop = Device.objects.filter(device_type="laptop").get()
-    assert device_avoided(laptop, model)["kgco2e"] == model.second_life("laptop").kgco2e
+    found = device_avoided(laptop, model)
+    assert found is not None and found["kgco2e"] == model.second_life("laptop").kgco2e
     assert device_avoided(recycled, model) is None
 
 
