@@ -28,8 +28,15 @@ def test_text_json_and_html(menage, tmp_path):
     data = json.loads(menage("fleet", str(source), "--json").stdout)
     assert data["total"]["devices"] == 31
     assert [s["key"] for s in data["scenarios"]] == ["extend_life", "buy_refurbished"]
-    french = menage("--lang", "fr", "fleet", str(source))
-    assert french.exit_code == 0 and "appareils" in french.stdout
+    from menage.i18n import setup
+
+    setup("fr")
+    try:
+        french = menage("fleet", str(source))
+    finally:
+        setup("en")
+    assert french.exit_code == 0, french.stderr
+    assert "Écoles\u00a0: 30 appareils" in french.stdout
 
 
 def test_bad_lines_are_listed_and_the_exit_code_says_so(menage, tmp_path):
