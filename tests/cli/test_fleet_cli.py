@@ -23,7 +23,9 @@ def test_text_json_and_html(menage, tmp_path):
     assert "31 devices" in result.stdout and "Écoles: 30 devices" in result.stdout
     assert "Keeping laptops 6 years" in result.stdout and "30 % refurbished" in result.stdout
     page = BeautifulSoup(html.read_text(), "html5lib")
-    assert page.find("h1").text == "Fleet footprint" and page.find("svg").find("title")
+    heading, chart = page.find("h1"), page.find("svg")
+    assert heading is not None and heading.text == "Fleet footprint"
+    assert chart is not None and chart.find("title") is not None
     assert page.find("script") is None
     data = json.loads(menage("fleet", str(source), "--json").stdout)
     assert data["total"]["devices"] == 31
