@@ -5,7 +5,8 @@ core; the rest come from the cache. Findings:
 
 * **bursts**: photos taken within :attr:`PhotoOptions.burst_seconds` of the previous
   one (EXIF DateTimeOriginal, else the file's mtime) whose pHashes are within
-  :data:`BURST_PHASH_MAX` bits (a burst moves a little between shots);
+  :data:`BURST_PHASH_MAX` bits (a burst moves a little between shots); photos that
+  all share one time are copies written together, not a burst;
 * **similar**: groups of near-identical photos (:mod:`menage.photos.similar`), less
   those that are one burst already;
 * **best shot** of each group: the most pixels, then the sharpest, then the largest file;
@@ -125,6 +126,12 @@ def _bursts(photos: Sequence[Photo], phashes: Sequence[int], seconds: float) -> 
     order = sorted(range(len(photos)), key=lambda i: (photos[i].taken, photos[i].path))
     groups: list[list[int]] = []
     current: list[int] = []
+
+    def close() -> None:
+        # one shared time is copies written together, not a burst (times are whole seconds)
+        if len(current) > 1 and photos[current[-1]].taken > photos[current[0]].taken:
+            groups.append(current)
+
     for i in order:
         if (
             current
@@ -133,11 +140,9 @@ def _bursts(photos: Sequence[Photo], phashes: Sequence[int], seconds: float) -> 
         ):
             current.append(i)
             continue
-        if len(current) > 1:
-            groups.append(current)
+        close()
         current = [i]
-    if len(current) > 1:
-        groups.append(current)
+    close()
     return groups
 
 
@@ -240,7 +245,7 @@ def _find(
             height=d.height,
             format=d.format,
             sharpness=d.sharpness,
-            taken=d.taken if d.taken is not None else entries[p].st.st_mtime,
+            taken=d.taken if d.taken is not None else float(int(entries[p].st.st_mtime)),
             camera=d.camera,
         )
         for p, d in zip(paths, decoded, strict=True)
