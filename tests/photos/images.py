@@ -8,6 +8,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -40,7 +41,7 @@ def scene(seed: int, width: int = 640, height: int = 480) -> Image.Image:
 _clock = [1_600_000_000]
 
 
-def save(image: Image.Image, path: Path, **params: object) -> Path:
+def save(image: Image.Image, path: Path, **params: Any) -> Path:
     """Save ``image``, with an mtime an hour after the previous file's: as in a real
     phone folder, photos without EXIF dates were not all written in the same second."""
     path.parent.mkdir(parents=True, exist_ok=True)
