@@ -7,7 +7,6 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ UV = BENCH.parent / ".tools" / "bin" / "uv"
 TARGETS = {"precision": 0.98, "recall": 0.9, "speed_ratio": 5.0, "second_run_ratio": 20.0}
 
 
-def _venv(path: Path, packages: list[str], no_deps: list[str] = ()) -> Path:  # type: ignore[assignment]
+def _venv(path: Path, packages: list[str], no_deps: tuple[str, ...] = ()) -> Path:
     python = path / "bin" / "python"
     if not python.exists():
         env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
@@ -78,7 +77,7 @@ def _menage(folder: Path, cache_path: Path | None) -> tuple[float, Any]:
 
 def _imagededup(python: Path, folder: Path, threshold: int) -> tuple[float, dict[str, list[str]]]:
     out = subprocess.run(
-        [python, BENCH / "photos_imagededup.py", folder, str(threshold)],
+        [str(python), str(BENCH / "photos_imagededup.py"), str(folder), str(threshold)],
         capture_output=True,
         text=True,
         check=True,
@@ -99,15 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     idd_python = _venv(
         OUT / "venv-imagededup",
         ["numpy", "scipy", "PyWavelets", "pillow", "tqdm", "scikit-learn", "matplotlib"],
-        no_deps=["imagededup"],
+        no_deps=("imagededup",),
     )
     sources = _sources(data_python)
     labelled = OUT / "set"
     labels = build(sources, labelled)
 
     _, found = _menage(labelled, None)
-    ours = _score(_pairs([[os.path.basename(p.path).decode() for p in g.photos]
-                          for g in found.similar]), labels)
+    ours = _score(
+        _pairs([[os.path.basename(p.path).decode() for p in g.photos] for g in found.similar]),
+        labels,
+    )
     ours["errors"] = len(found.errors)
     _, dups = _imagededup(idd_python, labelled, args.threshold)
     theirs = _score({tuple(sorted((a, b))) for a, bs in dups.items() for b in bs}, labels)  # type: ignore[misc]
@@ -150,17 +151,26 @@ def _print(r: dict[str, Any]) -> None:
         "speed": s["speed_ratio"] >= TARGETS["speed_ratio"],
         "second": s["second_run_ratio"] >= TARGETS["second_run_ratio"],
     }
-    print(f"Labelled set: {r['set']['files']} files; speed: {s['images']} JPEGs of 12 MP, "
-          f"{r['cpus']} CPUs\n")
+    print(
+        f"Labelled set: {r['set']['files']} files; speed: {s['images']} JPEGs of 12 MP, "
+        f"{r['cpus']} CPUs\n"
+    )
     print("| | Ménage | imagededup PHash | target | met |")
     print("|---|---:|---:|---:|:---:|")
-    print(f"| precision (pairs) | {m['precision']:.3f} | {t['precision']:.3f} | ≥ 0.98 | "
-          f"{'yes' if ok['precision'] else 'no'} |")
-    print(f"| recall (pairs) | {m['recall']:.3f} | {t['recall']:.3f} | ≥ 0.9 | "
-          f"{'yes' if ok['recall'] else 'no'} |")
-    print(f"| images/s, 12 MP JPEG | {s['menage_images_per_s']:.1f} | "
-          f"{s['imagededup_images_per_s']:.1f} | ≥ 5× | {s['speed_ratio']:.1f}× "
-          f"{'yes' if ok['speed'] else 'no'} |")
-    print(f"| second run (cache) | {s['menage_second_s']:.2f} s vs {s['menage_first_s']:.2f} s"
-          f" | — | ≥ 20× | {s['second_run_ratio']:.0f}× {'yes' if ok['second'] else 'no'} |")
-    shutil.get_terminal_size()
+    print(
+        f"| precision (pairs) | {m['precision']:.3f} | {t['precision']:.3f} | ≥ 0.98 | "
+        f"{'yes' if ok['precision'] else 'no'} |"
+    )
+    print(
+        f"| recall (pairs) | {m['recall']:.3f} | {t['recall']:.3f} | ≥ 0.9 | "
+        f"{'yes' if ok['recall'] else 'no'} |"
+    )
+    print(
+        f"| images/s, 12 MP JPEG | {s['menage_images_per_s']:.1f} | "
+        f"{s['imagededup_images_per_s']:.1f} | ≥ 5× | {s['speed_ratio']:.1f}× "
+        f"{'yes' if ok['speed'] else 'no'} |"
+    )
+    print(
+        f"| second run (cache) | {s['menage_second_s']:.2f} s vs {s['menage_first_s']:.2f} s"
+        f" | — | ≥ 20× | {s['second_run_ratio']:.0f}× {'yes' if ok['second'] else 'no'} |"
+    )

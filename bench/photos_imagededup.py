@@ -58,9 +58,7 @@ def main() -> None:
     from imagededup.methods import PHash  # type: ignore[import-not-found]
 
     start = time.perf_counter()
-    found = PHash(verbose=False).find_duplicates(
-        image_dir=folder, max_distance_threshold=threshold
-    )
+    found = PHash(verbose=False).find_duplicates(image_dir=folder, max_distance_threshold=threshold)
     seconds = time.perf_counter() - start
     json.dump({"seconds": seconds, "duplicates": found}, sys.stdout)
 

@@ -30,6 +30,8 @@ def _progress() -> Iterator[Any]:
         MofNCompleteColumn(),
         console=console,
         transient=True,
+        # no refresh thread: photo workers are forked, which copies threads
+        auto_refresh=False,
     ) as progress:
         tasks: dict[str, Any] = {}
 
@@ -37,6 +39,7 @@ def _progress() -> Iterator[Any]:
             if stage not in tasks:
                 tasks[stage] = progress.add_task(labels.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
+            progress.refresh()
 
         yield update
 

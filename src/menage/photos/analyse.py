@@ -21,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -87,6 +88,17 @@ def _message(reason: str, detail: str = "") -> str:
     return f"{text} ({detail})" if detail and reason in ("corrupt", "truncated", "walk") else text
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    # fork starts a worker in milliseconds, with Pillow and numpy already imported; it is
+    # unsafe only when this process runs other threads (they would be copied mid-work),
+    # then workers fork from a server that imported Pillow and numpy once (seconds)
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["menage.photos.decode"])
+    return context
+
+
 def _decode_all(
     paths: Sequence[bytes], workers: int, progress: Progress | None
 ) -> Iterator[tuple[int, Decoded | DecodeFailure]]:
@@ -95,7 +107,7 @@ def _decode_all(
     if workers > 1 and len(paths) >= _POOL_MIN:
         chunk = max(1, min(32, len(paths) // (workers * 8)))
         try:
-            context = multiprocessing.get_context("forkserver")
+            context = _context()
             with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
                 for result in pool.map(decode, paths, chunksize=chunk):
                     yield done, result
