@@ -50,11 +50,13 @@ def test_html_report_marks_the_best_shot(tmp_path):
     assert result.exit_code == 3
     assert "ne libère rien sur le téléphone" in " ".join(result.stdout.split())
     soup = BeautifulSoup(report.read_text(), "html.parser")
-    assert soup.html["lang"] == "fr"
+    html, alert = soup.find("html"), soup.select_one(".alert")
+    assert html is not None and html.get("lang") == "fr"
     best = soup.select("ul.thumbs li.best")
     assert len(best) == 1 and "IMG_1.jpg" in best[0].get_text()
-    assert best[0].img["src"].startswith("data:image/jpeg;base64,")
-    assert "téléphone" in soup.select_one(".alert").get_text()
+    img = best[0].find("img")
+    assert img is not None and str(img.get("src")).startswith("data:image/jpeg;base64,")
+    assert alert is not None and "téléphone" in alert.get_text()
 
 
 def test_missing_folder_is_one_line(tmp_path):

@@ -159,7 +159,7 @@ def _bursts(photos: Sequence[Photo], phashes: Sequence[int], seconds: float) -> 
 
 
 def analyse(
-    paths: Sequence[str | bytes],
+    paths: Sequence[str | bytes | os.PathLike[str]],
     options: PhotoOptions | None = None,
     cache: PhotoCache | None = None,
     progress: Progress | None = None,
