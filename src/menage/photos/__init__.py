@@ -21,8 +21,6 @@ from menage.photos.findings import (
 
 __all__ = [
     "BLUR_THRESHOLD",
-    "SCHEMA",
-    "SCHEMA_VERSION",
     "Burst",
     "Group",
     "Photo",
@@ -30,6 +28,8 @@ __all__ = [
     "PhotoError",
     "PhotoFindings",
     "PhotoOptions",
+    "SCHEMA",
+    "SCHEMA_VERSION",
     "Screenshot",
     "Video",
     "analyse",
