@@ -12,6 +12,7 @@ from menage.cli.demo import demo_data
 from menage.cli.fleet import fleet
 from menage.cli.history import history
 from menage.cli.impact import impact
+from menage.cli.photos import photos
 from menage.cli.plan import plan
 from menage.cli.purge import purge
 from menage.cli.scan import scan
@@ -45,6 +46,7 @@ def cli(lang: str | None) -> None:
 for command in (
     scan,
     scans,
+    photos,
     plan,
     apply,
     clean,
