@@ -154,7 +154,8 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], root: Path) -> 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log = (root / "dovecot.log").read_text(errors="replace") if (root / "dovecot.log").exists() else ""
+            logfile = root / "dovecot.log"
+            log = logfile.read_text(errors="replace") if logfile.exists() else ""
             raise RuntimeError(f"dovecot exited with {process.returncode}: {log[-2000:]}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
             return
