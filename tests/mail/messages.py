@@ -19,11 +19,13 @@ from pathlib import Path
 
 def stdlib_data_dir() -> Path | None:
     """The folder of real messages shipped with CPython's tests, if this build has it."""
+    import importlib
+
     try:
-        import test.test_email as package
+        package = importlib.import_module("test.test_email")
     except ImportError:
         return None
-    folder = Path(package.__file__).parent / "data"
+    folder = Path(str(package.__file__)).parent / "data"
     return folder if folder.is_dir() else None
 
 
