@@ -135,8 +135,10 @@ def connect(source: ImapSource, options: ImapOptions, secret: str) -> IMAPClient
         else:
             client.login(source.user, secret)
     except LoginError as exc:
+        close(client)
         raise LoginFailed(host=source.host, user=source.user, detail=_reason(exc)) from exc
     except _LOST as exc:
+        close(client)
         raise ConnectionLost(host=source.host, detail=_reason(exc)) from exc
     return client
 
@@ -345,7 +347,11 @@ class ImapReader:
 
 
 def close(client: IMAPClient) -> None:
+    """Log out, or at least close the socket when the connection is already gone."""
     try:
         client.logout()
-    except (OSError, *_LOST, IMAPClientError):
-        pass
+    except Exception:  # noqa: BLE001 - the connection may be dead: close it anyway
+        try:
+            client.shutdown()
+        except Exception:  # noqa: BLE001, S110
+            pass
