@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from email import errors as email_errors
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
@@ -58,7 +59,14 @@ def text(value: object) -> str:
     raw = str(value)
     try:
         decoded = str(make_header(decode_header(raw)))
-    except (UnicodeError, LookupError, ValueError, AssertionError, TypeError):
+    except (
+        UnicodeError,
+        LookupError,
+        ValueError,
+        AssertionError,
+        TypeError,
+        email_errors.MessageError,
+    ):
         decoded = raw
     # surrogates from undecodable 8-bit bytes would break JSON and HTML
     return decoded.encode("utf-8", "replace").decode("utf-8").replace("\ufffd", "?")

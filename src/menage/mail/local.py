@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import mailbox
 import os
+import stat
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
@@ -28,7 +29,17 @@ def _is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
+def _regular(path: Path) -> bool:
+    """A regular file (a FIFO or a device would block or never end)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def _is_mbox(path: Path) -> bool:
+    if not _regular(path):
+        return False
     try:
         with path.open("rb") as handle:
             return handle.read(5) == b"From "
@@ -83,7 +94,7 @@ def read_maildir(path: Path, folder: str, problems: list[MailProblem]) -> Folder
     """A Maildir's ``new`` and ``cur`` messages; flags from the ``:2,`` info (S = seen)."""
     messages: list[MessageMeta] = []
     files = sorted(
-        (entry for sub in ("new", "cur") for entry in (path / sub).iterdir() if entry.is_file()),
+        (entry for sub in ("new", "cur") for entry in (path / sub).iterdir() if _regular(entry)),
         key=lambda p: p.name,
     )
     for file in files:
@@ -103,6 +114,9 @@ def read_eml(files: list[Path], folder: str, root: Path, problems: list[MailProb
     messages: list[MessageMeta] = []
     for file in sorted(files):
         key = file.relative_to(root).as_posix()
+        if not _regular(file):
+            problems.append(MailProblem(folder, key, _("not a regular file: skipped")))
+            continue
         try:
             raw = file.read_bytes()
             mtime = file.stat().st_mtime
