@@ -169,7 +169,9 @@ def personal(
     )
 
 
-def mailbox_mix(count: int, seed: int = 0) -> Iterator[tuple[bytes, bool]]:
+def mailbox_mix(
+    count: int, seed: int = 0, end: datetime | None = None
+) -> Iterator[tuple[bytes, bool]]:
     """``count`` messages in a realistic mix, each with whether it was read.
 
     About 45% newsletters (rarely read), 39% personal mail, 15% receipts, 1% with a
@@ -178,7 +180,7 @@ def mailbox_mix(count: int, seed: int = 0) -> Iterator[tuple[bytes, bool]]:
     rng = random.Random(seed)
     senders = [f"news{k}@lettre{k}.example.com" for k in range(40)]
     friends = [f"ami{k}@example.org" for k in range(60)]
-    start = datetime(2015, 1, 1, tzinfo=UTC)
+    start = (end or datetime.now(UTC)) - timedelta(days=365 * 10)
     for n in range(count):
         when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 10))
         roll = rng.random()

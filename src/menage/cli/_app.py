@@ -11,6 +11,7 @@ from menage.cli.clean import clean
 from menage.cli.demo import demo_data
 from menage.cli.history import history
 from menage.cli.impact import impact
+from menage.cli.mail import mail
 from menage.cli.plan import plan
 from menage.cli.purge import purge
 from menage.cli.scan import scan
@@ -51,6 +52,7 @@ for command in (
     history,
     purge,
     impact,
+    mail,
     demo_data,
     serve,
     platform,

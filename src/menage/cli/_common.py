@@ -98,6 +98,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
         "hash:head": _("Comparing beginnings"),
         "hash:tail": _("Comparing ends"),
         "hash:full": _("Comparing contents"),
+        "mail:fetch": _("Reading message headers"),
     }
     with Progress(
         SpinnerColumn(),
