@@ -21,9 +21,7 @@ HARDLY_READ = 0.2
 
 def hardly_read(analysis: MailAnalysis) -> list[NewsletterFinding]:
     """Lists opened less than :data:`HARDLY_READ` that still sent mail in the last year."""
-    return [
-        n for n in analysis.newsletters if n.tally.read_ratio < HARDLY_READ and n.last_year > 0
-    ]
+    return [n for n in analysis.newsletters if n.tally.read_ratio < HARDLY_READ and n.last_year > 0]
 
 
 @dataclass(frozen=True)
