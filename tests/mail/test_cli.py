@@ -58,12 +58,15 @@ def test_terminal_and_html(menage, tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[1].startswith(("Unsubscribing first", "No newsletter"))
     soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
-    assert soup.find("h1").text == "Mailbox report"
+    h1 = soup.find("h1")
+    assert h1 is not None and h1.text == "Mailbox report"
     headings = [h.get("id") for h in soup.find_all("h2")]
     assert headings.index("newsletters") < headings.index("senders")  # unsubscribing first
     for chart in ("by-sender", "by-domain", "by-year"):
         svg = soup.find("svg", id=chart)
-        assert svg is not None and svg.find("title").text
+        assert svg is not None
+        title = svg.find("title")
+        assert title is not None and title.text
     assert not soup.find_all("script")
     # links from mail are text, never links
     assert not [a for a in soup.find_all("a") if "unsub" in (a.get("href") or "")]

@@ -115,7 +115,7 @@ def test_prompt_gives_the_password(account, monkeypatch) -> None:
 
     def prompt(who: str) -> str:
         asked.append(who)
-        return account.password
+        return str(account.password)
 
     analyse_source(account.url("imaps"), options=_options(account), prompt=prompt)
     assert asked == [f"{account.user}@127.0.0.1"]
