@@ -104,6 +104,7 @@ mail_location = maildir:{root}/mail/%u/Maildir
 mail_uid = {uid}
 mail_gid = {gid}
 mail_plugins =
+mail_fsync = never
 imap_capability = +SPECIAL-USE
 namespace inbox {{
   inbox = yes

@@ -57,6 +57,11 @@ def text(value: object) -> str:
     if value is None:
         return ""
     raw = str(value)
+    if "=?" not in raw:
+        # no encoded word: only undecodable bytes (surrogates) need replacing
+        if raw.isascii():
+            return raw
+        return raw.encode("utf-8", "replace").decode("utf-8").replace("\ufffd", "?")
     try:
         decoded = str(make_header(decode_header(raw)))
     except (
