@@ -29,10 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from imapclient import IMAPClient  # noqa: E402
+from tests.mail import dovecot, messages  # noqa: E402
 
 from menage.mail.analyse import analyse_source  # noqa: E402
 from menage.mail.imap import ImapOptions  # noqa: E402
-from tests.mail import dovecot, messages  # noqa: E402
 
 
 class CountingProxy:
@@ -146,8 +146,14 @@ def main() -> None:
                 proxy.reset()
                 start = time.perf_counter()
                 count = naive(account, proxy.port)
-                rows.append(("naive full download", count, time.perf_counter() - start,
-                             proxy.down + proxy.up))
+                rows.append(
+                    (
+                        "naive full download",
+                        count,
+                        time.perf_counter() - start,
+                        proxy.down + proxy.up,
+                    )
+                )
     finally:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
@@ -155,8 +161,10 @@ def main() -> None:
     print("| run | messages | seconds | messages/s | bytes on the socket | share of mailbox |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for label, count, seconds, wire in rows:
-        print(f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | "
-              f"{wire / 1e6:,.1f} MB | {wire / size:.2%} |")
+        print(
+            f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | "
+            f"{wire / 1e6:,.1f} MB | {wire / size:.2%} |"
+        )
     first, second = rows[0][2], rows[1][2]
     print(f"\nSecond run: {first / second:.0f}x faster than the first.")
 
