@@ -137,18 +137,24 @@ def test_nothing_listening(imap_password) -> None:
 
 def test_dropped_connection_resumes(account, imap_password, dovecot_server) -> None:
     account.append("INBOX", [messages.personal(n=k, size=500) for k in range(25)])
+    doveadm = ["doveadm", "-c", str(dovecot_server.root / "dovecot.conf")]
+    seen: list[int] = []
 
     def kick(done: int) -> None:
-        # the server itself closes the session, as a restart or a timeout would
-        if done == 10:
-            subprocess.run(
-                ["doveadm", "-c", str(dovecot_server.root / "dovecot.conf"), "kick", account.user],
-                check=True,
-                capture_output=True,
-            )
+        seen.append(done)
+        if done != 10:
+            return
+        # the server itself closes the session, as a restart or a timeout would; wait
+        # until it is really gone so that the next FETCH meets a closed connection
+        subprocess.run([*doveadm, "kick", account.user], check=True, capture_output=True)
+        for _ in range(1000):
+            who = subprocess.run([*doveadm, "who", account.user], capture_output=True)
+            if account.user.encode() not in who.stdout:
+                break
 
     with pytest.raises(ConnectionLost, match="next run resumes"):
         analyse_source(account.url("imaps"), options=_options(account, batch=5, after_batch=kick))
+    assert seen[-1] == 10
     resumed = analyse_source(account.url("imaps"), options=_options(account, batch=5))
     assert resumed.fetched == 15  # the 10 read before the drop came from the cache
     assert resumed.total.messages == 25
