@@ -96,7 +96,7 @@ def clean(
         listing = None
         if options.older_than_s is not None or options.larger is not None:
             listing = list(index.listing(before.tree.roots))
-        plan = build_plan(index.scan_report(before.scan_id), options, listing)
+        plan = build_plan(index.scan_findings(before.scan_id), options, listing)
         print_plan_summary(plan)
         if not plan.actions:
             return

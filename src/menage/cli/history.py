@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from menage.cli._clean import ACTION_LABELS, FINDING_LABELS, report_recovered
+from menage.cli._clean import ACTION_LABELS, report_recovered
 from menage.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def _details(console: Console, m: Measures) -> None:
     from rich.table import Table
 
     from menage.files.lint import CATEGORY_LABELS
+    from menage.findings import all_kinds
     from menage.i18n import format_datetime, format_number, format_size
 
     console.print(
@@ -121,7 +122,7 @@ def _details(console: Console, m: Measures) -> None:
     labels = {
         **{k: _(v) for k, v in CATEGORY_LABELS.items()},
         "folders": _("Folders"),
-        **{k: _(v) for k, v in FINDING_LABELS.items()},
+        **{kind.key: _(kind.label) for kind in all_kinds()},
         **{k: _(v) for k, v in ACTION_LABELS.items()},
     }
     for title, data in (

@@ -51,18 +51,16 @@ def plan(
 ) -> None:
     from menage.clean import build_plan, write_plan
     from menage.files.index import Index
-    from menage.files.names import from_json
     from menage.home import default_index_path
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
     options.rules()  # a bad rule fails before the index is opened
     with Index(index_path or default_index_path()) as index:
-        report = index.scan_report(scan_id)
+        scanned = index.scan_findings(scan_id)
         listing = None
         if options.older_than_s is not None or options.larger is not None:
-            roots = [from_json(root) for root in report["roots"]]
-            listing = list(index.listing(roots))
-    result = build_plan(report, options, listing)
+            listing = list(index.listing(scanned.roots))
+    result = build_plan(scanned, options, listing)
     if output is None:
         write_plan(result, sys.stdout)
         return

@@ -133,11 +133,11 @@ def scan(
     region: str,
     threads: int,
 ) -> None:
+    from menage.cli.scan_summary import print_issues, print_scan_summary
     from menage.files.index import Index
     from menage.files.scan import ScanOptions
     from menage.files.scan import scan as run_scan
     from menage.home import default_index_path
-    from menage.report.terminal import print_issues, print_scan_summary
 
     options = ScanOptions(
         follow_links=follow_links,
@@ -178,10 +178,13 @@ def scan(
 
         write_scan_json(result, sys.stdout)
     elif print0:
+        from menage.findings import FileItem
+
         out = sys.stdout.buffer
-        for group in result.duplicates.groups:
-            for i in group.files:
-                out.write(result.tree.paths[i] + b"\0")
+        for group in result.findings["duplicates"]:
+            for item in group.items:
+                if isinstance(item, FileItem):
+                    out.write(item.path + b"\0")
             out.write(b"\0")
         out.flush()
     else:
