@@ -10,6 +10,7 @@ import pytest
 
 from menage.files.index import Index
 from menage.files.scan import ScanOptions, scan
+from menage.findings import DuplicateFolders, EmptyFolder, FolderItem, SingleFile, TempFile
 from tests.files.trees import sample_tree, write
 
 
@@ -32,8 +33,12 @@ def test_sample_tree(tmp_path):
     assert result.redundant_files == 3
     assert result.redundant_bytes == 2 * 1300 + 300_000
     assert len(result.findings["empty_files"]) == 2
-    assert [f.temp_kind for f in result.findings["temp_files"]] == ["office-lock"]
-    empty_dirs = [f.items[0].path for f in result.findings["empty_dirs"]]
+    assert [f.temp_kind for f in result.findings["temp_files"] if isinstance(f, TempFile)] == [
+        "office-lock"
+    ]
+    empty_dirs = [
+        f.folder.path for f in result.findings["empty_dirs"] if isinstance(f, EmptyFolder)
+    ]
     assert [os.path.relpath(os.fsdecode(p), root) for p in empty_dirs] == ["empty_dir"]
     assert result.complete
 
@@ -204,7 +209,12 @@ def test_duplicate_folders(tmp_path):
     write(root, "Other/a.jpg", b"photo a" * 100)  # same file, but not the same folder
     result = scan([root])
     (folders,) = result.findings["duplicate_folders"]
-    names = [os.path.relpath(os.fsdecode(item.path), root) for item in folders.items]
+    assert isinstance(folders, DuplicateFolders)
+    names = [
+        os.path.relpath(os.fsdecode(item.path), root)
+        for item in folders.items
+        if isinstance(item, FolderItem)
+    ]
     assert names == ["Photos 2019", "Sauvegarde/Photos 2019 (copie)"]
     assert folders.files == 3
     assert folders.redundant_bytes == 1400
@@ -218,7 +228,9 @@ def test_old_and_big_files(tmp_path):
     write(root, "huge.bin", b"h" * 5000, mtime=now - 10)
     result = scan([root], ScanOptions(older_than_s=3 * 365 * 86400, top=2), now=now)
     names = {
-        key: [os.path.basename(f.file.path) for f in result.findings[key]]
+        key: [
+            os.path.basename(f.file.path) for f in result.findings[key] if isinstance(f, SingleFile)
+        ]
         for key in ("old_files", "big_files")
     }
     assert names == {"old_files": [b"old.txt"], "big_files": [b"huge.bin", b"new.txt"]}

@@ -38,9 +38,13 @@ from menage.i18n import N_
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
 #: actions that replace a duplicate by a link to its kept copy
 LINK_KINDS = ("hardlink", "reflink")
-#: the kinds of findings a plan file may name: those the cleanup acts on (files today)
-FINDINGS = tuple(k.key for k in all_kinds() if k.plannable and k.item in ("file", "folder"))
 QUARANTINE_DIRNAME = b".menage-quarantine"
+
+
+def plannable_kinds() -> tuple[str, ...]:
+    """The kinds of findings a plan may act on: those whose items the cleanup knows
+    how to act on (files and folders today), in their order."""
+    return tuple(k.key for k in all_kinds() if k.plannable and k.item in ("file", "folder"))
 
 
 @dataclass

@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from menage.clean.errors import PlanInvalid, PlanUnreadable
-from menage.clean.plan import FINDINGS, KINDS, LINK_KINDS, QUARANTINE_DIRNAME, Action, Plan
+from menage.clean.plan import (
+    KINDS,
+    LINK_KINDS,
+    QUARANTINE_DIRNAME,
+    Action,
+    Plan,
+    plannable_kinds,
+)
 from menage.clean.rules import is_under
 from menage.files.names import escape, from_json, to_json
 from menage.i18n import _, format_size, ngettext
@@ -309,10 +316,11 @@ def _action(
         fail(_("unknown field {field}").format(field=json.dumps(unknown[0])))
         return None
     finding = data.get("finding")
-    if finding not in FINDINGS:
+    known = plannable_kinds()
+    if finding not in known:
         fail(
             _("unknown finding {finding}; use one of {known}").format(
-                finding=json.dumps(finding), known=", ".join(FINDINGS)
+                finding=json.dumps(finding), known=", ".join(known)
             )
         )
         return None

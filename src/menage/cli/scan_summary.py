@@ -111,10 +111,11 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
         if key in _LISTED or (key == "duplicate_folders" and not found):
             continue
         table.add_row(_(found.kind.title), _ROWS.get(key, _generic)(found, data, result))
+    counted = [_(found.kind.label) for found in result.findings if found.kind.reclaimable]
     table.add_row(
         _("Reclaimable"),
-        _("{size} (duplicates and temporary files)").format(
-            size=format_size(data["reclaimable"]["total"])
+        _("{size} ({what})").format(
+            size=format_size(data["reclaimable"]["total"]), what=", ".join(counted)
         ),
     )
     _add_impact_rows(table, data["reclaimable"]["total"], result.options.region)

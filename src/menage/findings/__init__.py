@@ -66,7 +66,6 @@ from menage.findings.model import (
 )
 
 __all__ = [
-    "SCHEMA",
     "Analyser",
     "BigAttachment",
     "BigFile",
@@ -89,6 +88,7 @@ __all__ = [
     "Newsletter",
     "OldFile",
     "Reclaimable",
+    "SCHEMA",
     "ScanFindings",
     "Screenshot",
     "Sender",

@@ -465,6 +465,8 @@ def _declare() -> None:
             order=110,
             grouped=True,
             keep_one=True,
+            # until the cleanup checks near-duplicates (the kept photo unchanged)
+            plannable=False,
         ),
         FindingKind(
             key="bursts",
@@ -480,6 +482,7 @@ def _declare() -> None:
             order=120,
             grouped=True,
             keep_one=True,
+            plannable=False,
         ),
         FindingKind(
             key="blurry_photos",
@@ -490,6 +493,7 @@ def _declare() -> None:
             cls=BlurryPhoto,
             fields=(Field("sharpness", "number", "variance of the Laplacian"), *_FILE_FIELDS),
             order=130,
+            plannable=False,
         ),
         FindingKind(
             key="screenshots",
@@ -500,6 +504,7 @@ def _declare() -> None:
             cls=Screenshot,
             fields=(Field("rule", "string", "what recognised it"), *_FILE_FIELDS),
             order=140,
+            plannable=False,
         ),
         FindingKind(
             key="newsletters",

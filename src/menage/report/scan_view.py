@@ -278,6 +278,9 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "rate": result.duplicate_rate,
         },
         "reclaimable": totals["reclaimable"],
+        "reclaimable_kinds": ", ".join(
+            _(found.kind.label) for found in findings if found.kind.reclaimable
+        ),
         "categories": _category_chart(totals, total_bytes),
         "folders": biggest,
         "folders_with_duplicates": by_duplicates,
