@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from menage.cli._clean import ACTION_LABELS, report_recovered
+from menage.cli._options import json_option
 from menage.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ STATE_LABELS = {
     short_help=_("List cleanup runs and what they freed."),
 )
 @click.argument("run_id", metavar="[RUN]", required=False, type=int)
-@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
+@json_option()
 def history(run_id: int | None, as_json: bool) -> None:
     from menage.clean import Journal, all_measures, default_journal_path, measures, recover
     from menage.cli._common import print_json, stdout_console

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from menage.cli._clean import plan_options, print_plan_summary, selection_options
+from menage.cli._options import index_option
 from menage.i18n import _
 
 
@@ -31,12 +32,7 @@ from menage.i18n import _
     type=click.Path(dir_okay=False, path_type=Path),
     help=_("Write the plan to this file (default: print it)."),
 )
-@click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
-)
+@index_option()
 def plan(
     scan_id: int | None,
     duplicates: bool,
