@@ -12,16 +12,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).parents[1] / "src"
-#: owned by the impact branch (issue #11), which untangles impact.factors and
-#: impact.model and moves impact.report's printing to the command line
-IMPACT = "menage.impact"
-IMPACT_XFAIL = pytest.mark.xfail(
-    reason="fixed on the `impact` branch (issue #11): remove this mark when it is merged",
-    strict=True,
-)
 
 
 def modules() -> dict[str, Path]:
@@ -102,10 +93,6 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def in_impact(names: list[str]) -> bool:
-    return all(name == IMPACT or name.startswith(IMPACT + ".") for name in names)
-
-
 def test_the_cycle_finder_finds_cycles():
     edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert cycles(edges) == [["a", "b", "c"]]
@@ -123,12 +110,8 @@ def test_lazy_and_type_checking_imports_are_counted(tmp_path):
     assert {"menage.files.scan", "menage.report.json"} <= targets
 
 
-@pytest.mark.parametrize(
-    "impact",
-    [pytest.param(False, id="outside-impact"), pytest.param(True, id="impact", marks=IMPACT_XFAIL)],
-)
-def test_no_import_cycles(impact):
-    found = [c for c in cycles(graph()) if in_impact(c) == impact]
+def test_no_import_cycles():
+    found = cycles(graph())
     assert not found, "import cycles: " + "; ".join(" ↔ ".join(c) for c in found)
 
 
@@ -144,18 +127,13 @@ def _prints(name: str, path: Path, known: dict[str, Path]) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize(
-    "impact",
-    [pytest.param(False, id="outside-impact"), pytest.param(True, id="impact", marks=IMPACT_XFAIL)],
-)
-def test_only_the_command_line_prints(impact):
+def test_only_the_command_line_prints():
     """Library code returns what it found; printing and click belong to ``menage.cli``."""
     known = modules()
     problems = [
         problem
         for name, path in known.items()
         if not (name == "menage.cli" or name.startswith("menage.cli."))
-        and (name.startswith(IMPACT + ".") or name == IMPACT) == impact
         for problem in _prints(name, path, known)
     ]
     assert not problems, "\n".join(problems)

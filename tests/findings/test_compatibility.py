@@ -19,7 +19,7 @@ from menage.clean import PlanOptions, build_plan
 from menage.errors import IndexCorrupted, ReportTooNew
 from menage.files.index import Index
 from menage.files.scan import ScanOptions, scan
-from menage.findings import Duplicates, EmptyFolder, TempFile, read_scan, section
+from menage.findings import Duplicates, EmptyFolder, FileItem, TempFile, read_scan, section
 from menage.report.json import write_scan_json
 from tests.findings.fixture_tree import build
 
@@ -120,7 +120,11 @@ def test_findings_of_an_old_json_are_read_back():
     first = findings.finding("duplicates/1")
     assert isinstance(first, Duplicates)
     assert first.size == 10240 and len(first.items) == 3
-    linked = [item.links for item in first.items if item.key.endswith(b"(1).pdf")]  # type: ignore[attr-defined]
+    linked = [
+        item.links
+        for item in first.items
+        if isinstance(item, FileItem) and item.path.endswith(b"(1).pdf")
+    ]
     assert linked == [(FIXTURE_ROOT.encode() + b"/downloads/report-link.pdf",)]
     assert sorted(f.temp_kind for f in findings["temp_files"] if isinstance(f, TempFile)) == [
         "cache",

@@ -14,6 +14,7 @@ from menage._jsonstream import Raw
 from menage.errors import MenageError
 from menage.files.scan import ScanOptions, scan
 from menage.findings import (
+    Duplicates,
     FileItem,
     Finding,
     FindingKind,
@@ -21,6 +22,7 @@ from menage.findings import (
     FolderItem,
     MessageItem,
     StoredFindings,
+    TempFile,
     UnknownFinding,
     UnknownKind,
     all_kinds,
@@ -120,20 +122,18 @@ def test_finding_ids_name_findings():
 
 
 def test_reclaimable_counts_each_file_once():
-    dup = kind_of("duplicates").cls
-    temp = kind_of("temp_files").cls
     a = FileItem(b"/r/a.bak", 100, 1, 1, 1)
     b = FileItem(b"/r/b", 100, 2, 1, 2)
     c = FileItem(b"/r/c.tmp", 30, 3, 1, 3)
     findings = Findings(
         [
-            StoredFindings("duplicates", [dup(1, (a, b), size=100, hash="00")]),
+            StoredFindings("duplicates", [Duplicates(1, (a, b), size=100, hash="00")]),
             # a.bak is a copy and a temporary file: it is counted with the duplicates
             StoredFindings(
                 "temp_files",
                 [
-                    temp(1, (a,), temp_kind="editor-backup", rule="*.bak"),
-                    temp(2, (c,), temp_kind="temporary", rule="*.tmp"),
+                    TempFile(1, (a,), temp_kind="editor-backup", rule="*.bak"),
+                    TempFile(2, (c,), temp_kind="temporary", rule="*.tmp"),
                 ],
             ),
         ]

@@ -107,7 +107,9 @@ def test_the_scan_shows_the_new_findings_everywhere(menage, big_logs, logs, tmp_
     heading = soup.find("h2", id="big-logs")
     assert heading is not None and heading.get_text() == "Big logs"
     assert soup.find("a", href="#big-logs") is not None
-    listed = [li.get_text() for li in heading.find_parent("section").find_all("li")]
+    section_tag = heading.find_parent("section")
+    assert section_tag is not None
+    listed = [li.get_text() for li in section_tag.find_all("li")]
     assert listed == [str(logs / "app" / "server.log")]
     with open(tmp_path / "csv" / "big_logs.csv", newline="") as handle:
         rows = list(csv.reader(handle))
