@@ -42,7 +42,14 @@ from menage.errors import (
     ReportTooNew,
     StorageFull,
 )
-from menage.files.listing import FileRow, Listing, read_cached, rows_under, write_listing
+from menage.files.listing import (
+    FileRow,
+    Listing,
+    old_file_items,
+    read_cached,
+    rows_under,
+    write_listing,
+)
 from menage.findings import SCHEMA, ScanFindings, read_scan
 
 if TYPE_CHECKING:
@@ -376,25 +383,7 @@ class Index:
             started = datetime.fromisoformat(report["started"]).timestamp()
             cutoff_ns = int((started - old["older_than_s"]) * 1e9)
             roots = [r.encode("utf-8", "surrogateescape") for r in report["roots"]]
-            rows = sorted(
-                (row for row in self.listing(roots) if row.mtime_ns < cutoff_ns),
-                key=lambda row: (-row.size, row.path),
-            )
-            seen: set[tuple[int, int]] = set()
-            items = []
-            for old_file in rows:
-                if (old_file.dev, old_file.ino) in seen:
-                    continue
-                seen.add((old_file.dev, old_file.ino))
-                items.append(
-                    {
-                        "path": old_file.path.decode("utf-8", "surrogateescape"),
-                        "size": old_file.size,
-                        "mtime_ns": old_file.mtime_ns,
-                        "device": old_file.dev,
-                        "inode": old_file.ino,
-                    }
-                )
+            items = old_file_items(self.listing(roots), cutoff_ns)
             report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}
             report["old_files"]["items"] = items
         return report

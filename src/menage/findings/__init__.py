@@ -5,8 +5,8 @@ A source yields entries (files today; mail messages and photos later); the analy
 registered for it turn them into findings (:class:`Finding`), one list per kind
 (:class:`Findings`). Reports render them, the index stores them (in their JSON form,
 :mod:`menage.findings.jsonform`) and plans are built from them. Each kind is declared
-once (:class:`FindingKind`, in :mod:`menage.findings.catalogue` for the kinds Ménage
-ships): a new analyser brings its kinds, and every report, plan and JSON shows them.
+once (:class:`FindingKind`; the kinds Ménage ships are in ``file_kinds``, ``photo_kinds``
+and ``mail_kinds``): a new analyser brings its kinds, and every report, plan and JSON shows them.
 """
 
 from menage.findings.analysers import (
@@ -16,21 +16,13 @@ from menage.findings.analysers import (
     run_analysers,
     unregister_analyser,
 )
-from menage.findings.catalogue import (
-    BigAttachment,
+from menage.findings.file_kinds import (
     BigFile,
-    BlurryPhoto,
-    Burst,
     DuplicateFolders,
     Duplicates,
     EmptyFile,
     EmptyFolder,
-    MailDuplicates,
-    Newsletter,
     OldFile,
-    Screenshot,
-    Sender,
-    SimilarPhotos,
     SingleFile,
     TempFile,
 )
@@ -49,6 +41,7 @@ from menage.findings.lists import (
     StoredFindings,
     UnknownFinding,
 )
+from menage.findings.mail_kinds import BigAttachment, MailDuplicates, Newsletter, Sender
 from menage.findings.model import (
     Field,
     FileItem,
@@ -64,6 +57,7 @@ from menage.findings.model import (
     register_kind,
     unregister_kind,
 )
+from menage.findings.photo_kinds import BlurryPhoto, Burst, Screenshot, SimilarPhotos
 
 __all__ = [
     "Analyser",

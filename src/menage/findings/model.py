@@ -259,8 +259,8 @@ class Totals:
 class Finding:
     """One finding: one item, or a group of items, and what a cleanup would free.
 
-    Subclasses are the typed kinds (:mod:`menage.findings.catalogue`); their own
-    dataclass fields are the kind's fields. The JSON form is :meth:`to_json`, read
+    Subclasses are the typed kinds (``menage.findings.file_kinds`` and others): their
+    own dataclass fields are the kind's fields. The JSON form is :meth:`to_json`, read
     back by :meth:`from_json`; the generic form puts the finding's fields first,
     then the item's (one item) or ``"items"`` (a group).
     """
