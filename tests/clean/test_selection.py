@@ -12,7 +12,7 @@ from menage.clean.planfile import format_plan
 from menage.files.index import Index
 from menage.findings import Duplicates, FileItem, ScanFindings, UnknownFinding
 from menage.home import default_index_path
-from tests.clean.conftest import scan
+from tests.clean.conftest import plan_lines, scan
 
 
 @pytest.fixture
@@ -130,3 +130,30 @@ def test_nothing_chosen_and_kinds_the_cleanup_cannot_act_on(scanned, tmp_path: P
     )
     with pytest.raises(BadSelection, match="cannot act on this kind"):
         plan_selection(with_folders, ["duplicate_folders/1"])
+
+
+def test_menage_plan_picks_by_id(menage, tree, tmp_path: Path):
+    data = scan(menage, tree)
+    groups = data["duplicates"]["items"]
+    number, group = next(
+        (n, g) for n, g in enumerate(groups, start=1) if g["paths"][0].endswith(".pdf")
+    )
+    second = group["paths"][1]
+    result = menage(
+        "plan", "--pick", f"duplicates/{number}/2", "--pick", "temp_files/1", "-o", tmp_path / "p"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = plan_lines(tmp_path / "p")
+    assert [(x["finding"], x["path"]) for x in lines] == [
+        ("duplicates", second),
+        ("temp_files", data["temp_files"]["items"][0]["path"]),
+    ]
+    both = menage("plan", "--pick", "temp_files/1", "--temp")
+    assert both.exit_code == 2 and "--pick" in both.stderr
+    unknown = menage("plan", "--pick", "duplicates/99")
+    assert unknown.exit_code == 1
+    assert "'duplicates/99' is not a finding of this scan" in unknown.stderr
+    every = [f"duplicates/{number}/{m}" for m in range(1, len(group["paths"]) + 1)]
+    refused = menage("plan", *[arg for pick in every for arg in ("--pick", pick)])
+    assert refused.exit_code == 1 and "one must stay" in refused.stderr
+    assert "Traceback" not in refused.stderr + unknown.stderr
