@@ -33,7 +33,7 @@ from menage.findings import (
     all_kinds,
     kind_of,
 )
-from menage.i18n import N_
+from menage.i18n import N_, _
 
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
 #: actions that replace a duplicate by a link to its kept copy
@@ -147,7 +147,10 @@ def _action(
     if isinstance(item, FolderItem):
         return Action(kind, item.path, finding)
     if not isinstance(item, FileItem):
-        raise BadSelection(id=finding, detail=f"cannot act on {item.source} items yet")
+        raise BadSelection(
+            id=finding,
+            detail=_("the cleanup cannot act on {source} items yet").format(source=item.source),
+        )
     return Action(
         kind=kind,
         path=item.path if path is None else path,
@@ -320,7 +323,7 @@ def plan_selection(
         finding_id, item = _split_id(text)
         finding = scanned.findings.finding(finding_id)
         if not finding.kind.plannable:
-            raise BadSelection(id=text, detail="the cleanup cannot act on this kind yet")
+            raise BadSelection(id=text, detail=_("the cleanup cannot act on this kind yet"))
         if item is not None and not 1 <= item <= len(finding.items):
             raise UnknownFinding(id=text)
         _known, positions = picked.get(finding.id, (finding, set()))
@@ -337,7 +340,7 @@ def plan_selection(
         if not finding.kind.keep_one:
             builder.items(finding, sorted(positions) if positions is not None else None)
         elif positions is not None and len(positions) == len(finding.items):
-            raise BadSelection(id=finding.id, detail="every item was chosen: one must stay")
+            raise BadSelection(id=finding.id, detail=_("every item was chosen: one must stay"))
         else:
             builder.group(finding, positions)
     return builder.finish()
