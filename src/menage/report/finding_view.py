@@ -163,6 +163,7 @@ def other_sections(findings: Findings) -> list[dict[str, Any]]:
             {
                 "id": kind.key.replace("_", "-"),
                 "title": _(kind.title),
+                "grouped": kind.grouped,
                 "count": totals.count,
                 "size": format_size(totals.bytes),
                 "reclaimable": format_size(totals.reclaimable_bytes),
