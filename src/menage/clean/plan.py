@@ -221,9 +221,11 @@ class _Builder:
         # the links of a kept inode are the same file: they stay too
         for path in keep:
             self.kept.update(by_path[path].links)
-        if not gone or not keep:
-            self.all_protected += not gone
+        if not gone:
+            self.all_protected += 1
             return
+        if not keep:
+            return  # the copies not chosen are all in Ménage's folders: none may go
         for path in gone:
             item = by_path[path]
             # every link of a removed inode goes too, or no byte would be freed
