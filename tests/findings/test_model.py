@@ -33,7 +33,12 @@ from menage.findings.model import ITEM_TYPES
 from menage.i18n import N_
 from tests.findings.fixture_tree import build
 
-SAMPLE_VALUES: dict[str, Any] = {"int": 7, "float": 1.5, "str": "list@example.org"}
+SAMPLE_VALUES: dict[str, Any] = {
+    "int": 7,
+    "float": 1.5,
+    "str": "list@example.org",
+    "float | None": None,
+}
 
 
 def sample_items(kind: FindingKind, size: int) -> tuple[Any, ...]:

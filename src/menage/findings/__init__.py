@@ -57,12 +57,13 @@ from menage.findings.model import (
     register_kind,
     unregister_kind,
 )
-from menage.findings.photo_kinds import BlurryPhoto, Burst, Screenshot, SimilarPhotos
+from menage.findings.photo_kinds import BigVideo, BlurryPhoto, Burst, Screenshot, SimilarPhotos
 
 __all__ = [
     "Analyser",
     "BigAttachment",
     "BigFile",
+    "BigVideo",
     "BlurryPhoto",
     "Burst",
     "DuplicateFolders",

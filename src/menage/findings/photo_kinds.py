@@ -1,5 +1,7 @@
-"""The kinds of findings of the photos analyser (to come), declared with their fields.
+"""The kinds of findings of the photos analyser, declared with their fields.
 
+They are what ``menage photos`` finds (:mod:`menage.photos.findings`, which keeps its
+own JSON form, schema ``menage.photos``, until its analyser registers on this model).
 Their items are files (photos on a disk or a phone's copied folder); they use the
 generic JSON form of :class:`~menage.findings.model.Finding`. Plans cannot act on
 them yet: the cleanup must first check that the photo kept is unchanged.
@@ -16,17 +18,25 @@ from menage.i18n import N_
 
 @dataclass(frozen=True)
 class SimilarPhotos(Finding):
-    """Photos that look the same (perceptual hash), not byte for byte."""
+    """Photos that look the same (perceptual hashes), not byte for byte."""
 
-    #: largest perceptual-hash distance between two photos of the group, in bits
-    distance: int
+    #: the photo kept by default (its position among the items, from 1)
+    best: int
+    #: why that one: "resolution", "sharpness" or "size"
+    reason: str
 
 
 @dataclass(frozen=True)
 class Burst(Finding):
-    """Photos shot in a quick series: one is usually enough."""
+    """Photos shot in a quick series that look alike: one is usually enough."""
 
-    #: seconds between the first and the last shot
+    #: the photo kept by default (its position among the items, from 1)
+    best: int
+    #: why that one: "resolution", "sharpness" or "size"
+    reason: str
+    #: when the first was taken (ISO 8601)
+    start: str
+    #: seconds from the first shot to the last
     span_s: float
 
 
@@ -40,10 +50,20 @@ class BlurryPhoto(Finding):
 
 @dataclass(frozen=True)
 class Screenshot(Finding):
-    """A screenshot (by its name, size or the software that made it)."""
+    """A screenshot: its name says so, or a PNG at a screen size without camera EXIF."""
 
-    #: what recognised it
-    rule: str
+    width: int
+    height: int
+    #: "name" or "screen"
+    why: str
+
+
+@dataclass(frozen=True)
+class BigVideo(Finding):
+    """A big video file."""
+
+    #: its length in seconds, when ffprobe could tell
+    duration_s: float | None
 
 
 for _kind in (
@@ -55,7 +75,8 @@ for _kind in (
         plan_title=N_("Similar photos: the photos below are removed, each kept one stays."),
         cls=SimilarPhotos,
         fields=(
-            Field("distance", "integer", "largest perceptual-hash distance, in bits"),
+            Field("best", "integer", "the photo kept by default, from 1"),
+            Field("reason", "string", "why: resolution, sharpness or size"),
             Field("items", "list", "the photos (files)"),
         ),
         order=110,
@@ -72,6 +93,9 @@ for _kind in (
         plan_title=N_("Bursts: the photos below are removed, each kept one stays."),
         cls=Burst,
         fields=(
+            Field("best", "integer", "the photo kept by default, from 1"),
+            Field("reason", "string", "why: resolution, sharpness or size"),
+            Field("start", "string", "when the first was taken (ISO 8601)"),
             Field("span_s", "number", "seconds from the first shot to the last"),
             Field("items", "list", "the photos (files)"),
         ),
@@ -98,8 +122,24 @@ for _kind in (
         title=N_("Screenshots"),
         plan_title=N_("Screenshots."),
         cls=Screenshot,
-        fields=(Field("rule", "string", "what recognised it"), *FILE_FIELDS),
+        fields=(
+            Field("width", "integer", "pixels"),
+            Field("height", "integer", "pixels"),
+            Field("why", "string", "name or screen"),
+            *FILE_FIELDS,
+        ),
         order=140,
+        plannable=False,
+    ),
+    FindingKind(
+        key="big_videos",
+        source="photo",
+        label=N_("big videos"),
+        title=N_("Big videos"),
+        plan_title=N_("Big videos."),
+        cls=BigVideo,
+        fields=(Field("duration_s", "number", "seconds, or null"), *FILE_FIELDS),
+        order=150,
         plannable=False,
     ),
 ):
