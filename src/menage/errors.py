@@ -14,6 +14,7 @@ Our exception hierarchy:
     - IndexTooNew
     - IndexBusy
     - IndexReadOnly
+    - ReportTooNew
   + NoSuchScan
   + StorageFull (exit 5)
   + PlatformMissing
@@ -120,6 +121,13 @@ class IndexReadOnly(IndexError_):
         "index {path} cannot be written ({detail}): its folder is read-only. It was not "
         "changed. Make {folder} writable, or choose another index with --index or "
         "MENAGE_HOME."
+    )
+
+
+class ReportTooNew(IndexError_):
+    template = N_(
+        "scan {scan} was stored by a newer Ménage (JSON schema {found}, this version reads "
+        "up to {supported}). Upgrade Ménage to use it."
     )
 
 

@@ -170,9 +170,9 @@ def example_world() -> Iterator[World]:
 def plan_for(world: World, kinds, temp: bool, empty: bool):
     with Index(world.home / "index.sqlite") as index:
         result = scan([str(world.root)], ScanOptions(threads=1), index=index)
-        report = index.scan_report(result.scan_id)
+        scanned = index.scan_findings(result.scan_id)
     plan = build_plan(
-        report,
+        scanned,
         PlanOptions(duplicates=True, temp=temp, empty=empty, excluded=(os.fsencode(world.home),)),
     )
     for n, action in enumerate(plan.actions):

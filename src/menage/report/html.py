@@ -18,7 +18,7 @@ import jinja2
 
 from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.files.index import ScanRecord
-from menage.files.scan import ScanResult
+from menage.files.result import ScanResult
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
 from menage.output import check_output, write_output
 from menage.report.scan_view import scan_context
