@@ -30,6 +30,9 @@ _NOTHING_THERE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 
 __all__ = ["fsync_dir", "rename_noreplace", "temp_name"]
 
+#: the longest file name when the folder does not say (ext4, btrfs, XFS)
+_NAME_MAX = 255
+
 
 class NotTheFile(Exception):
     """The path no longer holds the file that was checked; nothing was done to it."""
@@ -288,8 +291,6 @@ def put_back(aside: bytes, path: bytes) -> bytes:
         rename_noreplace(aside, path)
         return path
     except FileExistsError:
-        from menage.clean.restore import free_name_beside
-
         beside = free_name_beside(path)
         rename_noreplace(aside, beside)
         return beside
@@ -358,3 +359,35 @@ def sync_dirs(dirs: Iterable[bytes]) -> None:
     for directory in set(dirs):
         with contextlib.suppress(OSError):
             fsync_dir(directory)
+
+
+def free_name_beside(path: bytes) -> bytes:
+    """``report (restored).pdf``, then ``report (restored 2).pdf``, ... that does not
+    exist, shortened so that it fits the longest name the folder allows."""
+    folder, name = os.path.split(path)
+    try:
+        limit = os.pathconf(folder or b".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = _NAME_MAX
+    stem, ext = os.path.splitext(name)
+    if not stem or len(ext) > 32:
+        stem, ext = name, b""
+    number = 1
+    while True:
+        label = b" (restored)" if number == 1 else b" (restored %d)" % number
+        room = max(1, limit - len(label) - len(ext))
+        short = _shorten(stem, room)
+        candidate = os.path.join(folder, short + label + ext)
+        if lstat_or_none(candidate) is None and not os.path.lexists(candidate):
+            return candidate
+        number += 1
+
+
+def _shorten(stem: bytes, room: int) -> bytes:
+    """At most ``room`` bytes of ``stem``, cut between characters when it is UTF-8."""
+    if len(stem) <= room:
+        return stem
+    cut = stem[:room]
+    with contextlib.suppress(UnicodeDecodeError):
+        return cut.decode("utf-8", "ignore").encode("utf-8") or cut
+    return cut

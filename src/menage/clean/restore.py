@@ -27,6 +27,7 @@ from menage.clean.fsops import (
     NotTheFile,
     aside_name,
     durable_copy,
+    free_name_beside,
     lstat_or_none,
     put_back,
     replace_verified,
@@ -40,42 +41,9 @@ from menage.clean.verify import Refused
 from menage.i18n import _
 
 LINK_KINDS = ("hardlink", "reflink")
-_NAME_MAX = 255
 _ATTEMPTS = 5
 
 Record = Callable[[Entry], None]
-
-
-def free_name_beside(path: bytes) -> bytes:
-    """``report (restored).pdf``, then ``report (restored 2).pdf``, ... that does not
-    exist, shortened so that it fits the longest name the folder allows."""
-    folder, name = os.path.split(path)
-    try:
-        limit = os.pathconf(folder or b".", "PC_NAME_MAX")
-    except (OSError, ValueError):
-        limit = _NAME_MAX
-    stem, ext = os.path.splitext(name)
-    if not stem or len(ext) > 32:
-        stem, ext = name, b""
-    number = 1
-    while True:
-        label = b" (restored)" if number == 1 else b" (restored %d)" % number
-        room = max(1, limit - len(label) - len(ext))
-        short = _shorten(stem, room)
-        candidate = os.path.join(folder, short + label + ext)
-        if lstat_or_none(candidate) is None and not os.path.lexists(candidate):
-            return candidate
-        number += 1
-
-
-def _shorten(stem: bytes, room: int) -> bytes:
-    """At most ``room`` bytes of ``stem``, cut between characters when it is UTF-8."""
-    if len(stem) <= room:
-        return stem
-    cut = stem[:room]
-    with contextlib.suppress(UnicodeDecodeError):
-        return cut.decode("utf-8", "ignore").encode("utf-8") or cut
-    return cut
 
 
 def restore_target(entry: Entry) -> bytes:
