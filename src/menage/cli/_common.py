@@ -69,10 +69,6 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=True, indent=2))
 
 
-def warn(message: str) -> None:
-    click.echo(message, err=True)
-
-
 @contextlib.contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[Any]:
     """A progress callback ``(stage, done, total)`` drawing on stderr, or doing nothing.
