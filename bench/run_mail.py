@@ -226,7 +226,9 @@ def main() -> None:
         help="also time the code of this git revision (e.g. main), after ours",
     )
     parser.add_argument(
-        "--profile", metavar="FILE", help="cProfile the first run into FILE (pstats)"
+        "--profile",
+        metavar="FILE",
+        help="cProfile the first run into FILE and the second into FILE.second (pstats)",
     )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="menage-mailbench-"))
@@ -252,7 +254,13 @@ def main() -> None:
             if args.profile:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
             rows.append(timed("menage, second run (cache)", url, options, proxy, cache))
+            if args.profile:
+                profiler.disable()
+                profiler.dump_stats(args.profile + ".second")
             rows.append(
                 timed(
                     "menage, first run again (server warm, empty cache)",

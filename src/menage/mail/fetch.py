@@ -147,7 +147,8 @@ def _answers(reader: Any, tag: bytes) -> Iterator[tuple[int, dict[bytes, Any]]]:
     buf = bytearray()
     pos = 0
     prefix = tag + b" "
-    while True:
+    finished: bytes | None = None
+    while finished is None or pos < len(buf):
         framed = _frame(buf, pos)
         if framed is None:
             if pos:
@@ -162,18 +163,19 @@ def _answers(reader: Any, tag: bytes) -> Iterator[tuple[int, dict[bytes, Any]]]:
         head = pieces[0]
         pos = end
         if head.startswith(prefix):
-            status = head[len(prefix) :].split(b" ", 1)
-            if status[0].upper() == b"OK":
-                return
-            raise FetchRefused(head[len(prefix) :].decode("utf-8", "replace"))
+            finished = head[len(prefix) :]
+            continue
         if head.startswith(b"* BYE"):
             raise imaplib.IMAP4.abort(head.decode("utf-8", "replace"))
-        if not head.startswith(b"* "):
-            continue  # a continuation request has no place here: skip it
-        values = parse(pieces)
-        found = _items(values)
+        if finished is not None or not head.startswith(b"* "):
+            # unsolicited after the answer (read with it, so consumed here) or a
+            # continuation request, which has no place here: skipped
+            continue
+        found = _items(parse(pieces))
         if found is None:
             continue  # EXISTS, EXPUNGE, ...: the next analysis sees them
         uid = found.get(b"UID")
         if isinstance(uid, int):
             yield uid, found
+    if finished.split(b" ", 1)[0].upper() != b"OK":
+        raise FetchRefused(finished.decode("utf-8", "replace"))

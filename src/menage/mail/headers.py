@@ -81,7 +81,7 @@ def _norm(value: str) -> str:
     return _SPACES.sub(" ", value).strip().lower()
 
 
-def header_hash(headers: Message) -> str:
+def header_hash(headers: Headers) -> str:
     """A short hash of the normalised identifying headers."""
     digest = hashlib.sha256()
     for name in HASHED:
@@ -117,12 +117,65 @@ def parse_unsubscribe(value: str, post: str) -> Unsubscribe | None:
     return Unsubscribe(one_click=one_click, http=http, mailto=mailto)
 
 
-def parse_headers(raw: bytes) -> Message:
-    return _parser.parsebytes(raw)
+class QuickHeaders:
+    """Well-formed ASCII header fields, read without the ``email`` parser: the values
+    are those :class:`email.message.Message` (compat32) gives for the same bytes."""
+
+    __slots__ = ("_fields", "defects")
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._fields = fields
+        self.defects: list[object] = []
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._fields.get(name.lower(), default)
+
+
+Headers = Message | QuickHeaders
+_FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
+
+
+def _quick(raw: bytes) -> QuickHeaders | None:
+    """The fields when every line is plain (ASCII, CRLF, ``Name: value`` or a
+    continuation); None for anything the ``email`` parser must judge."""
+    if not raw.isascii():
+        return None
+    data = raw.decode("ascii")
+    crlf = data.count("\r\n")
+    if data.count("\n") != crlf or data.count("\r") != crlf:
+        return None
+    fields: dict[str, str] = {}
+    name = ""
+    value: list[str] = []
+    for line in data.split("\r\n"):
+        if not line:
+            break
+        if line[0] in " \t":
+            if not name:
+                return None
+            value.append(line)
+            continue
+        found = _FIELD_NAME.match(line)
+        if found is None:
+            return None
+        if name and name not in fields:
+            fields[name] = "\r\n".join(value)
+        name = line[: found.end() - 1].lower()
+        value = [line[found.end() :].lstrip(" \t")]
+    if name and name not in fields:
+        fields[name] = "\r\n".join(value)
+    return QuickHeaders(fields)
+
+
+def parse_headers(raw: bytes) -> Headers:
+    """Header fields: the quick way when they are plain, else the ``email`` parser
+    (which notes each defect)."""
+    quick = _quick(raw)
+    return quick if quick is not None else _parser.parsebytes(raw)
 
 
 def meta_from_headers(
-    headers: Message,
+    headers: Headers,
     *,
     folder: str,
     size: int,
