@@ -35,7 +35,7 @@ from imapclient import IMAPClient  # noqa: E402
 from tests.mail import dovecot, messages  # noqa: E402
 
 from menage.mail.analyse import analyse_source  # noqa: E402
-from menage.mail.imap import ImapOptions  # noqa: E402
+from menage.mail.imap import FETCH_ITEMS, ImapOptions  # noqa: E402
 
 
 class CountingProxy:
@@ -146,6 +146,30 @@ def naive(account: dovecot.Dovecot, port: int) -> int:
             for item in client.fetch(batch, [b"BODY.PEEK[]", b"FLAGS"]).values():
                 email.message_from_bytes(item[b"BODY[]"], policy=policy.compat32)
                 count += 1
+    client.logout()
+    return count
+
+
+def floor(account: dovecot.Dovecot, port: int) -> int:
+    """The server's share: the same UID FETCH as menage, bytes read and thrown away."""
+    context = ssl.create_default_context(cafile=str(account.ca_pem))
+    client = IMAPClient("127.0.0.1", port, ssl=True, ssl_context=context, timeout=300)
+    client.login(account.user, account.password)
+    count = 0
+    for folder in ("INBOX", "Archives"):
+        count += int(client.select_folder(folder, readonly=True)[b"EXISTS"])
+        imap = client._imap
+        tag = imap._new_tag()
+        items = b"(UID " + b" ".join(FETCH_ITEMS) + b")"
+        imap.send(tag + b" UID FETCH 1:* " + items + b"\r\n")
+        tail = b""
+        while not (b"\r\n" + tag + b" ") in tail:
+            chunk = imap.file.read1(262_144)
+            if not chunk:
+                raise EOFError
+            tail = (tail + chunk)[-4096:]
+        imap.tagged_commands.pop(tag, None)
+        client.unselect_folder()
     client.logout()
     return count
 
@@ -268,6 +292,17 @@ def main() -> None:
                     options,
                     proxy,
                     home / "cache-again.sqlite",
+                )
+            )
+            proxy.reset()
+            start = time.perf_counter()
+            count = floor(account, proxy.port)
+            rows.append(
+                (
+                    "server alone: same FETCH, bytes read and dropped",
+                    count,
+                    time.perf_counter() - start,
+                    proxy.down + proxy.up,
                 )
             )
             if args.before:

@@ -9,6 +9,7 @@ import ssl
 import threading
 from email import policy
 from email.parser import BytesHeaderParser
+from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from menage.mail.analyse import analyse_source
 from menage.mail.errors import ConnectionLost
 from menage.mail.fetch import FetchRefused, _answers, uid_set
-from menage.mail.headers import meta_from_headers, parse_headers
+from menage.mail.headers import _address, _timestamp, meta_from_headers, parse_headers
 from menage.mail.imap import ImapOptions, internal_date
 from tests.mail import messages
 
@@ -240,3 +241,49 @@ def test_uid_sets_and_dates() -> None:
     assert internal_date(b"17-Jul-1996 02:44:25 -0700") == 837596665.0
     assert internal_date(b"31-Foo-2020 00:00:00 +0000") is None
     assert internal_date(None) is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "A B <a@b.c>",
+        "a@b.c",
+        "  John   Smith   <j.s+x@ex-ample.org> ",
+        "O'Neil <o@x.y>",
+        "x <a..b@c>",
+        '"Q, R" <q@r>',
+        "<a@b.c>",
+        "Bob <a@b.c> (c)",
+        "",
+        "José <j@x.org>",
+        "undisclosed-recipients:;",
+        "a@b.c, d@e.f",
+    ],
+)
+def test_quick_address_as_parseaddr(value: str) -> None:
+    assert _address(value) == parseaddr(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Tue, 1 Dec 2026 10:00:00 +0100",
+        "1 Dec 2026 10:00:00 -0730",
+        "Tue, 31 Dec 1999 23:59:59 +1400",
+        "Tue, 1 Dec 2026 10:00:00 GMT",
+        "Tue, 1 Dec 2026 10:00:00 -0000",
+        "Mon, 29 Feb 2021 10:00:00 +0000",
+        "Tue, 1 Foo 2026 10:00:00 +0100",
+        "yesterday",
+    ],
+)
+def test_quick_date_as_parsedate_to_datetime(value: str) -> None:
+    try:
+        expected: float | str = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
+        expected = type(exc).__name__
+    try:
+        got: float | str = _timestamp(value)
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
+        got = type(exc).__name__
+    assert got == expected
