@@ -163,7 +163,7 @@ def floor(account: dovecot.Dovecot, port: int) -> int:
         items = b"(UID " + b" ".join(FETCH_ITEMS) + b")"
         imap.send(tag + b" UID FETCH 1:* " + items + b"\r\n")
         tail = b""
-        while not (b"\r\n" + tag + b" ") in tail:
+        while (b"\r\n" + tag + b" ") not in tail:
             chunk = imap.file.read1(262_144)
             if not chunk:
                 raise EOFError

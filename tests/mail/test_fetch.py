@@ -35,7 +35,7 @@ class Trickle(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer) -> int:
         piece = self.data[self.at : self.at + min(self.step, len(buffer))]
         buffer[: len(piece)] = piece
         self.at += len(piece)
