@@ -1,8 +1,10 @@
 """Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
 
 What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
-then, for messages not yet in the cache, ``UID FETCH`` in batches of
-``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``.
+then, for messages not yet in the cache, one ``UID FETCH`` per 5,000 UIDs (sent as
+ranges, ``1:5000``) of
+``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``, its
+answer streamed and parsed by :mod:`menage.mail.fetch`.
 Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
 and no message becomes read. A folder whose STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
 HIGHESTMODSEQ) is unchanged since the cached analysis is not opened at all.
