@@ -356,7 +356,9 @@ class ImapReader:
                 metas: list[MessageMeta] = []
                 try:
                     for uid, item in stream_fetch(self.client, uids, FETCH_ITEMS):
-                        metas.append(_meta(name, uidvalidity, uid, item))
+                        # an unsolicited FETCH (a flag changed meanwhile) has no size: skip
+                        if b"RFC822.SIZE" in item:
+                            metas.append(_meta(name, uidvalidity, uid, item))
                 except FetchRefused as exc:
                     raise MailError(source=self.source.host, detail=_reason(exc)) from exc
                 finally:
