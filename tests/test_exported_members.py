@@ -20,5 +20,9 @@ def test_all_imports_are_exported(name):
             and type(value).__name__ == "module"
         )
     )
+    # names a package imports on first use (``menage``: see its docstring)
+    lazy = set(getattr(package, "_LAZY", {}))
     assert package.__all__ == sorted(package.__all__)
-    assert set(package.__all__) - {"__version__"} == set(public) - {"annotations"}
+    assert set(package.__all__) - {"__version__"} == (set(public) | lazy) - {"annotations"}
+    for member in package.__all__:
+        assert getattr(package, member) is not None

@@ -15,8 +15,10 @@ journal file opened outside the home (with their SQLite side files).
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,8 @@ Identity = tuple[int, int]
 
 #: state files opened in this process outside the home (an ``--index`` elsewhere)
 _state_files: set[bytes] = set()
+#: the folder of the workspace whose operation is running (:mod:`menage.workspace`)
+_active_home: ContextVar[Path | None] = ContextVar("menage_active_home", default=None)
 
 
 class HomeNotWritable(MenageError):
@@ -41,7 +45,11 @@ class HomeNotWritable(MenageError):
 
 
 def home_path() -> Path:
-    """The state folder's path (not created)."""
+    """The state folder's path (not created): the active workspace's, else
+    ``$MENAGE_HOME``, else the user data folder."""
+    active = _active_home.get()
+    if active is not None:
+        return active
     override = os.environ.get("MENAGE_HOME")
     if override:
         return Path(override).expanduser()
@@ -62,6 +70,16 @@ def menage_home() -> Path:
     except OSError as exc:
         raise HomeNotWritable(path=str(home), detail=exc.strerror or str(exc)) from None
     return home
+
+
+@contextlib.contextmanager
+def using_home(folder: Path) -> Iterator[Path]:
+    """Make ``folder`` the state folder for the ``with`` block (this thread or task)."""
+    token = _active_home.set(folder)
+    try:
+        yield folder
+    finally:
+        _active_home.reset(token)
 
 
 def default_index_path() -> Path:

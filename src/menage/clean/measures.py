@@ -38,7 +38,11 @@ class Measures:
     failed: int = 0
     pending: int = 0
     undone: int = 0
+    #: bytes of the files put back by ``undo`` (they count no more among the freed)
+    restored_bytes: int = 0
     purged_bytes: int = 0
+    #: where the items came from: local files today (mail and photos runs later)
+    source: str = "files"
     by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     by_finding: dict[str, dict[str, int]] = field(default_factory=dict)
     by_action: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -67,6 +71,8 @@ class Measures:
             "failed": self.failed,
             "pending": self.pending,
             "undone": self.undone,
+            "source": self.source,
+            "restored": {"items": self.undone, "bytes": self.restored_bytes},
             "purged_bytes": self.purged_bytes,
             "by_category": self.by_category,
             "by_finding": self.by_finding,
@@ -103,6 +109,7 @@ def run_measures(journal: Journal, run: Run) -> Measures:
             result.pending += 1
         elif e.state == "undone":
             result.undone += 1
+            result.restored_bytes += 0 if e.is_dir else e.size
     freed = _freed_bytes(out)
     counts: dict[str, dict[str, dict[str, int]]] = {
         "category": defaultdict(lambda: {"files": 0, "bytes": 0}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from menage import __version__
+from menage._version import __version__
 from menage.cli._common import MenageGroup
 from menage.cli.apply import apply
 from menage.cli.clean import clean

@@ -260,7 +260,7 @@ def impact(**options: Any) -> None:
 
 
 def _sheet(device: str, region: str, options: dict[str, Any]) -> None:
-    from menage import __version__
+    from menage._version import __version__
     from menage.cli import impact_view
     from menage.cli._common import print_json
     from menage.impact.sheet import device_sheet

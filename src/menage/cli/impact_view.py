@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from menage import __version__
+from menage._version import __version__
 from menage.cli._common import print_json
 from menage.i18n import _, format_number
 from menage.impact.equivalences import car_km_text

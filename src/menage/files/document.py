@@ -20,8 +20,8 @@ import zlib
 from collections import defaultdict
 from typing import Any
 
-from menage import __version__
 from menage._jsonstream import write_json
+from menage._version import __version__
 from menage.files.folders import folder_of_depth
 from menage.files.lint import CATEGORIES, category
 from menage.files.result import ScanResult

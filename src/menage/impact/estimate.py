@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from menage import __version__
+from menage._version import __version__
 from menage.i18n import N_, _
 from menage.impact.equivalences import car_km_text, equivalents
 from menage.impact.factors import factors

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import jinja2
 
-from menage import __version__
+from menage._version import __version__
 from menage.i18n import _, format_number, language
 from menage.impact.chart import device_chart
 from menage.impact.equivalences import car_km_text

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from menage import __version__
+from menage._version import __version__
 from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.i18n import _, format_date, format_number, format_percent, format_size, language
 from menage.mail.findings import MailAnalysis, Tally

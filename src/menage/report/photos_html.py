@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from menage import __version__
+from menage._version import __version__
 from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.files.names import escape
 from menage.i18n import _, format_datetime, format_number, format_size, language, ngettext

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from menage import __version__
+from menage._version import __version__
 from menage.files.document import scan_summary
 from menage.files.index import ScanRecord
 from menage.files.lint import CATEGORY_LABELS
