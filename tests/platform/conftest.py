@@ -199,6 +199,8 @@ def world(db: None) -> dict[str, Any]:
     from menage.platform.organisations.models import Membership, Organisation
     from menage.platform.resources.models import Resource
 
+    from django.utils import timezone
+
     User = get_user_model()
     today = dt.date.today()
     start = today + dt.timedelta(days=7)
@@ -258,13 +260,12 @@ def world(db: None) -> dict[str, Any]:
             found[f"{city_name}_{visibility}"] = campaign
             found[f"{city_name}_{visibility}_event"] = event
             found[f"{city_name}_{visibility}_point"] = point
-        registration = Registration(
+        Registration.objects.create(
             event=found[f"{city_name}_private_event"],
             name="Resident",
             email=f"resident@{city_name}.example",
+            confirmed_at=timezone.now(),
         )
-        registration.new_token()
-        registration.save()
         found[city_name] = city
         found[f"{city_name}_venue"] = venue
         found[f"{city_name}_resource"] = Resource.objects.create(
@@ -319,3 +320,53 @@ def parse() -> Any:
         return BeautifulSoup(response.content, "html5lib")
 
     return parse_page
+
+
+@pytest.fixture
+def run_tasks(db: None) -> Any:
+    """``run_tasks()`` runs every background task that is due, as the worker would.
+
+    It claims and runs them one by one with django-tasks-db's own worker code, inside the
+    test's transaction (the worker's loop would close the test's connection). Returns
+    the task results it ran.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    def run(limit: int = 200) -> list[Any]:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+            excluded_queue_names=[],
+        )
+        ran = []
+        for _ in range(limit):
+            with exclusive_transaction():
+                found = DBTaskResult.objects.ready().get_locked()
+                if found is None:
+                    break
+                found.claim("tests")
+            worker.run_task(found)
+            found.refresh_from_db()
+            ran.append(found)
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def sent_mail(run_tasks: Any) -> Any:
+    """``sent_mail()``: run the queue, then return the mails Django's test outbox received."""
+    from django.core import mail
+
+    def deliver() -> list[Any]:
+        run_tasks()
+        return list(mail.outbox)
+
+    return deliver

@@ -56,8 +56,9 @@ def test_the_demo_loads_once():
 
 
 def test_registrations_are_purged_after_the_campaign(world, freezer=None):
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
+    translation.activate("en")
     campaign = world["alpha_private"]
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     out = StringIO()
@@ -71,7 +72,7 @@ def test_registrations_are_purged_after_the_campaign(world, freezer=None):
     call_command("purge_registrations", "--days", "3", stdout=out)
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     call_command("purge_registrations", "--dry-run", stdout=out)
-    assert "1 registrations would be deleted" in out.getvalue()
+    assert "1 registration would be deleted" in out.getvalue()
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     call_command("purge_registrations", stdout=out)
     assert Registration.objects.filter(event__campaign=campaign).count() == 0

@@ -18,9 +18,11 @@ from menage.platform.collection.views import manage as collection_manage
 from menage.platform.collection.views import public as collection_public
 from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
-from menage.platform.events.views import agenda, registration
+from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
 from menage.platform.organisations.views import public as organisations_public
+from menage.platform.outbox.views import manage as outbox_manage
+from menage.platform.outbox.views import public as outbox_public
 from menage.platform.organisations.views import space as organisations_space
 from menage.platform.resources.views import manage as resources_manage
 from menage.platform.resources.views import public as resources_public
@@ -52,11 +54,13 @@ event_urls = (
     [
         path(_("agenda/"), agenda.agenda, name="agenda"),
         path(_("events/<int:pk>/"), agenda.event_detail, name="detail"),
+        path(_("events/<int:pk>/calendar.ics"), ical.event_file, name="ical"),
         path(_("events/<int:pk>/register/"), registration.register, name="register"),
-        path(_("registrations/<str:token>/cancel/"), registration.cancel, name="cancel"),
+        path(_("registrations/<str:token>/"), registration.registration, name="registration"),
     ],
     "events",
 )
+outbox_urls = ([path("<str:public_id>/", outbox_public.mail_status, name="status")], "outbox")
 collection_urls = (
     [
         path("", collection_public.point_list, name="list"),
@@ -89,11 +93,25 @@ space_urls = (
         ),
         path(_("events/<int:pk>/edit/"), events_manage.event_edit, name="event_edit"),
         path(_("events/<int:pk>/delete/"), events_manage.event_delete, name="event_delete"),
+        path(_("events/<int:pk>/cancel/"), events_manage.event_cancel, name="event_cancel"),
         path(
             _("events/<int:pk>/registrations/"),
-            events_manage.registrations,
+            attendees.registrations,
             name="registrations",
         ),
+        path(_("events/<int:pk>/walk-in/"), attendees.walk_in, name="walk_in"),
+        path(_("events/<int:pk>/attendance/"), attendees.attendance, name="attendance"),
+        path(
+            _("events/<int:pk>/registrations.csv"),
+            attendees.registrations_csv,
+            name="registrations_csv",
+        ),
+        path(
+            _("events/<int:pk>/attendance-sheet/"),
+            attendees.attendance_sheet,
+            name="attendance_sheet",
+        ),
+        path(_("mails/<int:pk>/retry/"), outbox_manage.mail_retry, name="mail_retry"),
         path(_("venues/new/"), events_manage.venue_create, name="venue_create"),
         path(_("venues/<int:pk>/edit/"), events_manage.venue_edit, name="venue_edit"),
         path(
@@ -134,6 +152,7 @@ urlpatterns += i18n_patterns(
     path("", include(event_urls)),
     path(_("collection-points/"), include(collection_urls)),
     path(_("organisations/"), include(organisation_urls)),
+    path(_("mails/"), include(outbox_urls)),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),
     prefix_default_language=False,

@@ -21,7 +21,10 @@ class RegistrationForm(Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(
         label=_("Your email address"),
-        help_text=_("We send your confirmation and the link to cancel here."),
+        max_length=254,
+        help_text=_(
+            "We send a link to confirm your place here: it is held until you click it."
+        ),
     )
     consent = forms.BooleanField(
         label=_(
@@ -42,12 +45,7 @@ class RegistrationForm(Form):
         return name
 
     def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        if Registration.objects.filter(event=self.event, email=email).exists():
-            raise forms.ValidationError(
-                _("This email address is already registered for this event.")
-            )
-        return email
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 class VenueForm(ModelForm):

@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "menage.platform.events",
     "menage.platform.collection",
     "menage.platform.resources",
+    "menage.platform.outbox",
     "menage.platform.api",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -142,6 +145,23 @@ MENAGE_CLIENT_IP_HEADER = os.environ.get("MENAGE_CLIENT_IP_HEADER", "REMOTE_ADDR
 # residents' registrations are deleted this many days after their campaign ends
 MENAGE_REGISTRATION_RETENTION_DAYS = env_int("MENAGE_REGISTRATION_RETENTION_DAYS", 0)
 MENAGE_SITE_NAME = os.environ.get("MENAGE_SITE_NAME", "Ménage")
+# the public address, for the links in e-mails and calendars (read away from any request)
+MENAGE_SITE_URL = os.environ.get("MENAGE_SITE_URL", "http://127.0.0.1:8000")
+
+# Registrations: an online booking is held this long until its e-mail link is clicked;
+# a place freed for the waiting list is offered this long (never past the start).
+MENAGE_HOLD_MINUTES = env_int("MENAGE_HOLD_MINUTES", 30)
+MENAGE_OFFER_HOURS = env_int("MENAGE_OFFER_HOURS", 24)
+
+# Background tasks (django-tasks, database backend: no broker). The worker is started by
+# `menage serve`, and by `menage platform worker` in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MENAGE_HOUSEKEEPING_MINUTES = env_int("MENAGE_HOUSEKEEPING_MINUTES", 10)
+# a mail that fails for a passing reason is tried again after each delay (seconds), then
+# shown to the organisers as not sent
+MENAGE_MAIL_RETRY_DELAYS = [
+    int(delay) for delay in env_list("MENAGE_MAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+]
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -151,6 +171,7 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "menage@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

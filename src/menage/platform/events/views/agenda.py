@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from menage.platform.events.booking import closed_reason
 from menage.platform.events.queries import visible_events
 from menage.platform.organisations.permissions import can_manage
 
@@ -64,6 +65,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "places_left": event.places_left(),
+            "closed": closed_reason(event) if event.registration_open else "",
             "can_manage": can_manage(request.user, event.campaign.organisation_id),
             "facilitates": request.user.is_authenticated
             and event.facilitators.filter(pk=request.user.pk).exists(),
