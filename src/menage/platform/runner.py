@@ -7,6 +7,7 @@ unless ``DJANGO_SETTINGS_MODULE`` names other settings.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -114,6 +115,8 @@ def run_server(host: str, port: int, worker: bool = True) -> None:
 
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     process = start_worker() if worker else None
+    # a service manager stops us with SIGTERM: leave through `finally`, worker included
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     try:
         call_command("runserver", address, use_reloader=False, skip_checks=False)
     finally:

@@ -7,6 +7,8 @@ encoded bytes taken from Chromium's own network events (CDP).
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
 import pytest
@@ -46,6 +48,8 @@ ORGANISER_PAGES = [
     pytest.param("/espace/lieux/nouveau/", id="venue-form"),
     pytest.param("/espace/ressources/nouvelle/", id="resource-form"),
     pytest.param("/espace/evenements/1/inscriptions/", id="registrations"),
+    pytest.param("/espace/evenements/1/emargement/", id="attendance-sheet"),
+    pytest.param("/espace/evenements/2/annuler/", id="cancel-event"),
 ]
 
 
@@ -130,7 +134,7 @@ def test_forms_with_errors(page, live, axe_script, sign_in):
     assert axe_violations(page, axe_script) == []
 
 
-def test_a_resident_books_and_cancels_with_the_keyboard(page, live):
+def test_a_resident_books_with_the_keyboard(page, live):
     page.goto(live("/evenements/2/inscription/"))
     reached = []
     for _ in range(40):
@@ -144,10 +148,10 @@ def test_a_resident_books_and_cancels_with_the_keyboard(page, live):
     page.check("#id_consent")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_selector("text=Votre place est réservée")
-    page.click("text=Annuler mon inscription")
-    page.click("main form button")
-    assert page.locator("h1").inner_text() == "Inscription annulée"
+    page.wait_for_selector("text=Vérifiez votre boîte mail")
+    # the page promises no mail: it links to one that says whether it left
+    page.click("text=Le message est-il parti")
+    assert page.locator("h1").inner_text() == "Le message est-il parti\u202f?"
 
 
 @pytest.mark.parametrize(
@@ -179,4 +183,47 @@ def test_forms_and_language_switch_work_without_javascript(page_without_js, live
     page.fill("#id_email", "sam@example.org")
     page.check("#id_consent")
     page.click("main form button[type=submit]")
-    assert page.locator("h1").inner_text() == "Votre place est réservée"
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte mail"
+
+
+def test_a_resident_confirms_by_the_link_the_worker_mailed(page, live, mail_sink, axe_script):
+    """``menage serve`` started the worker: the mail reaches a real SMTP server, its link
+    confirms the place, and the confirmation mail carries the event for a calendar."""
+    page.goto(live("/evenements/4/inscription/"))
+    page.fill("#id_name", "Claire Petit")
+    page.fill("#id_email", "claire.petit@example.org")
+    page.check("#id_consent")
+    page.click("main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Vérifiez votre boîte mail"
+    assert axe_violations(page, axe_script) == []
+    status = page.locator("a", has_text="Le message est-il parti").get_attribute("href")
+    message = wait_for_mail(mail_sink, "claire.petit@example.org", "Confirmez")
+    check(page, live(status), axe_script)
+    assert "a quitté nos serveurs" in page.locator("main").inner_text()
+    body = message.get_body(("plain",)).get_content()
+    link = re.search(r"http://127\.0\.0\.1:\d+/\S+", body).group(0)
+    check(page, link, axe_script)
+    page.click("main form button[value=confirm]")
+    assert "votre place est réservée" in page.locator("main").inner_text().lower()
+    confirmed = wait_for_mail(mail_sink, "claire.petit@example.org", "réservée")
+    parts = list(confirmed.iter_attachments())
+    assert parts and parts[0].get_content_type() == "text/calendar"
+    assert axe_violations(page, axe_script) == []
+
+
+def test_an_organisation_without_venue_is_offered_to_add_one(page, live, axe_script, sign_in):
+    sign_in(page, "nadia.haddad")
+    check(page, live("/espace/campagnes/cyber-menage-ecoles-du-val/evenements/nouveau/"), axe_script)
+    page.click("main a.button")
+    assert page.locator("h1").inner_text() == "Ajouter un lieu"
+
+
+def wait_for_mail(sink, to, subject_part):
+    """Wait for the worker, another process, to deliver (bounded: 60 s, then fail)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for message in sink.messages:
+            if message["To"] == to and subject_part in message["Subject"]:
+                return message
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {to} about {subject_part!r}: {sink.messages}")
