@@ -192,14 +192,13 @@ def world(db: None) -> dict[str, Any]:
     venue and a private resource, so that every authorisation test has something to reach for.
     """
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from menage.platform.campaigns.models import Campaign
     from menage.platform.collection.models import CollectionPoint
     from menage.platform.events.models import Event, Registration, Venue
     from menage.platform.organisations.models import Membership, Organisation
     from menage.platform.resources.models import Resource
-
-    from django.utils import timezone
 
     User = get_user_model()
     today = dt.date.today()

@@ -21,9 +21,9 @@ from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
 from menage.platform.organisations.views import public as organisations_public
+from menage.platform.organisations.views import space as organisations_space
 from menage.platform.outbox.views import manage as outbox_manage
 from menage.platform.outbox.views import public as outbox_public
-from menage.platform.organisations.views import space as organisations_space
 from menage.platform.resources.views import manage as resources_manage
 from menage.platform.resources.views import public as resources_public
 

@@ -201,7 +201,9 @@ def test_a_resident_confirms_by_the_link_the_worker_mailed(page, live, mail_sink
     check(page, live(status), axe_script)
     assert "a quitté nos serveurs" in page.locator("main").inner_text()
     body = message.get_body(("plain",)).get_content()
-    link = re.search(r"http://127\.0\.0\.1:\d+/\S+", body).group(0)
+    found = re.search(r"http://127\.0\.0\.1:\d+/\S+", body)
+    assert found is not None, body
+    link = found.group(0)
     check(page, link, axe_script)
     page.click("main form button[value=confirm]")
     assert "votre place est réservée" in page.locator("main").inner_text().lower()
@@ -213,7 +215,9 @@ def test_a_resident_confirms_by_the_link_the_worker_mailed(page, live, mail_sink
 
 def test_an_organisation_without_venue_is_offered_to_add_one(page, live, axe_script, sign_in):
     sign_in(page, "nadia.haddad")
-    check(page, live("/espace/campagnes/cyber-menage-ecoles-du-val/evenements/nouveau/"), axe_script)
+    check(
+        page, live("/espace/campagnes/cyber-menage-ecoles-du-val/evenements/nouveau/"), axe_script
+    )
     page.click("main a.button")
     assert page.locator("h1").inner_text() == "Ajouter un lieu"
 

@@ -70,6 +70,4 @@ def span(start: dt.date, end: dt.date) -> str:
         first = _format(start, "j F")
     else:
         first = _format(start, "j")
-    return pgettext("days", "from {start} to {end}").format(
-        start=first, end=_format(end, "j F Y")
-    )
+    return pgettext("days", "from {start} to {end}").format(start=first, end=_format(end, "j F Y"))

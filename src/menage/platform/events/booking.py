@@ -76,9 +76,7 @@ def register_online(
             raise Refused(reason)
         locked.registrations.filter(_stale(now), email=email).delete()
         if locked.registrations.filter(email=email).exists():
-            raise Refused(
-                _("This email address is already registered for this event."), "email"
-            )
+            raise Refused(_("This email address is already registered for this event."), "email")
         left = locked.places_left(now)
         full = left is not None and left <= 0
         registration = Registration.objects.create(
@@ -186,9 +184,7 @@ def register_at_desk(
     with transaction.atomic():
         locked = _locked(event.pk)
         if email and locked.registrations.filter(email=email).exists():
-            raise Refused(
-                _("This email address is already registered for this event."), "email"
-            )
+            raise Refused(_("This email address is already registered for this event."), "email")
         left = locked.places_left(now)
         full = left is not None and left <= 0 and not over_capacity
         registration = Registration.objects.create(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.forms import Form, ModelForm, datetime_field
-from menage.platform.events.models import Event, Registration, Venue
+from menage.platform.events.models import Event, Venue
 from menage.platform.organisations.models import Organisation
 
 
@@ -22,9 +22,7 @@ class RegistrationForm(Form):
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
-        help_text=_(
-            "We send a link to confirm your place here: it is held until you click it."
-        ),
+        help_text=_("We send a link to confirm your place here: it is held until you click it."),
     )
     consent = forms.BooleanField(
         label=_(

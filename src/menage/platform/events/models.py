@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
@@ -174,9 +174,7 @@ class Registration(models.Model):
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    place = models.CharField(
-        _("place"), max_length=10, choices=Place.choices, default=Place.BOOKED
-    )
+    place = models.CharField(_("place"), max_length=10, choices=Place.choices, default=Place.BOOKED)
     source = models.CharField(
         _("registered"), max_length=10, choices=Source.choices, default=Source.ONLINE
     )
@@ -227,9 +225,11 @@ class Registration(models.Model):
             pk, event_id = (int(part) for part in value.split("."))
         except (signing.BadSignature, ValueError):
             return None
-        return cls.objects.select_related("event", "event__venue").filter(
-            pk=pk, event_id=event_id
-        ).first()
+        return (
+            cls.objects.select_related("event", "event__venue")
+            .filter(pk=pk, event_id=event_id)
+            .first()
+        )
 
 
 _TOKEN_SALT = "menage.platform.events.registration"

@@ -67,4 +67,3 @@ def can_manage(user: Any, organisation: Organisation | int) -> bool:
     """Whether ``user`` may change content of ``organisation``."""
     pk = organisation if isinstance(organisation, int) else organisation.pk
     return pk in managed_organisation_ids(user)
-

@@ -11,87 +11,108 @@ def confirm_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='registration',
-            options={'ordering': ['created_at', 'pk'], 'verbose_name': 'registration', 'verbose_name_plural': 'registrations'},
+            name="registration",
+            options={
+                "ordering": ["created_at", "pk"],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='registration',
-            name='one_registration_per_email',
+            model_name="registration",
+            name="one_registration_per_email",
         ),
         migrations.RemoveField(
-            model_name='registration',
-            name='token_hash',
+            model_name="registration",
+            name="token_hash",
         ),
         migrations.AddField(
-            model_name='event',
-            name='cancellation_reason',
-            field=models.TextField(blank=True, verbose_name='reason'),
+            model_name="event",
+            name="cancellation_reason",
+            field=models.TextField(blank=True, verbose_name="reason"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='cancelled_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='cancelled'),
+            model_name="event",
+            name="cancelled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='reminded_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reminder sent'),
+            model_name="event",
+            name="reminded_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reminder sent"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='sequence',
+            model_name="event",
+            name="sequence",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='attended',
-            field=models.BooleanField(blank=True, null=True, verbose_name='present'),
+            model_name="registration",
+            name="attended",
+            field=models.BooleanField(blank=True, null=True, verbose_name="present"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='confirmed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmed'),
+            model_name="registration",
+            name="confirmed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="confirmed"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='hold_until',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='held until'),
+            model_name="registration",
+            name="hold_until",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="held until"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='language',
-            field=models.CharField(default='fr', max_length=8),
+            model_name="registration",
+            name="language",
+            field=models.CharField(default="fr", max_length=8),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name='phone'),
+            model_name="registration",
+            name="phone",
+            field=models.CharField(blank=True, max_length=30, verbose_name="phone"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='place',
-            field=models.CharField(choices=[('booked', 'Place booked'), ('waiting', 'Waiting list'), ('offered', 'Place offered')], default='booked', max_length=10, verbose_name='place'),
+            model_name="registration",
+            name="place",
+            field=models.CharField(
+                choices=[
+                    ("booked", "Place booked"),
+                    ("waiting", "Waiting list"),
+                    ("offered", "Place offered"),
+                ],
+                default="booked",
+                max_length=10,
+                verbose_name="place",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='source',
-            field=models.CharField(choices=[('online', 'Online'), ('desk', 'At the desk or by phone')], default='online', max_length=10, verbose_name='registered'),
+            model_name="registration",
+            name="source",
+            field=models.CharField(
+                choices=[("online", "Online"), ("desk", "At the desk or by phone")],
+                default="online",
+                max_length=10,
+                verbose_name="registered",
+            ),
         ),
         migrations.AlterField(
-            model_name='registration',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='email address'),
+            model_name="registration",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="email address"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('email', ''), _negated=True), fields=('event', 'email'), name='one_registration_per_email'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("email", ""), _negated=True),
+                fields=("event", "email"),
+                name="one_registration_per_email",
+            ),
         ),
         migrations.RunPython(confirm_existing, migrations.RunPython.noop),
     ]

@@ -5,7 +5,6 @@ attendance on the day, mails that could not be sent, and the exports (CSV, print
 from __future__ import annotations
 
 import csv
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -67,7 +66,9 @@ class WalkInForm(Form):
         return phone
 
 
-def _page(request: HttpRequest, event: Event, walk_in: WalkInForm, status: int = 200) -> Any:
+def _page(
+    request: HttpRequest, event: Event, walk_in: WalkInForm, status: int = 200
+) -> HttpResponse:
     people = list(event.registrations.order_by("place", "created_at", "pk"))
     holding = set(event.registrations.filter(holds_a_place()).values_list("pk", flat=True))
     failed = OutgoingMail.objects.filter(event=event, status=OutgoingMail.Status.FAILED)

@@ -42,9 +42,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     except booking.Refused as refused:
         form.add_error(refused.field, str(refused))
         form._describe()
-        return render(
-            request, "events/register.html", {**context, "section": "agenda"}, status=409
-        )
+        return render(request, "events/register.html", {**context, "section": "agenda"}, status=409)
     mail = registration.mails.first()
     return render(
         request,
