@@ -189,7 +189,7 @@ def test_the_last_place_cannot_be_taken_twice(world, client):
 def test_bad_registrations_store_nothing(world, client, parse, fields, error_field):
     event = world["alpha_public_event"]
     response = register(client, event, **fields)
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = parse(response)
     assert page.find(id=f"id_{error_field}_error") is not None
     assert page.title.string.startswith("Erreur")

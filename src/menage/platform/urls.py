@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from menage.platform.api.api import api
 from menage.platform.campaigns.views import manage as campaigns_manage
+from menage.platform.campaigns.views import operations as campaigns_operations
 from menage.platform.campaigns.views import public as campaigns_public
 from menage.platform.collection.views import manage as collection_manage
 from menage.platform.collection.views import public as collection_public
@@ -20,6 +21,7 @@ from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
+from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
 from menage.platform.organisations.views import space as organisations_space
 from menage.platform.outbox.views import manage as outbox_manage
@@ -39,6 +41,24 @@ account_urls = (
     [
         path(_("login/"), accounts.login, name="login"),
         path(_("logout/"), accounts.logout, name="logout"),
+        path(_("password/"), accounts.password_change, name="password_change"),
+        path(_("password/done/"), accounts.password_change_done, name="password_change_done"),
+        path(_("password/forgotten/"), accounts.password_reset, name="password_reset"),
+        path(
+            _("password/forgotten/sent/"),
+            accounts.password_reset_done,
+            name="password_reset_done",
+        ),
+        path(
+            _("password/new/<uidb64>/<token>/"),
+            accounts.password_reset_confirm,
+            name="password_reset_confirm",
+        ),
+        path(
+            _("password/new/done/"),
+            accounts.password_reset_complete,
+            name="password_reset_complete",
+        ),
     ],
     "accounts",
 )
@@ -127,6 +147,24 @@ space_urls = (
             collection_manage.point_delete,
             name="point_delete",
         ),
+        path(_("members/"), members.member_list, name="members"),
+        path(_("members/<int:pk>/role/"), members.member_role, name="member_role"),
+        path(_("members/<int:pk>/remove/"), members.member_remove, name="member_remove"),
+        path(
+            _("invitations/<int:pk>/withdraw/"),
+            members.invitation_revoke,
+            name="invitation_revoke",
+        ),
+        path(
+            _("operations/<slug:slug>/approve/"),
+            campaigns_operations.operation_approve,
+            name="operation_approve",
+        ),
+        path(
+            _("operations/<slug:slug>/detach/"),
+            campaigns_operations.operation_detach,
+            name="operation_detach",
+        ),
         path(_("resources/new/"), resources_manage.resource_create, name="resource_create"),
         path(_("resources/<int:pk>/edit/"), resources_manage.resource_edit, name="resource_edit"),
         path(
@@ -153,6 +191,7 @@ urlpatterns += i18n_patterns(
     path(_("collection-points/"), include(collection_urls)),
     path(_("organisations/"), include(organisation_urls)),
     path(_("mails/"), include(outbox_urls)),
+    path(_("invitations/<str:token>/"), invitations.invitation, name="invitation"),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),
     prefix_default_language=False,

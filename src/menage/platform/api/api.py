@@ -77,7 +77,9 @@ def _campaign(campaign: Campaign) -> CampaignOut:
         ends_on=campaign.ends_on,
         audience=campaign.audience,
         description=campaign.description,
-        part_of=campaign.part_of.slug if campaign.part_of else None,
+        part_of=campaign.part_of.slug
+        if campaign.part_of and campaign.part_of_approved and campaign.part_of.is_public
+        else None,
     )
 
 

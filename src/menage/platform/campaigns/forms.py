@@ -43,16 +43,18 @@ class CampaignForm(ModelForm):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.managed_ids = set(organisations.values_list("pk", flat=True))
         fields: Any = self.fields
         fields["organisation"].queryset = organisations
         fields["kind"].choices = Campaign.Kind.choices  # radio buttons: no empty "---------"
         fields["slug"].required = False
-        # a school's operation can join its district's campaign, or any public one
+        # a school's operation can ask to join its district's campaign, or any public one;
+        # the wider campaign's organisers approve it (unless they are the ones asking)
         wider = Campaign.objects.filter(visibility=Visibility.PUBLIC) | Campaign.objects.filter(
             organisation__in=organisations
         )
         if self.instance.pk:
-            wider = wider.exclude(pk=self.instance.pk)
+            wider = wider.exclude(pk__in=self.instance.operation_ids())
         fields["part_of"].queryset = wider.distinct().order_by("name")
 
     def clean_slug(self) -> str:
@@ -63,6 +65,17 @@ class CampaignForm(ModelForm):
         if clash.exists():
             raise forms.ValidationError(_("Another campaign already uses this short name."))
         return str(slug)
+
+    def save(self, commit: bool = True) -> Campaign:
+        campaign: Campaign = super().save(commit=False)
+        if "part_of" in self.changed_data or campaign.part_of is None:
+            parent = campaign.part_of
+            campaign.part_of_approved = parent is not None and (
+                parent.organisation_id in self.managed_ids
+            )
+        if commit:
+            campaign.save()
+        return campaign
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -365,6 +365,8 @@ class _Builder:
                 starts_on=self.monday,
                 ends_on=friday,
                 part_of=schools,
+                # the district approved two; the third waits for Nadia Haddad's approval
+                part_of_approved=visibility == "public",
                 audience="Élèves et équipes de l'établissement",
             )
         kit = _tiny_pdf("Nettoyons nos donnees")

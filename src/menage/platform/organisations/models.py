@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +45,24 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.pk is not None:
+            if self.pk in self.parent_chain(self.parent_id):
+                raise ValidationError(
+                    {"parent": _("An organisation cannot be below itself or its children.")}
+                )
+
+    @staticmethod
+    def parent_chain(start: int | None) -> list[int]:
+        """``start`` and every organisation above it (stops at a loop, should one exist)."""
+        chain: list[int] = []
+        while start is not None and start not in chain:
+            chain.append(start)
+            start = (
+                Organisation.objects.filter(pk=start).values_list("parent_id", flat=True).first()
+            )
+        return chain
 
     def descendant_ids(self) -> set[int]:
         """This organisation and every organisation below it (a district and its schools)."""
@@ -92,3 +112,59 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+INVITATION_DAYS = 14
+_INVITATION_SALT = "menage.platform.organisations.invitation"
+
+
+class Invitation(models.Model):
+    """An e-mail inviting someone to join an organisation with a role, or to register their
+    own organisation below it (a school under its district), as its manager.
+
+    The link is signed and expires after ``INVITATION_DAYS`` days; it works once.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    # set: the invited person creates an organisation of this kind below ``organisation``
+    new_kind = models.CharField(
+        _("their organisation"), max_length=20, choices=Organisation.Kind.choices, blank=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    def token(self) -> str:
+        return signing.dumps(self.pk, salt=_INVITATION_SALT)
+
+    @classmethod
+    def from_token(cls, token: str) -> Invitation | None:
+        """The pending invitation behind a link, or None when forged, expired or used."""
+        try:
+            pk = signing.loads(token, salt=_INVITATION_SALT, max_age=INVITATION_DAYS * 86400)
+        except signing.BadSignature:
+            return None
+        if not isinstance(pk, int):
+            return None
+        return (
+            cls.objects.select_related("organisation")
+            .filter(pk=pk, accepted_at__isnull=True)
+            .first()
+        )

@@ -108,6 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["menage.platform.core.auth.UsernameOrEmailBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "space:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -136,12 +137,13 @@ MENAGE_UPLOAD_MAX_BYTES = env_int("MENAGE_UPLOAD_MAX_BYTES", 10_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Public forms (registration, cancellation, login): at most LIMIT posts per client
-# and per form within WINDOW seconds.
+# Public forms (registration, sign-in, password reset…): at most LIMIT refused posts per
+# client address and per target (an event, a user name) within WINDOW seconds.
 MENAGE_RATE_LIMIT = env_int("MENAGE_RATE_LIMIT", 10)
 MENAGE_RATE_WINDOW = env_int("MENAGE_RATE_WINDOW", 600)
-# behind a reverse proxy, the header carrying the client's address (e.g. HTTP_X_REAL_IP)
-MENAGE_CLIENT_IP_HEADER = os.environ.get("MENAGE_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# the reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty:
+# the client is REMOTE_ADDR (`check --deploy` warns when production has none)
+MENAGE_TRUSTED_PROXIES = env_list("MENAGE_TRUSTED_PROXIES", [])
 # residents' registrations are deleted this many days after their campaign ends
 MENAGE_REGISTRATION_RETENTION_DAYS = env_int("MENAGE_REGISTRATION_RETENTION_DAYS", 0)
 MENAGE_SITE_NAME = os.environ.get("MENAGE_SITE_NAME", "Ménage")

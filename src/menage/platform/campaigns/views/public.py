@@ -50,7 +50,11 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (day, list(items))
         for day, items in groupby(events, key=lambda e: timezone.localtime(e.starts_at).date())
     ]
-    operations = visible_campaigns(request.user).filter(part_of=campaign).order_by("name")
+    operations = (
+        visible_campaigns(request.user)
+        .filter(part_of=campaign, part_of_approved=True)
+        .order_by("name")
+    )
     return render(
         request,
         "campaigns/detail.html",

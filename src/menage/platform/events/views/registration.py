@@ -28,7 +28,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegistrationForm(request.POST or None, event=event)
     context = {"event": event, "form": form, "closed": closed, "full": left == 0}
     if closed or request.method != "POST" or not form.is_valid():
-        status = 409 if closed and request.method == "POST" else 200
+        status = 200 if request.method != "POST" else 409 if closed else 400
         return render(
             request, "events/register.html", {**context, "section": "agenda"}, status=status
         )
