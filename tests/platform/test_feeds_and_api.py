@@ -23,11 +23,11 @@ def test_the_campaign_feed_is_valid_icalendar(world, client):
 
 
 def test_the_api_lists_public_campaigns_events_and_points(world, client):
-    campaigns = client.get("/api/campaigns").json()
+    campaigns = client.get("/api/campaigns").json()["items"]
     assert {c["slug"] for c in campaigns} == {"alpha-public", "beta-public"}
-    events = client.get("/api/campaigns/alpha-public/events").json()
+    events = client.get("/api/campaigns/alpha-public/events").json()["items"]
     assert events[0]["title"] == "alpha public workshop" and events[0]["capacity"] == 3
-    points = client.get("/api/campaigns/alpha-public/collection-points").json()
+    points = client.get("/api/campaigns/alpha-public/collection-points").json()["items"]
     assert points[0]["accepted_items"] == ["phones"]
     assert client.get("/api/campaigns/nope").status_code == 404
 

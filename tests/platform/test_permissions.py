@@ -198,7 +198,7 @@ def test_the_django_admin_is_for_staff_only(world, login):
 
 
 def test_the_api_never_shows_private_campaigns(world, client):
-    slugs = {c["slug"] for c in client.get("/api/campaigns").json()}
+    slugs = {c["slug"] for c in client.get("/api/campaigns").json()["items"]}
     assert "alpha-public" in slugs and "alpha-private" not in slugs
     assert client.get("/api/campaigns/alpha-private").status_code == 404
     assert client.get("/api/campaigns/alpha-private/events").status_code == 404

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.text import slugify
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
@@ -57,6 +59,27 @@ class CampaignForm(ModelForm):
             wider = wider.exclude(pk__in=self.instance.operation_ids())
         fields["part_of"].queryset = wider.distinct().order_by("name")
 
+    def _check_contents_fit(self, starts: dt.date, ends: dt.date) -> None:
+        """Shrinking the dates must not strand events or collection points outside them:
+        say which, so that the organiser moves or cancels them first (nothing is lost)."""
+        outside = [
+            event.title
+            for event in self.instance.events.filter(cancelled_at__isnull=True)
+            if not (starts <= localdate(event.starts_at) and localdate(event.ends_at) <= ends)
+        ]
+        outside += [
+            point.name
+            for point in self.instance.collection_points.all()
+            if point.starts_on < starts or point.ends_on > ends
+        ]
+        if outside:
+            self.add_error(
+                "ends_on" if ends < self.instance.ends_on else "starts_on",
+                _("These would fall outside the new dates; move them first: {names}.").format(
+                    names=", ".join(sorted(outside)[:10])
+                ),
+            )
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data.get("slug") or slugify(self.data.get("name", ""))[:80]
         if not slug:
@@ -82,4 +105,6 @@ class CampaignForm(ModelForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The last day must be on or after the first day."))
+        elif starts and ends and self.instance.pk:
+            self._check_contents_fit(starts, ends)
         return data

@@ -33,7 +33,7 @@ class Campaign(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     audience = models.CharField(
         _("target audience"),
         max_length=200,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.collection.models import CollectionPoint, Item
+from menage.platform.core.dates import span
 from menage.platform.core.forms import ModelForm, date_field
 
 
@@ -58,6 +59,16 @@ class CollectionPointForm(ModelForm):
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The last day must be on or after the first day."))
+        campaign = self.instance.campaign
+        for field in ("starts_on", "ends_on"):
+            day = data.get(field)
+            if day and not (campaign.starts_on <= day <= campaign.ends_on):
+                self.add_error(
+                    field,
+                    _("The point must be open during the campaign ({dates}).").format(
+                        dates=span(campaign.starts_on, campaign.ends_on)
+                    ),
+                )
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("Give both the latitude and the longitude, or neither."))
         return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,20 +37,35 @@ class CollectionPoint(models.Model):
     address = models.CharField(_("address"), max_length=300)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=100)
     opening_hours = models.TextField(
-        _("opening hours"), help_text=_("For example: Monday to Friday, 9 am to 6 pm.")
+        _("opening hours"),
+        max_length=1000,
+        help_text=_("For example: Monday to Friday, 9 am to 6 pm."),
     )
     accepted_items = models.JSONField(_("accepted items"), default=list)
     starts_on = models.DateField(_("open from"))
     ends_on = models.DateField(_("open until"))
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Between -90 and 90, for example 47.902964."),
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Between -180 and 180, for example 1.909251."),
     )
     notes = models.TextField(
         _("notes"),
         blank=True,
+        max_length=2000,
         help_text=_("Accessibility, what to do before dropping off (wipe your data)…"),
     )
 

@@ -7,9 +7,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
+from menage.platform.core.dates import span
 from menage.platform.core.forms import Form, ModelForm, datetime_field
 from menage.platform.events.models import Event, Venue
 from menage.platform.organisations.models import Organisation
@@ -106,16 +108,23 @@ class EventForm(ModelForm):
         campaign = self.instance.campaign
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The event must end after it starts."))
-        if starts and not (campaign.starts_on <= starts.date() <= campaign.ends_on):
-            self.add_error(
-                "starts_at",
-                _("The event must take place during the campaign ({start} to {end}).").format(
-                    start=campaign.starts_on.isoformat(), end=campaign.ends_on.isoformat()
-                ),
-            )
+        for field in ("starts_at", "ends_at"):
+            moment = data.get(field)
+            if moment and not (campaign.starts_on <= localdate(moment) <= campaign.ends_on):
+                self.add_error(
+                    field,
+                    _("The event must take place during the campaign ({dates}).").format(
+                        dates=span(campaign.starts_on, campaign.ends_on)
+                    ),
+                )
         capacity = data.get("capacity")
+        if capacity == 0 and data.get("registration_open"):
+            self.add_error(
+                "capacity",
+                _("With registration open, give at least one place (or none for no limit)."),
+            )
         if capacity is not None and self.instance.pk:
-            taken = self.instance.registrations.count()
+            taken = self.instance.places_taken()
             if capacity < taken:
                 self.add_error(
                     "capacity",

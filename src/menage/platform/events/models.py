@@ -31,6 +31,7 @@ class Venue(models.Model):
     accessibility = models.TextField(
         _("accessibility"),
         blank=True,
+        max_length=1000,
         help_text=_("Step-free access, lift, accessible toilets, hearing loop…"),
     )
 
@@ -57,7 +58,7 @@ class Event(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     venue = models.ForeignKey(
@@ -87,11 +88,12 @@ class Event(models.Model):
     accessibility = models.TextField(
         _("accessibility"),
         blank=True,
+        max_length=1000,
         help_text=_("What this event offers beyond the venue: subtitles, large print…"),
     )
     # an event is cancelled, never deleted once people registered: they are told why
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancellation_reason = models.TextField(_("reason"), blank=True)
+    cancellation_reason = models.TextField(_("reason"), blank=True, max_length=1000)
     # iCalendar SEQUENCE: each change of date, time or venue sent to residents raises it
     sequence = models.PositiveIntegerField(default=0, editable=False)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)

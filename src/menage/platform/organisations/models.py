@@ -32,7 +32,7 @@ class Organisation(models.Model):
         related_name="children",
         help_text=_("For a school, its school district."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     website = models.URLField(_("website"), blank=True)
 
     class Meta:
