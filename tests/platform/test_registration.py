@@ -132,7 +132,7 @@ def test_a_full_event_offers_its_waiting_list(world, client, parse, sent_mail):
     detail = parse(client.get(event.get_absolute_url()))
     # no booking button beside "full"
     assert detail.find("a", class_="button") is None
-    assert "Complet" in detail.find("dl").get_text()
+    assert "Complet" in detail.find(class_="box").get_text()
     assert detail.find("a", string="Rejoindre la liste d'attente") is not None
     form = parse(client.get(reverse("events:register", args=[event.pk])))
     assert form.find("button", type="submit").get_text() == "Rejoindre la liste d'attente"

@@ -23,6 +23,7 @@ from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
 from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
+from menage.platform.organisations.views import settings as organisations_settings
 from menage.platform.organisations.views import space as organisations_space
 from menage.platform.outbox.views import manage as outbox_manage
 from menage.platform.outbox.views import public as outbox_public
@@ -67,6 +68,7 @@ campaign_urls = (
         path("", campaigns_public.campaign_list, name="list"),
         path("<slug:slug>/", campaigns_public.campaign_detail, name="detail"),
         path("<slug:slug>/agenda.ics", ical.campaign_feed, name="ical"),
+        path(_("<slug:slug>/programme/"), campaigns_public.programme, name="programme"),
     ],
     "campaigns",
 )
@@ -89,7 +91,11 @@ collection_urls = (
     "collection",
 )
 organisation_urls = (
-    [path("<slug:slug>/", organisations_public.organisation_detail, name="detail")],
+    [
+        path("<slug:slug>/", organisations_public.organisation_detail, name="detail"),
+        path("<slug:slug>/logo", organisations_settings.organisation_logo, name="logo"),
+        path("<slug:slug>/theme.css", organisations_settings.organisation_theme, name="theme"),
+    ],
     "organisations",
 )
 resource_urls = (
@@ -146,6 +152,11 @@ space_urls = (
             _("collection-points/<int:pk>/delete/"),
             collection_manage.point_delete,
             name="point_delete",
+        ),
+        path(
+            _("organisations/<slug:slug>/edit/"),
+            organisations_settings.organisation_edit,
+            name="organisation_edit",
         ),
         path(_("members/"), members.member_list, name="members"),
         path(_("members/<int:pk>/role/"), members.member_role, name="member_role"),

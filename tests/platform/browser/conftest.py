@@ -95,7 +95,7 @@ def live(tmp_path_factory: pytest.TempPathFactory, mail_sink: Any) -> Iterator[L
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while True:
         try:
             with urllib.request.urlopen(url + "/", timeout=5):

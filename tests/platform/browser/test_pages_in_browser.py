@@ -127,10 +127,10 @@ def test_forms_with_errors(page, live, axe_script, sign_in):
     sign_in(page, "marie.dupont")
     page.goto(live(f"/espace{CAMPAIGN}points-de-collecte/nouveau/"))
     page.fill("#id_name", "Point sans horaires")
-    page.fill("#id_opening_hours", " ")
+    page.fill("#id_schedule", "lundi au vendredi")
     page.click("main form button[type=submit]")
-    assert page.locator("#id_opening_hours_error").is_visible()
-    assert page.get_attribute("#id_opening_hours", "aria-invalid") == "true"
+    assert page.locator("#id_schedule_error").is_visible()
+    assert page.get_attribute("#id_schedule", "aria-invalid") == "true"
     assert axe_violations(page, axe_script) == []
 
 
@@ -173,7 +173,7 @@ def test_forms_and_language_switch_work_without_javascript(page_without_js, live
     page.goto(live("/agenda/"))
     page.select_option("#neighbourhood", "Saint-Michel")
     page.click("main form.filters button")
-    titles = page.locator("ul.events h3").all_inner_texts()
+    titles = page.locator("ul.cards h3").all_inner_texts()
     assert titles and all("Nettoyer son ordinateur" in t for t in titles)
     page.click("form.lang button")
     assert page.url.startswith(live("/en/agenda/"))

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
-from menage.platform.campaigns.models import Campaign
+from menage.platform.campaigns.models import Campaign, CampaignAlias
 from menage.platform.core.forms import ModelForm, date_field
 from menage.platform.core.visibility import Visibility
 from menage.platform.organisations.models import Organisation
@@ -85,12 +85,14 @@ class CampaignForm(ModelForm):
         if not slug:
             raise forms.ValidationError(_("Enter a short name made of letters and digits."))
         clash = Campaign.objects.filter(slug=slug).exclude(pk=self.instance.pk)
-        if clash.exists():
+        taken = CampaignAlias.objects.filter(slug=slug).exclude(campaign=self.instance.pk or 0)
+        if clash.exists() or taken.exists():
             raise forms.ValidationError(_("Another campaign already uses this short name."))
         return str(slug)
 
     def save(self, commit: bool = True) -> Campaign:
         campaign: Campaign = super().save(commit=False)
+        old_slug = self.initial.get("slug") if self.instance.pk else None
         if "part_of" in self.changed_data or campaign.part_of is None:
             parent = campaign.part_of
             campaign.part_of_approved = parent is not None and (
@@ -98,6 +100,12 @@ class CampaignForm(ModelForm):
             )
         if commit:
             campaign.save()
+            if old_slug and old_slug != campaign.slug:
+                # old addresses and subscribed calendars keep working
+                CampaignAlias.objects.filter(slug=campaign.slug).delete()
+                CampaignAlias.objects.update_or_create(
+                    slug=old_slug, defaults={"campaign": campaign}
+                )
         return campaign
 
     def clean(self) -> dict[str, Any]:

@@ -110,3 +110,14 @@ class Campaign(models.Model):
             chain.append(start)
             start = Campaign.objects.filter(pk=start).values_list("part_of_id", flat=True).first()
         return chain
+
+
+class CampaignAlias(models.Model):
+    """A short name a campaign had before: its old addresses (and calendar feeds that
+    residents subscribed to) redirect to the new ones."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.campaign.slug}"

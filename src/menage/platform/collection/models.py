@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
@@ -36,10 +38,14 @@ class CollectionPoint(models.Model):
     name = models.CharField(_("place"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=100)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    # [[weekday, "HH:MM", "HH:MM"], ...] read from the short form (collection/hours.py)
+    hours = models.JSONField(_("opening hours"), default=list, blank=True)
     opening_hours = models.TextField(
-        _("opening hours"),
+        _("more about the hours"),
         max_length=1000,
-        help_text=_("For example: Monday to Friday, 9 am to 6 pm."),
+        blank=True,
+        help_text=_("For example: closed on public holidays."),
     )
     accepted_items = models.JSONField(_("accepted items"), default=list)
     starts_on = models.DateField(_("open from"))
@@ -89,11 +95,23 @@ class CollectionPoint(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
-        if not (self.opening_hours or "").strip():
+        if not self.hours and not (self.opening_hours or "").strip():
             raise ValidationError({"opening_hours": _("Say when residents can come.")})
         unknown = set(self.accepted_items or []) - set(Item.values)
         if unknown or not self.accepted_items:
             raise ValidationError({"accepted_items": _("Choose at least one kind of item.")})
+
+    def hours_lines(self) -> list[str]:
+        from menage.platform.collection.hours import describe
+
+        return describe(self.hours) if self.hours else []
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        """Open at ``moment``: within its dates and its opening hours."""
+        from menage.platform.collection.hours import is_open
+
+        day = timezone.localtime(moment).date()
+        return self.starts_on <= day <= self.ends_on and is_open(self.hours, moment)
 
     def accepted_labels(self) -> list[str]:
         return [str(Item(value).label) for value in self.accepted_items if value in Item.values]

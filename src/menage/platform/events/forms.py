@@ -51,7 +51,7 @@ class RegistrationForm(Form):
 class VenueForm(ModelForm):
     class Meta:
         model = Venue
-        fields = ["organisation", "name", "address", "neighbourhood", "accessibility"]
+        fields = ["organisation", "name", "address", "town", "neighbourhood", "accessibility"]
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

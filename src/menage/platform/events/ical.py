@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from menage.platform.campaigns.queries import visible_campaigns
+from menage.platform.campaigns.queries import Moved, campaign_or_moved, redirect_moved
 from menage.platform.core.links import absolute_reverse, site_domain
 from menage.platform.events.models import Event
 from menage.platform.events.queries import visible_events
@@ -72,7 +72,11 @@ def _response(body: bytes, filename: str) -> HttpResponse:
 
 
 def campaign_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(visible_campaigns(request.user), slug=slug)
+    try:
+        campaign = campaign_or_moved(request.user, slug)
+    except Moved as moved:
+        # a calendar subscribed before the short name changed keeps updating
+        return redirect_moved(request.path, slug, moved.campaign.slug)
     events = list(campaign.events.select_related("venue").order_by("starts_at"))
     body = calendar_bytes(campaign.name, events, language=translation.get_language())
     return _response(body, campaign.slug)

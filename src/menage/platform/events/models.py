@@ -28,6 +28,7 @@ class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
     neighbourhood = models.CharField(_("neighbourhood"), max_length=100)
+    town = models.CharField(_("town"), max_length=100, blank=True)
     accessibility = models.TextField(
         _("accessibility"),
         blank=True,

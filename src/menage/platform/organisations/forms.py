@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from menage.platform.core.forms import Form
+from menage.platform.core.forms import Form, ModelForm, date_field
+from menage.platform.organisations.branding import validate_colour, validate_logo
 from menage.platform.organisations.models import Membership, Organisation
 
 # what a district or a city may invite below it
@@ -111,3 +112,57 @@ class AcceptForm(Form):
 
 class RoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class OrganisationForm(ModelForm):
+    """What a manager says about their organisation, its look, and its legal pages."""
+
+    audit_date = date_field(_("Audit date"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "description",
+            "website",
+            "logo",
+            "colour",
+            "data_controller",
+            "postal_address",
+            "dpo_contact",
+            "rgaa_status",
+            "audit_date",
+            "audit_by",
+            "audit_rate",
+            "non_compliant",
+            "derogations",
+            "accessibility_contact",
+        ]
+        widgets = {"rgaa_status": forms.RadioSelect, "logo": forms.FileInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["rgaa_status"].choices = Organisation._meta.get_field("rgaa_status").choices
+        fields["logo"].widget.attrs["accept"] = ".png,.jpg,.jpeg"
+        fields["logo"].help_text = _("PNG or JPEG, 200 kB at most; shown on your pages.")
+        self._describe()
+
+    def clean_colour(self) -> str:
+        return validate_colour(str(self.cleaned_data.get("colour") or ""))
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            validate_logo(logo)
+        return logo
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("rgaa_status") in ("partial", "full") and not data.get("audit_date"):
+            self.add_error(
+                "audit_date",
+                _("Only an audit can say the site is compliant: give its date."),
+            )
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,63 @@ class Organisation(models.Model):
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
     website = models.URLField(_("website"), blank=True)
+    # its look on its own pages: a logo (PNG or JPEG, checked) and a colour dark enough
+    # for white text (organisations/branding.py)
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        help_text=_("A dark colour, as #1d4f91: white text must stay readable on it."),
+    )
+    # what its legal pages say when it publishes the site (MENAGE_PUBLISHER)
+    data_controller = models.CharField(
+        _("data controller"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Ville de Montclair, represented by its mayor."),
+    )
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    dpo_contact = models.CharField(
+        _("data protection officer (contact)"),
+        max_length=200,
+        blank=True,
+        help_text=_("An email address or a web page."),
+    )
+    rgaa_status = models.CharField(
+        _("accessibility compliance"),
+        max_length=10,
+        choices=[
+            ("none", _("Not compliant (no audit yet)")),
+            ("partial", _("Partially compliant (audited)")),
+            ("full", _("Fully compliant (audited)")),
+        ],
+        default="none",
+        help_text=_("Only an audit against the RGAA can say “partially” or “fully”."),
+    )
+    audit_date = models.DateField(_("audit date"), null=True, blank=True)
+    audit_by = models.CharField(_("audited by"), max_length=200, blank=True)
+    audit_rate = models.PositiveSmallIntegerField(
+        _("compliance rate (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+    )
+    non_compliant = models.TextField(
+        _("content that is not accessible"), max_length=3000, blank=True
+    )
+    derogations = models.TextField(
+        _("derogations"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Content exempted for a disproportionate burden, and why."),
+    )
+    accessibility_contact = models.CharField(
+        _("accessibility contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where to report a problem: an email address or a web page."),
+    )
 
     class Meta:
         ordering = ["name"]

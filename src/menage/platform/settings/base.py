@@ -147,6 +147,9 @@ MENAGE_TRUSTED_PROXIES = env_list("MENAGE_TRUSTED_PROXIES", [])
 # residents' registrations are deleted this many days after their campaign ends
 MENAGE_REGISTRATION_RETENTION_DAYS = env_int("MENAGE_REGISTRATION_RETENTION_DAYS", 0)
 MENAGE_SITE_NAME = os.environ.get("MENAGE_SITE_NAME", "Ménage")
+# the organisation publishing the site (its slug): its settings make the accessibility
+# statement and the personal-data page; empty: the first city
+MENAGE_PUBLISHER = os.environ.get("MENAGE_PUBLISHER", "")
 # the public address, for the links in e-mails and calendars (read away from any request)
 MENAGE_SITE_URL = os.environ.get("MENAGE_SITE_URL", "http://127.0.0.1:8000")
 
