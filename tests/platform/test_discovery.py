@@ -43,11 +43,11 @@ def test_opening_hours_are_read_from_the_short_form(text, rules):
 def test_opening_hours_are_said_the_french_way():
     rules = hours.parse("lun-ven 8h30-18h; sam 10h-12h")
     assert hours.describe(rules) == [
-        "Du lundi au vendredi\u00a0: de 8 h 30 à 18 h",
-        "Samedi\u00a0: de 10 h à 12 h",
+        "Du lundi au vendredi\u00a0: de 8\u00a0h\u00a030 à 18\u00a0h",
+        "Samedi\u00a0: de 10\u00a0h à 12\u00a0h",
     ]
     with translation.override("en"):
-        assert hours.describe(rules)[1] == "Saturday: from 10 am to 12 pm"
+        assert hours.describe(rules)[1] == "Saturday: from 10\u00a0am to 12\u00a0pm"
 
 
 def test_dates_the_french_way():
@@ -58,7 +58,8 @@ def test_dates_the_french_way():
     assert dates.span(dt.date(2026, 12, 1), dt.date(2026, 12, 3)) == "du 1er au 3 décembre 2026"
     assert dates.day(dt.date(2030, 3, 4), today=dt.date(2026, 1, 1)) == "lundi 4 mars 2030"
     assert dates.day(dt.date(2026, 3, 2), today=dt.date(2026, 1, 1)) == "lundi 2 mars"
-    assert dates.hour(dt.time(14)) == "14 h" and dates.hour(dt.time(8, 30)) == "8 h 30"
+    assert dates.hour(dt.time(14)) == "14\u00a0h"
+    assert dates.hour(dt.time(8, 30)) == "8\u00a0h\u00a030"
 
 
 def test_open_now_and_towns(world, client, parse):

@@ -71,7 +71,7 @@ def test_a_new_time_is_mailed_to_everyone_registered_with_a_calendar_update(
     french = next(m for m in mails if m.to == ["ada@example.org"])
     english = next(m for m in mails if m.to == ["ann@example.org"])
     assert french.subject.startswith("Changement") and english.subject.startswith("Change")
-    assert "15 h" in french.body and "3 pm" in english.body
+    assert "15\u00a0h" in french.body and "3\u00a0pm" in english.body
     calendar = calendar_of(french)
     item = calendar.walk("VEVENT")[0]
     assert str(calendar["METHOD"]) == "REQUEST" and int(item["SEQUENCE"]) == 1

@@ -231,3 +231,36 @@ def wait_for_mail(sink, to, subject_part):
                 return message
         time.sleep(0.2)
     raise AssertionError(f"no mail to {to} about {subject_part!r}: {sink.messages}")
+
+
+SCREENSHOTS = [
+    pytest.param("/", "home", id="home"),
+    pytest.param("/agenda/", "agenda", id="agenda"),
+    pytest.param("/evenements/1/", "event", id="event"),
+    pytest.param(CAMPAIGN, "campaign", id="campaign"),
+    pytest.param(f"{CAMPAIGN}programme/", "programme", id="programme"),
+    pytest.param("/points-de-collecte/", "collection-points", id="collection-points"),
+    pytest.param("/accessibilite/", "accessibility", id="accessibility"),
+]
+WIDTHS = {"phone": (390, 844), "desktop": (1440, 900)}
+
+
+@pytest.mark.parametrize(("path", "name"), SCREENSHOTS)
+def test_pages_at_phone_and_desktop_widths(browser, live, path, name, request):
+    """Screenshots for people to look at (build/screenshots/), and what must hold at each
+    width: nothing wider than the screen, and on a phone the booking button above the fold."""
+    folder = request.config.rootpath / "build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, (width, height) in WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        try:
+            page.goto(live(path))
+            page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth") - width
+            assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
+            if name == "event":
+                button = page.locator("main a.button").first.bounding_box()
+                assert button is not None and button["y"] + button["height"] <= height, button
+        finally:
+            context.close()

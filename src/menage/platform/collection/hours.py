@@ -123,33 +123,42 @@ def _clock(text: str) -> str:
     return hour(dt.time(hours % 24, minutes)) if hours < 24 else pgettext("clock", "midnight")
 
 
-def describe(rules: list[list[str | int]] | list[Rule]) -> list[str]:
-    """One line per group of days with the same times: « Du lundi au vendredi : de 9 h à 18 h »."""
+def _groups(
+    rules: list[list[str | int]] | list[Rule],
+) -> list[tuple[list[int], list[tuple[str, str]]]]:
+    """Days that share the same times, grouped, in the order of their first day."""
     by_day: dict[int, list[tuple[str, str]]] = {}
     for day, opens, closes in rules:
         by_day.setdefault(int(day), []).append((str(opens), str(closes)))
-    groups: list[tuple[list[int], list[tuple[str, str]]]] = []
+    groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
     for day in sorted(by_day):
-        times = sorted(by_day[day])
-        if groups and groups[-1][1] == times and groups[-1][0][-1] == day - 1:
-            groups[-1][0].append(day)
-        else:
-            groups.append(([day], times))
+        groups.setdefault(tuple(sorted(by_day[day])), []).append(day)
+    return sorted(((days, list(times)) for times, days in groups.items()), key=lambda g: g[0][0])
+
+
+def _consecutive(days: list[int]) -> bool:
+    return len(days) >= 3 and days == list(range(days[0], days[-1] + 1))
+
+
+def describe(rules: list[list[str | int]] | list[Rule]) -> list[str]:
+    """One line per set of days with the same times: « Du lundi au vendredi : de 9 h à 18 h »,
+    « Lundi, mercredi et vendredi : de 10 h à 19 h »."""
     monday = dt.date(2024, 1, 1)  # a Monday: day names come from Django's calendar
 
     def name(day: int) -> str:
         return date_format(monday + dt.timedelta(days=day), "l")
 
     lines = []
-    for days, times in groups:
-        if len(days) == 1:
-            when = name(days[0]).capitalize()
-        elif len(days) == 2:
-            when = _("{first} and {second}").format(first=name(days[0]), second=name(days[1]))
-            when = when[:1].upper() + when[1:]
-        else:
+    for days, times in _groups(rules):
+        if _consecutive(days):
             when = pgettext("weekdays", "From {first} to {last}").format(
                 first=name(days[0]), last=name(days[-1])
+            )
+        elif len(days) == 1:
+            when = name(days[0])
+        else:
+            when = _("{first} and {second}").format(
+                first=", ".join(name(day) for day in days[:-1]), second=name(days[-1])
             )
         spans = ", ".join(
             pgettext("hours", "from {start} to {end}").format(
@@ -157,7 +166,7 @@ def describe(rules: list[list[str | int]] | list[Rule]) -> list[str]:
             )
             for opens, closes in times
         )
-        lines.append(_("{days}: {hours}").format(days=when, hours=spans))
+        lines.append(_("{days}: {hours}").format(days=when[:1].upper() + when[1:], hours=spans))
     return lines
 
 
@@ -171,18 +180,11 @@ def short_form(rules: list[list[str | int]] | list[Rule]) -> str:
         hours, minutes = (int(piece) for piece in str(text).split(":"))
         return f"{hours}h{minutes:02d}" if minutes else f"{hours}h"
 
-    by_day: dict[int, list[tuple[str, str]]] = {}
-    for day, opens, closes in rules:
-        by_day.setdefault(int(day), []).append((str(opens), str(closes)))
-    groups: list[tuple[list[int], list[tuple[str, str]]]] = []
-    for day in sorted(by_day):
-        times = sorted(by_day[day])
-        if groups and groups[-1][1] == times and groups[-1][0][-1] == day - 1:
-            groups[-1][0].append(day)
-        else:
-            groups.append(([day], times))
     parts = []
-    for days, times in groups:
-        when = _SHORT[days[0]] if len(days) == 1 else f"{_SHORT[days[0]]}-{_SHORT[days[-1]]}"
+    for days, times in _groups(rules):
+        if _consecutive(days):
+            when = f"{_SHORT[days[0]]}-{_SHORT[days[-1]]}"
+        else:
+            when = ", ".join(_SHORT[day] for day in days)
         parts.append(when + " " + ", ".join(f"{clock(o)}-{clock(c)}" for o, c in times))
     return "; ".join(parts)

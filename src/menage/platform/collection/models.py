@@ -95,8 +95,6 @@ class CollectionPoint(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
-        if not self.hours and not (self.opening_hours or "").strip():
-            raise ValidationError({"opening_hours": _("Say when residents can come.")})
         unknown = set(self.accepted_items or []) - set(Item.values)
         if unknown or not self.accepted_items:
             raise ValidationError({"accepted_items": _("Choose at least one kind of item.")})

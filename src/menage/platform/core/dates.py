@@ -25,10 +25,15 @@ def hour(value: dt.datetime | dt.time) -> str:
     moment = _local(value) if isinstance(value, dt.datetime) else value
     assert isinstance(moment, dt.datetime | dt.time)
     if (translation.get_language() or "fr").startswith("fr"):
-        return f"{moment.hour} h" if not moment.minute else f"{moment.hour} h {moment.minute:02d}"
+        # non-breaking spaces: « 19 h 30 » never splits across two lines
+        if not moment.minute:
+            return f"{moment.hour}\u00a0h"
+        return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
     suffix = "am" if moment.hour < 12 else "pm"
     twelve = moment.hour % 12 or 12
-    return f"{twelve} {suffix}" if not moment.minute else f"{twelve}:{moment.minute:02d} {suffix}"
+    if not moment.minute:
+        return f"{twelve}\u00a0{suffix}"
+    return f"{twelve}:{moment.minute:02d}\u00a0{suffix}"
 
 
 def day(value: dt.datetime | dt.date, weekday: bool = True, today: dt.date | None = None) -> str:
