@@ -38,7 +38,7 @@ class AccessibleFormMixin:
             elif isinstance(field, forms.ChoiceField) and not isinstance(
                 field, forms.ModelChoiceField
             ):
-                choices = list(field.choices)
+                choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
                 if choices and choices[0][0] == "" and choices[0][1] == "---------":
                     label = EMPTY_CHOICE if field.required else NO_CHOICE
                     field.choices = [("", label), *choices[1:]]
