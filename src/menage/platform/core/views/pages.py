@@ -23,7 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "campaigns": visible_campaigns(request.user)
             .filter(ends_on__gte=today, part_of__isnull=True)
-            .order_by("starts_on")[:6],
+            .order_by("starts_on", "name", "pk")[:6],
             "week": this_week(request.user)[:8],
             "events": visible_events(request.user).filter(
                 starts_at__gte=end_of_week(timezone.now()), cancelled_at__isnull=True
