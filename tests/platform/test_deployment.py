@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.platform.postgres import PostgresCluster, postgres_bin, unavailable
 
 pytestmark = pytest.mark.slow

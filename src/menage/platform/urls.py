@@ -17,6 +17,7 @@ from menage.platform.campaigns.views import operations as campaigns_operations
 from menage.platform.campaigns.views import public as campaigns_public
 from menage.platform.collection.views import manage as collection_manage
 from menage.platform.collection.views import public as collection_public
+from menage.platform.core import oidc
 from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
@@ -190,6 +191,9 @@ space_urls = (
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # OpenID Connect sign-in for agents (404 unless configured); names are the library's
+    path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
 ]
 # set_language lives under the language prefix too: Django can only translate the page
 # address ("next") from the language that is active while the switch is handled

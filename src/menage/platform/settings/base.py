@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.settings._env import (
@@ -109,6 +110,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["menage.platform.core.auth.UsernameOrEmailBackend"]
+
+# Single sign-on for agents over OpenID Connect (ProConnect or a city's own provider):
+# on when MENAGE_OIDC_CLIENT_ID is set (docs/deployment.md)
+OIDC_RP_CLIENT_ID = os.environ.get("MENAGE_OIDC_CLIENT_ID", "")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = os.environ.get("MENAGE_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MENAGE_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MENAGE_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("MENAGE_OIDC_USERINFO_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("MENAGE_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("MENAGE_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("MENAGE_OIDC_SCOPES", "openid email given_name usual_name")
+    OIDC_CREATE_USER = env_bool("MENAGE_OIDC_CREATE_USERS", False)
+    AUTHENTICATION_BACKENDS.append("menage.platform.core.oidc.AgentBackend")
+MENAGE_OIDC_LABEL = os.environ.get("MENAGE_OIDC_LABEL", "ProConnect")
+# where a refused single sign-on lands (a lazy address: resolved once the URLs exist)
+LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("accounts:login")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "space:home"
 LOGOUT_REDIRECT_URL = "core:home"

@@ -72,6 +72,13 @@ class SiteName:
 
 
 class LoginView(SiteName, auth_views.LoginView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from menage.platform.core.oidc import enabled
+
+        context = super().get_context_data(**kwargs)
+        context["oidc_label"] = settings.MENAGE_OIDC_LABEL if enabled() else ""
+        return context
+
     def form_invalid(self, form: Any) -> Any:
         # a refused sign-in answers 400: the rate limiter counts only refused posts
         response = super().form_invalid(form)
