@@ -61,7 +61,8 @@ def menage(home: Path, database: str, *args: str) -> subprocess.CompletedProcess
 def pages(home: Path, database: str) -> dict[str, str]:
     code = RENDER.replace("PATHS", repr(PAGES))
     output = menage(home, database, "platform", "shell", "-c", code).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    found: dict[str, str] = json.loads(output.strip().splitlines()[-1])
+    return found
 
 
 def test_a_backup_restored_into_a_fresh_database_gives_the_same_pages(tmp_path):
