@@ -9,6 +9,7 @@ from menage.cli._common import MenageGroup
 from menage.cli.apply import apply
 from menage.cli.clean import clean
 from menage.cli.demo import demo_data
+from menage.cli.fleet import fleet
 from menage.cli.history import history
 from menage.cli.impact import impact
 from menage.cli.plan import plan
@@ -51,6 +52,7 @@ for command in (
     history,
     purge,
     impact,
+    fleet,
     demo_data,
     serve,
     platform,

@@ -209,5 +209,6 @@ urlpatterns += i18n_patterns(
     path(_("invitations/<str:token>/"), invitations.invitation, name="invitation"),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),
+    path(_("space/equipment/"), include("menage.platform.equipment.urls")),
     prefix_default_language=False,
 )

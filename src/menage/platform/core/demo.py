@@ -107,6 +107,9 @@ class _Builder:
                 part_of_approved=visibility == "public",
             )
         self._resources()
+        from menage.platform.equipment.demo import load_equipment_demo
+
+        load_equipment_demo(self.monday, self.people["marie.dupont"])
         self.summary.campaigns = Campaign.objects.count()
         self.summary.events = Event.objects.count()
         self.summary.points = CollectionPoint.objects.count()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "menage.platform.collection",
     "menage.platform.resources",
     "menage.platform.outbox",
+    "menage.platform.equipment",
     "menage.platform.api",
     "django_tasks",
     "django_tasks_db",
