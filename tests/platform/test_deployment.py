@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from tests.platform.postgres import PostgresCluster, postgres_bin, unavailable
 
-pytestmark = pytest.mark.slow
+# four processes and a PostgreSQL cluster: minutes on a busy two-core machine
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
     "/",
