@@ -51,3 +51,43 @@ def test_purge_speaks_the_active_language(world):
     out = StringIO()
     call_command("purge_registrations", "--dry-run", stdout=out)
     assert out.getvalue().strip() == "0 inscription serait supprimée."  # French: 0 is singular
+
+
+def test_the_event_form_is_no_dead_end_without_a_venue(world, login, parse):
+    """The school has no venue yet: the event form says so and leads to the venue form and back."""
+    manager = login("district_manager")
+    event_form = reverse("space:event_create", args=[world["school_campaign"].slug])
+    page = parse(manager.get(event_form))
+    assert page.find("h1").get_text() == "Ajoutez d'abord un lieu"
+    link = page.select_one("main a.button")["href"]
+    assert link == f"{reverse('space:venue_create')}?next={event_form}"
+    added = manager.post(
+        link,
+        {
+            "organisation": world["school"].pk,
+            "name": "Préau",
+            "address": "3 rue des Écoles",
+            "town": "",
+            "neighbourhood": "Centre",
+            "accessibility": "",
+        },
+    )
+    assert added.status_code == 302 and added["Location"] == event_form
+    assert parse(manager.get(event_form)).find("select", {"name": "venue"}) is not None
+
+
+def test_the_venue_form_goes_back_only_to_this_site(world, login):
+    manager = login("alpha_manager")
+    for elsewhere in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        added = manager.post(
+            f"{reverse('space:venue_create')}?next={elsewhere}",
+            {
+                "organisation": world["alpha"].pk,
+                "name": "Salle",
+                "address": "4 rue",
+                "town": "",
+                "neighbourhood": "Nord",
+                "accessibility": "",
+            },
+        )
+        assert added.status_code == 302 and added["Location"] == reverse("space:home"), elsewhere

@@ -118,7 +118,7 @@ VENUES = {
         "Espace Saint-Michel",
         "5 allée Saint-Michel, 45000 Montclair",
         "Saint-Michel",
-        "Salle à l'étage sans ascenseur : prévenez-nous, "
+        "Salle à l'étage sans ascenseur\u00a0: prévenez-nous, "
         "l'atelier se tient alors au rez-de-chaussée.",
     ),
     "mairie": (
@@ -132,7 +132,7 @@ VENUES = {
 TOPICS = {
     "computer": (
         "Nettoyer son ordinateur",
-        "Doublons, gros fichiers oubliés, corbeille, téléchargements : on trie ensemble, sans "
+        "Doublons, gros fichiers oubliés, corbeille, téléchargements\u00a0: on trie ensemble, sans "
         "rien perdre. Apportez votre ordinateur portable.",
     ),
     "mail": (
@@ -142,20 +142,20 @@ TOPICS = {
     ),
     "phone": (
         "Trier son téléphone",
-        "Photos en double, rafales, vidéos oubliées, applications inutiles : libérer de la "
+        "Photos en double, rafales, vidéos oubliées, applications inutiles\u00a0: libérer de la "
         "place et prolonger la vie du téléphone.",
     ),
     "ai": (
         "IA et son empreinte",
-        "Que consomment les intelligences artificielles génératives ? Une conférence-débat "
+        "Que consomment les intelligences artificielles génératives\u202f? Une conférence-débat "
         "avec des chiffres sourcés.",
     ),
     "exhibition": (
-        "Exposition : ce que pèsent nos données",
-        "Une exposition pour voir l'invisible : centres de données, câbles, appareils.",
+        "Exposition\u00a0: ce que pèsent nos données",
+        "Une exposition pour voir l'invisible\u00a0: centres de données, câbles, appareils.",
     ),
     "evening": (
-        "Soirée de clôture : ce que nous avons nettoyé ensemble",
+        "Soirée de clôture\u00a0: ce que nous avons nettoyé ensemble",
         "Les chiffres de la semaine, les appareils collectés, un verre de l'amitié.",
     ),
 }
@@ -235,12 +235,12 @@ OPERATIONS = [
 
 # (organisation slug, title, theme, visibility, description, url or None for the PDF kit)
 RESOURCES = [
-    ("direction-academique-du-val", "Kit « Nettoyons nos données » pour les classes",
+    ("direction-academique-du-val", "Kit «\u00a0Nettoyons nos données\u00a0» pour les classes",
      "organising", "public", "Déroulé d'une séance d'une heure, fiche élève et affiche.", None),
-    (CITY_SLUG, "Guide : la face cachée du numérique (ADEME)", "data", "public",
+    (CITY_SLUG, "Guide\u00a0: la face cachée du numérique (ADEME)", "data", "public",
      "Le guide de l'ADEME pour réduire l'impact de ses usages numériques.",
      "https://librairie.ademe.fr/"),
     (CITY_SLUG, "Fiches d'animation des ateliers de quartier", "organising", "shared",
-     "Pour les animateurs : déroulé, matériel, questions fréquentes.",
+     "Pour les animateurs\u00a0: déroulé, matériel, questions fréquentes.",
      "https://institutnr.org/"),
 ]  # fmt: skip
