@@ -21,8 +21,10 @@ $(UV): scripts/uv-requirements.txt
 		-r scripts/uv-requirements.txt
 	touch $@
 
-# --locked: fail rather than install anything that uv.lock does not name
-$(BIN)/.installed: pyproject.toml uv.lock $(UV)
+# --locked: fail rather than install anything that uv.lock does not name. The editable
+# install builds the native core (rust/, by maturin): a change there builds it again.
+RUST_SOURCES := rust/Cargo.toml rust/Cargo.lock $(wildcard rust/src/*.rs)
+$(BIN)/.installed: pyproject.toml uv.lock $(UV) $(RUST_SOURCES)
 	$(UV) sync --locked --extra platform --quiet
 	touch $@
 

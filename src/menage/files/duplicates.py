@@ -72,6 +72,18 @@ class DigestColumn:
     def count(self) -> int:
         return len(self._known) - self._known.count(0)
 
+    @classmethod
+    def from_buffers(cls, data: bytes, known: bytes) -> DigestColumn:
+        """A column over the digests and flags the native core returned."""
+        column = cls(0)
+        column._data = bytearray(data)
+        column._known = bytearray(known)
+        return column
+
+    def buffers(self) -> tuple[bytearray, bytearray]:
+        """The digests end to end and the known flags, for the native core."""
+        return self._data, self._known
+
 
 class Digests:
     """Content hashes by file number: of the first block, the last block, the whole."""
@@ -145,6 +157,8 @@ class _Hasher:
         self.computed = 0
         #: files read whole in one go in this scan: their mtime is checked afterwards
         self.read_whole = bytearray(len(tree))
+        #: rotational disk: one reader, in inode order (see menage.files.disks)
+        self.inode_order = False
 
     def run(self, kind: str, indices: list[int]) -> DigestColumn:
         """Digests of ``kind`` for ``indices``; files that failed are left out."""
@@ -158,7 +172,11 @@ class _Hasher:
         tree = self.tree
         sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
         partial = kind in ("head", "tail")
-        if kind == "full":
+        if self.inode_order:
+            devs, inos = tree.dev, tree.ino
+            todo.sort(key=lambda i: (devs[i], inos[i]))
+            self.process_min = len(todo) + 1
+        elif kind == "full":
             # big files first, so that the pool is not left waiting on one at the end
             todo.sort(key=sizes.__getitem__, reverse=True)
         in_processes = kind in ("whole", "head") and len(todo) >= self.process_min
@@ -304,6 +322,8 @@ def find_duplicates(
     threads: int = 4,
     progress: HashProgress | None = None,
     process_min: int | None = None,
+    order: str = "parallel",
+    engine: str | None = None,
 ) -> DuplicateResult:
     """Find the groups of files with identical content in ``tree``.
 
@@ -315,11 +335,19 @@ def find_duplicates(
         progress: called with (stage, bytes done, bytes to do).
         process_min: from how many small reads processes read them (default
             :data:`PROCESS_MIN`).
+        order: ``parallel`` (solid-state disks: every thread reads, big files first)
+            or ``inode`` (rotational disks: one reader, in inode order; see
+            :mod:`menage.files.disks`).
+        engine: ``native``, ``python`` or None (see :func:`menage.files.native.use_native`).
 
     Returns:
         Duplicate groups sorted by redundant bytes (largest first), empty files,
         the files that could not be compared with the reason, and every digest.
     """
+    from menage.files import native
+
+    if native.use_native(engine):
+        return native.find_duplicates(tree, cached, threads, progress, order)
     digests = cached if cached is not None else Digests(len(tree))
     sizes = tree.size
     links = collapse_hardlinks(tree)
@@ -337,8 +365,11 @@ def find_duplicates(
     large = [g for s, g in by_size.items() if len(g) > 1 and s > WHOLE_LIMIT]
     del by_size
 
+    if order == "inode":
+        threads = 1
     pool = ThreadPoolExecutor(max_workers=max(1, threads))
     hasher = _Hasher(tree, digests, pool, progress)
+    hasher.inode_order = order == "inode"
     if process_min is not None:
         hasher.process_min = process_min
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from menage.files.disks import read_order
 from menage.files.duplicates import DuplicateResult, collapse_hardlinks, find_duplicates
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
 from menage.files.index import Index
@@ -37,6 +38,8 @@ class ScanOptions:
     threads: int = 0
     #: electricity mix for the impact of what can be freed (see menage.impact)
     region: str = "france"
+    #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
+    disk: str = "auto"
 
     def reader_threads(self) -> int:
         return self.threads or min(4, 1 + (os.cpu_count() or 1))
@@ -158,6 +161,7 @@ def scan(
             cached=cached,
             threads=options.reader_threads(),
             progress=hash_progress,
+            order=read_order(roots, options.disk),
         )
     except KeyboardInterrupt:
         if index is not None and cached is not None and listing is not None:

@@ -62,6 +62,8 @@ class WalkOptions:
     excludes: Sequence[str] = ()
     min_size: int = 0
     threads: int = 2
+    #: ``native``, ``python`` or None (see :func:`menage.files.native.use_native`)
+    engine: str | None = None
 
 
 @dataclass
@@ -75,13 +77,14 @@ class Tree:
     """
 
     roots: list[bytes]
-    dirs: list[bytes] = field(default_factory=list)
+    #: a list, or the native core's PathBuffer (all paths in one buffer)
+    dirs: Sequence[bytes] = field(default_factory=list)
     dir_parent: array[int] = field(default_factory=lambda: array("q"))
     #: entries in each folder that are not folders (files, links, specials, excluded)
     dir_entries: array[int] = field(default_factory=lambda: array("q"))
     #: folders whose listing failed: they are neither empty nor complete
     dir_unlisted: set[int] = field(default_factory=set)
-    paths: list[bytes] = field(default_factory=list)
+    paths: Sequence[bytes] = field(default_factory=list)
     dir_of: array[int] = field(default_factory=lambda: array("q"))
     size: array[int] = field(default_factory=lambda: array("q"))
     dev: array[int] = field(default_factory=lambda: array("Q"))
@@ -188,6 +191,10 @@ def walk(
         in ``tree.issues``, never raised.
     """
     options = options or WalkOptions()
+    from menage.files import native
+
+    if native.use_native(options.engine):
+        return native.walk(list(roots), options, progress)
     exclude_re, exclude_paths = _compile_excludes(options.excludes)
     min_size = options.min_size
     follow = options.follow_links
@@ -336,8 +343,10 @@ def walk(
                     pending -= 1
                     counters[0] += 1
                     promote = pending == 0 and bool(deferred)
-                    links = deferred[:] if promote else []
-                    deferred.clear()
+                    # in path order, so that the result does not depend on the threads
+                    links = sorted(deferred) if promote else []
+                    if promote:
+                        deferred.clear()
                 for link_path, parent, link_root, link_dev, link_ino in links:
                     with lock:
                         seen = (link_dev, link_ino) in visited
@@ -377,16 +386,18 @@ def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
     )
     remap = {old: new for new, (_path, old, _parent) in enumerate(records)}
     tree = Tree(roots=roots)
-    tree.dirs = [path for path, _old, _parent in records]
+    dirs = [path for path, _old, _parent in records]
+    tree.dirs = dirs
     tree.dir_parent = array("q", (remap[p] if p >= 0 else -1 for _path, _old, p in records))
     del records
-    entries = array("q", bytes(8 * len(tree.dirs)))
+    entries = array("q", bytes(8 * len(dirs)))
+    paths: list[bytes] = []
     columns = ("size", "dev", "ino", "mtime_ns", "nlink", "uid")
     for part in parts:
         for old, count in part.dir_entries.items():
             entries[remap[old]] = count
         tree.dir_unlisted.update(remap[d] for d in part.unlisted)
-        tree.paths.extend(part.paths)
+        paths.extend(part.paths)
         part.paths = []
         tree.dir_of.extend(remap[d] for d in part.dir_of)
         part.dir_of = array("q")
@@ -400,8 +411,8 @@ def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
         tree.excluded += part.excluded
         tree.issues.extend(part.issues)
     tree.dir_entries = entries
-    order = sorted(range(len(tree.paths)), key=tree.paths.__getitem__)
-    tree.paths = list(map(tree.paths.__getitem__, order))
+    order = sorted(range(len(paths)), key=paths.__getitem__)
+    tree.paths = list(map(paths.__getitem__, order))
     for name in ("dir_of", *columns):
         column = getattr(tree, name)
         setattr(tree, name, array(column.typecode, map(column.__getitem__, order)))
