@@ -109,6 +109,16 @@ from menage.i18n import _
     help=_("Electricity mix for the impact of what can be freed (see `menage impact`)."),
 )
 @click.option(
+    "--disk",
+    type=click.Choice(["auto", "ssd", "hdd"]),
+    default="auto",
+    show_default=True,
+    help=_(
+        "How to read: hdd reads one file at a time in disk order, ssd reads on every "
+        "core; auto asks the system (virtual disks often claim to be hdd)."
+    ),
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=0),
     default=0,
@@ -131,6 +141,7 @@ def scan(
     index_path: Path | None,
     rebuild_index: bool,
     region: str,
+    disk: str,
     threads: int,
 ) -> None:
     from menage.files.index import Index
@@ -149,6 +160,7 @@ def scan(
         depth=depth,
         threads=threads,
         region=region.lower(),
+        disk=disk,
     )
     machine = as_json or print0
     if html is not None:
