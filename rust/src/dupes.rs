@@ -244,117 +244,183 @@ fn flat(groups: &[Vec<usize>]) -> Vec<usize> {
     groups.iter().flatten().copied().collect()
 }
 
-pub fn find_duplicates(
-    files: &Files,
-    digests: &mut Digests,
-    threads: usize,
-    order: Order,
-    progress: &Progress,
-    counters: &Counters,
-) -> Outcome {
-    let n = files.size.len();
-    let links = collapse_hardlinks(files);
-    let mut extra = vec![false; n];
-    for (_, others) in &links {
-        for &i in others {
-            extra[i] = true;
-        }
-    }
-    let mut empty = Vec::new();
-    let mut by_size: HashMap<i64, Vec<usize>> = HashMap::new();
-    let mut sizes_seen: Vec<i64> = Vec::new();
-    for i in 0..n {
-        if extra[i] {
-            continue;
-        }
-        let size = files.size[i];
-        if size == 0 {
-            empty.push(i);
-        } else {
-            by_size
-                .entry(size)
-                .or_insert_with(|| {
-                    sizes_seen.push(size);
-                    Vec::new()
-                })
-                .push(i);
-        }
-    }
-    let mut small = Vec::new();
-    let mut large = Vec::new();
-    for size in sizes_seen {
-        let group = by_size.remove(&size).unwrap();
-        if group.len() > 1 {
-            if size <= WHOLE_LIMIT {
-                small.push(group);
-            } else {
-                large.push(group);
-            }
-        }
-    }
+/// The stages, run one at a time by the caller (who reports progress in between).
+pub struct Pipeline<'a> {
+    hasher: Hasher<'a>,
+    links: Vec<(usize, Vec<usize>)>,
+    empty: Vec<usize>,
+    small: Vec<Vec<usize>>,
+    large: Vec<Vec<usize>>,
+    with_tail: Vec<Vec<usize>>,
+    last: Vec<Vec<usize>>,
+    next: usize,
+}
+
+pub fn make_pool(threads: usize, order: Order) -> rayon::ThreadPool {
     let threads = if order == Order::Inode { 1 } else { threads.max(1) };
-    let pool = rayon::ThreadPoolBuilder::new()
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|k| format!("menage-reader-{k}"))
         .build()
-        .expect("a pool of reader threads");
-    let mut hasher = Hasher {
-        files,
-        digests,
-        order,
-        pool: &pool,
-        progress,
-        counters,
-        issues: Vec::new(),
-        read_whole: vec![0; n],
-        computed: 0,
-        files_read: 0,
-        bytes_read: 0,
-    };
-    hasher.run(Kind::Whole, flat(&small));
-    let mut last = split(small, &hasher.digests.full);
-    hasher.run(Kind::Head, flat(&large));
-    let large = split(large, &hasher.digests.head);
-    let (with_tail, mut large): (Vec<_>, Vec<_>) =
-        large.into_iter().partition(|g| files.size[g[0]] >= TAIL_MIN);
-    hasher.run(Kind::Tail, flat(&with_tail));
-    large.extend(split(with_tail, &hasher.digests.tail));
-    hasher.run(Kind::Full, flat(&large));
-    last.extend(split(large, &hasher.digests.full));
+        .expect("a pool of reader threads")
+}
 
-    // files read whole in one go are checked unchanged now; full reads checked themselves
-    let mut groups = Vec::new();
-    for group in last {
-        let mut kept = Vec::with_capacity(group.len());
-        for i in group {
-            if hasher.read_whole[i] == 0 {
-                kept.push(i);
+impl<'a> Pipeline<'a> {
+    pub fn new(
+        files: &'a Files<'a>,
+        digests: &'a mut Digests,
+        order: Order,
+        pool: &'a rayon::ThreadPool,
+        progress: &'a Progress,
+        counters: &'a Counters,
+    ) -> Pipeline<'a> {
+        let n = files.size.len();
+        let links = collapse_hardlinks(files);
+        let mut extra = vec![false; n];
+        for (_, others) in &links {
+            for &i in others {
+                extra[i] = true;
+            }
+        }
+        let mut empty = Vec::new();
+        let mut by_size: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut sizes_seen: Vec<i64> = Vec::new();
+        for i in 0..n {
+            if extra[i] {
                 continue;
             }
-            match sys::stat_path(files.paths.get(i), false) {
-                Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
-                Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => hasher
-                    .issues
-                    .push((i, "changed", "modified during the scan; not compared".to_string())),
-                Ok(_) => kept.push(i),
+            let size = files.size[i];
+            if size == 0 {
+                empty.push(i);
+            } else {
+                by_size
+                    .entry(size)
+                    .or_insert_with(|| {
+                        sizes_seen.push(size);
+                        Vec::new()
+                    })
+                    .push(i);
             }
         }
-        if kept.len() > 1 {
-            kept.sort_unstable();
-            groups.push(kept);
+        let mut small = Vec::new();
+        let mut large = Vec::new();
+        for size in sizes_seen {
+            let group = by_size.remove(&size).unwrap();
+            if group.len() > 1 {
+                if size <= WHOLE_LIMIT {
+                    small.push(group);
+                } else {
+                    large.push(group);
+                }
+            }
+        }
+        let hasher = Hasher {
+            files,
+            digests,
+            order,
+            pool,
+            progress,
+            counters,
+            issues: Vec::new(),
+            read_whole: vec![0; n],
+            computed: 0,
+            files_read: 0,
+            bytes_read: 0,
+        };
+        Pipeline {
+            hasher,
+            links,
+            empty,
+            small,
+            large,
+            with_tail: Vec::new(),
+            last: Vec::new(),
+            next: 0,
         }
     }
-    let redundant = |g: &Vec<usize>| files.size[g[0]] as i128 * (g.len() as i128 - 1);
-    groups.sort_by(|a, b| {
-        redundant(b).cmp(&redundant(a)).then_with(|| files.paths.get(a[0]).cmp(files.paths.get(b[0])))
-    });
-    Outcome {
-        groups,
-        empty,
-        issues: hasher.issues,
-        links,
-        computed: hasher.computed,
-        files_read: hasher.files_read,
-        bytes_read: hasher.bytes_read,
+
+    /// Run the next stage; its kind, or None when every stage has run.
+    pub fn step(&mut self) -> Option<Kind> {
+        let stage = self.next;
+        self.next += 1;
+        let h = &mut self.hasher;
+        match stage {
+            0 => {
+                let small = std::mem::take(&mut self.small);
+                h.run(Kind::Whole, flat(&small));
+                self.last = split(small, &h.digests.full);
+                Some(Kind::Whole)
+            }
+            1 => {
+                let large = std::mem::take(&mut self.large);
+                h.run(Kind::Head, flat(&large));
+                let large = split(large, &h.digests.head);
+                let files = h.files;
+                let (with_tail, rest): (Vec<_>, Vec<_>) =
+                    large.into_iter().partition(|g| files.size[g[0]] >= TAIL_MIN);
+                self.with_tail = with_tail;
+                self.large = rest;
+                Some(Kind::Head)
+            }
+            2 => {
+                let with_tail = std::mem::take(&mut self.with_tail);
+                h.run(Kind::Tail, flat(&with_tail));
+                self.large.extend(split(with_tail, &h.digests.tail));
+                Some(Kind::Tail)
+            }
+            3 => {
+                let large = std::mem::take(&mut self.large);
+                h.run(Kind::Full, flat(&large));
+                self.last.extend(split(large, &h.digests.full));
+                Some(Kind::Full)
+            }
+            _ => None,
+        }
+    }
+
+    /// Check again the files read whole (full reads checked themselves), sort the groups.
+    pub fn finish(self) -> Outcome {
+        let mut hasher = self.hasher;
+        let files = hasher.files;
+        let mut groups = Vec::new();
+        for group in self.last {
+            let mut kept = Vec::with_capacity(group.len());
+            for i in group {
+                if hasher.read_whole[i] == 0 {
+                    kept.push(i);
+                    continue;
+                }
+                match sys::stat_path(files.paths.get(i), false) {
+                    Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
+                    Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
+                        hasher.issues.push((
+                            i,
+                            "changed",
+                            "modified during the scan; not compared".to_string(),
+                        ))
+                    }
+                    Ok(_) => kept.push(i),
+                }
+            }
+            if kept.len() > 1 {
+                kept.sort_unstable();
+                groups.push(kept);
+            }
+        }
+        let redundant = |g: &Vec<usize>| files.size[g[0]] as i128 * (g.len() as i128 - 1);
+        groups.sort_by(|a, b| {
+            redundant(b)
+                .cmp(&redundant(a))
+                .then_with(|| files.paths.get(a[0]).cmp(files.paths.get(b[0])))
+        });
+        Outcome {
+            groups,
+            empty: self.empty,
+            issues: hasher.issues,
+            links: self.links,
+            computed: hasher.computed,
+            files_read: hasher.files_read,
+            bytes_read: hasher.bytes_read,
+        }
     }
 }

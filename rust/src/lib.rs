@@ -103,7 +103,7 @@ impl PyPaths {
     }
 }
 
-fn as_bytes<T: Copy>(values: &[T]) -> &[u8] {
+pub fn as_bytes<T: Copy>(values: &[T]) -> &[u8] {
     // plain integers: their memory is their native-endian bytes
     unsafe { std::slice::from_raw_parts(values.as_ptr().cast(), std::mem::size_of_val(values)) }
 }
@@ -112,12 +112,16 @@ fn column<'py, T: Copy>(py: Python<'py>, values: &[T]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, as_bytes(values))
 }
 
-fn read_buffer<T: Element + Copy>(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+pub fn read_buffer<T: Element + Copy>(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
+    // an empty array's memory may sit anywhere: nothing to read
+    if obj.len().is_ok_and(|n| n == 0) {
+        return Ok(Vec::new());
+    }
     let buffer = PyBuffer::<T>::get(obj)?;
     buffer.to_vec(py)
 }
 
-fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<Paths>> {
+pub fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<Paths>> {
     if let Ok(paths) = obj.cast::<PyPaths>() {
         return Ok(paths.get().inner.clone());
     }
@@ -314,12 +318,13 @@ fn find_duplicates<'py>(
     };
     let counters = walk::Counters::new();
     let stage_progress = dupes::Progress::new();
-    let mut last = (usize::MAX, usize::MAX);
-    let outcome = detached(
-        py,
-        &counters,
-        || dupes::find_duplicates(&files, &mut digests, threads, order, &stage_progress, &counters),
-        |_py| {
+    let pool = dupes::make_pool(threads, order);
+    let mut pipeline =
+        dupes::Pipeline::new(&files, &mut digests, order, &pool, &stage_progress, &counters);
+    let mut failure: Option<PyErr> = None;
+    loop {
+        let mut last = (usize::MAX, usize::MAX);
+        let poll = |_py: Python<'_>| -> PyResult<()> {
             let Some(callback) = &progress else { return Ok(()) };
             let stage = stage_progress.stage.load(Ordering::Relaxed);
             let done = stage_progress.done.load(Ordering::Relaxed);
@@ -329,25 +334,40 @@ fn find_duplicates<'py>(
             }
             last = (stage, done);
             callback.call1((dupes::STAGES[stage].name(), done, total)).map(|_| ())
-        },
-    );
+        };
+        let stepped = detached(py, &counters, || pipeline.step(), poll);
+        let kind = match stepped {
+            Ok(Some(kind)) => kind,
+            Ok(None) => break,
+            Err(err) => {
+                failure = Some(err);
+                break;
+            }
+        };
+        // each stage ends with its progress at 100 %, as the Python engine reports it
+        let total = stage_progress.total.load(Ordering::Relaxed);
+        let ran = stage_progress.stage.load(Ordering::Relaxed) == dupes::STAGES.iter().position(|&k| k == kind).unwrap();
+        if let (Some(callback), true, true) = (&progress, total > 0, ran) {
+            stage_progress.total.store(0, Ordering::Relaxed);
+            if let Err(err) = callback.call1((kind.name(), total, total)) {
+                counters.cancel.store(true, Ordering::Relaxed);
+                failure = Some(err);
+                break;
+            }
+        }
+    }
+    let outcome = pipeline.finish();
     let out = PyDict::new(py);
     for (name, col) in [("head", &digests.head), ("tail", &digests.tail), ("full", &digests.full)] {
-        out.set_item(
-            name,
-            (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)),
-        )?;
+        out.set_item(name, (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)))?;
     }
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(err) => {
-            // interrupted: the digests computed so far go back with the error
-            if err.is_instance_of::<PyKeyboardInterrupt>(py) {
-                err.value(py).setattr("digests", &out)?;
-            }
-            return Err(err);
+    if let Some(err) = failure {
+        // interrupted: the digests computed so far go back with the error
+        if err.is_instance_of::<PyKeyboardInterrupt>(py) {
+            err.value(py).setattr("digests", &out)?;
         }
-    };
+        return Err(err);
+    }
     out.set_item("groups", PyList::new(py, outcome.groups.iter().map(|g| g.clone()))?)?;
     out.set_item("empty", outcome.empty)?;
     out.set_item(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -10,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from menage.files.columns import mask, single_file_findings
 from menage.files.disks import read_order
 from menage.files.duplicates import DuplicateResult, collapse_hardlinks, find_duplicates
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
 from menage.files.index import Index
-from menage.files.lint import TempRule, folder_temp_kind, name_temp_kind
+from menage.files.lint import TempRule
 from menage.files.walk import Issue, Tree, WalkOptions, resolve_roots, walk
 
 YEAR_S = 365.25 * 24 * 3600
@@ -63,7 +63,8 @@ class ScanResult:
     duration_s: float
     issues: list[Issue]
     temp_files: list[tuple[int, TempRule]]
-    old_files: list[int]
+    #: an ``array`` from the native core: a million old files are not a million ints
+    old_files: Sequence[int]
     big_files: list[int]
     empty_files: list[int]
     empty_dirs: list[int]
@@ -198,28 +199,7 @@ def scan(
 def _single_file_findings(result: ScanResult, now: float) -> None:
     tree, options = result.tree, result.options
     cutoff_ns = int((now - options.older_than_s) * 1e9)
-    extra = result.extra_links
-    sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
-    temp: list[tuple[int, TempRule]] = []
-    old: list[int] = []
-    # folder rules are decided once per folder, name rules once per file
-    in_cache_folder = [folder_temp_kind(folder) for folder in tree.dirs]
-    dir_of = tree.dir_of
-    for i, path in enumerate(paths):
-        if i in extra:
-            continue
-        rule = name_temp_kind(path) or in_cache_folder[dir_of[i]]
-        if rule is not None:
-            temp.append((i, rule))
-        if mtimes[i] < cutoff_ns:
-            old.append(i)
-    # files come sorted by path, and a sort keeps the order of equal keys: old files
-    # end up by size, then path, without a key tuple per file
-    old.sort(key=sizes.__getitem__, reverse=True)
-    result.temp_files = temp
-    result.old_files = old
-    result.big_files = heapq.nsmallest(
-        options.top,
-        (i for i in range(len(tree)) if sizes[i] > 0 and i not in extra),
-        key=lambda i: (-sizes[i], paths[i]),
-    )
+    found = single_file_findings(tree, mask(len(tree), result.extra_links), cutoff_ns, options.top)
+    result.temp_files = found.temp
+    result.old_files = found.old
+    result.big_files = found.big
