@@ -7,6 +7,7 @@ import pytest
 from menage import i18n
 from menage.impact import (
     MYTHS,
+    VERDICTS,
     Range,
     factors,
     format_co2,
@@ -45,21 +46,33 @@ def test_freed_storage_impact_bad_input(kwargs, message):
         freed_storage_impact(**kwargs)
 
 
-def test_storage_summary_puts_it_in_proportion():
+def test_storage_summary_shows_the_local_disk_first():
     summary = storage_summary(10 * 10**9)
-    assert summary.ratio is not None and 50 < summary.ratio < 80
-    assert "0.49 kgCO2e (0.019–0.68)" in summary.headline()
-    assert "a year if kept in a data centre" in summary.headline()
-    assert "about 65 times more" in summary.message()
+    assert summary.where == "local"
+    assert "0.11 kgCO2e (0.014–0.31) a year as a share of this disk's" in summary.headline()
+    assert "0.49 kgCO2e" in summary.synced_line()
+    assert "if it were synced to a data centre" in summary.synced_line()
+    assert summary.ratio is not None and 250 < summary.ratio < 320
     assert "making devices last matters most" in summary.message()
-    assert "device_smartphone_lifespan" in summary.sources()
+    assert summary.sources()[0] == "storage_local_embodied"
+    assert "device_phone_lifespan" in summary.sources()
     data = summary.to_dict()
-    assert data["bytes"] == 10 * 10**9
-    assert data["region"] == "france"
+    assert data["bytes"] == 10 * 10**9 and data["region"] == "france"
+    assert data["shown_first"] == "local"
     assert data["ratio"] == pytest.approx(summary.ratio, abs=0.05)
-    assert data["cloud"]["kgco2e"]["central"] == pytest.approx(0.491, abs=0.001)
+    assert data["cloud"]["kgco2e"]["central"] == pytest.approx(0.4856, abs=0.001)
     assert data["keep_smartphone_one_year"]["avoided"] is True
     assert data["message"] == summary.message()
+    assert "m by petrol car" in data["car_km"]
+
+
+def test_a_mailbox_summary_shows_the_data_centre_first():
+    summary = storage_summary(10 * 10**9, where="cloud")
+    assert "a year in a data centre" in summary.headline()
+    assert "local disk instead" in summary.synced_line()
+    assert summary.ratio is not None and 50 < summary.ratio < 80
+    with pytest.raises(ValueError, match="unknown place"):
+        storage_summary(1, where="attic")
 
 
 def test_nothing_freed():
@@ -123,8 +136,11 @@ def test_myths_are_complete_and_point_at_real_factors():
     ids = [m.id for m in MYTHS]
     assert len(ids) == len(set(ids))
     assert {"email-4g", "streaming-3-2kg", "cloud-7kwh", "ai-3wh", "delete-to-save"} <= set(ids)
+    assert {"digital-4pc-aviation", "internet-electricity", "phone-manufacturing"} <= set(ids)
     for myth in MYTHS:
         assert myth.claim and myth.origin and myth.why and myth.instead
+        assert myth.verdict in VERDICTS
+        assert myth.keys or myth.instead_keys, myth.id  # every verdict has a source
         for key in myth.keys:
             assert table[key].status in ("contested", "reference"), key
         for key in myth.instead_keys:
@@ -132,3 +148,23 @@ def test_myths_are_complete_and_point_at_real_factors():
     contested = {f.key for f in table if f.status == "contested"}
     explained = {k for m in MYTHS for k in m.keys}
     assert contested <= explained, contested - explained
+
+
+def test_the_key_message_uses_the_2025_study():
+    text = next(m for m in MYTHS if m.id == "delete-to-save").why
+    assert "4.4 %" in text and "46 %" in text and "79 %" in text
+    table = factors()
+    assert table["fr_digital_share_carbon_2022"].central == 4.4
+    assert table["fr_digital_dc_share_2022"].central == 46
+
+
+@pytest.mark.parametrize("region", ["france", "europe", "world"])
+def test_manufacturing_is_over_90_percent_of_a_phone(region):
+    """Myth 'phone-manufacturing' is true: the model gives 93 % to 99 %."""
+    from menage.impact import Model
+
+    model = Model()
+    made = model.embodied("phone").central
+    lifespan = model.lifespan("phone").central
+    use = model.device_use("phone", lifespan, region).kgco2e.central
+    assert 0.92 < made / (made + use) < 0.995

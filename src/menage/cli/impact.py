@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from menage.cli._types import AGE, SIZE
 from menage.i18n import _
+from menage.impact.devices import ALIASES, IMPACT_DEVICES
+from menage.impact.required import CALL_QUALITIES, QUALITIES, REGIONS
 
-REGIONS = ("france", "europe", "world")
-QUALITIES = ("sd", "hd", "4k")
-#: option name -> model device; "phone" is what people say
-KEEP_OPTIONS = (
-    ("phone", "smartphone"),
-    ("tablet", "tablet"),
-    ("laptop", "laptop"),
-    ("desktop", "desktop"),
-    ("monitor", "monitor"),
-    ("printer", "printer"),
-    ("tv", "tv"),
-    ("server", "server"),
-)
 YEAR_S = 365.25 * 86400
 COUNT = click.IntRange(min=0)
 COUNT_OPTS: dict[str, Any] = {"type": COUNT, "metavar": "N"}
+DEVICE_CHOICE = click.Choice([*IMPACT_DEVICES, *ALIASES], case_sensitive=False)
+
+__all__ = ["REGIONS", "impact"]
 
 
 def _keep_options(command: Any) -> Any:
-    for name, _device in reversed(KEEP_OPTIONS):
+    for code in reversed(IMPACT_DEVICES):
         command = click.option(
-            f"--keep-{name}",
-            f"keep_{name}",
+            f"--keep-{code}",
+            f"keep_{code}",
             type=AGE,
             metavar="DURATION",
             help=_("What keeping this device longer avoids (e.g. 1y, 18m)."),
@@ -39,17 +32,45 @@ def _keep_options(command: Any) -> Any:
     return command
 
 
+def _reused(values: tuple[str, ...]) -> dict[str, int]:
+    from menage.impact.devices import impact_device
+
+    found: dict[str, int] = {}
+    for value in values:
+        code, _sep, number = value.partition("=")
+        try:
+            count = int(number) if number else 1
+            device = impact_device(code.strip().lower())
+        except ValueError:
+            raise click.BadParameter(
+                _("expected DEVICE=N with DEVICE one of {devices}").format(
+                    devices=", ".join(IMPACT_DEVICES)
+                ),
+                param_hint="--reused",
+            ) from None
+        if count < 0:
+            raise click.BadParameter(_("must be zero or more"), param_hint="--reused")
+        found[device] = found.get(device, 0) + count
+    return found
+
+
 @click.command(
     help=_(
-        "Estimate the energy, carbon and water of storage, mail, data, video, AI and "
-        "devices, with the source of every figure and a range where sources disagree.\n\n"
+        "Estimate the energy, carbon and water of storage, mail, data, video, calls, "
+        "searches, AI and devices, with the source of every figure and a range where "
+        "sources disagree.\n\n"
         "Use-phase electricity follows --region (France by default). Water is shown "
-        "only where sources allow, and is indicative.\n\n"
+        "only where sources allow, and is indicative. --emails-sent already counts 10 "
+        "years of storage of each mail on both sides; --mailbox and --emails-kept "
+        "describe one mailbox, so give one of them.\n\n"
         "Examples:\n\n"
         "\b\n"
         "    menage impact --storage 10GB --emails-kept 20000 \\\n"
         "        --ai-requests 300 --keep-phone 1y\n"
-        "    menage impact --region europe --streaming 10h --quality sd\n"
+        "    menage impact --emails-sent 10 --recipients 5 --sent-size 2MB\n"
+        "    menage impact --video-call 1h --participants 4 --web-searches 50\n"
+        "    menage impact --device laptop --html laptop.html\n"
+        "    menage impact --reused phone=3 --reused laptop=1\n"
         "    menage impact --sources\n"
         "    menage impact --myths"
     ),
@@ -62,12 +83,30 @@ def _keep_options(command: Any) -> Any:
 @click.option(
     "--mail-size", type=SIZE, help=_("Average size of the mails kept (default: sourced).")
 )
-@click.option("--emails-sent", **COUNT_OPTS, help=_("Mails sent without attachment."))
+@click.option(
+    "--emails-sent",
+    **COUNT_OPTS,
+    help=_("Mails sent (writing, reading, network, 10 years of storage on both sides)."),
+)
 @click.option(
     "--emails-sent-attachment", **COUNT_OPTS, help=_("Mails sent with a 1 MB attachment.")
 )
+@click.option("--sent-size", type=SIZE, help=_("Average size of the mails sent (default 75 kB)."))
+@click.option(
+    "--recipients",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help=_("Recipients of each mail sent."),
+)
 @click.option("--transfer", type=SIZE, help=_("Data sent or received over a fixed network."))
 @click.option("--mobile-transfer", type=SIZE, help=_("Data over a mobile network."))
+@click.option(
+    "--file-transfer",
+    type=SIZE,
+    help=_("A file sent through an online service (network and servers)."),
+)
 @click.option("--streaming", type=AGE, metavar="DURATION", help=_("Video watched (e.g. 10h)."))
 @click.option(
     "--quality",
@@ -76,14 +115,58 @@ def _keep_options(command: Any) -> Any:
     show_default=True,
     help=_("Video quality."),
 )
+@click.option("--video-call", type=AGE, metavar="DURATION", help=_("Video call (e.g. 1h)."))
+@click.option(
+    "--participants",
+    type=click.IntRange(min=2),
+    default=2,
+    show_default=True,
+    metavar="N",
+    help=_("Places in the video call, each on a laptop."),
+)
+@click.option(
+    "--call-quality",
+    type=click.Choice(CALL_QUALITIES, case_sensitive=False),
+    default="sd",
+    show_default=True,
+    help=_("Video call quality."),
+)
+@click.option("--web-searches", **COUNT_OPTS, help=_("Web searches."))
 @click.option("--ai-requests", **COUNT_OPTS, help=_("AI chatbot requests."))
-@click.option("--ai-images", **COUNT_OPTS, help=_("AI images generated."))
+@click.option(
+    "--ai-images",
+    **COUNT_OPTS,
+    help=_("AI images generated (the range across models is wide)."),
+)
 @_keep_options
 @click.option(
     "--buy",
     multiple=True,
-    type=click.Choice([name for name, _d in KEEP_OPTIONS], case_sensitive=False),
-    help=_("The manufacturing of a new device (repeatable)."),
+    type=DEVICE_CHOICE,
+    metavar="DEVICE",
+    help=_("The manufacturing of a new device (repeatable): phone, laptop, tv..."),
+)
+@click.option(
+    "--reused",
+    multiple=True,
+    metavar="DEVICE=N",
+    help=_("Devices given a second life instead of new ones, for --for (repeatable)."),
+)
+@click.option(
+    "--device",
+    "sheet_device",
+    type=DEVICE_CHOICE,
+    metavar="DEVICE",
+    help=_(
+        "The device sheet (phone, tablet, laptop, desktop, monitor, tv, printer, box, "
+        "projector, server): manufacturing against use over lifetimes of 3 to 6 years."
+    ),
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help=_("Write the device sheet as an HTML page with a chart (with --device)."),
 )
 @click.option(
     "--for",
@@ -92,7 +175,7 @@ def _keep_options(command: Any) -> Any:
     default="1y",
     show_default=True,
     metavar="DURATION",
-    help=_("How long stored data and mail are kept."),
+    help=_("How long stored data and mail are kept, and reused devices used."),
 )
 @click.option(
     "--region",
@@ -105,30 +188,32 @@ def _keep_options(command: Any) -> Any:
 @click.option(
     "--sources", "show_sources", is_flag=True, help=_("List every factor with its source.")
 )
-@click.option("--myths", "show_myths", is_flag=True, help=_("Explain the contested figures."))
+@click.option(
+    "--myths", "show_myths", is_flag=True, help=_("The verdict on figures that circulate.")
+)
 def impact(**options: Any) -> None:
+    from menage.cli import impact_view
     from menage.cli._common import print_json
-    from menage.impact.report import (
-        Request,
-        estimate,
-        estimate_to_dict,
-        print_estimate,
-        print_myths,
-        print_sources,
-    )
+    from menage.impact.devices import impact_device
+    from menage.impact.estimate import Request, RequestError, estimate
 
     if options["show_sources"]:
-        print_sources(as_json=options["as_json"])
+        impact_view.print_sources(as_json=options["as_json"])
         return
     if options["show_myths"]:
-        print_myths(as_json=options["as_json"])
+        impact_view.print_myths(as_json=options["as_json"])
         return
-    if options["mail_size"] is not None and options["emails_kept"] is None:
-        raise click.UsageError(_("--mail-size is the average size of --emails-kept: give both"))
-    streaming = options["streaming"]
+    region = options["region"].lower()
+    if options["html_path"] is not None and options["sheet_device"] is None:
+        raise click.UsageError(_("--html writes the device sheet: give --device too"))
+    if options["sheet_device"] is not None:
+        _sheet(impact_device(options["sheet_device"].lower()), region, options)
+        return
+    years = options["period"] / YEAR_S
+    streaming, call = options["streaming"], options["video_call"]
     request = Request(
-        region=options["region"].lower(),
-        years=options["period"] / YEAR_S,
+        region=region,
+        years=years,
         storage=options["storage"],
         local_storage=options["local_storage"],
         mailbox=options["mailbox"],
@@ -136,28 +221,64 @@ def impact(**options: Any) -> None:
         mail_size=options["mail_size"],
         emails_sent=options["emails_sent"],
         emails_sent_attachment=options["emails_sent_attachment"],
+        sent_size=options["sent_size"],
+        recipients=options["recipients"],
         transfer=options["transfer"],
         mobile_transfer=options["mobile_transfer"],
+        file_transfer=options["file_transfer"],
         streaming_hours=streaming / 3600 if streaming is not None else None,
         quality=options["quality"].lower(),
+        call_hours=call / 3600 if call is not None else None,
+        call_participants=options["participants"],
+        call_quality=options["call_quality"].lower(),
+        web_searches=options["web_searches"],
         ai_requests=options["ai_requests"],
         ai_images=options["ai_images"],
         keep={
-            device: options[f"keep_{name}"] / YEAR_S
-            for name, device in KEEP_OPTIONS
-            if options[f"keep_{name}"] is not None
+            code: options[f"keep_{code}"] / YEAR_S
+            for code in IMPACT_DEVICES
+            if options[f"keep_{code}"] is not None
         },
-        buy=tuple(dict(KEEP_OPTIONS)[name.lower()] for name in options["buy"]),
+        buy=tuple(impact_device(name.lower()) for name in options["buy"]),
+        reused=_reused(options["reused"]),
     )
-    impacts = estimate(request)
-    if not impacts:
+    try:
+        result = estimate(request)
+    except RequestError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not result.lines:
         raise click.UsageError(
             _(
                 "say what to estimate, for example: menage impact --storage 10GB "
-                "--keep-phone 1y (or --sources, --myths)"
+                "--keep-phone 1y (or --device laptop, --sources, --myths)"
             )
         )
     if options["as_json"]:
-        print_json(estimate_to_dict(impacts, request.region, request.years))
+        print_json(result.to_dict())
     else:
-        print_estimate(impacts, request.region, request.years)
+        impact_view.print_estimate(result)
+
+
+def _sheet(device: str, region: str, options: dict[str, Any]) -> None:
+    from menage import __version__
+    from menage.cli import impact_view
+    from menage.cli._common import print_json
+    from menage.impact.sheet import device_sheet
+
+    sheet = device_sheet(device, region)
+    if options["html_path"] is not None:
+        from menage.impact.sheet_html import device_sheet_html
+
+        path: Path = options["html_path"]
+        try:
+            path.write_text(device_sheet_html(sheet), encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(
+                _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
+            ) from None
+    if options["as_json"]:
+        print_json({"menage": __version__, "sheet": sheet.to_dict()})
+    else:
+        impact_view.print_sheet(sheet)
+        if options["html_path"] is not None:
+            click.echo(_("HTML sheet: {path}").format(path=options["html_path"]))

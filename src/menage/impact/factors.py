@@ -2,10 +2,15 @@
 
 ``factors.csv`` ships inside the package. Each row is one published (or derived and
 explained) figure: ``key, low, central, high, unit, scope, source, year, reference,
-status, verified, note``. ``status`` says how Ménage uses it: ``used`` by the model,
-``reference`` (shown for comparison), ``contested`` (explained by ``--myths``, never
-used). The whole file is checked when it is loaded: a malformed row stops everything
-with a message naming the file, the line and the problem, rather than a wrong number.
+status, kind, confidence, verified, note``. ``status`` says how Ménage uses it: ``used``
+by the model, ``reference`` (shown for comparison), ``contested`` (explained by
+``--myths``, never used). ``kind`` says why the range is what it is: ``estimate``
+(sources or scenarios disagree: low < high), ``single`` (one source, or sources that
+agree: no range known), ``definition`` (a value fixed by a definition or a scenario's
+choice, such as a 1 MB mail) or ``quote`` (a figure as someone published it).
+``confidence`` is ``high``, ``medium`` or ``low``, shown with the figure. The whole
+file is checked when it is loaded: a malformed row stops everything with a message
+naming the file, the line and the problem, rather than a wrong number.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from menage.errors import MenageError
 from menage.i18n import N_
+from menage.impact.required import REQUIRED_KEYS
 
 FACTORS_PATH = Path(__file__).with_name("factors.csv")
 COLUMNS = (
@@ -34,10 +40,14 @@ COLUMNS = (
     "year",
     "reference",
     "status",
+    "kind",
+    "confidence",
     "verified",
     "note",
 )
 STATUSES = ("used", "reference", "contested")
+KINDS = ("estimate", "single", "definition", "quote")
+CONFIDENCES = ("high", "medium", "low")
 
 #: every unit the file may use; the model converts by these, so a typo must not pass
 UNITS = frozenset(
@@ -71,6 +81,15 @@ UNITS = frozenset(
         "%",
         "TB",
         "GB/participant",
+        "minutes",
+        "GiB/request",
+        "hours/day",
+        "W",
+        "kgSbeq/unit",
+        "kgCO2e/year",
+        "kg/year",
+        "kgCO2e/km",
+        "kgCO2e/meal",
     }
 )
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -95,6 +114,8 @@ class Factor:
     year: str
     reference: str
     status: str
+    kind: str
+    confidence: str
     verified: str
     note: str
 
@@ -159,8 +180,12 @@ def _parse_row(row: dict[str, str | None]) -> Factor:
             raise ValueError(f"{key}: {column} is empty")
     if not _YEAR_RE.search(cells["year"]):
         raise ValueError(f"{key}: year {cells['year']!r} has no year in it")
-    if cells["status"] not in STATUSES:
-        raise ValueError(f"{key}: status {cells['status']!r} is not one of {', '.join(STATUSES)}")
+    for column, allowed in (("status", STATUSES), ("kind", KINDS), ("confidence", CONFIDENCES)):
+        if cells[column] not in allowed:
+            raise ValueError(
+                f"{key}: {column} {cells[column]!r} is not one of {', '.join(allowed)}"
+            )
+    _check_width(key, cells["kind"], low, high)
     return Factor(
         key=key,
         low=low,
@@ -172,9 +197,19 @@ def _parse_row(row: dict[str, str | None]) -> Factor:
         year=cells["year"],
         reference=cells["reference"],
         status=cells["status"],
+        kind=cells["kind"],
+        confidence=cells["confidence"],
         verified=cells["verified"],
         note=cells["note"],
     )
+
+
+def _check_width(key: str, kind: str, low: float, high: float) -> None:
+    """A range is as wide as the sources make it: an estimate has one, a definition none."""
+    if kind == "estimate" and low == high:
+        raise ValueError(f"{key}: an estimate has low < high (else its kind is single)")
+    if kind in ("single", "definition") and low != high:
+        raise ValueError(f"{key}: a {kind} has low = central = high")
 
 
 def load_factors(path: Path = FACTORS_PATH) -> FactorTable:
@@ -215,9 +250,6 @@ def load_factors(path: Path = FACTORS_PATH) -> FactorTable:
 
 
 def _check_required(table: FactorTable) -> None:
-    # imported here: the model imports this module
-    from menage.impact.model import REQUIRED_KEYS
-
     for key in REQUIRED_KEYS:
         if key not in table:
             raise FactorsError(

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from menage.i18n import N_, _, format_number, format_size, ngettext
+from menage.impact.devices import device_type
 from menage.impact.values import Impact
 
-DEVICE_LABELS = {
-    "smartphone": N_("smartphone"),
-    "tablet": N_("tablet"),
-    "laptop": N_("laptop"),
-    "desktop": N_("desktop computer"),
-    "monitor": N_("monitor"),
-    "printer": N_("printer"),
-    "tv": N_("television"),
-    "server": N_("server"),
-}
-QUALITY_LABELS = {"sd": N_("SD"), "hd": N_("HD"), "4k": N_("4K")}
+QUALITY_LABELS = {"sd": N_("SD"), "hd": N_("HD"), "4k": N_("4K"), "audio": N_("audio only")}
 
 
 def _amount(value: float) -> str:
@@ -28,9 +19,37 @@ def years_text(years: float) -> str:
     return ngettext("{n} year", "{n} years", count).format(n=_amount(years))
 
 
+def device_label(code: str) -> str:
+    """The device's name in the current language (from the shared vocabulary)."""
+    return device_type(code).label()
+
+
+def _mail_sent(impact: Impact) -> str:
+    recipients = int(impact.detail.get("recipients", 1))
+    size = format_size(int(impact.detail.get("size_bytes", 0)))
+    n = _amount(impact.quantity)
+    if impact.activity == "mail_sent_attachment":
+        text = _("Mail sent with an attachment ({size}): {n}").format(size=size, n=n)
+    else:
+        text = _("Mail sent ({size}): {n}").format(size=size, n=n)
+    if recipients > 1:
+        text += " " + ngettext("to {n} recipient", "to {n} recipients", recipients).format(
+            n=format_number(recipients)
+        )
+    return text
+
+
 def describe(impact: Impact, years: float = 1.0) -> str:
     """One line saying what was estimated: ``Data-centre storage: 10 GB for 1 year``."""
     a, q = impact.activity, impact.quantity
+    simple = {
+        "transfer_fixed": N_("Data over a fixed network: {size}"),
+        "transfer_mobile": N_("Data over a mobile network: {size}"),
+        "file_fixed": N_("File sent through an online service: {size}"),
+        "file_mobile": N_("File sent through an online service: {size}"),
+    }
+    if a in simple:
+        return _(simple[a]).format(size=format_size(q))
     if a == "storage_cloud":
         return _("Data-centre storage: {size} for {years}").format(
             size=format_size(q), years=years_text(years)
@@ -48,28 +67,40 @@ def describe(impact: Impact, years: float = 1.0) -> str:
             n=ngettext("{n} mail", "{n} mails", int(q)).format(n=_amount(q)),
             years=years_text(years),
         )
-    if a == "mail_sent":
-        return _("Mail sent without attachment: {n}").format(n=_amount(q))
-    if a == "mail_sent_attachment":
-        return _("Mail sent with a 1 MB attachment: {n}").format(n=_amount(q))
-    if a == "transfer_fixed":
-        return _("Data over a fixed network: {size}").format(size=format_size(q))
-    if a == "transfer_mobile":
-        return _("Data over a mobile network: {size}").format(size=format_size(q))
+    if a.startswith("mail_sent"):
+        return _mail_sent(impact)
     if a.startswith("streaming_"):
         return _("Video streaming ({quality}): {hours} h").format(
             quality=_(QUALITY_LABELS[a.removeprefix("streaming_")]), hours=_amount(q)
         )
+    if a == "video_call":
+        return _("Video call ({quality}, {n} places): {hours} h").format(
+            quality=_(QUALITY_LABELS[str(impact.detail.get("quality", "sd"))]),
+            n=format_number(int(impact.detail.get("participants", 2))),
+            hours=_amount(q),
+        )
+    if a == "web_search":
+        return _("Web searches: {n}").format(n=_amount(q))
     if a == "ai_text":
         return _("AI chatbot requests: {n}").format(n=_amount(q))
     if a == "ai_image":
         return _("AI images generated: {n}").format(n=_amount(q))
     if a.startswith("make_"):
         return _("Making new devices ({device}): {n}").format(
-            device=_(DEVICE_LABELS[a.removeprefix("make_")]), n=_amount(q)
+            device=device_label(a.removeprefix("make_")), n=_amount(q)
         )
     if a.startswith("keep_"):
         return _("Keeping a {device} {years} longer (avoided)").format(
-            device=_(DEVICE_LABELS[a.removeprefix("keep_")]), years=years_text(q)
+            device=device_label(a.removeprefix("keep_")), years=years_text(q)
+        )
+    if a.startswith("use_"):
+        return _("Using a {device} for {years}").format(
+            device=device_label(a.removeprefix("use_")), years=years_text(q)
+        )
+    if a.startswith("second_life_"):
+        return _("Second life for {n} × {device}, {years} (avoided)").format(
+            n=format_number(int(impact.detail.get("devices", 1))),
+            device=device_label(a.removeprefix("second_life_")),
+            years=years_text(q),
         )
     return a

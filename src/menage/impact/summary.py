@@ -1,8 +1,9 @@
 """What reports say about impact: freed storage, ranges in words, and proportion.
 
 Reports (terminal, JSON, HTML) call :func:`storage_summary` with the bytes that can
-be or were freed. It gives the yearly footprint of those bytes in a data centre and
-on a local disk, and puts it next to what keeping a smartphone one more year avoids:
+be or were freed. It gives the yearly footprint of those bytes where they are (a
+local disk, for a scan) and, second, what they would cost if they were synced to a
+data centre, and puts it next to what keeping a smartphone one more year avoids:
 deleting data matters far less than making devices last, and Ménage says so.
 """
 
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from menage.i18n import _, format_number
+from menage.impact.equivalences import car_km_text
 from menage.impact.model import DEFAULT_REGION, Model
 from menage.impact.values import Impact, Range
 
 #: the device life extension every figure is compared with
-ANCHOR_DEVICE = "smartphone"
+ANCHOR_DEVICE = "phone"
+#: where the freed bytes are: shown first, the other place second
+PLACES = ("local", "cloud")
 
 
 def significant(value: float, figures: int = 2) -> tuple[float, int]:
@@ -127,8 +131,6 @@ def freed_storage_impact(
     Raises:
         ValueError: unknown region or place, or negative bytes.
     """
-    if n_bytes < 0:
-        raise ValueError("n_bytes must be zero or more")
     model = Model()
     if where == "cloud":
         return model.storage_cloud(n_bytes, years, region)
@@ -139,39 +141,65 @@ def freed_storage_impact(
 
 @dataclass(frozen=True)
 class StorageSummary:
-    """The impact block of a report: freed bytes, a year in the cloud and on a disk."""
+    """The impact block of a report: freed bytes, a year where they are, and a year in
+    the other place (for a scan: on this disk first, then as if synced to the cloud)."""
 
     n_bytes: int
     region: str
     cloud: Impact
     local: Impact
     anchor: Impact
+    where: str = "local"
+
+    @property
+    def primary(self) -> Impact:
+        """The figure for where the bytes are."""
+        return self.local if self.where == "local" else self.cloud
 
     @property
     def ratio(self) -> float | None:
         """How many times more keeping a smartphone a year longer avoids."""
-        if self.cloud.kgco2e.central <= 0:
+        if self.primary.kgco2e.central <= 0:
             return None
-        return self.anchor.kgco2e.central / self.cloud.kgco2e.central
+        return self.anchor.kgco2e.central / self.primary.kgco2e.central
 
-    def headline(self) -> str:
-        """``0.49 kgCO2e (0.019–0.68) and 0.94 kWh (0.18–1.2) a year in a data centre``."""
-        return _("{co2} and {kwh} a year if kept in a data centre").format(
+    def local_line(self) -> str:
+        """``0.11 kgCO2e (0.014–0.31) a year as a share of this disk's manufacturing``."""
+        return _("{co2} a year as a share of this disk's manufacturing").format(
+            co2=format_co2(self.local.kgco2e)
+        )
+
+    def cloud_line(self) -> str:
+        """``0.49 kgCO2e (…) and 0.94 kWh (…) a year in a data centre``."""
+        return _("{co2} and {kwh} a year in a data centre, with its backup copies").format(
             co2=format_co2(self.cloud.kgco2e),
             kwh=format_kwh(self.cloud.kwh or Range.exact(0)),
         )
 
-    def local_line(self) -> str:
-        return _("{co2} a year as a share of a local disk").format(
+    def synced_line(self) -> str:
+        """The other place, said as a hypothesis: ``… if it were synced to a data centre``."""
+        if self.where == "local":
+            return _("{co2} and {kwh} a year if it were synced to a data centre").format(
+                co2=format_co2(self.cloud.kgco2e),
+                kwh=format_kwh(self.cloud.kwh or Range.exact(0)),
+            )
+        return _("{co2} a year if it were kept on a local disk instead").format(
             co2=format_co2(self.local.kgco2e)
         )
 
+    def headline(self) -> str:
+        """The figure for where the bytes are (the one to show first)."""
+        return self.local_line() if self.where == "local" else self.cloud_line()
+
     def message(self) -> str:
-        return proportion_sentence(self.cloud.kgco2e.central)
+        return proportion_sentence(self.primary.kgco2e.central)
 
     def sources(self) -> tuple[str, ...]:
-        """Keys of the factors behind :meth:`headline` and :meth:`message`."""
-        keys = [k for k in self.cloud.sources if k != "dc_water_per_kwh"]
+        """Keys of the factors behind the lines and :meth:`message`."""
+        first, second = (
+            (self.local, self.cloud) if self.where == "local" else (self.cloud, self.local)
+        )
+        keys = [k for k in (*first.sources, *second.sources) if k != "dc_water_per_kwh"]
         return tuple(dict.fromkeys([*keys, *self.anchor.sources]))
 
     def to_dict(self) -> dict[str, Any]:
@@ -180,16 +208,33 @@ class StorageSummary:
             "bytes": self.n_bytes,
             "region": self.region,
             "period_years": 1,
-            "cloud": self.cloud.to_dict(),
+            "shown_first": self.where,
             "local": self.local.to_dict(),
+            "cloud": self.cloud.to_dict(),
             "keep_smartphone_one_year": self.anchor.to_dict(),
             "ratio": round(ratio, 1) if ratio is not None else None,
+            "car_km": car_km_text(self.primary.kgco2e.central),
             "message": self.message(),
         }
 
 
-def storage_summary(n_bytes: int, region: str = DEFAULT_REGION) -> StorageSummary:
-    """The impact of ``n_bytes`` freed, for the scan, mail and photo reports (and HTML)."""
+def storage_summary(
+    n_bytes: int, region: str = DEFAULT_REGION, where: str = "local"
+) -> StorageSummary:
+    """The impact of ``n_bytes`` freed, for the scan, mail and photo reports (and HTML).
+
+    Args:
+        n_bytes: bytes that can be or were freed.
+        region: electricity mix of the use phase.
+        where: where the bytes are: ``local`` (a scan of this computer's disks: the
+            disk's figure first, the cloud one as "if it were synced") or ``cloud``
+            (a mailbox, a file server: the data-centre figure first).
+
+    Raises:
+        ValueError: unknown region or place, or negative bytes.
+    """
+    if where not in PLACES:
+        raise ValueError(f"unknown place {where!r} (local or cloud)")
     model = Model()
     return StorageSummary(
         n_bytes=n_bytes,
@@ -197,4 +242,5 @@ def storage_summary(n_bytes: int, region: str = DEFAULT_REGION) -> StorageSummar
         cloud=model.storage_cloud(n_bytes, 1.0, region),
         local=model.storage_local(n_bytes, 1.0, region),
         anchor=anchor(model),
+        where=where,
     )

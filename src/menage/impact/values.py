@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -33,6 +33,22 @@ class Range:
 
     __rmul__ = __mul__
 
+    def divided_by(self, other: Range) -> Range:
+        """``self / other`` as the widest range: low over high, high over low.
+
+        Dividing by a lifespan is where this matters: a shorter life makes a bigger
+        yearly share, so the low result pairs the low numerator with the high divisor.
+        """
+        return Range(
+            _div(self.low, other.high),
+            _div(self.central, other.central),
+            _div(self.high, other.low),
+        )
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
     def to_dict(self, digits: int = 6) -> dict[str, float]:
         return {
             "low": _round(self.low, digits),
@@ -42,6 +58,12 @@ class Range:
 
 
 ZERO = Range(0.0, 0.0, 0.0)
+
+
+def _div(a: float, b: float) -> float:
+    if b <= 0:
+        raise ValueError("cannot divide by zero or less")
+    return a / b
 
 
 def _round(value: float, digits: int) -> float:
@@ -59,7 +81,7 @@ class Impact:
     N mails, ...). ``kwh`` is None where no energy figure is sourced (manufacturing);
     ``water_l`` is None where sources do not allow a figure; where it
     is given it is indicative. ``avoided`` marks what an action saves rather than costs
-    (keeping a device longer). ``sources`` are the factor keys used.
+    (keeping a device longer, a second life). ``sources`` are the factor keys used.
     """
 
     activity: str
@@ -70,6 +92,8 @@ class Impact:
     water_l: Range | None
     sources: tuple[str, ...]
     avoided: bool = False
+    #: what the activity was, beyond quantity and unit (recipients, quality, device...)
+    detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +106,7 @@ class Impact:
             "water_indicative": self.water_l is not None,
             "avoided": self.avoided,
             "sources": list(self.sources),
+            **({"detail": dict(self.detail)} if self.detail else {}),
         }
 
 

@@ -321,7 +321,7 @@ def _impact(reclaimable: int, region: str) -> dict[str, Any]:
     summary = storage_summary(reclaimable, region)
     return {
         "headline": summary.headline(),
-        "local": summary.local_line(),
+        "local": summary.synced_line(),
         "message": summary.message(),
         "sources": ", ".join(summary.sources()),
     }

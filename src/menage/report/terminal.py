@@ -158,6 +158,7 @@ def _add_impact_rows(table: Any, reclaimable: int, region: str) -> None:
 
     summary = storage_summary(reclaimable, region)
     table.add_row(_("Impact"), summary.headline())
+    table.add_row("", summary.synced_line())
     table.add_row("", _("sources: {keys}").format(keys=", ".join(summary.sources())))
     table.add_row("", summary.message())
 
