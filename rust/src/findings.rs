@@ -2,6 +2,7 @@
 //! lists of files: the loops that `menage.files.columns` and `menage.report.json` run
 //! in Python when the core is not built (the reference the tests compare with).
 
+use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use regex::bytes::RegexSet;
@@ -201,10 +202,20 @@ pub fn push_json_path(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-/// The JSON text of a list of files (``{"path", "size", "mtime_ns", "device", "inode"}``),
-/// items joined by ``separator`` (see ``menage.report.json``).
+/// A contiguous buffer's items, read in place. Sound here: the caller holds the GIL for
+/// the whole call, and the report's columns are never written while it runs.
+fn view<T: pyo3::buffer::Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
+    if !buffer.is_c_contiguous() {
+        return Err(pyo3::exceptions::PyValueError::new_err("a column is not contiguous"));
+    }
+    Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const T, buffer.item_count()) })
+}
+
+/// The JSON text of files ``indices[start:end]`` (``{"path", "size", "mtime_ns",
+/// "device", "inode"}``), items joined by ``separator`` (see ``menage.report.json``).
+/// The columns are read in place (no copy): the report asks for a few thousand at a time.
 #[pyfunction]
-#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, separator))]
+#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator))]
 #[allow(clippy::too_many_arguments)]
 fn json_file_items(
     py: Python<'_>,
@@ -214,33 +225,35 @@ fn json_file_items(
     dev: &Bound<'_, PyAny>,
     ino: &Bound<'_, PyAny>,
     indices: &Bound<'_, PyAny>,
+    start: usize,
+    end: usize,
     separator: &str,
 ) -> PyResult<String> {
     let paths = paths_of(paths)?;
-    let size: Vec<i64> = read_buffer(py, size)?;
-    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
-    let dev: Vec<u64> = read_buffer(py, dev)?;
-    let ino: Vec<u64> = read_buffer(py, ino)?;
-    let indices: Vec<i64> = match read_buffer(py, indices) {
-        Ok(v) => v,
-        Err(_) => indices.extract()?,
-    };
-    Ok(py.detach(|| {
-        let mut out = String::with_capacity(indices.len() * 160);
-        for (n, &i) in indices.iter().enumerate() {
-            let i = i as usize;
-            if n > 0 {
-                out.push_str(separator);
-            }
-            out.push_str("{\"path\":");
-            push_json_path(&mut out, paths.get(i));
-            out.push_str(&format!(
-                ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
-                size[i], mtime_ns[i], dev[i], ino[i]
-            ));
+    if indices.len()? == 0 {
+        return Ok(String::new());
+    }
+    let _ = py;
+    let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
+    let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
+    let indices = PyBuffer::<i64>::get(indices)?;
+    let (size, mtime_ns) = (view(&size)?, view(&mtime_ns)?);
+    let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
+    let end = end.min(indices.len());
+    let mut out = String::with_capacity(end.saturating_sub(start) * 160);
+    for (n, i) in indices[start.min(end)..end].iter().enumerate() {
+        let i = *i as usize;
+        if n > 0 {
+            out.push_str(separator);
         }
-        out
-    }))
+        out.push_str("{\"path\":");
+        push_json_path(&mut out, paths.get(i));
+        out.push_str(&format!(
+            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
+            size[i], mtime_ns[i], dev[i], ino[i]
+        ));
+    }
+    Ok(out)
 }
 
 /// The JSON text of the duplicate groups' items (see ``menage.report.json``).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from menage.files import native
@@ -146,39 +146,62 @@ def totals(tree: Tree, extra: bytearray, in_group: bytearray, depth_of: list[int
     return Totals(by_category, dict(by_folder), dict(by_owner))
 
 
-def json_file_items(tree: Tree, indices: Sequence[int], separator: str) -> str | None:
-    """The JSON text of a list of files, items joined by ``separator``; None without
-    the native core (the report then encodes item by item)."""
+#: items the core encodes at a time: the report is written as it is made
+JSON_CHUNK = 4096
+
+
+def json_file_items(tree: Tree, indices: Sequence[int], separator: str) -> Iterator[str] | None:
+    """The JSON text of a list of files, chunk by chunk (items joined by ``separator``
+    within a chunk); None without the native core (the report then encodes item by item)."""
     core = native.load() if native.use_native() else None
     if core is None:
         return None
-    text: str = core.json_file_items(
-        tree.paths,
-        tree.size,
-        tree.mtime_ns,
-        tree.dev,
-        tree.ino,
-        indices if isinstance(indices, array) else array("q", indices),
-        separator,
-    )
-    return text
+    column = indices if isinstance(indices, array) else array("q", indices)
+
+    def chunks() -> Iterator[str]:
+        for start in range(0, len(column), JSON_CHUNK):
+            yield core.json_file_items(
+                tree.paths,
+                tree.size,
+                tree.mtime_ns,
+                tree.dev,
+                tree.ino,
+                column,
+                start,
+                start + JSON_CHUNK,
+                separator,
+            )
+
+    return chunks()
 
 
-def json_group_items(tree: Tree, groups: Sequence[DuplicateGroup], separator: str) -> str | None:
+def json_group_items(
+    tree: Tree, groups: Sequence[DuplicateGroup], separator: str
+) -> Iterator[str] | None:
     """The JSON text of the duplicate groups' items (see :func:`json_file_items`)."""
     core = native.load() if native.use_native() else None
     if core is None:
         return None
-    text: str = core.json_group_items(
-        tree.paths,
-        tree.dev,
-        tree.ino,
-        tree.mtime_ns,
-        tree.uid,
-        [
-            (g.size, g.digest, g.redundant_bytes, g.files, [g.links.get(i, []) for i in g.files])
-            for g in groups
-        ],
-        separator,
-    )
-    return text
+
+    def chunks() -> Iterator[str]:
+        for start in range(0, len(groups), JSON_CHUNK):
+            yield core.json_group_items(
+                tree.paths,
+                tree.dev,
+                tree.ino,
+                tree.mtime_ns,
+                tree.uid,
+                [
+                    (
+                        g.size,
+                        g.digest,
+                        g.redundant_bytes,
+                        g.files,
+                        [g.links.get(i, []) for i in g.files],
+                    )
+                    for g in groups[start : start + JSON_CHUNK]
+                ],
+                separator,
+            )
+
+    return chunks()

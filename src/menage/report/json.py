@@ -42,9 +42,10 @@ def _string(path: bytes) -> str:
 
 
 class Joined:
-    """A long list already encoded as JSON text, given the separator between items."""
+    """A long list encoded as JSON text by the native core: given the separator between
+    items, the text of the items, chunk by chunk."""
 
-    def __init__(self, make: Callable[[str], str]) -> None:
+    def __init__(self, make: Callable[[str], Iterator[str] | None]) -> None:
         self.make = make
 
 
@@ -100,7 +101,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
 
     def files_of(indices: Sequence[int]) -> Lazy | Joined:
         if len(indices) > 20 and native_json_available():
-            return Joined(lambda separator: json_file_items(tree, indices, separator) or "")
+            return Joined(lambda separator: json_file_items(tree, indices, separator))
         return Lazy(lambda: (Raw(file_json(i) + "}") for i in indices))
 
     def member_json(i: int, links: list[int]) -> str:
@@ -121,7 +122,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
 
     def group_list() -> Lazy | Joined:
         if len(groups) > 20 and native_json_available():
-            return Joined(lambda separator: json_group_items(tree, groups, separator) or "")
+            return Joined(lambda separator: json_group_items(tree, groups, separator))
         return Lazy(group_items)
 
     def temp_items() -> Iterator[Raw]:
@@ -258,8 +259,12 @@ def _write(value: Any, write: Callable[[str], object], depth: int) -> None:
         write("\n" + "  " * depth + "}")
     elif isinstance(value, Joined):
         separator = ",\n" + "  " * (depth + 1)
-        text = value.make(separator)
-        write(f"[\n{'  ' * (depth + 1)}{text}\n{'  ' * depth}]" if text else "[]")
+        started = False
+        for text in value.make(separator) or ():
+            if text:
+                write((separator if started else "[\n" + "  " * (depth + 1)) + text)
+                started = True
+        write(("\n" + "  " * depth + "]") if started else "[]")
     elif isinstance(value, Lazy) or (isinstance(value, list) and len(value) > 20):
         # one item per line: greppable, and written as it is made, a thousand at a time
         separator = ",\n" + "  " * (depth + 1)
