@@ -170,7 +170,7 @@ fn detached<T: Send>(
 
 /// Walk folders; see ``menage.files.native.walk`` for the Python side.
 #[pyfunction(name = "walk")]
-#[pyo3(signature = (roots, *, follow_links, cross_devices, excludes, min_size, threads, skip, progress=None))]
+#[pyo3(signature = (roots, *, follow_links, cross_devices, excludes, min_size, threads, own_folders, own_files, side_files, own_name, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn walk_tree<'py>(
     py: Python<'py>,
@@ -180,7 +180,10 @@ fn walk_tree<'py>(
     excludes: Vec<Vec<u8>>,
     min_size: i64,
     threads: usize,
-    skip: Vec<(u64, u64)>,
+    own_folders: Vec<(u64, u64)>,
+    own_files: Vec<(u64, u64)>,
+    side_files: Vec<(u64, u64, Vec<u8>)>,
+    own_name: Vec<u8>,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let exclude = glob::compile(&excludes).map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -199,7 +202,10 @@ fn walk_tree<'py>(
         exclude_paths,
         min_size,
         threads,
-        skip,
+        own_folders: own_folders.into_iter().collect(),
+        own_files: own_files.into_iter().collect(),
+        side_files: side_files.into_iter().collect(),
+        own_name,
     };
     let counters = walk::Counters::new();
     let result = detached(
@@ -218,6 +224,7 @@ fn walk_tree<'py>(
             }
         },
     )?;
+    sys::release_memory();
     let tree = result.map_err(|(path, errno)| {
         PyOSError::new_err((errno, sys::strerror(errno), PyBytes::new(py, &path).unbind()))
     })?;
@@ -253,6 +260,7 @@ fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>>
         tree.issues.iter().map(|(p, k, d)| (PyBytes::new(py, p), *k, d.as_str())),
     )?;
     out.set_item("issues", issues)?;
+    out.set_item("own", list(&tree.own)?)?;
     Ok(out)
 }
 
@@ -357,6 +365,8 @@ fn find_duplicates<'py>(
         }
     }
     let outcome = pipeline.finish();
+    drop(pool);
+    sys::release_memory();
     let out = PyDict::new(py);
     for (name, col) in [("head", &digests.head), ("tail", &digests.tail), ("full", &digests.full)] {
         out.set_item(name, (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)))?;

@@ -224,3 +224,12 @@ unsafe fn set_errno(value: i32) {
 fn errno_raw() -> i32 {
     unsafe { *errno_location() }
 }
+
+/// Give the memory freed by worker threads back to the system (glibc keeps it in each
+/// thread's arena otherwise: after a walk of a million files, tens of megabytes).
+pub fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}

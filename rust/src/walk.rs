@@ -24,8 +24,14 @@ pub struct Config {
     pub exclude_paths: bool,
     pub min_size: i64,
     pub threads: usize,
-    /// folders never listed (Ménage's own), by (device, inode)
-    pub skip: Vec<(u64, u64)>,
+    /// Ménage's own folders, never entered, by (device, inode) (`menage.home.OwnFolders`)
+    pub own_folders: HashSet<(u64, u64)>,
+    /// Ménage's own files, never listed, by (device, inode)
+    pub own_files: HashSet<(u64, u64)>,
+    /// their SQLite side files: (device, inode) of the folder, and the name
+    pub side_files: HashSet<(u64, u64, Vec<u8>)>,
+    /// a folder of this name is always Ménage's (a quarantine)
+    pub own_name: Vec<u8>,
 }
 
 pub struct Counters {
@@ -67,6 +73,8 @@ pub struct Tree {
     pub other_devices: Vec<Vec<u8>>,
     pub excluded: i64,
     pub issues: Vec<Issue>,
+    /// Ménage's own folders and files met and left out
+    pub own: Vec<Vec<u8>>,
 }
 
 struct Job {
@@ -74,6 +82,7 @@ struct Job {
     path: Vec<u8>,
     root: usize,
     dev: u64,
+    ino: u64,
     /// a root or a followed link: opened through links; a real subfolder is not
     follow: bool,
 }
@@ -98,11 +107,12 @@ struct State {
 }
 
 impl State {
-    fn enqueue(&mut self, path: Vec<u8>, parent: i64, root: usize, dev: u64, follow: bool) {
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue(&mut self, path: Vec<u8>, parent: i64, root: usize, dev: u64, ino: u64, follow: bool) {
         let id = self.dirs.len();
         self.dirs.push((path.clone(), parent));
         self.pending += 1;
-        self.stack.push(Job { id, path, root, dev, follow });
+        self.stack.push(Job { id, path, root, dev, ino, follow });
     }
 }
 
@@ -125,6 +135,7 @@ struct Part {
     other_devices: Vec<Vec<u8>>,
     excluded: i64,
     issues: Vec<Issue>,
+    own: Vec<Vec<u8>>,
 }
 
 impl Part {
@@ -202,7 +213,7 @@ impl Walker<'_> {
             for (path, dev, ino) in subdirs {
                 // a folder reached twice (a bind mount, a followed link) is listed once
                 if state.visited.insert((dev, ino)) {
-                    state.enqueue(path, job.id as i64, job.root, dev, false);
+                    state.enqueue(path, job.id as i64, job.root, dev, ino, false);
                 }
             }
             state.deferred.extend(links);
@@ -213,7 +224,14 @@ impl Walker<'_> {
                 links.sort_by(|a, b| a.path.cmp(&b.path));
                 for link in links {
                     if state.visited.insert((link.dev, link.ino)) {
-                        state.enqueue(link.path, link.parent as i64, link.root, link.dev, true);
+                        state.enqueue(
+                            link.path,
+                            link.parent as i64,
+                            link.root,
+                            link.dev,
+                            link.ino,
+                            true,
+                        );
                     }
                 }
             }
@@ -244,6 +262,8 @@ impl Walker<'_> {
         };
         let dirfd = dir.fd();
         let strip = self.root_strip[job.root];
+        let side_here = !cfg.side_files.is_empty()
+            && cfg.side_files.iter().any(|(d, i, _)| (*d, *i) == (job.dev, job.ino));
         let mut entries: i64 = 0;
         let mut found = 0;
         loop {
@@ -295,7 +315,12 @@ impl Walker<'_> {
             if d_type == libc::DT_DIR {
                 match lstat(known) {
                     Ok(st) => {
-                        if st.dev != job.dev && !cfg.cross_devices {
+                        let own = cfg.own_folders.contains(&(st.dev, st.ino))
+                            || (!cfg.own_name.is_empty() && name_bytes == cfg.own_name.as_slice());
+                        if own {
+                            part.own.push(path);
+                            entries += 1;
+                        } else if st.dev != job.dev && !cfg.cross_devices {
                             part.other_devices.push(path);
                             entries += 1;
                         } else {
@@ -310,6 +335,13 @@ impl Walker<'_> {
             if d_type == libc::DT_REG {
                 match lstat(known) {
                     Ok(st) => {
+                        let own = cfg.own_files.contains(&(st.dev, st.ino))
+                            || (side_here
+                                && cfg.side_files.contains(&(job.dev, job.ino, name_bytes.to_vec())));
+                        if own {
+                            part.own.push(path);
+                            continue;
+                        }
                         if st.size < cfg.min_size {
                             part.excluded += 1;
                             continue;
@@ -365,13 +397,12 @@ impl Walker<'_> {
 /// root that cannot be examined at all is an error (its errno).
 pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
     let mut state = State::default();
-    for key in &cfg.skip {
-        state.visited.insert(*key);
-    }
+    // our own folders count as seen: a followed link or a bind mount never enters them
+    state.visited.extend(cfg.own_folders.iter().copied());
     for (n, root) in cfg.roots.iter().enumerate() {
         let st = sys::stat_path(root, true).map_err(|e| (root.clone(), e))?;
         if state.visited.insert((st.dev, st.ino)) {
-            state.enqueue(root.clone(), -1, n, st.dev, true);
+            state.enqueue(root.clone(), -1, n, st.dev, st.ino, true);
         }
     }
     if state.pending == 0 {
@@ -475,7 +506,9 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
         tree.other_devices.extend(part.other_devices);
         tree.excluded += part.excluded;
         tree.issues.extend(part.issues);
+        tree.own.extend(part.own);
     }
+    tree.own.sort_unstable();
     tree.symlinks.sort_unstable();
     tree.broken_links.sort_unstable();
     tree.specials.sort_unstable();

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from array import array
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,47 @@ def test_engine_choice(monkeypatch):
     monkeypatch.delenv(native.ENGINE_VARIABLE)
     assert native.engine_name() == "native"
     assert Path(native.__file__).name == "native.py"
+
+
+def test_own_folders_and_files_are_left_out(tmp_path):
+    """Ménage's own state, by identity (and a quarantine by name), is never listed: the
+    core takes the sets of menage.home.OwnFolders and reports what it left out."""
+    root = tmp_path / "tree"
+    for name in ("home/index.sqlite", "data/keep.txt", "data/.menage-quarantine/x.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    (root / "data" / "journal.sqlite").write_bytes(b"j")
+    (root / "data" / "journal.sqlite-wal").write_bytes(b"w")
+    os.symlink(root / "home", root / "data" / "link-home")
+
+    def identity(path):
+        st = os.stat(path)
+        return (st.st_dev, st.st_ino)
+
+    found = core.walk(
+        [os.fsencode(root)],
+        follow_links=True,
+        cross_devices=False,
+        excludes=[],
+        min_size=0,
+        threads=2,
+        own_folders=[identity(root / "home")],
+        own_files=[identity(root / "data" / "journal.sqlite")],
+        side_files=[(*identity(root / "data"), b"journal.sqlite-wal")],
+        own_name=native.OWN_FOLDER_NAME,
+    )
+    base = os.fsencode(root) + b"/"
+    assert list(found["paths"]) == [base + b"data/keep.txt"]
+    assert found["own"] == [
+        base + p
+        for p in (
+            b"data/.menage-quarantine",
+            b"data/journal.sqlite",
+            b"data/journal.sqlite-wal",
+            b"home",
+        )
+    ]
+    # the followed link to the home is never entered either; the folders holding our
+    # state count it as an entry, so that they are never "empty"
+    entries = dict(zip(found["dirs"], array("q", found["dir_entries"]), strict=True))
+    assert entries[base.rstrip(b"/")] == 1 and entries[base + b"data"] == 5

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from menage.files.duplicates import Digests, DuplicateResult, HashProgress
 
 ENGINE_VARIABLE = "MENAGE_ENGINE"
+#: a folder of this name is always one of Ménage's (a quarantine), whatever its identity
+OWN_FOLDER_NAME = b".menage-quarantine"
 ENGINES = ("auto", "native", "python")
 
 _module: ModuleType | None = None
@@ -77,6 +79,7 @@ def walk(roots: list[bytes], options: WalkOptions, progress: ProgressCallback | 
     """:func:`menage.files.walk.walk` in the native core."""
     core = load()
     assert core is not None
+    own = getattr(options, "own", None)
     found: dict[str, Any] = core.walk(
         list(roots),
         follow_links=options.follow_links,
@@ -84,7 +87,11 @@ def walk(roots: list[bytes], options: WalkOptions, progress: ProgressCallback | 
         excludes=[os.fsencode(p) for p in options.excludes],
         min_size=options.min_size,
         threads=max(1, options.threads),
-        skip=[(int(dev), int(ino)) for dev, ino in getattr(options, "skip", ())],
+        # Ménage's own folders and files (menage.home.OwnFolders), when the options give them
+        own_folders=sorted(getattr(own, "folders", ())),
+        own_files=sorted(getattr(own, "files", ())),
+        side_files=sorted(getattr(own, "side_files", ())),
+        own_name=OWN_FOLDER_NAME if own is not None else b"",
         progress=progress,
     )
     tree = Tree(roots=list(roots))
@@ -106,6 +113,8 @@ def walk(roots: list[bytes], options: WalkOptions, progress: ProgressCallback | 
     tree.other_devices = found["other_devices"]
     tree.excluded = found["excluded"]
     tree.issues = [Issue(path, kind, detail) for path, kind, detail in found["issues"]]
+    if hasattr(tree, "own"):
+        tree.own = found["own"]
     if progress is not None:
         progress(len(tree.dirs), len(tree))
     return tree
