@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["menage", "menage.files"]
+PACKAGES = ["menage", "menage.files", "menage.photos"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

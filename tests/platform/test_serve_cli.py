@@ -89,7 +89,9 @@ def test_serve_runs_a_server(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
+        # the demo is migrated and filled before the server answers: on a loaded machine
+        # that takes minutes, so wait for the server (or its exit), not for a fixed time
+        deadline = time.monotonic() + 300
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/campagnes/", timeout=5) as r:

@@ -9,8 +9,10 @@ from menage.cli._common import MenageGroup
 from menage.cli.apply import apply
 from menage.cli.clean import clean
 from menage.cli.demo import demo_data
+from menage.cli.fleet import fleet
 from menage.cli.history import history
 from menage.cli.impact import impact
+from menage.cli.photos import photos
 from menage.cli.plan import plan
 from menage.cli.purge import purge
 from menage.cli.scan import scan
@@ -44,6 +46,7 @@ def cli(lang: str | None) -> None:
 for command in (
     scan,
     scans,
+    photos,
     plan,
     apply,
     clean,
@@ -51,6 +54,7 @@ for command in (
     history,
     purge,
     impact,
+    fleet,
     demo_data,
     serve,
     platform,

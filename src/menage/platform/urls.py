@@ -136,5 +136,6 @@ urlpatterns += i18n_patterns(
     path(_("organisations/"), include(organisation_urls)),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),
+    path(_("space/equipment/"), include("menage.platform.equipment.urls")),
     prefix_default_language=False,
 )

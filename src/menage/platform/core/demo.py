@@ -135,7 +135,7 @@ class _Builder:
         )
 
         manager, facilitator = Membership.Role.MANAGER, Membership.Role.FACILITATOR
-        self.person("marie.dupont", "Marie", "Dupont", city, manager)
+        marie = self.person("marie.dupont", "Marie", "Dupont", city, manager)
         camille = self.person("camille.martin", "Camille", "Martin", city, facilitator)
         karim = self.person("karim.benali", "Karim", "Benali", city, facilitator)
         sophie = self.person("sophie.leroy", "Sophie", "Leroy", connexions, facilitator)
@@ -393,6 +393,9 @@ class _Builder:
             visibility=Resource.Visibility.SHARED,
             description="Pour les animateurs : déroulé, matériel, questions fréquentes.",
         )
+        from menage.platform.equipment.demo import load_equipment_demo
+
+        load_equipment_demo(self.monday, marie)
         self.summary.campaigns = Campaign.objects.count()
         self.summary.events = Event.objects.count()
         self.summary.points = CollectionPoint.objects.count()

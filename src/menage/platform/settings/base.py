@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "menage.platform.events",
     "menage.platform.collection",
     "menage.platform.resources",
+    "menage.platform.equipment",
     "menage.platform.api",
     "django.contrib.admin",
     "django.contrib.auth",
