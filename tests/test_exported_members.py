@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-PACKAGES = ["menage", "menage.files", "menage.photos"]
+PACKAGES = ["menage", "menage.files", "menage.findings", "menage.mail", "menage.photos"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

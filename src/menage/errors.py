@@ -12,6 +12,7 @@ Our exception hierarchy:
     - IndexForeign
     - IndexTooNew
     - IndexBusy
+    - ReportTooNew
   + NoSuchScan
   + StorageFull (exit 5)
   + PlatformMissing
@@ -106,6 +107,13 @@ class IndexTooNew(IndexError_):
 
 class IndexBusy(IndexError_):
     template = N_("index {path} is in use by another Ménage process; try again when it ends.")
+
+
+class ReportTooNew(IndexError_):
+    template = N_(
+        "scan {scan} was stored by a newer Ménage (JSON schema {found}, this version reads "
+        "up to {supported}). Upgrade Ménage to use it."
+    )
 
 
 class NoSuchScan(MenageError):

@@ -67,9 +67,9 @@ def make_plan(root: Path, home: Path, rng: random.Random) -> Path:
 
     with Index(home / "index.sqlite") as index:
         result = scan([str(root)], ScanOptions(threads=1), index=index)
-        report = index.scan_report(result.scan_id)
+        scanned = index.scan_findings(result.scan_id)
     plan = build_plan(
-        report,
+        scanned,
         PlanOptions(
             duplicates=True, temp=True, empty=True, keep=("oldest",), excluded=(os.fsencode(home),)
         ),

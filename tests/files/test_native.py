@@ -23,12 +23,13 @@ import xxhash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from menage._jsonstream import string as _string
 from menage.files import native
 from menage.files.duplicates import Digests, DuplicateResult, find_duplicates
 from menage.files.hashing import BLOCK, TAIL_MIN, WHOLE_LIMIT
 from menage.files.scan import ScanOptions, scan
 from menage.files.walk import Tree, WalkOptions, _compile_excludes, walk
-from menage.report.json import _string, write_scan_json
+from menage.report.json import write_scan_json
 
 if native.load() is None:
     if os.environ.get("CI") == "true":

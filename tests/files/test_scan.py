@@ -10,6 +10,7 @@ import pytest
 
 from menage.files.index import Index
 from menage.files.scan import ScanOptions, scan
+from menage.findings import DuplicateFolders, EmptyFolder, FolderItem, SingleFile, TempFile
 from tests.files.trees import sample_tree, write
 
 
@@ -31,11 +32,14 @@ def test_sample_tree(tmp_path):
     }
     assert result.redundant_files == 3
     assert result.redundant_bytes == 2 * 1300 + 300_000
-    assert len(result.empty_files) == 2
-    assert [r.kind for _i, r in result.temp_files] == ["office-lock"]
-    assert [os.path.relpath(os.fsdecode(result.tree.dirs[d]), root) for d in result.empty_dirs] == [
-        "empty_dir"
+    assert len(result.findings["empty_files"]) == 2
+    assert [f.temp_kind for f in result.findings["temp_files"] if isinstance(f, TempFile)] == [
+        "office-lock"
     ]
+    empty_dirs = [
+        f.folder.path for f in result.findings["empty_dirs"] if isinstance(f, EmptyFolder)
+    ]
+    assert [os.path.relpath(os.fsdecode(p), root) for p in empty_dirs] == ["empty_dir"]
     assert result.complete
 
 
@@ -204,8 +208,13 @@ def test_duplicate_folders(tmp_path):
         write(root, f"{base}/empty.txt", b"")
     write(root, "Other/a.jpg", b"photo a" * 100)  # same file, but not the same folder
     result = scan([root])
-    (folders,) = result.duplicate_folders
-    names = [os.path.relpath(os.fsdecode(result.tree.dirs[d]), root) for d in folders.dirs]
+    (folders,) = result.findings["duplicate_folders"]
+    assert isinstance(folders, DuplicateFolders)
+    names = [
+        os.path.relpath(os.fsdecode(item.path), root)
+        for item in folders.items
+        if isinstance(item, FolderItem)
+    ]
     assert names == ["Photos 2019", "Sauvegarde/Photos 2019 (copie)"]
     assert folders.files == 3
     assert folders.redundant_bytes == 1400
@@ -218,9 +227,13 @@ def test_old_and_big_files(tmp_path):
     write(root, "new.txt", b"n" * 20, mtime=now - 10)
     write(root, "huge.bin", b"h" * 5000, mtime=now - 10)
     result = scan([root], ScanOptions(older_than_s=3 * 365 * 86400, top=2), now=now)
-    tree = result.tree
-    assert [os.path.basename(tree.paths[i]) for i in result.old_files] == [b"old.txt"]
-    assert [os.path.basename(tree.paths[i]) for i in result.big_files] == [b"huge.bin", b"new.txt"]
+    names = {
+        key: [
+            os.path.basename(f.file.path) for f in result.findings[key] if isinstance(f, SingleFile)
+        ]
+        for key in ("old_files", "big_files")
+    }
+    assert names == {"old_files": [b"old.txt"], "big_files": [b"huge.bin", b"new.txt"]}
 
 
 def test_index_of_format_1_is_migrated_keeping_history(tmp_path):

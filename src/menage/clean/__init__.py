@@ -2,7 +2,7 @@
 
 Public API::
 
-    from menage.clean import PlanOptions, build_plan, write_plan, read_plan
+    from menage.clean import PlanOptions, build_plan, plan_selection, write_plan, read_plan
     from menage.clean import cleanup_session, apply_plan, undo_run, measures
 
 Nothing is deleted by ``apply``: files go to a quarantine (or the system trash) and
@@ -12,9 +12,10 @@ Nothing is deleted by ``apply``: files go to a quarantine (or the system trash) 
 from __future__ import annotations
 
 from menage.clean.apply import Outcome, apply_plan, dry_run, home_quarantine
+from menage.clean.errors import NothingSelected
 from menage.clean.journal import Journal, default_journal_path
 from menage.clean.measures import Measures, all_measures, measures
-from menage.clean.plan import Action, Plan, PlanOptions, build_plan
+from menage.clean.plan import Action, BadSelection, Plan, PlanOptions, build_plan, plan_selection
 from menage.clean.planfile import format_plan, parse_plan, plan_digest, read_plan, write_plan
 from menage.clean.purge import PurgeOutcome, purge, purgeable
 from menage.clean.recovery import Recovered, recover
@@ -23,8 +24,10 @@ from menage.clean.undo import UndoOutcome, run_to_undo, undo_run
 
 __all__ = [
     "Action",
+    "BadSelection",
     "Journal",
     "Measures",
+    "NothingSelected",
     "Outcome",
     "Plan",
     "PlanOptions",
@@ -43,6 +46,7 @@ __all__ = [
     "home_quarantine",
     "measures",
     "parse_plan",
+    "plan_selection",
     "plan_digest",
     "purge",
     "purgeable",

@@ -1,30 +1,50 @@
 """A plan: the list of actions a cleanup will carry out, built from a scan's findings.
 
-Each path gets at most one action. Findings are taken in this order: duplicates
-(the keep rules choose the copies that stay), temporary files, empty files and
-folders, old or big files. A copy kept for a duplicate group is never acted on by
-another finding, so no plan removes every copy. Anything under Ménage's own folder
-or a quarantine is left out: the quarantine must never look like a copy.
+Two ways: from kinds of findings and rules (:func:`build_plan`: ``menage plan
+--duplicates --temp``), or from findings and items a person chose one by one
+(:func:`plan_selection`: the review page). Either way each path gets at most one
+action, and kinds are taken in their declared order (duplicates, temporary files,
+empty files and folders, old or big files): an item taken by an earlier kind is left
+to it. A copy kept for a group of duplicates is never acted on by another finding,
+so no plan removes every copy. Anything under Ménage's own folder or a quarantine is
+left out: the quarantine must never look like a copy.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from menage.clean.errors import NothingSelected
 from menage.clean.rules import DEFAULT_RULES, KeepRule, Member, choose, is_under, parse_rule
+from menage.errors import MenageError
 from menage.files.listing import FileRow
-from menage.files.names import from_json
+from menage.findings import (
+    FileItem,
+    Finding,
+    FolderItem,
+    Item,
+    ScanFindings,
+    TempFile,
+    UnknownFinding,
+    all_kinds,
+    kind_of,
+)
+from menage.i18n import N_, _
 
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
 #: actions that replace a duplicate by a link to its kept copy
 LINK_KINDS = ("hardlink", "reflink")
-FINDINGS = ("duplicates", "temp_files", "empty_files", "empty_dirs", "old_files", "big_files")
 QUARANTINE_DIRNAME = b".menage-quarantine"
+
+
+def plannable_kinds() -> tuple[str, ...]:
+    """The kinds of findings a plan may act on: those whose items the cleanup knows
+    how to act on (files and folders today), in their order."""
+    return tuple(k.key for k in all_kinds() if k.plannable and k.item in ("file", "folder"))
 
 
 @dataclass
@@ -83,170 +103,272 @@ class PlanOptions:
     excluded: Sequence[bytes] = ()
     now: float | None = None
 
+    #: other kinds to act on (those of analysers that have no option of their own)
+    kinds: Sequence[str] = ()
+
     def rules(self) -> list[KeepRule]:
         return [parse_rule(text) for text in (self.keep or DEFAULT_RULES)]
 
-
-def build_plan(
-    report: dict[str, Any], options: PlanOptions, listing: Iterable[FileRow] | None = None
-) -> Plan:
-    """Turn a scan report (``Index.scan_report``) into a plan.
-
-    ``listing`` (``Index.listing`` of the scan's roots) lets ``--older-than`` and
-    ``--larger`` choose among every file, whatever thresholds the scan used for its
-    own lists of old and biggest files.
-
-    Raises:
-        NothingSelected: no finding was chosen.
-        BadRule: a keep rule cannot be read.
-    """
-    if not (
-        options.duplicates
-        or options.empty
-        or options.temp
-        or options.older_than_s is not None
-        or options.larger is not None
-    ):
-        raise NothingSelected()
-    rules = options.rules()
-    excluded = [os.path.abspath(f) for f in options.excluded]
-
-    def hidden(path: bytes) -> bool:
-        if b"/" + QUARANTINE_DIRNAME + b"/" in path + b"/":
-            return True
-        return any(is_under(path, folder) for folder in excluded)
-
-    plan = Plan(
-        scan_id=report.get("scan_id"),
-        roots=[from_json(r) for r in report["roots"]],
-        actions=[],
-        keep_rules=[str(r) for r in rules],
-        selection={
-            "duplicates": options.duplicates,
-            "empty": options.empty,
-            "temp": options.temp,
-            "older_than_s": options.older_than_s,
-            "larger": options.larger,
-            "action": options.action,
-        },
-    )
-    taken: set[bytes] = set()
-    kept: set[bytes] = set()
-
-    def add(action: Action) -> None:
-        if action.path in taken or action.path in kept or hidden(action.path):
-            return
-        taken.add(action.path)
-        plan.actions.append(action)
-
-    if options.duplicates:
-        _plan_duplicates(report, options, rules, plan, add, kept, hidden)
-    simple_kind = "trash" if options.action == "trash" else "quarantine"
-    if options.temp:
-        for item in report["temp_files"]["items"]:
-            add(_file_action(simple_kind, "temp_files", item, detail=item.get("kind")))
-    if options.empty:
-        for item in report["empty_files"]["items"]:
-            add(_file_action(simple_kind, "empty_files", item))
-        for path in report["empty_dirs"]["items"]:
-            add(Action(simple_kind, from_json(path), "empty_dirs"))
-    if options.older_than_s is not None or options.larger is not None:
-        _plan_old_or_big(report, options, plan, add, simple_kind, listing)
-    skipped_kept = sum(
-        1
-        for key in ("temp_files", "empty_files", "old_files", "big_files")
-        for item in report[key]["items"]
-        if from_json(item["path"]) in kept and _selected(key, options)
-    )
-    if skipped_kept:
-        plan.notes.append(f"kept-copies-left:{skipped_kept}")
-    return plan
+    def selected_kinds(self) -> list[str]:
+        """The kinds of findings chosen, in the order a plan takes them."""
+        chosen = set(self.kinds)
+        if self.duplicates:
+            chosen.add("duplicates")
+        if self.empty:
+            chosen.update(("empty_files", "empty_dirs"))
+        if self.temp:
+            chosen.add("temp_files")
+        # --older-than and --larger choose among every file, both filters together
+        if self.older_than_s is not None:
+            chosen.add("old_files")
+        elif self.larger is not None:
+            chosen.add("big_files")
+        return [k.key for k in all_kinds() if k.key in chosen]
 
 
-def _selected(key: str, options: PlanOptions) -> bool:
-    return {
-        "temp_files": options.temp,
-        "empty_files": options.empty,
-        "old_files": options.older_than_s is not None,
-        "big_files": options.older_than_s is None and options.larger is not None,
-    }[key]
+class BadSelection(MenageError):
+    template = N_("{id}: {detail}")
 
 
-def _file_action(
-    kind: str, finding: str, item: dict[str, Any], detail: str | None = None
+def _files(items: Iterable[Item]) -> Iterator[FileItem]:
+    return (item for item in items if isinstance(item, FileItem))
+
+
+def _action(
+    kind: str,
+    finding: str,
+    item: Item,
+    path: bytes | None = None,
+    keep: bytes | None = None,
+    group: int | None = None,
+    detail: str | None = None,
 ) -> Action:
+    """The action of ``kind`` on ``item`` (on ``path``, one of its links, if given)."""
+    if isinstance(item, FolderItem):
+        return Action(kind, item.path, finding)
+    if not isinstance(item, FileItem):
+        raise BadSelection(
+            id=finding,
+            detail=_("the cleanup cannot act on {source} items yet").format(source=item.source),
+        )
     return Action(
         kind=kind,
-        path=from_json(item["path"]),
+        path=item.path if path is None else path,
         finding=finding,
-        size=int(item["size"]),
-        device=int(item["device"]),
-        inode=int(item["inode"]),
-        mtime_ns=int(item["mtime_ns"]),
+        size=item.size,
+        device=item.device,
+        inode=item.inode,
+        mtime_ns=item.mtime_ns,
+        keep=keep,
+        group=group,
         detail=detail,
     )
 
 
-def _plan_duplicates(
-    report: dict[str, Any],
-    options: PlanOptions,
-    rules: list[KeepRule],
-    plan: Plan,
-    add: Any,
-    kept: set[bytes],
-    hidden: Any,
-) -> None:
-    kind = options.action
-    all_protected = 0
-    for number, group in enumerate(report["duplicates"]["items"], start=1):
-        files = [f for f in group["files"] if not hidden(from_json(f["path"]))]
+class _Builder:
+    """A plan being made: each path once, kept copies never, Ménage's folders never."""
+
+    def __init__(self, scanned: ScanFindings, options: PlanOptions) -> None:
+        self.options = options
+        self.rules = options.rules()
+        self.excluded = [os.path.abspath(f) for f in options.excluded]
+        self.plan = Plan(
+            scan_id=scanned.scan_id,
+            roots=list(scanned.roots),
+            actions=[],
+            keep_rules=[str(r) for r in self.rules],
+        )
+        self.taken: set[bytes] = set()
+        self.kept: set[bytes] = set()
+        self.kept_left = 0
+        self.all_protected = 0
+        # duplicates may be replaced by links; anything else is moved away
+        self.simple_kind = "trash" if options.action == "trash" else "quarantine"
+
+    def hidden(self, path: bytes) -> bool:
+        if b"/" + QUARANTINE_DIRNAME + b"/" in path + b"/":
+            return True
+        return any(is_under(path, folder) for folder in self.excluded)
+
+    def add(self, action: Action) -> None:
+        if action.path in self.kept:
+            if action.group is None:
+                self.kept_left += 1
+            return
+        if action.path in self.taken or self.hidden(action.path):
+            return
+        self.taken.add(action.path)
+        self.plan.actions.append(action)
+
+    def group(self, finding: Finding, remove: Collection[int] | None = None) -> None:
+        """Act on a group that keeps one item: the keep rules choose, or ``remove``
+        (positions of items, from 0) says which go, and the others stay."""
+        files = [f for f in _files(finding.items) if not self.hidden(f.path)]
         if len(files) < 2:
-            continue
-        by_path = {from_json(f["path"]): f for f in files}
-        choice = choose([Member(p, int(f["mtime_ns"])) for p, f in by_path.items()], rules)
-        kept.update(m.path for m in choice.keep)
+            return
+        by_path = {f.path: f for f in files}
+        if remove is None:
+            choice = choose([Member(f.path, f.mtime_ns) for f in files], self.rules)
+            keep = [m.path for m in choice.keep]
+            gone = [m.path for m in choice.remove]
+            reason = choice.reason + (" (tie: first by path)" if choice.tie else "")
+        else:
+            chosen = {finding.items[n].key for n in remove}
+            keep = [f.path for f in files if f.path not in chosen]
+            gone = [f.path for f in files if f.path in chosen]
+            reason = "chosen"
+        self.kept.update(keep)
         # the links of a kept inode are the same file: they stay too
-        for member in choice.keep:
-            kept.update(from_json(link) for link in by_path[member.path].get("links", ()))
-        if not choice.remove:
-            all_protected += 1
-            continue
-        keep_path = choice.keep[0].path
-        for member in choice.remove:
-            item = by_path[member.path]
+        for path in keep:
+            self.kept.update(by_path[path].links)
+        if not gone:
+            self.all_protected += 1
+            return
+        if not keep:
+            return  # the copies not chosen are all in Ménage's folders: none may go
+        for path in gone:
+            item = by_path[path]
             # every link of a removed inode goes too, or no byte would be freed
-            for path in [member.path, *(from_json(link) for link in item.get("links", ()))]:
-                add(
-                    Action(
-                        kind=kind,
-                        path=path,
-                        finding="duplicates",
-                        size=int(group["size"]),
-                        device=int(item["device"]),
-                        inode=int(item["inode"]),
-                        mtime_ns=int(item["mtime_ns"]),
-                        keep=keep_path,
-                        group=number,
-                        detail=choice.reason + (" (tie: first by path)" if choice.tie else ""),
+            for each in (path, *item.links):
+                self.add(
+                    _action(
+                        self.options.action,
+                        finding.KIND,
+                        item,
+                        path=each,
+                        keep=keep[0],
+                        group=finding.number,
+                        detail=reason,
                     )
                 )
-    if all_protected:
-        plan.notes.append(f"groups-all-protected:{all_protected}")
+
+    def items(self, finding: Finding, positions: Iterable[int] | None = None) -> None:
+        """Act on the items of a finding (all of them, or those at ``positions``)."""
+        detail = finding.temp_kind if isinstance(finding, TempFile) else None
+        chosen = range(len(finding.items)) if positions is None else positions
+        for n in chosen:
+            self.add(_action(self.simple_kind, finding.KIND, finding.items[n], detail=detail))
+
+    def finish(self) -> Plan:
+        if self.all_protected:
+            self.plan.notes.append(f"groups-all-protected:{self.all_protected}")
+        if self.kept_left:
+            self.plan.notes.append(f"kept-copies-left:{self.kept_left}")
+        return self.plan
+
+
+def build_plan(
+    scanned: ScanFindings, options: PlanOptions, listing: Iterable[FileRow] | None = None
+) -> Plan:
+    """A plan from a scan's findings: the kinds chosen, the keep rules, the thresholds.
+
+    Args:
+        scanned: the scan's findings (``Index.scan_findings``).
+        options: the kinds chosen, the keep rules, the action.
+        listing: ``Index.listing`` of the scan's roots: ``--older-than`` and
+            ``--larger`` then choose among every file, whatever thresholds the scan
+            used for its own lists of old and biggest files.
+
+    Raises:
+        NothingSelected: no kind of finding was chosen.
+        BadRule: a keep rule cannot be read.
+    """
+    selected = options.selected_kinds()
+    if not selected:
+        raise NothingSelected()
+    builder = _Builder(scanned, options)
+    builder.plan.selection = {
+        "duplicates": options.duplicates,
+        "empty": options.empty,
+        "temp": options.temp,
+        "older_than_s": options.older_than_s,
+        "larger": options.larger,
+        "action": options.action,
+        **({"kinds": list(options.kinds)} if options.kinds else {}),
+    }
+    for key in selected:
+        if key in ("old_files", "big_files"):
+            _plan_old_or_big(scanned, options, builder, key, listing)
+            continue
+        keep_one = kind_of(key).keep_one
+        for finding in scanned.findings[key]:
+            if keep_one:
+                builder.group(finding)
+            else:
+                builder.items(finding)
+    return builder.finish()
+
+
+def plan_selection(
+    scanned: ScanFindings, chosen: Sequence[str], options: PlanOptions | None = None
+) -> Plan:
+    """A plan of the findings and items a person chose one by one (the review page).
+
+    Args:
+        scanned: the scan's findings (``Index.scan_findings``).
+        chosen: ids: ``KIND/N`` for a whole finding (in a group that keeps one item,
+            the keep rules choose it), ``KIND/N/M`` for the M-th item of a finding (in
+            a group that keeps one, the items not chosen stay).
+        options: the action and the keep rules (the kinds chosen there are ignored).
+
+    Raises:
+        NothingSelected: nothing was chosen.
+        UnknownFinding: an id names no finding or item of this scan.
+        BadSelection: the cleanup cannot act on that kind yet, or every item of a
+            group that keeps one was chosen.
+    """
+    options = options or PlanOptions()
+    if not chosen:
+        raise NothingSelected()
+    picked: dict[str, tuple[Finding, set[int] | None]] = {}
+    for text in chosen:
+        finding_id, item = _split_id(text)
+        finding = scanned.findings.finding(finding_id)
+        if not finding.kind.plannable:
+            raise BadSelection(id=text, detail=_("the cleanup cannot act on this kind yet"))
+        if item is not None and not 1 <= item <= len(finding.items):
+            raise UnknownFinding(id=text)
+        _known, positions = picked.get(finding.id, (finding, set()))
+        if item is None or positions is None:
+            picked[finding.id] = (finding, None)  # the whole finding
+        else:
+            picked[finding.id] = (finding, positions | {item - 1})
+    builder = _Builder(scanned, options)
+    builder.plan.selection = {"chosen": list(chosen), "action": options.action}
+    order = {kind.key: n for n, kind in enumerate(all_kinds())}
+    for finding, positions in sorted(
+        picked.values(), key=lambda pair: (order[pair[0].KIND], pair[0].number)
+    ):
+        if not finding.kind.keep_one:
+            builder.items(finding, sorted(positions) if positions is not None else None)
+        elif positions is not None and len(positions) == len(finding.items):
+            raise BadSelection(id=finding.id, detail=_("every item was chosen: one must stay"))
+        else:
+            builder.group(finding, positions)
+    return builder.finish()
+
+
+def _split_id(text: str) -> tuple[str, int | None]:
+    parts = text.split("/")
+    if len(parts) == 2:
+        return text, None
+    if len(parts) == 3 and parts[2].isdigit():
+        return f"{parts[0]}/{parts[1]}", int(parts[2])
+    raise UnknownFinding(id=text)
 
 
 def _plan_old_or_big(
-    report: dict[str, Any],
+    scanned: ScanFindings,
     options: PlanOptions,
-    plan: Plan,
-    add: Any,
-    kind: str,
+    builder: _Builder,
+    key: str,
     listing: Iterable[FileRow] | None,
 ) -> None:
     import time
 
+    now = options.now if options.now is not None else time.time()
+    kind = builder.simple_kind
     if listing is not None:
-        finding = "old_files" if options.older_than_s is not None else "big_files"
-        now = options.now if options.now is not None else time.time()
         cutoff_ns = (
             int((now - options.older_than_s) * 1e9) if options.older_than_s is not None else None
         )
@@ -258,31 +380,20 @@ def _plan_old_or_big(
                 continue
             if larger is not None and row.size < larger:
                 continue
-            item = {
-                "path": row.path.decode("utf-8", "surrogateescape"),
-                "size": row.size,
-                "mtime_ns": row.mtime_ns,
-                "device": row.dev,
-                "inode": row.ino,
-            }
-            add(_file_action(kind, finding, item))
+            builder.add(
+                _action(kind, key, FileItem(row.path, row.size, row.mtime_ns, row.dev, row.ino))
+            )
         return
+    items = [item for finding in scanned.findings[key] for item in _files(finding.items)]
     if options.older_than_s is not None:
-        finding = "old_files"
-        scanned_s = float(report["old_files"].get("older_than_s") or 0)
+        scanned_s = float(scanned.findings.settings.get("older_than_s") or 0)
         if options.older_than_s < scanned_s:
-            plan.notes.append(f"old-files-limited:{scanned_s}")
-        now = options.now if options.now is not None else time.time()
+            builder.plan.notes.append(f"old-files-limited:{scanned_s}")
         cutoff_ns = int((now - options.older_than_s) * 1e9)
-        items = [i for i in report["old_files"]["items"] if int(i["mtime_ns"]) < cutoff_ns]
-    else:
-        finding = "big_files"
-        items = list(report["big_files"]["items"])
-        if len(items) == report["big_files"]["count"] and items:
-            smallest = min(int(i["size"]) for i in items)
-            if options.larger is not None and smallest >= options.larger:
-                plan.notes.append(f"big-files-limited:{len(items)}")
+        items = [i for i in items if i.mtime_ns < cutoff_ns]
+    elif items and options.larger is not None and min(i.size for i in items) >= options.larger:
+        builder.plan.notes.append(f"big-files-limited:{len(items)}")
     if options.larger is not None:
-        items = [i for i in items if int(i["size"]) >= options.larger]
+        items = [i for i in items if i.size >= options.larger]
     for item in items:
-        add(_file_action(kind, finding, item))
+        builder.add(_action(kind, key, item))

@@ -22,10 +22,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from menage.clean.errors import PlanInvalid, PlanUnreadable
-from menage.clean.plan import FINDINGS, KINDS, LINK_KINDS, QUARANTINE_DIRNAME, Action, Plan
+from menage.clean.plan import (
+    KINDS,
+    LINK_KINDS,
+    QUARANTINE_DIRNAME,
+    Action,
+    Plan,
+    plannable_kinds,
+)
 from menage.clean.rules import is_under
 from menage.files.names import escape, from_json, to_json
-from menage.i18n import N_, _, format_size, ngettext
+from menage.i18n import _, format_size, ngettext
 
 FORMAT = 1
 _FIELDS = ("device", "inode", "size", "mtime_ns")
@@ -101,16 +108,9 @@ def format_plan(plan: Plan) -> str:
 
 
 def _finding_title(finding: str) -> str:
-    return _(
-        {
-            "duplicates": N_("Duplicates: the copies below are removed, each kept copy stays."),
-            "temp_files": N_("Temporary and cache files."),
-            "empty_files": N_("Empty files."),
-            "empty_dirs": N_("Empty folders."),
-            "old_files": N_("Old files."),
-            "big_files": N_("Big files."),
-        }[finding]
-    )
+    from menage.findings import kind_of
+
+    return _(kind_of(finding).plan_title)
 
 
 def _note_text(note: str) -> str:
@@ -316,10 +316,11 @@ def _action(
         fail(_("unknown field {field}").format(field=json.dumps(unknown[0])))
         return None
     finding = data.get("finding")
-    if finding not in FINDINGS:
+    known = plannable_kinds()
+    if finding not in known:
         fail(
             _("unknown finding {finding}; use one of {known}").format(
-                finding=json.dumps(finding), known=", ".join(FINDINGS)
+                finding=json.dumps(finding), known=", ".join(known)
             )
         )
         return None

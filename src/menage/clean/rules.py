@@ -23,7 +23,6 @@ from menage.errors import MenageError
 from menage.files.names import escape
 from menage.i18n import N_
 
-RULE_NAMES = ("oldest", "newest", "shortest-path", "in", "not-in")
 DEFAULT_RULES = ("oldest",)
 
 

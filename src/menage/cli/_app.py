@@ -12,6 +12,7 @@ from menage.cli.demo import demo_data
 from menage.cli.fleet import fleet
 from menage.cli.history import history
 from menage.cli.impact import impact
+from menage.cli.mail import mail
 from menage.cli.photos import photos
 from menage.cli.plan import plan
 from menage.cli.purge import purge
@@ -54,6 +55,7 @@ for command in (
     history,
     purge,
     impact,
+    mail,
     fleet,
     demo_data,
     serve,

@@ -17,14 +17,6 @@ from menage.i18n import N_, _
 if TYPE_CHECKING:
     from menage.clean import Outcome, Plan, Recovered
 
-FINDING_LABELS = {
-    "duplicates": N_("duplicates"),
-    "temp_files": N_("temporary files"),
-    "empty_files": N_("empty files"),
-    "empty_dirs": N_("empty folders"),
-    "old_files": N_("old files"),
-    "big_files": N_("big files"),
-}
 ACTION_LABELS = {
     "quarantine": N_("to the quarantine"),
     "trash": N_("to the trash"),
@@ -106,6 +98,16 @@ def plan_options(
     )
 
 
+def finding_label(key: str) -> str:
+    """The kind of finding ``key``, in words (the key itself if no kind has it)."""
+    from menage.findings import UnknownKind, kind_of
+
+    try:
+        return _(kind_of(key).label)
+    except UnknownKind:
+        return key
+
+
 def print_plan_summary(plan: Plan, err: bool = True) -> None:
     """Counts, bytes and a sample of the actions."""
     from menage.i18n import format_number, format_size
@@ -128,7 +130,7 @@ def print_plan_summary(plan: Plan, err: bool = True) -> None:
         echo(
             "  "
             + _("{label}: {n} ({size})").format(
-                label=_(FINDING_LABELS[finding]),
+                label=finding_label(finding),
                 n=format_number(count),
                 size=format_size(bytes_by_finding[finding]),
             )

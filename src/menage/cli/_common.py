@@ -69,10 +69,6 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=True, indent=2))
 
 
-def warn(message: str) -> None:
-    click.echo(message, err=True)
-
-
 @contextlib.contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[Any]:
     """A progress callback ``(stage, done, total)`` drawing on stderr, or doing nothing.
@@ -98,6 +94,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
         "hash:head": _("Comparing beginnings"),
         "hash:tail": _("Comparing ends"),
         "hash:full": _("Comparing contents"),
+        "mail:fetch": _("Reading message headers"),
     }
     with Progress(
         SpinnerColumn(),

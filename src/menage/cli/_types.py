@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from menage.i18n import _
 from menage.units import BadValue, parse_age, parse_size
 
 
@@ -38,9 +37,3 @@ class AgeType(click.ParamType[float]):
 
 SIZE = SizeType()
 AGE = AgeType()
-
-
-def positive(ctx: click.Context, param: click.Parameter, value: int) -> int:
-    if value is not None and value < 0:
-        raise click.BadParameter(_("must be zero or more"))
-    return value

@@ -14,6 +14,7 @@ from menage.cli._clean import (
     print_plan_summary,
     report_recovered,
 )
+from menage.cli._options import dry_run_option, index_option, json_option, list_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
 
@@ -36,16 +37,11 @@ if TYPE_CHECKING:
     short_help=_("Carry out a cleanup plan (reversibly)."),
 )
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help=_("Check every action, change nothing."))
-@click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
-@click.option("--list", "show_list", is_flag=True, help=_("List every action, not a sample."))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the run's measures as JSON."))
-@click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file the plan's scan is in (default: the Ménage data folder's)."),
-)
+@dry_run_option(_("Check every action, change nothing."))
+@yes_option()
+@list_option(_("List every action, not a sample."))
+@json_option(_("Print the run's measures as JSON."))
+@index_option(_("Index file the plan's scan is in (default: the Ménage data folder's)."))
 def apply(
     plan_file: Path,
     dry_run: bool,

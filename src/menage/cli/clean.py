@@ -16,6 +16,7 @@ from menage.cli._clean import (
     selection_options,
     state_path,
 )
+from menage.cli._options import dry_run_option, exclude_option, index_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
 
@@ -33,21 +34,11 @@ from menage.i18n import _
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @selection_options
-@click.option("--dry-run", is_flag=True, help=_("Scan and check, change nothing."))
-@click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help=_("Skip names (or paths relative to the root, with a /) matching GLOB. Repeatable."),
-)
+@dry_run_option(_("Scan and check, change nothing."))
+@yes_option()
+@exclude_option()
 @click.option("--no-rescan", is_flag=True, help=_("Do not scan again after the cleanup."))
-@click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
-)
+@index_option()
 def clean(
     paths: tuple[str, ...],
     duplicates: bool,
@@ -96,7 +87,7 @@ def clean(
         listing = None
         if options.older_than_s is not None or options.larger is not None:
             listing = list(index.listing(before.tree.roots))
-        plan = build_plan(index.scan_report(before.scan_id), options, listing)
+        plan = build_plan(index.scan_findings(before.scan_id), options, listing)
         print_plan_summary(plan)
         if not plan.actions:
             return

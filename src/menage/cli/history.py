@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from menage.cli._clean import ACTION_LABELS, FINDING_LABELS, report_recovered
+from menage.cli._clean import ACTION_LABELS, report_recovered
+from menage.cli._options import json_option
 from menage.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ STATE_LABELS = {
     short_help=_("List cleanup runs and what they freed."),
 )
 @click.argument("run_id", metavar="[RUN]", required=False, type=int)
-@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
+@json_option()
 def history(run_id: int | None, as_json: bool) -> None:
     from menage.clean import Journal, all_measures, default_journal_path, measures, recover
     from menage.cli._common import print_json, stdout_console
@@ -94,6 +95,7 @@ def _details(console: Console, m: Measures) -> None:
     from rich.table import Table
 
     from menage.files.lint import CATEGORY_LABELS
+    from menage.findings import all_kinds
     from menage.i18n import format_datetime, format_number, format_size
 
     console.print(
@@ -121,7 +123,7 @@ def _details(console: Console, m: Measures) -> None:
     labels = {
         **{k: _(v) for k, v in CATEGORY_LABELS.items()},
         "folders": _("Folders"),
-        **{k: _(v) for k, v in FINDING_LABELS.items()},
+        **{kind.key: _(kind.label) for kind in all_kinds()},
         **{k: _(v) for k, v in ACTION_LABELS.items()},
     }
     for title, data in (

@@ -100,9 +100,9 @@ def photos(
     video_min_size: int,
     workers: int,
 ) -> None:
+    from menage.cli.photos_summary import print_photos_summary
     from menage.home import menage_home
     from menage.photos import BLUR_THRESHOLD, PhotoCache, PhotoOptions, analyse
-    from menage.report.photos_terminal import print_photos_summary
 
     if html is not None:
         from menage.report.html import check_target

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from menage.cli._clean import plan_options, print_plan_summary, selection_options
+from menage.cli._options import index_option
 from menage.i18n import _
 
 
@@ -16,10 +17,13 @@ from menage.i18n import _
         "Write a cleanup plan from a scan (the latest, or scan number SCAN): one action "
         "per line, to read and edit before `menage apply`.\n\n"
         "Choose what to clean (--duplicates, --empty, --temp, --older-than, --larger) and "
-        "which copy of duplicates stays (--keep, repeatable, applied in order). Nothing "
-        "is selected by default, and no duplicate group ever loses every copy.\n\n"
-        "Example:\n\n"
-        "    menage plan --duplicates --keep 'in ~/Photos' --keep oldest -o plan.json"
+        "which copy of duplicates stays (--keep, repeatable, applied in order), or pick "
+        "findings and files one by one by their ids (--pick). Nothing is selected by "
+        "default, and no duplicate group ever loses every copy.\n\n"
+        "Examples:\n\n"
+        "\b\n"
+        "    menage plan --duplicates --keep 'in ~/Photos' --keep oldest -o plan.json\n"
+        "    menage plan --pick duplicates/3/2 --pick temp_files/1 -o plan.json"
     ),
     short_help=_("Write an editable cleanup plan from a scan."),
 )
@@ -32,11 +36,17 @@ from menage.i18n import _
     help=_("Write the plan to this file (default: print it)."),
 )
 @click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
+    "--pick",
+    "picks",
+    multiple=True,
+    metavar="ID",
+    help=_(
+        "Clean only this finding or file, by its id in the scan's JSON: duplicates/3 (a "
+        "whole group: --keep chooses the copy that stays), duplicates/3/2 (its second "
+        "file; the others stay), temp_files/5. Repeatable; not with the options above."
+    ),
 )
+@index_option()
 def plan(
     scan_id: int | None,
     duplicates: bool,
@@ -46,23 +56,29 @@ def plan(
     larger: int | None,
     keep: tuple[str, ...],
     action: str,
+    picks: tuple[str, ...],
     output: Path | None,
     index_path: Path | None,
 ) -> None:
-    from menage.clean import build_plan, write_plan
+    from menage.clean import build_plan, plan_selection, write_plan
     from menage.files.index import Index
-    from menage.files.names import from_json
     from menage.home import default_index_path
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
     options.rules()  # a bad rule fails before the index is opened
+    if picks and options.selected_kinds():
+        raise click.UsageError(
+            _("--pick chooses findings one by one: give it without --duplicates, --empty, ...")
+        )
     with Index(index_path or default_index_path()) as index:
-        report = index.scan_report(scan_id)
+        scanned = index.scan_findings(scan_id)
         listing = None
         if options.older_than_s is not None or options.larger is not None:
-            roots = [from_json(root) for root in report["roots"]]
-            listing = list(index.listing(roots))
-    result = build_plan(report, options, listing)
+            listing = list(index.listing(scanned.roots))
+    if picks:
+        result = plan_selection(scanned, picks, options)
+    else:
+        result = build_plan(scanned, options, listing)
     if output is None:
         write_plan(result, sys.stdout)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from menage.cli._clean import action_progress, confirm, report_recovered
+from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.cli._types import AGE
 from menage.i18n import _
 
@@ -23,9 +24,9 @@ from menage.i18n import _
 @click.option("--older-than", type=AGE, help=_("Only files quarantined this long ago (30d)."))
 @click.option("--run", "run_id", type=int, help=_("Only the files of this run."))
 @click.option("--all", "purge_all", is_flag=True, help=_("Everything in the quarantine."))
-@click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
-@click.option("--dry-run", is_flag=True, help=_("Show what would be purged, change nothing."))
-@click.option("--list", "show_list", is_flag=True, help=_("List every file to purge."))
+@yes_option()
+@dry_run_option(_("Show what would be purged, change nothing."))
+@list_option(_("List every file to purge."))
 def purge(
     older_than: float | None,
     run_id: int | None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from menage.cli._common import progress_bar, stdout_console
+from menage.cli._options import exclude_option, index_option, json_option
 from menage.cli._types import AGE, SIZE
 from menage.cli.impact import REGIONS
 from menage.errors import EXIT_INCOMPLETE
@@ -27,7 +28,7 @@ from menage.i18n import _
     short_help=_("Find duplicate, big, old, temporary and empty files."),
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--json", "as_json", is_flag=True, help=_("Print the full result as JSON."))
+@json_option(_("Print the full result as JSON."))
 @click.option(
     "--print0",
     is_flag=True,
@@ -44,12 +45,7 @@ from menage.i18n import _
     type=click.Path(file_okay=False, path_type=Path),
     help=_("Write CSV files (one per finding) into this folder."),
 )
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help=_("Skip names (or paths relative to the root, with a /) matching GLOB. Repeatable."),
-)
+@exclude_option()
 @click.option(
     "--min-size", type=SIZE, default=0, help=_("Ignore files smaller than this (e.g. 1MB).")
 )
@@ -90,12 +86,7 @@ from menage.i18n import _
     is_flag=True,
     help=_("Descend into other filesystems mounted below the paths."),
 )
-@click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
-)
+@index_option()
 @click.option(
     "--rebuild-index",
     is_flag=True,
@@ -144,11 +135,11 @@ def scan(
     disk: str,
     threads: int,
 ) -> None:
+    from menage.cli.scan_summary import print_issues, print_scan_summary
     from menage.files.index import Index
     from menage.files.scan import ScanOptions
     from menage.files.scan import scan as run_scan
     from menage.home import default_index_path
-    from menage.report.terminal import print_issues, print_scan_summary
 
     options = ScanOptions(
         follow_links=follow_links,
@@ -190,10 +181,13 @@ def scan(
 
         write_scan_json(result, sys.stdout)
     elif print0:
+        from menage.findings import FileItem
+
         out = sys.stdout.buffer
-        for group in result.duplicates.groups:
-            for i in group.files:
-                out.write(result.tree.paths[i] + b"\0")
+        for group in result.findings["duplicates"]:
+            for item in group.items:
+                if isinstance(item, FileItem):
+                    out.write(item.path + b"\0")
             out.write(b"\0")
         out.flush()
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from menage.cli._common import print_json, stdout_console
+from menage.cli._options import index_option, json_option
 from menage.i18n import _, format_datetime, format_number, format_percent, format_size
 
 
@@ -30,13 +31,8 @@ def _signed_size(n: int) -> str:
     metavar="BEFORE AFTER",
     help=_("Show what changed between two scans."),
 )
-@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
-@click.option(
-    "--index",
-    "index_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Index file (default: index.sqlite in the Ménage data folder)."),
-)
+@json_option()
+@index_option()
 def scans(compare: tuple[int, int] | None, as_json: bool, index_path: Path | None) -> None:
     from rich.table import Table
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from menage.cli._clean import action_progress, confirm, report_recovered
+from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
 
@@ -20,9 +21,9 @@ from menage.i18n import _
     short_help=_("Put back the files of a cleanup run."),
 )
 @click.argument("run_id", metavar="[RUN]", required=False, type=int)
-@click.option("--yes", "-y", is_flag=True, help=_("Do not ask for confirmation."))
-@click.option("--dry-run", is_flag=True, help=_("Show what would be restored, change nothing."))
-@click.option("--list", "show_list", is_flag=True, help=_("List every file to restore."))
+@yes_option()
+@dry_run_option(_("Show what would be restored, change nothing."))
+@list_option(_("List every file to restore."))
 def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
     from menage.clean import cleanup_session, run_to_undo, undo_run
     from menage.clean.undo import entries_to_undo

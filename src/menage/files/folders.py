@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import xxhash
 
-from menage.files.duplicates import DuplicateGroup
-from menage.files.walk import Tree
+from menage.files.columns import Columns, ContentGroup
 
 
-def _children(tree: Tree) -> list[list[int]]:
+def _children(tree: Columns) -> list[list[int]]:
     children: list[list[int]] = [[] for _ in tree.dirs]
     for d, parent in enumerate(tree.dir_parent):
         if parent >= 0:
@@ -19,7 +19,7 @@ def _children(tree: Tree) -> list[list[int]]:
     return children
 
 
-def _bottom_up(tree: Tree, children: list[list[int]]) -> list[int]:
+def _bottom_up(tree: Columns, children: list[list[int]]) -> list[int]:
     """Folder indices, children before their parents."""
     order: list[int] = []
     stack = [d for d, parent in enumerate(tree.dir_parent) if parent < 0]
@@ -31,7 +31,7 @@ def _bottom_up(tree: Tree, children: list[list[int]]) -> list[int]:
     return order
 
 
-def empty_folders(tree: Tree) -> list[int]:
+def empty_folders(tree: Columns) -> list[int]:
     """Folders holding nothing but empty folders, outermost only, roots excluded."""
     children = _children(tree)
     empty = [False] * len(tree.dirs)
@@ -61,7 +61,7 @@ class DuplicateFolder:
     redundant_bytes: int
 
 
-def duplicate_folders(tree: Tree, groups: list[DuplicateGroup]) -> list[DuplicateFolder]:
+def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[DuplicateFolder]:
     """Find folders whose whole content is identical to another folder's.
 
     Two folders match when they hold the same names with the same content, all the
@@ -148,12 +148,12 @@ def _files_under(d: int, children: list[list[int]], files_in: dict[int, list[int
 
 
 def _inodes_under(
-    tree: Tree, d: int, children: list[list[int]], files_in: dict[int, list[int]]
+    tree: Columns, d: int, children: list[list[int]], files_in: dict[int, list[int]]
 ) -> set[tuple[int, int]]:
     return {(tree.dev[i], tree.ino[i]) for i in _files_under(d, children, files_in)}
 
 
-def folder_of_depth(tree: Tree, depth: int) -> list[int]:
+def folder_of_depth(tree: Columns, depth: int) -> list[int]:
     """For each folder, its ancestor at ``depth`` below its root (itself if shallower)."""
     result = [0] * len(tree.dirs)
     level = [0] * len(tree.dirs)

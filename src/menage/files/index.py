@@ -38,13 +38,22 @@ from menage.errors import (
     IndexForeign,
     IndexTooNew,
     MenageError,
+    NoSuchScan,
+    ReportTooNew,
     StorageFull,
 )
-from menage.files.listing import FileRow, Listing, read_cached, rows_under, write_listing
+from menage.files.listing import (
+    FileRow,
+    Listing,
+    old_file_items,
+    read_cached,
+    rows_under,
+    write_listing,
+)
+from menage.findings import SCHEMA, ScanFindings, read_scan
 
 if TYPE_CHECKING:
     from menage.files.duplicates import Digests
-    from menage.files.scan import ScanResult
     from menage.files.walk import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
@@ -118,19 +127,38 @@ def _no_space_left(folder: Path) -> bool:
     return stats.f_bavail * stats.f_frsize < 1 << 20
 
 
-def _error_for(exc: sqlite3.Error, path: Path) -> MenageError:
+#: SQLite's primary result codes that say the file is damaged or cannot be read or
+#: written (sqlite.org/rescode.html); any other error is a bug of Ménage
+_DAMAGED = {
+    sqlite3.SQLITE_PERM,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_CORRUPT,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PROTOCOL,
+    sqlite3.SQLITE_NOLFS,
+}
+
+
+def _error_for(exc: sqlite3.Error, path: Path) -> MenageError | None:
+    """The error to show for what SQLite raised, or None when it is a bug of ours
+    (a programming error, a misused API, a statement that does not fit the schema)."""
     text = str(exc)
-    if "disk is full" in text or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == sqlite3.SQLITE_FULL or "disk is full" in text:
         return StorageFull(path=str(path))
     # opening a WAL database on a full disk fails as an I/O error when its -wal and
     # -shm files cannot be made: that is a full disk, not a damaged index
-    if ("disk I/O error" in text or "unable to open" in text) and _no_space_left(path.parent):
+    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _no_space_left(path.parent):
         return StorageFull(path=str(path))
-    if "locked" in text or "busy" in text:
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return IndexBusy(path=str(path))
-    if "not a database" in text:
+    if primary == sqlite3.SQLITE_NOTADB:
         return IndexForeign(path=str(path))
-    return IndexCorrupted(path=str(path), detail=text)
+    if primary in _DAMAGED:
+        return IndexCorrupted(path=str(path), detail=text)
+    return None
 
 
 class Index:
@@ -177,7 +205,10 @@ class Index:
         try:
             yield
         except sqlite3.Error as exc:
-            raise _error_for(exc, self.path) from None
+            error = _error_for(exc, self.path)
+            if error is None:
+                raise  # a bug: its traceback says where
+            raise error from None
 
     def _check_and_migrate(self) -> None:
         db = self.db
@@ -252,43 +283,51 @@ class Index:
     # -- scans -----------------------------------------------------------------------
 
     def record_scan(
-        self, result: ScanResult, listing: Listing, report: Callable[[int], bytes]
+        self,
+        record: ScanRecord,
+        tree: Tree,
+        digests: Digests,
+        links: dict[int, list[int]],
+        listing: Listing,
+        document: Callable[[int], bytes],
     ) -> int:
-        """Store a scan: its summary, its report and the file listing of its roots.
+        """Store a scan: its totals, its JSON document and the file listing of its roots.
 
         Args:
-            result: the scan.
+            record: the scan's totals (its ``id`` is given here: any value will do).
+            tree: what the walk found.
+            digests: every digest known at the end of the scan.
+            links: the other paths of each hardlinked inode.
             listing: what :meth:`cached` said the index knew before.
-            report: makes the compressed JSON report, given the scan's number.
+            document: makes the compressed JSON document, given the scan's number.
 
         Returns:
             The new scan's number.
         """
-        tree = result.tree
         with self._guard(), self._transaction():
             cursor = self.db.execute(
                 "INSERT INTO scans (started, duration_s, roots, complete, files, bytes, "
                 "groups, redundant_files, redundant_bytes, report) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    result.started.isoformat(),
-                    result.duration_s,
-                    json.dumps([r.decode("utf-8", "surrogateescape") for r in tree.roots]),
-                    int(result.complete),
-                    result.total_files,
-                    result.total_bytes,
-                    len(result.duplicates.groups),
-                    result.redundant_files,
-                    result.redundant_bytes,
+                    record.started.isoformat(),
+                    record.duration_s,
+                    json.dumps(record.roots),
+                    int(record.complete),
+                    record.files,
+                    record.bytes,
+                    record.groups,
+                    record.redundant_files,
+                    record.redundant_bytes,
                     b"",
                 ),
             )
             scan_id = cursor.lastrowid
             assert scan_id is not None
-            self.db.execute("UPDATE scans SET report = ? WHERE id = ?", (report(scan_id), scan_id))
-            write_listing(
-                self.db, tree, result.duplicates.digests, listing, result.duplicates.links
+            self.db.execute(
+                "UPDATE scans SET report = ? WHERE id = ?", (document(scan_id), scan_id)
             )
+            write_listing(self.db, tree, digests, listing, links)
         return scan_id
 
     def scans(self) -> list[ScanRecord]:
@@ -318,7 +357,9 @@ class Index:
         """The JSON report of a scan (the latest one when ``scan_id`` is None).
 
         Raises:
-            MenageError: there is no such scan.
+            NoSuchScan: there is no such scan.
+            ReportTooNew: a newer Ménage stored it.
+            IndexCorrupted: the stored report cannot be read.
         """
         with self._guard():
             if scan_id is None:
@@ -327,35 +368,31 @@ class Index:
                 row = self.db.execute("SELECT report FROM scans WHERE id = ?", (scan_id,))
             found = row.fetchone()
         if found is None:
-            from menage.errors import NoSuchScan
-
             raise NoSuchScan(scan=scan_id if scan_id is not None else "-")
-        report: dict[str, Any] = json.loads(zlib.decompress(found[0]))
+        shown = scan_id if scan_id is not None else "-"
+        try:
+            report: dict[str, Any] = json.loads(zlib.decompress(found[0]))
+        except (zlib.error, ValueError) as exc:
+            raise IndexCorrupted(path=str(self.path), detail=f"scan {shown}: {exc}") from None
+        schema = report.get("schema")
+        if not isinstance(schema, int) or schema > SCHEMA:
+            raise ReportTooNew(scan=shown, found=schema, supported=SCHEMA)
         old = report.get("old_files", {})
         if old.get("items_omitted"):
             # the index keeps file dates in its listing, not twice: rebuild the list
             started = datetime.fromisoformat(report["started"]).timestamp()
             cutoff_ns = int((started - old["older_than_s"]) * 1e9)
             roots = [r.encode("utf-8", "surrogateescape") for r in report["roots"]]
-            rows = sorted(
-                (row for row in self.listing(roots) if row.mtime_ns < cutoff_ns),
-                key=lambda row: (-row.size, row.path),
-            )
-            seen: set[tuple[int, int]] = set()
-            items = []
-            for old_file in rows:
-                if (old_file.dev, old_file.ino) in seen:
-                    continue
-                seen.add((old_file.dev, old_file.ino))
-                items.append(
-                    {
-                        "path": old_file.path.decode("utf-8", "surrogateescape"),
-                        "size": old_file.size,
-                        "mtime_ns": old_file.mtime_ns,
-                        "device": old_file.dev,
-                        "inode": old_file.ino,
-                    }
-                )
+            items = old_file_items(self.listing(roots), cutoff_ns)
             report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}
             report["old_files"]["items"] = items
         return report
+
+    def scan_findings(self, scan_id: int | None = None) -> ScanFindings:
+        """The findings of a scan (the latest when ``scan_id`` is None), typed.
+
+        Raises:
+            NoSuchScan: there is no such scan.
+            ReportTooNew: a newer Ménage wrote it.
+        """
+        return read_scan(self.scan_report(scan_id))

@@ -8,9 +8,9 @@ rewrites only the rows that changed.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from menage.files.duplicates import Digests
@@ -169,3 +169,27 @@ def rows_under(db: sqlite3.Connection, roots: list[bytes]) -> Iterator[FileRow]:
         ).fetchall()
         for row in rows:
             yield FileRow(*row)
+
+
+def old_file_items(rows: Iterable[FileRow], cutoff_ns: int) -> list[dict[str, Any]]:
+    """The old files of a listing, in the JSON form of the scan's ``old_files`` items:
+    one per inode, modified before ``cutoff_ns``, biggest first, then by path."""
+    old = sorted(
+        (row for row in rows if row.mtime_ns < cutoff_ns), key=lambda row: (-row.size, row.path)
+    )
+    seen: set[tuple[int, int]] = set()
+    items = []
+    for row in old:
+        if (row.dev, row.ino) in seen:
+            continue
+        seen.add((row.dev, row.ino))
+        items.append(
+            {
+                "path": row.path.decode("utf-8", "surrogateescape"),
+                "size": row.size,
+                "mtime_ns": row.mtime_ns,
+                "device": row.dev,
+                "inode": row.ino,
+            }
+        )
+    return items

@@ -1,107 +1,31 @@
-"""``scan``: walk, find duplicates and the other findings, and keep it in the index."""
+"""``scan``: walk, compare contents, run the file analysers, keep it in the index.
+
+The file source yields the tree (the walk) and the groups of same content (the
+hashing); the analysers registered for the ``file`` source make the findings
+(:mod:`menage.files.analysers`, and any other module that registers one: import it
+below). The index keeps the scan's JSON document, findings included.
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-from menage.files.columns import mask, single_file_findings
+from menage.files import analysers as _file_analysers
 from menage.files.disks import read_order
-from menage.files.duplicates import DuplicateResult, collapse_hardlinks, find_duplicates
-from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
-from menage.files.index import Index
-from menage.files.lint import TempRule
-from menage.files.walk import Issue, Tree, WalkOptions, resolve_roots, walk
+from menage.files.document import compressed_document
+from menage.files.duplicates import collapse_hardlinks, find_duplicates
+from menage.files.index import Index, ScanRecord
+from menage.files.result import YEAR_S, ScanOptions, ScanResult
+from menage.files.walk import WalkOptions, resolve_roots, walk
+from menage.findings import run_analysers
 
-YEAR_S = 365.25 * 24 * 3600
-
-
-@dataclass
-class ScanOptions:
-    """What ``menage scan`` looks at and reports."""
-
-    follow_links: bool = False
-    cross_devices: bool = False
-    excludes: Sequence[str] = ()
-    min_size: int = 0
-    #: files not modified for this many seconds are "old"
-    older_than_s: float = 3 * YEAR_S
-    #: how many of the biggest files to list
-    top: int = 20
-    #: folder depth of the "by folder" breakdown
-    depth: int = 1
-    #: reader threads (0: chosen from the CPU count)
-    threads: int = 0
-    #: electricity mix for the impact of what can be freed (see menage.impact)
-    region: str = "france"
-    #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
-    disk: str = "auto"
-
-    def reader_threads(self) -> int:
-        return self.threads or min(4, 1 + (os.cpu_count() or 1))
-
-    def walker_threads(self) -> int:
-        return self.threads or 2
-
+__all__ = ["YEAR_S", "ScanOptions", "ScanProgress", "ScanResult", "scan"]
 
 #: progress callback: (stage, done, total or None)
 ScanProgress = Callable[[str, int, int | None], None]
-
-
-@dataclass
-class ScanResult:
-    """Everything one scan found; file numbers index into ``tree``."""
-
-    tree: Tree
-    duplicates: DuplicateResult
-    options: ScanOptions
-    started: datetime
-    duration_s: float
-    issues: list[Issue]
-    temp_files: list[tuple[int, TempRule]]
-    #: an ``array`` from the native core: a million old files are not a million ints
-    old_files: Sequence[int]
-    big_files: list[int]
-    empty_files: list[int]
-    empty_dirs: list[int]
-    duplicate_folders: list[DuplicateFolder]
-    #: paths that are extra hardlinks of an inode counted once
-    extra_links: set[int] = field(default_factory=set)
-    scan_id: int | None = None
-    #: the JSON summary, made once (see menage.report.json.scan_summary)
-    summary_cache: dict[str, Any] | None = field(default=None, repr=False)
-
-    @property
-    def complete(self) -> bool:
-        """True when every entry could be read."""
-        return not self.issues
-
-    @property
-    def total_files(self) -> int:
-        return len(self.tree) - len(self.extra_links)
-
-    @property
-    def total_bytes(self) -> int:
-        sizes = self.tree.size
-        return sum(sizes) - sum(sizes[i] for i in self.extra_links)
-
-    @property
-    def redundant_files(self) -> int:
-        return sum(len(g.files) - 1 for g in self.duplicates.groups)
-
-    @property
-    def redundant_bytes(self) -> int:
-        return sum(g.redundant_bytes for g in self.duplicates.groups)
-
-    @property
-    def duplicate_rate(self) -> float:
-        """Redundant bytes over scanned bytes: the share of storage a cleanup frees."""
-        total = self.total_bytes
-        return self.redundant_bytes / total if total else 0.0
 
 
 def scan(
@@ -170,36 +94,44 @@ def scan(
             index.save_progress(tree, cached, listing, collapse_hardlinks(tree))
         raise
     extra_links = {i for links in duplicates.links.values() for i in links}
+    scanned = _file_analysers.FileScan(
+        tree=tree,
+        groups=duplicates.groups,
+        extra_links=extra_links,
+        older_than_s=options.older_than_s,
+        top=options.top,
+        now=now,
+    )
     result = ScanResult(
         tree=tree,
         duplicates=duplicates,
+        findings=run_analysers("file", scanned, {"older_than_s": options.older_than_s}),
         options=options,
         started=started,
         duration_s=0.0,
         issues=sorted(tree.issues + duplicates.issues, key=lambda issue: issue.path),
-        temp_files=[],
-        old_files=[],
-        big_files=[],
-        empty_files=sorted(duplicates.empty, key=tree.path),
-        empty_dirs=empty_folders(tree),
-        duplicate_folders=duplicate_folders(tree, duplicates.groups),
         extra_links=extra_links,
     )
-    _single_file_findings(result, now)
     result.duration_s = time.monotonic() - clock
     if index is not None and listing is not None:
-        from menage.report.json import compressed_report
-
+        record = ScanRecord(
+            id=0,
+            started=result.started,
+            duration_s=result.duration_s,
+            roots=[r.decode("utf-8", "surrogateescape") for r in tree.roots],
+            complete=result.complete,
+            files=result.total_files,
+            bytes=result.total_bytes,
+            groups=len(duplicates.groups),
+            redundant_files=result.redundant_files,
+            redundant_bytes=result.redundant_bytes,
+        )
         result.scan_id = index.record_scan(
-            result, listing, lambda scan_id: compressed_report(result, scan_id)
+            record,
+            tree,
+            duplicates.digests,
+            duplicates.links,
+            listing,
+            lambda scan_id: compressed_document(result, scan_id),
         )
     return result
-
-
-def _single_file_findings(result: ScanResult, now: float) -> None:
-    tree, options = result.tree, result.options
-    cutoff_ns = int((now - options.older_than_s) * 1e9)
-    found = single_file_findings(tree, mask(len(tree), result.extra_links), cutoff_ns, options.top)
-    result.temp_files = found.temp
-    result.old_files = found.old
-    result.big_files = found.big

@@ -20,7 +20,7 @@ import jinja2
 from menage._fs import atomic_write
 from menage.errors import ReportNotWritten
 from menage.files.index import ScanRecord
-from menage.files.scan import ScanResult
+from menage.files.result import ScanResult
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
 from menage.report.scan_view import scan_context
 

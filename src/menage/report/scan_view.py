@@ -8,22 +8,20 @@ File names are given in their escaped display form (:func:`menage.files.names.es
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
 
 from menage import __version__
+from menage.files.document import scan_summary
 from menage.files.index import ScanRecord
 from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape, from_json, to_json
-from menage.files.scan import YEAR_S, ScanResult
+from menage.files.result import YEAR_S, ScanResult
 from menage.files.walk import ISSUE_KINDS
 from menage.i18n import (
-    N_,
     _,
     format_date,
     format_datetime,
@@ -33,29 +31,16 @@ from menage.i18n import (
     language,
     ngettext,
 )
-from menage.report.json import scan_summary
+from menage.report import finding_view
+from menage.report.finding_view import SHOWN
 from menage.report.svg import Bar, bar_chart
 
-#: rows shown in each list of the page
-SHOWN = 50
+__all__ = ["SHOWN", "ChartTable", "scan_context"]
+
 #: bars in each chart (and rows in the table that repeats its numbers)
 CHART_BARS = 10
-#: paths shown for one duplicate group
-GROUP_PATHS = 20
 #: earlier scans shown in the history table
 HISTORY_ROWS = 10
-
-TEMP_KIND_LABELS = {
-    "office-lock": N_("Office lock files"),
-    "thumbnail-db": N_("Thumbnail caches"),
-    "system": N_("System files"),
-    "temporary": N_("Temporary files"),
-    "editor-backup": N_("Backup copies"),
-    "partial-download": N_("Unfinished downloads"),
-    "crash-dump": N_("Crash dumps"),
-    "bytecode": N_("Compiled Python"),
-    "cache": N_("Application and browser caches"),
-}
 
 
 @dataclass(frozen=True)
@@ -71,10 +56,6 @@ class ChartTable:
     more: int = 0
     #: row headers are file paths (shown in a monospace font)
     path_rows: bool = True
-
-
-def _date(mtime_ns: int) -> str:
-    return format_date(datetime.fromtimestamp(mtime_ns / 1e9))
 
 
 def _age(seconds: float) -> str:
@@ -213,68 +194,6 @@ def _folder_charts(
     return biggest, duplicates
 
 
-def _files(result: ScanResult, indices: Iterable[int]) -> list[dict[str, Any]]:
-    tree = result.tree
-    return [
-        {
-            "path": escape(tree.path(i)),
-            "size": format_size(tree.size[i]),
-            "modified": _date(tree.mtime_ns[i]),
-            "iso": datetime.fromtimestamp(tree.mtime_ns[i] / 1e9).date().isoformat(),
-        }
-        for i in indices
-    ]
-
-
-def _groups(result: ScanResult) -> list[dict[str, Any]]:
-    tree = result.tree
-    shown = []
-    for group in result.duplicates.groups[:SHOWN]:
-        shown.append(
-            {
-                "size": format_size(group.size),
-                "copies": format_number(len(group.files)),
-                "redundant": format_size(group.redundant_bytes),
-                "paths": [
-                    (escape(tree.path(i)), len(group.links.get(i, ())))
-                    for i in group.files[:GROUP_PATHS]
-                ],
-                "more": max(0, len(group.files) - GROUP_PATHS),
-            }
-        )
-    return shown
-
-
-def _temp(result: ScanResult) -> dict[str, Any]:
-    sizes = result.tree.size
-    kinds: dict[str, list[Any]] = defaultdict(lambda: [0, 0, set()])
-    for i, rule in result.temp_files:
-        counts = kinds[rule.kind]
-        counts[0] += 1
-        counts[1] += sizes[i]
-        counts[2].add(rule.pattern)
-    largest = sorted(result.temp_files, key=lambda item: (-sizes[item[0]], item[0]))[:SHOWN]
-    return {
-        "count": len(result.temp_files),
-        "bytes": sum(counts[1] for counts in kinds.values()),
-        "kinds": [
-            {
-                "label": _(TEMP_KIND_LABELS[kind]) if kind in TEMP_KIND_LABELS else kind,
-                "patterns": ", ".join(sorted(patterns)),
-                "files": format_number(n),
-                "size": format_size(size),
-            }
-            for kind, (n, size, patterns) in sorted(kinds.items(), key=lambda kv: -kv[1][1])
-        ],
-        "largest": [
-            {**row, "kind": _(TEMP_KIND_LABELS.get(rule.kind, rule.kind))}
-            for row, (_i, rule) in zip(
-                _files(result, (i for i, _rule in largest)), largest, strict=True
-            )
-        ],
-    }
-
-
 def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any] | None:
     """Earlier scans of the same folders, oldest first, and the change since the first."""
     roots = [to_json(root) for root in result.tree.roots]
@@ -333,6 +252,10 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
     totals = scan_summary(result)
     total_bytes = result.total_bytes
     biggest, by_duplicates = _folder_charts(totals, tree.roots, total_bytes)
+    findings = result.findings
+    folders, big, old = findings["duplicate_folders"], findings["big_files"], findings["old_files"]
+    empty_files, empty_dirs = findings["empty_files"], findings["empty_dirs"]
+    old_totals = old.totals()
     return {
         "lang": language(),
         "version": __version__,
@@ -349,43 +272,39 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "hardlinks": len(result.extra_links),
         },
         "duplicates": {
-            "groups": len(result.duplicates.groups),
+            "groups": len(findings["duplicates"]),
             "redundant_files": result.redundant_files,
             "redundant_bytes": result.redundant_bytes,
             "rate": result.duplicate_rate,
         },
         "reclaimable": totals["reclaimable"],
+        "reclaimable_kinds": ", ".join(
+            _(found.kind.label) for found in findings if found.kind.reclaimable
+        ),
         "categories": _category_chart(totals, total_bytes),
         "folders": biggest,
         "folders_with_duplicates": by_duplicates,
-        "groups": _groups(result),
-        "duplicate_folders": [
-            {
-                "paths": [escape(tree.dirs[d]) for d in folder.dirs],
-                "files": format_number(folder.files),
-                "size": format_size(folder.size),
-                "redundant": format_size(folder.redundant_bytes),
-            }
-            for folder in result.duplicate_folders[:SHOWN]
-        ],
-        "duplicate_folder_count": len(result.duplicate_folders),
-        "big_files": _files(result, result.big_files[:SHOWN]),
-        "big_file_count": len(result.big_files),
+        "groups": finding_view.duplicate_groups(findings["duplicates"]),
+        "duplicate_folders": finding_view.duplicate_folders(folders),
+        "duplicate_folder_count": len(folders),
+        "big_files": finding_view.file_rows(big[:SHOWN]),
+        "big_file_count": len(big),
         "old": {
-            "count": len(result.old_files),
-            "bytes": sum(tree.size[i] for i in result.old_files),
+            "count": old_totals.count,
+            "bytes": old_totals.bytes,
             "age": _age(result.options.older_than_s),
-            "files": _files(result, result.old_files[:SHOWN]),
+            "files": finding_view.file_rows(old[:SHOWN]),
         },
-        "temp": _temp(result),
+        "temp": finding_view.temporary(findings["temp_files"]),
         "empty_files": {
-            "count": len(result.empty_files),
-            "paths": [escape(tree.path(i)) for i in result.empty_files[:SHOWN]],
+            "count": len(empty_files),
+            "paths": finding_view.paths(empty_files[:SHOWN]),
         },
         "empty_dirs": {
-            "count": len(result.empty_dirs),
-            "paths": [escape(tree.dirs[d]) for d in result.empty_dirs[:SHOWN]],
+            "count": len(empty_dirs),
+            "paths": finding_view.paths(empty_dirs[:SHOWN]),
         },
+        "other_findings": finding_view.other_sections(findings),
         "errors": {
             "count": len(result.issues),
             "rows": [

@@ -1,16 +1,18 @@
-"""The scan summary people read in a terminal."""
+"""The scan summary people read in a terminal (``menage scan`` without --json)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
 
+from menage.files.document import scan_summary
 from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape
-from menage.files.scan import ScanResult
+from menage.files.result import YEAR_S, ScanResult
+from menage.findings import Duplicates, FileItem, FindingList, SingleFile
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
-from menage.report.json import scan_summary
 
 #: how many entries of each list the terminal shows (the JSON has them all)
 SHOWN = 5
@@ -18,6 +20,65 @@ SHOWN = 5
 
 def _files(n: int) -> str:
     return ngettext("{n} file", "{n} files", n).format(n=format_number(n))
+
+
+def _duplicates(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    dup = data["duplicates"]
+    return _("{groups}, {copies}: {size} ({rate} of the bytes)").format(
+        groups=ngettext("{n} group", "{n} groups", dup["groups"]).format(
+            n=format_number(dup["groups"])
+        ),
+        copies=ngettext("{n} extra copy", "{n} extra copies", dup["redundant_files"]).format(
+            n=format_number(dup["redundant_files"])
+        ),
+        size=format_size(dup["redundant_bytes"]),
+        rate=format_percent(dup["rate"]),
+    )
+
+
+def _duplicate_folders(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    totals = found.totals()
+    return ngettext(
+        "{n} folder with a copy elsewhere ({size})",
+        "{n} folders with a copy elsewhere ({size})",
+        totals.count,
+    ).format(n=format_number(totals.count), size=format_size(totals.reclaimable_bytes))
+
+
+def _old(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    totals = found.totals()
+    return _("{files}, {size}, not modified for {years} years").format(
+        files=_files(totals.count),
+        size=format_size(totals.bytes),
+        years=format_number(result.options.older_than_s / YEAR_S, 1),
+    )
+
+
+def _count(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    return format_number(len(found))
+
+
+def _generic(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    totals = found.totals()
+    if found.kind.grouped:
+        counted = ngettext("{n} group", "{n} groups", totals.count)
+    else:
+        counted = ngettext("{n} file", "{n} files", totals.count)
+    return _("{files}, {size}").format(
+        files=counted.format(n=format_number(totals.count)), size=format_size(totals.bytes)
+    )
+
+
+#: how a kind's row reads, when it says more than its count and size
+_ROWS: dict[str, Callable[[FindingList, dict[str, Any], ScanResult], str]] = {
+    "duplicates": _duplicates,
+    "duplicate_folders": _duplicate_folders,
+    "old_files": _old,
+    "empty_files": _count,
+    "empty_dirs": _count,
+}
+#: kinds shown as a list below the table rather than as a row
+_LISTED = ("big_files",)
 
 
 def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None = None) -> None:
@@ -38,7 +99,6 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
         )
     )
     total = data["total"]
-    dup = data["duplicates"]
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
@@ -46,71 +106,41 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
         _("Scanned"),
         _("{files}, {size}").format(files=_files(total["files"]), size=format_size(total["bytes"])),
     )
-    table.add_row(
-        _("Duplicates"),
-        _("{groups}, {copies}: {size} ({rate} of the bytes)").format(
-            groups=ngettext("{n} group", "{n} groups", dup["groups"]).format(
-                n=format_number(dup["groups"])
-            ),
-            copies=ngettext("{n} extra copy", "{n} extra copies", dup["redundant_files"]).format(
-                n=format_number(dup["redundant_files"])
-            ),
-            size=format_size(dup["redundant_bytes"]),
-            rate=format_percent(dup["rate"]),
-        ),
-    )
-    folders = data["duplicate_folders"]
-    if folders["count"]:
-        table.add_row(
-            _("Duplicate folders"),
-            ngettext(
-                "{n} folder with a copy elsewhere ({size})",
-                "{n} folders with a copy elsewhere ({size})",
-                folders["count"],
-            ).format(
-                n=format_number(folders["count"]), size=format_size(folders["redundant_bytes"])
-            ),
-        )
-    temp = data["temp_files"]
-    table.add_row(
-        _("Temporary files"),
-        _("{files}, {size}").format(files=_files(temp["count"]), size=format_size(temp["bytes"])),
-    )
-    old = data["old_files"]
-    table.add_row(
-        _("Old files"),
-        _("{files}, {size}, not modified for {years} years").format(
-            files=_files(old["count"]),
-            size=format_size(old["bytes"]),
-            years=format_number(result.options.older_than_s / (365.25 * 86400), 1),
-        ),
-    )
-    table.add_row(_("Empty files"), format_number(data["empty_files"]["count"]))
-    table.add_row(_("Empty folders"), format_number(data["empty_dirs"]["count"]))
+    for found in result.findings:
+        key = found.kind.key
+        if key in _LISTED or (key == "duplicate_folders" and not found):
+            continue
+        table.add_row(_(found.kind.title), _ROWS.get(key, _generic)(found, data, result))
+    counted = [_(found.kind.label) for found in result.findings if found.kind.reclaimable]
     table.add_row(
         _("Reclaimable"),
-        _("{size} (duplicates and temporary files)").format(
-            size=format_size(data["reclaimable"]["total"])
+        _("{size} ({what})").format(
+            size=format_size(data["reclaimable"]["total"]), what=", ".join(counted)
         ),
     )
     _add_impact_rows(table, data["reclaimable"]["total"], result.options.region)
     console.print(table)
 
-    if dup["items"]:
+    groups = result.findings["duplicates"][:SHOWN]
+    if groups:
         console.print()
         console.print(_("[bold]Largest duplicate groups[/bold]"))
-        for group in result.duplicates.groups[:SHOWN]:
+        for group in groups:
+            assert isinstance(group, Duplicates)
             console.print(
-                _("  {size} × {n}").format(size=format_size(group.size), n=len(group.files))
+                _("  {size} × {n}").format(size=format_size(group.size), n=len(group.items))
             )
-            for i in group.files:
-                console.print(f"    {path(tree.paths[i])}")
+            for item in group.items:
+                if isinstance(item, FileItem):
+                    console.print(f"    {path(item.path)}")
 
-    if result.big_files:
+    biggest = result.findings["big_files"][:SHOWN]
+    if biggest:
         console.print()
         console.print(_("[bold]Biggest files[/bold]"))
-        for i in result.big_files[:SHOWN]:
-            console.print(f"  {format_size(tree.size[i]):>10}  {path(tree.paths[i])}")
+        for big in biggest:
+            assert isinstance(big, SingleFile)
+            console.print(f"  {format_size(big.file.size):>10}  {path(big.file.path)}")
 
     console.print()
     categories = Table(title=_("By category"), title_justify="left")
@@ -125,6 +155,12 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
                 format_size(counts["bytes"]),
             )
     console.print(categories)
+    _print_breakdown(console, data, breakdown)
+
+
+def _print_breakdown(console: Any, data: dict[str, Any], breakdown: str | None) -> None:
+    from rich.markup import escape as markup_escape
+    from rich.table import Table
 
     if breakdown == "owner":
         rows = [(item["owner"], item) for item in data["by_owner"]]

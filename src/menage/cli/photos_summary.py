@@ -1,4 +1,4 @@
-"""The terminal summary of ``menage photos``."""
+"""The terminal summary of ``menage photos`` (the command line renders; the library finds)."""
 
 from __future__ import annotations
 

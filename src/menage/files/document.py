@@ -1,0 +1,145 @@
+"""The JSON document of a files scan: schema 1, documented in the README.
+
+Top level: ``menage`` (version), ``schema`` (1), ``scan_id``, ``started``,
+``duration_s``, ``roots``, ``complete``, ``path_encoding``, ``options``, ``total``,
+``categories``, then one section per kind of finding (``duplicates``,
+``duplicate_folders``, ``temp_files``, ``empty_files``, ``empty_dirs``,
+``old_files``, ``big_files``, and those of any other analyser: see
+:mod:`menage.findings.jsonform`), ``reclaimable``, ``impact``, ``by_folder``,
+``by_owner``, ``errors``, ``special_files``, ``broken_links``, ``other_devices``.
+Paths follow :mod:`menage.files.names` (PEP 383 escapes).
+
+``menage scan --json`` writes it (:mod:`menage.report.json`), and the index keeps it,
+compressed, without the list of old files (:func:`compressed_document`).
+"""
+
+from __future__ import annotations
+
+import pwd
+import zlib
+from typing import Any
+
+from menage import __version__
+from menage._jsonstream import write_json
+from menage.files.columnar import mask, totals
+from menage.files.folders import folder_of_depth
+from menage.files.result import ScanResult
+from menage.findings import SCHEMA, sections
+from menage.impact.summary import storage_summary
+
+PATH_ENCODING = "utf-8; undecodable bytes as U+DC80..U+DCFF (PEP 383 surrogateescape)"
+#: sections the index keeps without their items: it rebuilds them from its listing
+NOT_STORED = ("old_files",)
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def _text(path: bytes) -> str:
+    return path.decode("utf-8", "surrogateescape")
+
+
+def scan_summary(result: ScanResult) -> dict[str, Any]:
+    """The scan as JSON-ready data, with the long lists made as they are written.
+
+    The totals are computed once per result; each call returns a new top-level dict.
+    """
+    if result.summary_cache is None:
+        result.summary_cache = _summary(result)
+    return {**result.summary_cache, "scan_id": result.scan_id}
+
+
+def _summary(result: ScanResult) -> dict[str, Any]:
+    tree = result.tree
+    extra = result.extra_links
+    in_group = (i for g in result.duplicates.groups for i in g.files)
+    depth_of = folder_of_depth(tree, result.options.depth)
+    # in the native core when it is built, without a Python loop per file
+    counted = totals(tree, mask(len(tree), extra), mask(len(tree), in_group), depth_of)
+    by_category, by_folder, by_owner = counted.categories, counted.by_folder, counted.by_owner
+
+    options = result.options
+    reclaimable = result.findings.reclaimable()
+    facts = {"scanned_bytes": result.total_bytes, "older_than_s": options.older_than_s}
+    return {
+        "menage": __version__,
+        "schema": SCHEMA,
+        "scan_id": result.scan_id,
+        "started": result.started.isoformat(),
+        "duration_s": round(result.duration_s, 3),
+        "roots": [_text(r) for r in tree.roots],
+        "complete": result.complete,
+        "path_encoding": PATH_ENCODING,
+        "options": {
+            "follow_links": options.follow_links,
+            "cross_devices": options.cross_devices,
+            "excludes": list(options.excludes),
+            "min_size": options.min_size,
+            "older_than_s": options.older_than_s,
+            "depth": options.depth,
+            "region": options.region,
+        },
+        "total": {
+            "files": result.total_files,
+            "bytes": result.total_bytes,
+            "paths": len(tree),
+            "folders": len(tree.dirs),
+            "hardlinks": len(extra),
+            "symlinks": len(tree.symlinks),
+            "excluded": tree.excluded,
+        },
+        "categories": {c: {"files": n, "bytes": b} for c, (n, b) in by_category.items()},
+        **sections(result.findings, facts),
+        "reclaimable": reclaimable.to_json(),
+        "impact": storage_summary(reclaimable.total, options.region).to_dict(),
+        "by_folder": sorted(
+            (
+                {"path": _text(tree.dirs[d]), "files": n, "bytes": b, "duplicate_bytes": dup}
+                for d, (n, b, dup) in by_folder.items()
+            ),
+            key=lambda item: (-item["bytes"], item["path"]),
+        ),
+        "by_owner": sorted(
+            (
+                {
+                    "uid": uid,
+                    "owner": _owner_name(uid),
+                    "files": n,
+                    "bytes": b,
+                    "duplicate_bytes": dup,
+                }
+                for uid, (n, b, dup) in by_owner.items()
+            ),
+            key=lambda item: (-item["bytes"], item["uid"]),
+        ),
+        "errors": [
+            {"path": _text(issue.path), "kind": issue.kind, "error": issue.detail}
+            for issue in result.issues
+        ],
+        "special_files": [{"path": _text(p), "kind": k} for p, k in sorted(tree.specials)],
+        "broken_links": [_text(p) for p in sorted(tree.broken_links)],
+        "other_devices": [_text(p) for p in sorted(tree.other_devices)],
+    }
+
+
+def compressed_document(result: ScanResult, scan_id: int) -> bytes:
+    """What the index keeps of a scan: its JSON document, compressed, without the
+    items of :data:`NOT_STORED` (the index's file listing has them)."""
+    summary = scan_summary(result)
+    summary["scan_id"] = scan_id
+    for key in NOT_STORED:
+        if key in summary:
+            summary[key] = {**summary[key], "items": [], "items_omitted": True}
+    compressor = zlib.compressobj(1)
+    chunks: list[bytes] = []
+
+    def write(text: str) -> None:
+        chunks.append(compressor.compress(text.encode("ascii")))
+
+    write_json(summary, write, 0)
+    chunks.append(compressor.flush())
+    return b"".join(chunks)

@@ -1,0 +1,95 @@
+"""What a files scan is asked (:class:`ScanOptions`) and what it found (:class:`ScanResult`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from menage.files.duplicates import DuplicateResult
+from menage.files.walk import Issue, Tree
+from menage.findings import Findings
+
+YEAR_S = 365.25 * 24 * 3600
+
+
+@dataclass
+class ScanOptions:
+    """What ``menage scan`` looks at and reports."""
+
+    follow_links: bool = False
+    cross_devices: bool = False
+    excludes: Sequence[str] = ()
+    min_size: int = 0
+    #: files not modified for this many seconds are "old"
+    older_than_s: float = 3 * YEAR_S
+    #: how many of the biggest files to list
+    top: int = 20
+    #: folder depth of the "by folder" breakdown
+    depth: int = 1
+    #: reader threads (0: chosen from the CPU count)
+    threads: int = 0
+    #: electricity mix for the impact of what can be freed (see menage.impact)
+    region: str = "france"
+    #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
+    disk: str = "auto"
+
+    def reader_threads(self) -> int:
+        return self.threads or min(4, 1 + (os.cpu_count() or 1))
+
+    def walker_threads(self) -> int:
+        return self.threads or 2
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan found.
+
+    ``tree`` and ``duplicates`` are what the file engine yielded (file numbers index
+    into ``tree``); ``findings`` is what the analysers made of it, by kind.
+    """
+
+    tree: Tree
+    #: the content stage: groups of same content, digests, what was read
+    duplicates: DuplicateResult
+    findings: Findings
+    options: ScanOptions
+    started: datetime
+    duration_s: float
+    issues: list[Issue]
+    #: paths that are extra hardlinks of an inode counted once
+    extra_links: set[int] = field(default_factory=set)
+    scan_id: int | None = None
+    #: the JSON summary, made once (see menage.files.document.scan_summary)
+    summary_cache: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def complete(self) -> bool:
+        """True when every entry could be read."""
+        return not self.issues
+
+    @property
+    def total_files(self) -> int:
+        return len(self.tree) - len(self.extra_links)
+
+    @property
+    def total_bytes(self) -> int:
+        sizes = self.tree.size
+        return sum(sizes) - sum(sizes[i] for i in self.extra_links)
+
+    @property
+    def redundant_files(self) -> int:
+        totals = self.findings["duplicates"].totals()
+        return totals.items - totals.count
+
+    @property
+    def redundant_bytes(self) -> int:
+        return self.findings["duplicates"].totals().reclaimable_bytes
+
+    @property
+    def duplicate_rate(self) -> float:
+        """Redundant bytes over scanned bytes: the share of storage a cleanup frees."""
+        total = self.total_bytes
+        return self.redundant_bytes / total if total else 0.0

@@ -1,0 +1,172 @@
+"""The IMAP metadata cache: one SQLite file under the Ménage home.
+
+Messages are keyed by (account, folder, UIDVALIDITY, UID): a UID means the same message
+for as long as the folder's UIDVALIDITY holds (RFC 3501), so a second analysis fetches
+only new messages and changed flags. Each batch is committed as it arrives, so a
+dropped connection loses nothing already read. No body and no password is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from menage import _sqlite
+from menage.home import menage_home
+from menage.mail.model import MessageMeta
+
+APPLICATION_ID = 0x4D4E4D4C  # "MNML"
+VERSION = 1
+
+SCHEMA = """
+CREATE TABLE folders (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uidnext INTEGER,
+    messages INTEGER,
+    modseq INTEGER,
+    complete INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account, folder)
+);
+CREATE TABLE messages (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    seen INTEGER NOT NULL,
+    meta TEXT NOT NULL,
+    PRIMARY KEY (account, folder, uidvalidity, uid)
+)
+"""
+
+
+@dataclass(frozen=True)
+class FolderState:
+    uidvalidity: int
+    uidnext: int | None
+    messages: int | None
+    modseq: int | None
+    complete: bool
+
+
+def default_cache_path() -> Path:
+    return menage_home() / "mail-cache.sqlite"
+
+
+class MailCache:
+    """The cache file; a foreign or damaged file is moved aside and a new one started
+    (it holds nothing that cannot be fetched again)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            app, version, empty = _sqlite.identity(db)
+            if empty:
+                _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
+            elif app != APPLICATION_ID or version != VERSION:
+                raise sqlite3.DatabaseError("foreign or other version")
+            return db
+        except sqlite3.DatabaseError:
+            aside = self.path.with_name(self.path.name + ".damaged")
+            self.path.replace(aside)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
+            return db
+
+    def close(self) -> None:
+        self.db.close()
+
+    def folder(self, account: str, folder: str) -> FolderState | None:
+        row = self.db.execute(
+            "SELECT uidvalidity, uidnext, messages, modseq, complete FROM folders "
+            "WHERE account = ? AND folder = ?",
+            (account, folder),
+        ).fetchone()
+        if row is None:
+            return None
+        return FolderState(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def start_folder(self, account: str, folder: str, uidvalidity: int) -> None:
+        """Record the folder as being read; a new UIDVALIDITY drops its old messages."""
+        state = self.folder(account, folder)
+        self.db.execute("BEGIN IMMEDIATE")
+        if state is not None and state.uidvalidity != uidvalidity:
+            self.db.execute(
+                "DELETE FROM messages WHERE account = ? AND folder = ?", (account, folder)
+            )
+        self.db.execute(
+            "INSERT INTO folders (account, folder, uidvalidity, complete) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT (account, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+            "complete = 0",
+            (account, folder, uidvalidity),
+        )
+        self.db.execute("COMMIT")
+
+    def finish_folder(
+        self,
+        account: str,
+        folder: str,
+        uidnext: int | None,
+        messages: int | None,
+        modseq: int | None,
+    ) -> None:
+        self.db.execute(
+            "UPDATE folders SET uidnext = ?, messages = ?, modseq = ?, complete = 1 "
+            "WHERE account = ? AND folder = ?",
+            (uidnext, messages, modseq, account, folder),
+        )
+
+    def uids(self, account: str, folder: str, uidvalidity: int) -> set[int]:
+        rows = self.db.execute(
+            "SELECT uid FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ?",
+            (account, folder, uidvalidity),
+        )
+        return {row[0] for row in rows}
+
+    def store(
+        self, account: str, folder: str, uidvalidity: int, metas: Iterable[MessageMeta]
+    ) -> None:
+        """Save one batch, in one transaction."""
+        rows = [
+            (account, folder, uidvalidity, m.ref.uid, int(m.seen), json.dumps(m.to_json()))
+            for m in metas
+        ]
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
+
+    def forget(self, account: str, folder: str, uidvalidity: int, uids: Iterable[int]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany(
+            "DELETE FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+            [(account, folder, uidvalidity, uid) for uid in uids],
+        )
+        self.db.execute("COMMIT")
+
+    def set_seen(self, account: str, folder: str, uidvalidity: int, seen: dict[int, bool]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany(
+            "UPDATE messages SET seen = ? WHERE account = ? AND folder = ? AND uidvalidity = ? "
+            "AND uid = ?",
+            [(int(s), account, folder, uidvalidity, uid) for uid, s in seen.items()],
+        )
+        self.db.execute("COMMIT")
+
+    def messages(self, account: str, folder: str, uidvalidity: int) -> Iterator[MessageMeta]:
+        rows = self.db.execute(
+            "SELECT seen, meta FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ? "
+            "ORDER BY uid",
+            (account, folder, uidvalidity),
+        )
+        for seen, meta in rows:
+            data = json.loads(meta)
+            data["seen"] = bool(seen)
+            yield MessageMeta.from_json(data)

@@ -1,0 +1,357 @@
+"""Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
+
+What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
+then, for messages not yet in the cache, ``UID FETCH`` in batches of
+``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``.
+Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
+and no message becomes read. A folder whose STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
+HIGHESTMODSEQ) is unchanged since the cached analysis is not opened at all.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import os
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from menage.mail.cache import MailCache
+from menage.mail.errors import (
+    CertificateInvalid,
+    ConnectFailed,
+    ConnectionLost,
+    InsecureRefused,
+    LoginFailed,
+    PasswordMissing,
+)
+from menage.mail.headers import FIELDS, meta_from_headers, parse_headers
+from menage.mail.model import FolderInfo, MessageMeta
+from menage.mail.source import ImapSource
+from menage.mail.structure import from_bodystructure
+
+PASSWORD_ENV = "MENAGE_IMAP_PASSWORD"
+TOKEN_ENV = "MENAGE_IMAP_OAUTH2_TOKEN"
+KEYRING_SERVICE = "menage-imap"
+HEADER_ITEM = ("BODY.PEEK[HEADER.FIELDS (" + " ".join(FIELDS) + ")]").encode()
+FETCH_ITEMS = [b"RFC822.SIZE", b"INTERNALDATE", b"FLAGS", b"BODYSTRUCTURE", HEADER_ITEM]
+_LOST = (imaplib.IMAP4.abort, OSError, EOFError)
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class ImapOptions:
+    """How to connect and read.
+
+    Attributes:
+        insecure: allow plain IMAP off loopback and certificates that do not verify.
+        ca_file: a CA bundle to trust for this server (self-hosted servers).
+        oauth2: log in with XOAUTH2 and a token instead of a password.
+        batch: UIDs per FETCH.
+        after_batch: called with the running count after each stored batch (tests
+            inject faults here).
+    """
+
+    insecure: bool = False
+    ca_file: Path | None = None
+    oauth2: bool = False
+    batch: int = 500
+    timeout: float = 60.0
+    after_batch: Callable[[int], None] | None = None
+
+
+def get_secret(source: ImapSource, oauth2: bool, prompt: Callable[[str], str] | None = None) -> str:
+    """The password (or OAuth2 token): environment, then keyring, then ``prompt``.
+
+    Raises:
+        PasswordMissing: none of them gave one.
+    """
+    value = os.environ.get(TOKEN_ENV if oauth2 else PASSWORD_ENV)
+    if value:
+        return value
+    if not oauth2:
+        try:
+            import keyring
+
+            stored = keyring.get_password(KEYRING_SERVICE, f"{source.user}@{source.host}")
+        except Exception:  # noqa: BLE001 - no keyring, or no backend: just ask
+            stored = None
+        if stored:
+            return str(stored)
+    if prompt is not None:
+        value = prompt(f"{source.user}@{source.host}")
+        if value:
+            return value
+    raise PasswordMissing(user=source.user, host=source.host)
+
+
+def plain_allowed(source: ImapSource, insecure: bool) -> bool:
+    """Plain IMAP (no TLS) only to this computer or by explicit choice."""
+    return insecure or source.loopback
+
+
+def _context(options: ImapOptions) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(options.ca_file) if options.ca_file else None)
+    if options.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def connect(source: ImapSource, options: ImapOptions, secret: str) -> IMAPClient:
+    """A logged-in client.
+
+    Raises:
+        ConnectFailed, CertificateInvalid, InsecureRefused, LoginFailed
+    """
+    context = _context(options)
+    try:
+        if source.tls == "implicit":
+            client = IMAPClient(
+                source.host, source.port, ssl=True, ssl_context=context, timeout=options.timeout
+            )
+        else:
+            client = IMAPClient(source.host, source.port, ssl=False, timeout=options.timeout)
+            if client.has_capability("STARTTLS"):
+                client.starttls(context)
+            elif not plain_allowed(source, options.insecure):
+                client.logout()
+                raise InsecureRefused(host=source.host)
+    except ssl.SSLCertVerificationError as exc:
+        raise CertificateInvalid(host=source.host, detail=exc.verify_message or exc) from exc
+    except (ssl.SSLError, OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
+        raise ConnectFailed(host=source.host, port=source.port, detail=_reason(exc)) from exc
+    try:
+        if options.oauth2:
+            client.oauth2_login(source.user, secret)
+        elif client.has_capability("AUTH=PLAIN") or not secret.isascii():
+            client.plain_login(source.user, secret)
+        else:
+            client.login(source.user, secret)
+    except LoginError as exc:
+        close(client)
+        raise LoginFailed(host=source.host, user=source.user, detail=_reason(exc)) from exc
+    except _LOST as exc:
+        close(client)
+        raise ConnectionLost(host=source.host, detail=_reason(exc)) from exc
+    return client
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]
+
+
+_ROLES = {
+    b"\\trash": "trash",
+    b"\\junk": "junk",
+    b"\\all": "all",
+    b"\\sent": "sent",
+    b"\\drafts": "drafts",
+}
+_NAMED = {
+    "trash": "trash",
+    "corbeille": "trash",
+    "deleted items": "trash",
+    "deleted messages": "trash",
+    "junk": "junk",
+    "spam": "junk",
+    "courrier indésirable": "junk",
+    "indésirables": "junk",
+    "sent": "sent",
+    "envoyés": "sent",
+    "sent items": "sent",
+    "drafts": "drafts",
+    "brouillons": "drafts",
+}
+
+
+def role_of(name: str, flags: tuple[bytes, ...]) -> str | None:
+    """A folder's role from SPECIAL-USE flags (RFC 6154), else from common names."""
+    for flag in flags:
+        role = _ROLES.get(flag.lower())
+        if role:
+            return role
+    if name.upper() == "INBOX":
+        return "inbox"
+    last = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return _NAMED.get(last)
+
+
+@dataclass(frozen=True)
+class ImapFolder:
+    name: str
+    role: str | None
+
+
+def list_folders(client: IMAPClient) -> list[ImapFolder]:
+    """Selectable folders, names decoded from modified UTF-7."""
+    found: list[ImapFolder] = []
+    for flags, _delimiter, name in client.list_folders():
+        lowered = {f.lower() for f in flags}
+        if b"\\noselect" in lowered or b"\\nonexistent" in lowered:
+            continue
+        found.append(ImapFolder(str(name), role_of(str(name), tuple(flags))))
+    return found
+
+
+def _header_bytes(item: dict[bytes, Any]) -> bytes:
+    for key, value in item.items():
+        if key.startswith(b"BODY[HEADER"):
+            return bytes(value or b"")
+    return b""
+
+
+def _meta(folder: str, uidvalidity: int, uid: int, item: dict[bytes, Any]) -> MessageMeta:
+    flags = {f.lower() for f in item.get(b"FLAGS", ())}
+    internal = item.get(b"INTERNALDATE")
+    fallback = internal.timestamp() if internal is not None else None
+    try:
+        attachments = from_bodystructure(item.get(b"BODYSTRUCTURE"))
+    except Exception:  # noqa: BLE001 - an odd structure loses its attachments, not the message
+        attachments = ()
+    return meta_from_headers(
+        parse_headers(_header_bytes(item)),
+        folder=folder,
+        size=int(item.get(b"RFC822.SIZE", 0)),
+        seen=b"\\seen" in flags,
+        uidvalidity=uidvalidity,
+        uid=uid,
+        attachments=attachments,
+        fallback_time=fallback,
+    )
+
+
+class ImapReader:
+    """Reads folders into the cache, then yields each folder's messages from it."""
+
+    def __init__(
+        self,
+        client: IMAPClient,
+        source: ImapSource,
+        cache: MailCache,
+        options: ImapOptions,
+        progress: Progress | None = None,
+    ) -> None:
+        self.client = client
+        self.source = source
+        self.cache = cache
+        self.options = options
+        self.progress = progress
+        self.fetched = 0
+        self._size = client.has_capability("STATUS=SIZE")
+        self._condstore = client.has_capability("CONDSTORE")
+
+    def status(self, folder: str) -> dict[bytes, int]:
+        items = [b"MESSAGES", b"UIDNEXT", b"UIDVALIDITY"]
+        if self._size:
+            items.append(b"SIZE")
+        if self._condstore:
+            items.append(b"HIGHESTMODSEQ")
+        try:
+            return {k: int(v) for k, v in self.client.folder_status(folder, items).items()}
+        except _LOST as exc:
+            raise ConnectionLost(host=self.source.host, detail=_reason(exc)) from exc
+
+    def read(self, folder: ImapFolder) -> tuple[FolderInfo, list[MessageMeta]]:
+        """The folder's size and messages, fetching only what the cache lacks.
+
+        Raises:
+            ConnectionLost: the connection dropped; batches already read are cached.
+        """
+        try:
+            return self._read(folder)
+        except _LOST as exc:
+            raise ConnectionLost(host=self.source.host, detail=_reason(exc)) from exc
+
+    def _read(self, folder: ImapFolder) -> tuple[FolderInfo, list[MessageMeta]]:
+        account, name = self.source.account, folder.name
+        status = self.status(name)
+        uidvalidity = status[b"UIDVALIDITY"]
+        modseq = status.get(b"HIGHESTMODSEQ")
+        state = self.cache.folder(account, name)
+        unchanged = (
+            state is not None
+            and state.complete
+            and state.uidvalidity == uidvalidity
+            and state.uidnext == status.get(b"UIDNEXT")
+            and state.messages == status.get(b"MESSAGES")
+            and modseq is not None
+            and state.modseq == modseq
+        )
+        if not unchanged:
+            self.cache.start_folder(account, name, uidvalidity)
+            self._sync(name, uidvalidity, state.modseq if state and state.complete else None)
+            self.cache.finish_folder(
+                account, name, status.get(b"UIDNEXT"), status.get(b"MESSAGES"), modseq
+            )
+        messages = list(self.cache.messages(account, name, uidvalidity))
+        size = status.get(b"SIZE", sum(m.size for m in messages))
+        return FolderInfo(name, folder.role, len(messages), size), messages
+
+    def _sync(self, name: str, uidvalidity: int, modseq: int | None) -> None:
+        account = self.source.account
+        self.client.select_folder(name, readonly=True)
+        try:
+            current = set(self.client.search("ALL"))
+            known = self.cache.uids(account, name, uidvalidity)
+            gone = known - current
+            if gone:
+                self.cache.forget(account, name, uidvalidity, gone)
+            self._refresh_flags(name, uidvalidity, sorted(known & current), modseq)
+            new = sorted(current - known)
+            total = len(new)
+            done = 0
+            batch = max(1, self.options.batch)
+            for start in range(0, total, batch):
+                uids = new[start : start + batch]
+                response = self.client.fetch(uids, FETCH_ITEMS)
+                metas = [
+                    _meta(name, uidvalidity, uid, response[uid]) for uid in uids if uid in response
+                ]
+                self.cache.store(account, name, uidvalidity, metas)
+                done += len(uids)
+                self.fetched += len(metas)
+                if self.progress:
+                    self.progress("mail:fetch", done, total)
+                if self.options.after_batch:
+                    self.options.after_batch(self.fetched)
+        finally:
+            try:
+                self.client.unselect_folder()
+            except _LOST:
+                raise
+            except Exception:  # noqa: BLE001, S110 - CLOSE is harmless on a read-only folder
+                pass
+
+    def _refresh_flags(
+        self, name: str, uidvalidity: int, uids: list[int], modseq: int | None
+    ) -> None:
+        if not uids:
+            return
+        modifiers = [f"CHANGEDSINCE {modseq}".encode()] if modseq and self._condstore else None
+        seen: dict[int, bool] = {}
+        for start in range(0, len(uids), 5000):
+            chunk = uids[start : start + 5000]
+            response = self.client.fetch(chunk, [b"FLAGS"], modifiers=modifiers)
+            for uid, item in response.items():
+                seen[uid] = b"\\seen" in {f.lower() for f in item.get(b"FLAGS", ())}
+        if seen:
+            self.cache.set_seen(self.source.account, name, uidvalidity, seen)
+
+
+def close(client: IMAPClient) -> None:
+    """Log out, or at least close the socket when the connection is already gone."""
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001 - the connection may be dead: close it anyway
+        try:
+            client.shutdown()
+        except Exception:  # noqa: BLE001, S110
+            pass

@@ -1,0 +1,129 @@
+"""What Ménage knows about one message: a reference to find it again, and its metadata.
+
+A :class:`MessageRef` is enough for a later mail operation (move to Trash, undo) to find
+the message again: over IMAP by (folder, UIDVALIDITY, UID), and when the UID changed
+(the message moved folder) by Message-ID and size, or for a message without Message-ID
+by folder, size, date and a hash of its headers. Locally, ``key`` is the Maildir key,
+the mbox position or the .eml file name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a message is and how to recognise it."""
+
+    folder: str
+    uidvalidity: int | None
+    uid: int | None
+    key: str | None
+    message_id: str | None
+    size: int
+    date: str | None
+    header_hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MessageRef:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A part a person would call an attachment: its name, type and encoded size."""
+
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """How to leave a list, from ``List-Unsubscribe`` (RFC 2369) and RFC 8058."""
+
+    one_click: bool = False
+    http: str | None = None
+    mailto: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"one_click": self.one_click, "http": self.http, "mailto": self.mailto}
+
+
+@dataclass(frozen=True)
+class MessageMeta:
+    """A message's metadata: never its body."""
+
+    ref: MessageRef
+    sender: str
+    sender_name: str
+    subject: str
+    timestamp: float | None
+    seen: bool
+    list_id: str | None = None
+    unsubscribe: Unsubscribe | None = None
+    bulk: bool = False
+    auto_submitted: bool = False
+    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    defects: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def domain(self) -> str:
+        return self.sender.rpartition("@")[2] if "@" in self.sender else ""
+
+    @property
+    def size(self) -> int:
+        return self.ref.size
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["attachments"] = [asdict(a) for a in self.attachments]
+        data["defects"] = list(self.defects)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MessageMeta:
+        unsub = data.get("unsubscribe")
+        return cls(
+            ref=MessageRef.from_json(data["ref"]),
+            sender=data["sender"],
+            sender_name=data["sender_name"],
+            subject=data["subject"],
+            timestamp=data["timestamp"],
+            seen=data["seen"],
+            list_id=data.get("list_id"),
+            unsubscribe=Unsubscribe(**unsub) if unsub else None,
+            bulk=data.get("bulk", False),
+            auto_submitted=data.get("auto_submitted", False),
+            attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+            defects=tuple(data.get("defects", ())),
+        )
+
+
+@dataclass(frozen=True)
+class FolderInfo:
+    """A folder: its name, its role (``inbox``, ``all``, ``trash``, ``junk``, ``sent``,
+    ``drafts`` or None) and its size."""
+
+    name: str
+    role: str | None
+    messages: int
+    bytes: int
+    analysed: bool = True
+
+
+@dataclass(frozen=True)
+class MailProblem:
+    """Something that could not be read whole: the analysis goes on and lists it."""
+
+    folder: str
+    item: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,180 @@
+"""The findings as the HTML report shows them: rows of plain, formatted text.
+
+The file kinds have sections of their own in ``templates/scan.html``; every other
+kind (the photos and mail analysers' ones) gets a section made from its declaration
+(:func:`other_sections`): its title, its totals and its findings, one row each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from menage.files.names import escape
+from menage.findings import (
+    DuplicateFolders,
+    Duplicates,
+    FileItem,
+    Finding,
+    FindingList,
+    Findings,
+    FolderItem,
+    Item,
+    SingleFile,
+    TempFile,
+)
+from menage.i18n import N_, _, format_date, format_number, format_size
+
+#: rows shown in each list of the page
+SHOWN = 50
+#: paths shown for one group of duplicates
+GROUP_PATHS = 20
+#: the kinds that have a section of their own in the page
+OWN_SECTIONS = (
+    "duplicates",
+    "duplicate_folders",
+    "temp_files",
+    "empty_files",
+    "empty_dirs",
+    "old_files",
+    "big_files",
+)
+
+TEMP_KIND_LABELS = {
+    "office-lock": N_("Office lock files"),
+    "thumbnail-db": N_("Thumbnail caches"),
+    "system": N_("System files"),
+    "temporary": N_("Temporary files"),
+    "editor-backup": N_("Backup copies"),
+    "partial-download": N_("Unfinished downloads"),
+    "crash-dump": N_("Crash dumps"),
+    "bytecode": N_("Compiled Python"),
+    "cache": N_("Application and browser caches"),
+}
+
+
+def _date(mtime_ns: int) -> str:
+    return format_date(datetime.fromtimestamp(mtime_ns / 1e9))
+
+
+def _label(item: Item) -> str:
+    if isinstance(item, FileItem | FolderItem):
+        return escape(item.path)
+    return f"{item.mailbox} #{item.uid}"
+
+
+def file_rows(found: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Size, date and path of each file finding."""
+    rows = []
+    for finding in found:
+        assert isinstance(finding, SingleFile)
+        item = finding.file
+        when = datetime.fromtimestamp(item.mtime_ns / 1e9)
+        rows.append(
+            {
+                "path": escape(item.path),
+                "size": format_size(item.size),
+                "modified": _date(item.mtime_ns),
+                "iso": when.date().isoformat(),
+            }
+        )
+    return rows
+
+
+def paths(found: Iterable[Finding]) -> list[str]:
+    """The item of each finding, shown."""
+    return [_label(finding.items[0]) for finding in found]
+
+
+def duplicate_groups(found: FindingList) -> list[dict[str, Any]]:
+    shown = []
+    for group in found[:SHOWN]:
+        assert isinstance(group, Duplicates)
+        files = [item for item in group.items if isinstance(item, FileItem)]
+        shown.append(
+            {
+                "size": format_size(group.size),
+                "copies": format_number(len(files)),
+                "redundant": format_size(group.reclaimable_bytes),
+                "paths": [(escape(f.path), len(f.links)) for f in files[:GROUP_PATHS]],
+                "more": max(0, len(files) - GROUP_PATHS),
+            }
+        )
+    return shown
+
+
+def duplicate_folders(found: FindingList) -> list[dict[str, Any]]:
+    rows = []
+    for folder in found[:SHOWN]:
+        assert isinstance(folder, DuplicateFolders)
+        rows.append(
+            {
+                "paths": [_label(item) for item in folder.items],
+                "files": format_number(folder.files),
+                "size": format_size(folder.size),
+                "redundant": format_size(folder.redundant_bytes),
+            }
+        )
+    return rows
+
+
+def temporary(found: FindingList) -> dict[str, Any]:
+    """Temporary files by kind of rule, and the largest ones."""
+    kinds: dict[str, list[Any]] = defaultdict(lambda: [0, 0, set()])
+    every: list[TempFile] = []
+    for finding in found:
+        assert isinstance(finding, TempFile)
+        every.append(finding)
+        counts = kinds[finding.temp_kind]
+        counts[0] += 1
+        counts[1] += finding.file.size
+        counts[2].add(finding.rule)
+    largest = sorted(every, key=lambda f: (-f.file.size, f.number))[:SHOWN]
+    return {
+        "count": len(found),
+        "bytes": sum(counts[1] for counts in kinds.values()),
+        "kinds": [
+            {
+                "label": _(TEMP_KIND_LABELS[kind]) if kind in TEMP_KIND_LABELS else kind,
+                "patterns": ", ".join(sorted(patterns)),
+                "files": format_number(n),
+                "size": format_size(size),
+            }
+            for kind, (n, size, patterns) in sorted(kinds.items(), key=lambda kv: -kv[1][1])
+        ],
+        "largest": [
+            {**row, "kind": _(TEMP_KIND_LABELS.get(f.temp_kind, f.temp_kind))}
+            for row, f in zip(file_rows(largest), largest, strict=True)
+        ],
+    }
+
+
+def other_sections(findings: Findings) -> list[dict[str, Any]]:
+    """A section for each kind found that has none of its own in the page."""
+    sections = []
+    for found in findings:
+        kind = found.kind
+        if kind.key in OWN_SECTIONS:
+            continue
+        totals = found.totals()
+        sections.append(
+            {
+                "id": kind.key.replace("_", "-"),
+                "title": _(kind.title),
+                "grouped": kind.grouped,
+                "count": totals.count,
+                "size": format_size(totals.bytes),
+                "reclaimable": format_size(totals.reclaimable_bytes),
+                "rows": [
+                    {
+                        "paths": [_label(item) for item in finding.items[:GROUP_PATHS]],
+                        "size": format_size(finding.bytes),
+                        "reclaimable": format_size(finding.reclaimable_bytes),
+                    }
+                    for finding in found[:SHOWN]
+                ],
+            }
+        )
+    return sections

@@ -1,0 +1,183 @@
+"""The IMAP source against a real Dovecot: headers only, nothing marked read, a cache."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from menage.mail.analyse import analyse_source
+from menage.mail.errors import (
+    CertificateInvalid,
+    ConnectFailed,
+    ConnectionLost,
+    FolderMissing,
+    LoginFailed,
+    PasswordMissing,
+    SourceInvalid,
+)
+from menage.mail.imap import ImapOptions, plain_allowed
+from menage.mail.source import ImapSource, parse_source
+from tests.mail import messages
+
+
+def _options(account, **extra) -> ImapOptions:
+    return ImapOptions(ca_file=account.ca_pem, **extra)
+
+
+def test_headers_only_and_nothing_marked_read(account, imap_password) -> None:
+    account.append("INBOX", [messages.newsletter(n=k) for k in range(4)])
+    account.append("INBOX", [messages.with_attachment(size=3_000_000)])
+    result = analyse_source(account.url("imaps"), options=_options(account))
+    assert result.total.messages == 5
+    assert result.total.bytes > 3_000_000
+    assert result.fetched == 5
+    assert result.attachments[0].filename == "photos.zip"
+    assert result.attachments[0].bytes > 3_000_000  # encoded size, from BODYSTRUCTURE
+    client = account.client()
+    try:
+        client.select_folder("INBOX", readonly=True)
+        assert client.search(["SEEN"]) == []  # BODY.PEEK: \Seen never set
+    finally:
+        client.logout()
+
+
+def test_starttls_on_the_plain_port(account, imap_password) -> None:
+    account.append("INBOX", [messages.personal()])
+    # imap:// to a server offering STARTTLS: TLS is started and the certificate checked
+    assert analyse_source(account.url("imap"), options=_options(account)).total.messages == 1
+    with pytest.raises(CertificateInvalid):
+        analyse_source(account.url("imap"))
+
+
+def test_second_run_fetches_only_what_changed(account, imap_password) -> None:
+    account.append("INBOX", [messages.newsletter(n=k) for k in range(6)])
+    first = analyse_source(account.url("imaps"), options=_options(account))
+    assert first.fetched == 6
+    again = analyse_source(account.url("imaps"), options=_options(account))
+    assert again.fetched == 0
+    assert again.total.messages == 6
+    account.append("INBOX", [messages.personal(n=1)])
+    client = account.client()
+    try:
+        client.select_folder("INBOX")
+        uids = client.search(["ALL"])
+        client.add_flags(uids[:2], [b"\\Seen"])
+        client.delete_messages(uids[2:3])
+        client.expunge()
+    finally:
+        client.logout()
+    third = analyse_source(account.url("imaps"), options=_options(account))
+    assert third.fetched == 1
+    assert third.total.messages == 6
+    assert third.total.read == 2
+
+
+def test_non_ascii_folders_and_trash_apart(account, imap_password) -> None:
+    account.append("Reçus/Été 2024", [messages.receipt(n=k) for k in range(2)])
+    account.append("Trash", [messages.personal(n=3)])
+    account.append("Junk", [messages.newsletter(n=9)])
+    result = analyse_source(account.url("imaps"), options=_options(account))
+    names = {folder.name: folder for folder in result.folders}
+    assert names["Reçus/Été 2024"].messages == 2  # modified UTF-7 on the wire, decoded
+    assert result.total.messages == 2
+    assert (result.trash.messages, result.junk.messages) == (1, 1)
+    only = analyse_source(
+        account.url("imaps"), options=_options(account), folders=["Reçus/Été 2024"]
+    )
+    assert only.total.messages == 2
+    with pytest.raises(FolderMissing):
+        analyse_source(account.url("imaps"), options=_options(account), folders=["Nope"])
+
+
+def test_stdlib_messages_over_imap(account, imap_password, stdlib_messages) -> None:
+    account.append("INBOX", [raw for _, raw in stdlib_messages])
+    result = analyse_source(account.url("imaps"), options=_options(account))
+    assert result.total.messages == len(stdlib_messages)
+    assert result.errors == []
+
+
+def test_wrong_password(account, monkeypatch) -> None:
+    monkeypatch.setenv("MENAGE_IMAP_PASSWORD", "not-the-password")
+    with pytest.raises(LoginFailed, match="login refused"):
+        analyse_source(account.url("imaps"), options=_options(account))
+
+
+def test_no_password_anywhere(account, monkeypatch) -> None:
+    monkeypatch.delenv("MENAGE_IMAP_PASSWORD", raising=False)
+    with pytest.raises(PasswordMissing, match="MENAGE_IMAP_PASSWORD"):
+        analyse_source(account.url("imaps"), options=_options(account))
+
+
+def test_prompt_gives_the_password(account, monkeypatch) -> None:
+    monkeypatch.delenv("MENAGE_IMAP_PASSWORD", raising=False)
+    asked: list[str] = []
+
+    def prompt(who: str) -> str:
+        asked.append(who)
+        return str(account.password)
+
+    analyse_source(account.url("imaps"), options=_options(account), prompt=prompt)
+    assert asked == [f"{account.user}@127.0.0.1"]
+
+
+def test_unverifiable_certificate_then_insecure_by_choice(account, imap_password) -> None:
+    with pytest.raises(CertificateInvalid, match="does not verify"):
+        analyse_source(account.url("imaps"))
+    result = analyse_source(account.url("imaps"), options=ImapOptions(insecure=True))
+    assert result.total.messages == 0
+
+
+def test_nothing_listening(imap_password) -> None:
+    from tests.mail.dovecot import free_port
+
+    with pytest.raises(ConnectFailed):
+        analyse_source(f"imaps://x@127.0.0.1:{free_port()}/")
+
+
+def test_dropped_connection_resumes(account, imap_password, dovecot_server) -> None:
+    account.append("INBOX", [messages.personal(n=k, size=500) for k in range(25)])
+    doveadm = ["doveadm", "-c", str(dovecot_server.root / "dovecot.conf")]
+    seen: list[int] = []
+
+    def kick(done: int) -> None:
+        seen.append(done)
+        if done != 10:
+            return
+        # the server itself closes the session, as a restart or a timeout would; wait
+        # until it is really gone so that the next FETCH meets a closed connection
+        subprocess.run([*doveadm, "kick", account.user], check=True, capture_output=True)
+        for _ in range(1000):
+            who = subprocess.run([*doveadm, "who", account.user], capture_output=True)
+            if account.user.encode() not in who.stdout:
+                break
+
+    with pytest.raises(ConnectionLost, match="next run resumes"):
+        analyse_source(account.url("imaps"), options=_options(account, batch=5, after_batch=kick))
+    assert seen[-1] == 10
+    resumed = analyse_source(account.url("imaps"), options=_options(account, batch=5))
+    assert resumed.fetched == 15  # the 10 read before the drop came from the cache
+    assert resumed.total.messages == 25
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param("imaps://host/", id="no-user"),
+        pytest.param("pop3://u@host/", id="other-scheme"),
+        pytest.param("imaps://u:secret@host/", id="password-in-url"),
+        pytest.param("/no/such/mailbox", id="missing-path"),
+    ],
+)
+def test_bad_sources(spec: str) -> None:
+    with pytest.raises(SourceInvalid) as caught:
+        parse_source(spec)
+    assert "secret" not in caught.value.message
+
+
+def test_plain_imap_only_on_loopback_or_by_choice() -> None:
+    assert plain_allowed(ImapSource("127.0.0.1", 143, "u", "starttls"), insecure=False)
+    assert plain_allowed(ImapSource("::1", 143, "u", "starttls"), insecure=False)
+    remote = ImapSource("192.0.2.1", 143, "u", "starttls")
+    assert not plain_allowed(remote, insecure=False)
+    assert plain_allowed(remote, insecure=True)
