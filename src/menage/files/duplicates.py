@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from menage.files.hashing import (
     BLOCK,
@@ -347,7 +348,7 @@ def find_duplicates(
     from menage.files import native
 
     if native.use_native(engine):
-        return native.find_duplicates(tree, cached, threads, progress, order)
+        return _native_find_duplicates(tree, cached, threads, progress, order)
     digests = cached if cached is not None else Digests(len(tree))
     sizes = tree.size
     links = collapse_hardlinks(tree)
@@ -406,4 +407,72 @@ def find_duplicates(
         computed=hasher.computed,
         files_read=hasher.files_read,
         bytes_read=hasher.bytes_read,
+    )
+
+
+def _native_find_duplicates(
+    tree: Tree,
+    cached: Digests | None,
+    threads: int,
+    progress: HashProgress | None,
+    order: str,
+) -> DuplicateResult:
+    """:func:`find_duplicates` in the native core.
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C; the digests computed so far are in ``cached``.
+    """
+    from menage.files import native
+
+    core = native.load()
+    assert core is not None
+    digests = cached if cached is not None else Digests(len(tree))
+
+    def keep(found: dict[str, Any]) -> None:
+        for name in ("head", "tail", "full"):
+            data, known = found[name]
+            setattr(digests, name, DigestColumn.from_buffers(data, known))
+
+    try:
+        found: dict[str, Any] = core.find_duplicates(
+            tree.paths,
+            tree.size,
+            tree.dev,
+            tree.ino,
+            tree.mtime_ns,
+            tree.nlink,
+            digests.head.buffers(),
+            digests.tail.buffers(),
+            digests.full.buffers(),
+            threads=max(1, threads),
+            order=order,
+            progress=progress,
+        )
+    except KeyboardInterrupt as interrupt:
+        partial = getattr(interrupt, "digests", None)
+        if partial is not None:
+            keep(partial)
+        raise
+    keep(found)
+    paths, sizes = tree.paths, tree.size
+    links: dict[int, list[int]] = dict(found["links"])
+    full = digests.full
+    groups = [
+        DuplicateGroup(
+            size=sizes[g[0]],
+            digest=full[g[0]],
+            files=g,
+            links={i: links[i] for i in g if i in links},
+        )
+        for g in found["groups"]
+    ]
+    return DuplicateResult(
+        groups=groups,
+        empty=found["empty"],
+        issues=[Issue(paths[i], kind, detail) for i, kind, detail in found["issues"]],
+        links=links,
+        digests=digests,
+        computed=found["computed"],
+        files_read=found["files_read"],
+        bytes_read=found["bytes_read"],
     )

@@ -1,7 +1,7 @@
 """The native core (``menage._native``, Rust) behind the file engine's Python functions.
 
-:func:`menage.files.walk.walk` and :func:`menage.files.duplicates.find_duplicates` call
-this module when the core is there (it is built with the package; see the README, "The
+:func:`menage.files.walk.walk` and :func:`menage.files.duplicates.find_duplicates` ask
+this module whether the core is there (it is built with the package; see the README, "The
 native core"): the same rules, the same results, without a Python object per file.
 The pure-Python engine stays as the reference the tests compare the core with, and as
 the engine of a source checkout whose core was not built. ``MENAGE_ENGINE=python`` (or
@@ -15,14 +15,9 @@ The walk comes back as columns: every path in one buffer
 from __future__ import annotations
 
 import os
-from array import array
+from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
-
-from menage.files.walk import Issue, ProgressCallback, Tree, WalkOptions
-
-if TYPE_CHECKING:
-    from menage.files.duplicates import Digests, DuplicateResult, HashProgress
+from typing import Any
 
 ENGINE_VARIABLE = "MENAGE_ENGINE"
 #: a folder of this name is always one of Ménage's (a quarantine), whatever its identity
@@ -69,14 +64,12 @@ def engine_name() -> str:
     return "native" if use_native() else "python"
 
 
-def _column(typecode: str, data: bytes) -> array[int]:
-    column = array(typecode)
-    column.frombytes(data)
-    return column
-
-
-def walk(roots: list[bytes], options: WalkOptions, progress: ProgressCallback | None) -> Tree:
-    """:func:`menage.files.walk.walk` in the native core."""
+def walk(
+    roots: list[bytes], options: Any, progress: Callable[[int, int], None] | None
+) -> dict[str, Any]:
+    """The native core's walk of ``roots`` with ``options`` (a
+    :class:`menage.files.walk.WalkOptions`): its columns, as :func:`menage.files.walk.walk`
+    puts them in a tree."""
     core = load()
     assert core is not None
     own = getattr(options, "own", None)
@@ -94,100 +87,4 @@ def walk(roots: list[bytes], options: WalkOptions, progress: ProgressCallback | 
         own_name=OWN_FOLDER_NAME if own is not None else b"",
         progress=progress,
     )
-    tree = Tree(roots=list(roots))
-    tree.dirs = found["dirs"]
-    tree.dir_parent = _column("q", found["dir_parent"])
-    tree.dir_entries = _column("q", found["dir_entries"])
-    tree.dir_unlisted = set(found["dir_unlisted"])
-    tree.paths = found["paths"]
-    tree.dir_of = _column("q", found["dir_of"])
-    tree.size = _column("q", found["size"])
-    tree.dev = _column("Q", found["dev"])
-    tree.ino = _column("Q", found["ino"])
-    tree.mtime_ns = _column("q", found["mtime_ns"])
-    tree.nlink = _column("q", found["nlink"])
-    tree.uid = _column("q", found["uid"])
-    tree.symlinks = found["symlinks"]
-    tree.broken_links = found["broken_links"]
-    tree.specials = found["specials"]
-    tree.other_devices = found["other_devices"]
-    tree.excluded = found["excluded"]
-    tree.issues = [Issue(path, kind, detail) for path, kind, detail in found["issues"]]
-    if hasattr(tree, "own"):
-        tree.own = found["own"]
-    if progress is not None:
-        progress(len(tree.dirs), len(tree))
-    return tree
-
-
-def find_duplicates(
-    tree: Tree,
-    cached: Digests | None,
-    threads: int,
-    progress: HashProgress | None,
-    order: str,
-) -> DuplicateResult:
-    """:func:`menage.files.duplicates.find_duplicates` in the native core.
-
-    Raises:
-        KeyboardInterrupt: Ctrl-C; the digests computed so far are in ``cached``.
-    """
-    from menage.files.duplicates import (
-        DigestColumn,
-        Digests,
-        DuplicateGroup,
-        DuplicateResult,
-    )
-
-    core = load()
-    assert core is not None
-    digests = cached if cached is not None else Digests(len(tree))
-
-    def keep(found: dict[str, Any]) -> None:
-        for name in ("head", "tail", "full"):
-            data, known = found[name]
-            setattr(digests, name, DigestColumn.from_buffers(data, known))
-
-    try:
-        found: dict[str, Any] = core.find_duplicates(
-            tree.paths,
-            tree.size,
-            tree.dev,
-            tree.ino,
-            tree.mtime_ns,
-            tree.nlink,
-            digests.head.buffers(),
-            digests.tail.buffers(),
-            digests.full.buffers(),
-            threads=max(1, threads),
-            order=order,
-            progress=progress,
-        )
-    except KeyboardInterrupt as interrupt:
-        partial = getattr(interrupt, "digests", None)
-        if partial is not None:
-            keep(partial)
-        raise
-    keep(found)
-    paths, sizes = tree.paths, tree.size
-    links: dict[int, list[int]] = dict(found["links"])
-    full = digests.full
-    groups = [
-        DuplicateGroup(
-            size=sizes[g[0]],
-            digest=full[g[0]],
-            files=g,
-            links={i: links[i] for i in g if i in links},
-        )
-        for g in found["groups"]
-    ]
-    return DuplicateResult(
-        groups=groups,
-        empty=found["empty"],
-        issues=[Issue(paths[i], kind, detail) for i, kind, detail in found["issues"]],
-        links=links,
-        digests=digests,
-        computed=found["computed"],
-        files_read=found["files_read"],
-        bytes_read=found["bytes_read"],
-    )
+    return found

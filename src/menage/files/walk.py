@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from queue import SimpleQueue
+from typing import Any
 
 from menage.errors import NotADirectory, PathError, PathNotFound
 from menage.i18n import N_
@@ -194,7 +195,7 @@ def walk(
     from menage.files import native
 
     if native.use_native(options.engine):
-        return native.walk(list(roots), options, progress)
+        return _native_tree(list(roots), native.walk(list(roots), options, progress), progress)
     exclude_re, exclude_paths = _compile_excludes(options.excludes)
     min_size = options.min_size
     follow = options.follow_links
@@ -419,4 +420,41 @@ def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
     for listing in (tree.symlinks, tree.broken_links, tree.specials, tree.other_devices):
         listing.sort()
     tree.issues.sort(key=lambda issue: issue.path)
+    return tree
+
+
+def _column(typecode: str, data: bytes) -> array[int]:
+    column = array(typecode)
+    column.frombytes(data)
+    return column
+
+
+def _native_tree(
+    roots: list[bytes], found: dict[str, Any], progress: ProgressCallback | None
+) -> Tree:
+    """The tree of the native core's walk (:func:`menage.files.native.walk`): every path
+    in one buffer (a sequence of ``bytes``), the numbers in ``array`` columns."""
+    tree = Tree(roots=roots)
+    tree.dirs = found["dirs"]
+    tree.dir_parent = _column("q", found["dir_parent"])
+    tree.dir_entries = _column("q", found["dir_entries"])
+    tree.dir_unlisted = set(found["dir_unlisted"])
+    tree.paths = found["paths"]
+    tree.dir_of = _column("q", found["dir_of"])
+    tree.size = _column("q", found["size"])
+    tree.dev = _column("Q", found["dev"])
+    tree.ino = _column("Q", found["ino"])
+    tree.mtime_ns = _column("q", found["mtime_ns"])
+    tree.nlink = _column("q", found["nlink"])
+    tree.uid = _column("q", found["uid"])
+    tree.symlinks = found["symlinks"]
+    tree.broken_links = found["broken_links"]
+    tree.specials = found["specials"]
+    tree.other_devices = found["other_devices"]
+    tree.excluded = found["excluded"]
+    tree.issues = [Issue(path, kind, detail) for path, kind, detail in found["issues"]]
+    if hasattr(tree, "own"):
+        tree.own = found["own"]
+    if progress is not None:
+        progress(len(tree.dirs), len(tree))
     return tree
