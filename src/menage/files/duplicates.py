@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
+from menage.files import native
+from menage.files.digests import DigestColumn, Digests, DuplicateGroup, DuplicateResult
 from menage.files.hashing import (
     BLOCK,
     TAIL_MIN,
@@ -30,7 +31,7 @@ from menage.files.hashing import (
     hash_batch,
 )
 from menage.files.readers import ReaderProcesses
-from menage.files.walk import Issue, Tree
+from menage.files.tree import Issue, Tree
 
 #: a batch of reads handed to one thread: enough to amortise the hand-over
 _BATCH_FILES = 256
@@ -39,97 +40,16 @@ _BATCH_BYTES = 8 * 1024 * 1024
 PROCESS_MIN = 20_000
 _PROCESS_BATCH = 2048
 
-
-class DigestColumn:
-    """One kind of digest for every file of a tree, in one flat buffer.
-
-    Behaves like a ``dict[int, bytes]`` keyed by file number, but costs 17 bytes a
-    file instead of about 120 for a dict entry, a digest object and a key.
-    """
-
-    WIDTH = 16
-
-    def __init__(self, n: int) -> None:
-        self._data = bytearray(self.WIDTH * n)
-        self._known = bytearray(n)
-
-    def __contains__(self, i: int) -> bool:
-        return bool(self._known[i])
-
-    def __getitem__(self, i: int) -> bytes:
-        if not self._known[i]:
-            raise KeyError(i)
-        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
-
-    def __setitem__(self, i: int, digest: bytes) -> None:
-        self._data[self.WIDTH * i : self.WIDTH * (i + 1)] = digest
-        self._known[i] = 1
-
-    def get(self, i: int) -> bytes | None:
-        if not self._known[i]:
-            return None
-        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
-
-    def count(self) -> int:
-        return len(self._known) - self._known.count(0)
-
-    @classmethod
-    def from_buffers(cls, data: bytes, known: bytes) -> DigestColumn:
-        """A column over the digests and flags the native core returned."""
-        column = cls(0)
-        column._data = bytearray(data)
-        column._known = bytearray(known)
-        return column
-
-    def buffers(self) -> tuple[bytearray, bytearray]:
-        """The digests end to end and the known flags, for the native core."""
-        return self._data, self._known
-
-
-class Digests:
-    """Content hashes by file number: of the first block, the last block, the whole."""
-
-    def __init__(self, n: int) -> None:
-        self.head = DigestColumn(n)
-        self.tail = DigestColumn(n)
-        self.full = DigestColumn(n)
-
-    def of(self, kind: str) -> DigestColumn:
-        if kind in ("whole", "full"):
-            return self.full
-        return self.head if kind == "head" else self.tail
-
-
-@dataclass
-class DuplicateGroup:
-    """Files with identical content: one index per inode, hardlinks apart."""
-
-    size: int
-    digest: bytes
-    files: list[int]
-    #: other paths of the same inode, by member index
-    links: dict[int, list[int]] = field(default_factory=dict)
-
-    @property
-    def redundant_bytes(self) -> int:
-        return self.size * (len(self.files) - 1)
-
-
-@dataclass
-class DuplicateResult:
-    groups: list[DuplicateGroup]
-    #: empty regular files, one index per inode
-    empty: list[int]
-    #: files whose content could not be compared (unreadable, changed, vanished)
-    issues: list[Issue]
-    #: other paths of each hardlinked inode, by the index standing for it
-    links: dict[int, list[int]]
-    #: every digest known at the end, cached or computed (for the index)
-    digests: Digests
-    #: how many digests were computed in this scan (not taken from the cache)
-    computed: int = 0
-    files_read: int = 0
-    bytes_read: int = 0
+__all__ = [
+    "PROCESS_MIN",
+    "DigestColumn",
+    "Digests",
+    "DuplicateGroup",
+    "DuplicateResult",
+    "HashProgress",
+    "collapse_hardlinks",
+    "find_duplicates",
+]
 
 
 #: progress callback: (stage name, bytes done, bytes to do)
@@ -345,8 +265,6 @@ def find_duplicates(
         Duplicate groups sorted by redundant bytes (largest first), empty files,
         the files that could not be compared with the reason, and every digest.
     """
-    from menage.files import native
-
     if native.use_native(engine):
         return _native_find_duplicates(tree, cached, threads, progress, order)
     digests = cached if cached is not None else Digests(len(tree))
@@ -422,8 +340,6 @@ def _native_find_duplicates(
     Raises:
         KeyboardInterrupt: Ctrl-C; the digests computed so far are in ``cached``.
     """
-    from menage.files import native
-
     core = native.load()
     assert core is not None
     digests = cached if cached is not None else Digests(len(tree))

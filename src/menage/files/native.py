@@ -65,14 +65,17 @@ def engine_name() -> str:
 
 
 def walk(
-    roots: list[bytes], options: Any, progress: Callable[[int, int], None] | None
+    roots: list[bytes],
+    options: Any,
+    own: Any,
+    progress: Callable[[int, int], None] | None,
 ) -> dict[str, Any]:
     """The native core's walk of ``roots`` with ``options`` (a
-    :class:`menage.files.walk.WalkOptions`): its columns, as :func:`menage.files.walk.walk`
-    puts them in a tree."""
+    :class:`menage.files.walk.WalkOptions`) and Ménage's own folders and files ``own``
+    (a :class:`menage.home.OwnFolders`): its columns, as
+    :func:`menage.files.tree.from_columns` puts them in a tree."""
     core = load()
     assert core is not None
-    own = getattr(options, "own", None)
     found: dict[str, Any] = core.walk(
         list(roots),
         follow_links=options.follow_links,
@@ -81,10 +84,10 @@ def walk(
         min_size=options.min_size,
         threads=max(1, options.threads),
         # Ménage's own folders and files (menage.home.OwnFolders), when the options give them
-        own_folders=sorted(getattr(own, "folders", ())),
-        own_files=sorted(getattr(own, "files", ())),
-        side_files=sorted(getattr(own, "side_files", ())),
-        own_name=OWN_FOLDER_NAME if own is not None else b"",
+        own_folders=sorted(own.folders),
+        own_files=sorted(own.files),
+        side_files=sorted(own.side_files),
+        own_name=OWN_FOLDER_NAME,
         progress=progress,
     )
     return found

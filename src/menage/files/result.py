@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from menage.files.duplicates import DuplicateResult
-from menage.files.walk import Issue, Tree
+from menage.files.digests import DuplicateResult
+from menage.files.tree import Issue, Tree
 from menage.findings import Findings
 
 YEAR_S = 365.25 * 24 * 3600
