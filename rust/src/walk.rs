@@ -232,6 +232,9 @@ impl Walker<'_> {
                             link.ino,
                             true,
                         );
+                    } else if self.cfg.own_folders.contains(&(link.dev, link.ino)) {
+                        // a link to one of our own folders: left out, and said so
+                        part.own.push(link.path);
                     }
                 }
             }

@@ -29,6 +29,7 @@ from menage.files.duplicates import Digests, DuplicateResult, find_duplicates
 from menage.files.hashing import BLOCK, TAIL_MIN, WHOLE_LIMIT
 from menage.files.scan import ScanOptions, scan
 from menage.files.walk import Tree, WalkOptions, _compile_excludes, walk
+from menage.home import OwnFolders
 from menage.report.json import write_scan_json
 
 if native.load() is None:
@@ -345,10 +346,38 @@ def test_own_folders_and_files_are_left_out(tmp_path):
             b"data/.menage-quarantine",
             b"data/journal.sqlite",
             b"data/journal.sqlite-wal",
+            b"data/link-home",
             b"home",
         )
     ]
-    # the followed link to the home is never entered either; the folders holding our
-    # state count it as an entry, so that they are never "empty"
+    # the followed link to the home is never entered either (and is reported, as the
+    # Python engine does); the folders holding our state count it as an entry, so that
+    # they are never "empty"
     entries = dict(zip(found["dirs"], array("q", found["dir_entries"]), strict=True))
     assert entries[base.rstrip(b"/")] == 1 and entries[base + b"data"] == 5
+    own = OwnFolders(
+        frozenset([identity(root / "home")]),
+        frozenset([identity(root / "data" / "journal.sqlite")]),
+        frozenset([(*identity(root / "data"), b"journal.sqlite-wal")]),
+    )
+    python = walk([os.fsencode(root)], WalkOptions(follow_links=True, own=own, engine="python"))
+    assert python.own == found["own"] and list(python.paths) == list(found["paths"])
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_own_folders_same_in_both_engines(tmp_path, follow):
+    """The safety rules (menage.files.walk's docstring) in both engines: our folders by
+    identity and by name, through a followed link, and as a root (or inside one)."""
+    root = tmp_path / "tree"
+    for name in ("home/sub/index.sqlite", "data/a.txt", "data/.menage-quarantine/q.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    os.symlink(root / "home", root / "data" / "to-home")
+    os.symlink(root / "home" / "sub", root / "data" / "to-sub")
+    st_home = os.stat(root / "home")
+    own = OwnFolders(frozenset([(st_home.st_dev, st_home.st_ino)]))
+    roots = [os.fsencode(p) for p in (root / "data", root / "home" / "sub", root)]
+    python, rust = both_walks(roots, follow_links=follow, own=own)
+    assert tree_dict(rust) == tree_dict(python)
+    assert os.fsencode(root / "home" / "sub") in python.own
+    assert (os.fsencode(root / "data" / "to-home") in python.own) == follow
