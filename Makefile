@@ -21,8 +21,10 @@ $(UV): scripts/uv-requirements.txt
 		-r scripts/uv-requirements.txt
 	touch $@
 
-# --locked: fail rather than install anything that uv.lock does not name
-$(BIN)/.installed: pyproject.toml uv.lock $(UV)
+# --locked: fail rather than install anything that uv.lock does not name. The editable
+# install builds the native core (rust/, by maturin): a change there builds it again.
+RUST_SOURCES := rust/Cargo.toml rust/Cargo.lock $(wildcard rust/src/*.rs)
+$(BIN)/.installed: pyproject.toml uv.lock $(UV) $(RUST_SOURCES)
 	$(UV) sync --locked --extra platform --quiet
 	touch $@
 
@@ -74,11 +76,19 @@ pytest: venv
 test: venv system-deps
 	$(MAKE) lint typecheck pytest
 
-## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md);
+## bench: the duplicate finders side by side on the 200,000-file corpus (see bench/README.md),
+##        fclones built by cargo into bench/tools;
 ##        BENCH_ARGS="--million" for the memory check on 1,000,000 files, --help for the rest.
 ##        The peers, strace and GNU time come from Debian (installed here when run as root).
 BENCH_COMMANDS := jdupes rdfind fdupes rmlint duff strace
-bench: venv
+# fclones, the fastest maintained Rust peer, is not in Debian 12: cargo builds it into
+# bench/tools (git-ignored, never committed)
+FCLONES := bench/tools/bin/fclones
+$(FCLONES):
+	cargo install fclones --version 0.35.0 --locked --root bench/tools --quiet \
+		|| echo "cargo install fclones failed: the bench leaves fclones out." >&2
+
+bench: venv $(FCLONES)
 	@missing=""; \
 	for c in $(BENCH_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	[ -x /usr/bin/time ] || missing="$$missing time"; \

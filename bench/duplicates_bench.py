@@ -46,6 +46,7 @@ from bench.tools import (
     available,
     debian_version,
     find_floor_tool,
+    is_fclones,
     menage_rescan_tool,
     menage_tool,
     peer_tools,
@@ -53,7 +54,7 @@ from bench.tools import (
 )
 
 MILLION_SPEC = CorpusSpec(files=1_000_000, size_scale=0.1, large=0)
-MILLION_TOOLS = "jdupes,menage,menage-rescan,find"
+MILLION_TOOLS = "jdupes,fclones-hidden,menage,menage-rescan,find"
 
 
 def slug(tool: Tool) -> str:
@@ -263,6 +264,8 @@ def record_versions(results: list[ToolResult]) -> None:
         program = result.tool.program
         if result.tool.name.startswith("menage"):
             result.version = f"menage {git_commit()}"
+        elif is_fclones(result.tool):
+            result.version = version_of(program)
         elif program in DEBIAN_PACKAGES:
             result.version = f"{version_of(program)} (Debian {debian_version(program)})"
         else:
@@ -334,7 +337,7 @@ def write_results(
     print()
     print(text_table(table))
     print()
-    print("Targets (issue 2):")
+    print("Targets (issue 10):")
     print(targets_text(found))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     name = f"duplicates-{corpus.name}-{stamp}"

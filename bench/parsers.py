@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 
 Groups = list[list[bytes]]
@@ -148,6 +149,34 @@ def parse_menage_json(data: bytes) -> Groups:
     return [[os.fsencode(p) for p in item["paths"]] for item in document["duplicates"]["items"]]
 
 
+_STFU8 = re.compile(rb"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|[\\ntr0])")
+
+
+def _unescape_fclones(text: str) -> bytes:
+    """fclones writes names in "STFU-8": bytes that are not UTF-8 as ``\\xHH``, a
+    backslash as ``\\\\``, control characters as ``\\n``, ``\\t``, ``\\r`` or ``\\u{HH}``."""
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        if code.startswith(b"x"):
+            return bytes([int(code[1:], 16)])
+        if code.startswith(b"u"):
+            return chr(int(code[2:-1], 16)).encode("utf-8")
+        return {b"\\": b"\\", b"n": b"\n", b"t": b"\t", b"r": b"\r", b"0": b"\0"}[code]
+
+    return _STFU8.sub(replace, text.encode("utf-8"))
+
+
+def parse_fclones_json(data: bytes) -> Groups:
+    """``fclones group -f json``: ``groups[].files``, absolute paths in STFU-8 (see above).
+
+    fclones lists every hardlink of a member as a path of the group; the scorer counts
+    them by inode.
+    """
+    document = json.loads(data)
+    return [[_unescape_fclones(p) for p in group["files"]] for group in document["groups"]]
+
+
 #: parser by output format name
 PARSERS: dict[str, Callable[[bytes], Groups]] = {
     "blank-lines": parse_blank_line_groups,
@@ -156,4 +185,5 @@ PARSERS: dict[str, Callable[[bytes], Groups]] = {
     "rdfind": parse_rdfind,
     "rmlint-json": parse_rmlint_json,
     "menage-json": parse_menage_json,
+    "fclones-json": parse_fclones_json,
 }

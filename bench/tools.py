@@ -14,6 +14,9 @@ from pathlib import Path
 
 #: Debian package of each peer (``make bench`` installs them when it runs as root)
 DEBIAN_PACKAGES = ("jdupes", "rdfind", "fdupes", "rmlint", "duff")
+#: where ``make bench`` installs fclones (``cargo install``; git-ignored, never committed)
+FCLONES_VERSION = "0.35.0"
+BENCH_TOOLS = Path(__file__).resolve().parent / "tools" / "bin"
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,17 @@ def menage_program() -> str:
     return shutil.which("menage") or "menage"
 
 
+def fclones_program() -> str:
+    """fclones from the bench's own folder (``make bench`` builds it), else from PATH."""
+    local = BENCH_TOOLS / "fclones"
+    if local.exists():
+        return str(local)
+    return shutil.which("fclones") or str(local)
+
+
 def peer_tools() -> list[Tool]:
     hidden_note = "skips hidden files by default"
+    fclones = fclones_program()
     return [
         Tool("jdupes", ("jdupes", "-r", "-q", "-0", "tree"), "nul-groups"),
         Tool(
@@ -69,6 +81,19 @@ def peer_tools() -> list[Tool]:
             "rmlint --hidden",
             ("rmlint", "-T", "df", "--hidden", "-o", "json:{out}", "tree"),
             "rmlint-json",
+            stdout_report=False,
+        ),
+        Tool(
+            "fclones",
+            (fclones, "group", "-f", "json", "-o", "{out}", "tree"),
+            "fclones-json",
+            stdout_report=False,
+            note="skips hidden files and .gitignore'd ones by default",
+        ),
+        Tool(
+            "fclones --hidden",
+            (fclones, "group", "--hidden", "--no-ignore", "-f", "json", "-o", "{out}", "tree"),
+            "fclones-json",
             stdout_report=False,
         ),
     ]
@@ -106,6 +131,10 @@ def find_floor_tool() -> Tool:
 
 def available(tool: Tool) -> bool:
     return shutil.which(tool.program) is not None or Path(tool.program).exists()
+
+
+def is_fclones(tool: Tool) -> bool:
+    return Path(tool.program).name == "fclones"
 
 
 def version_of(program: str) -> str:

@@ -116,6 +116,27 @@ def test_jdupes_nul_output_with_a_hardlink_listed_as_a_copy(corpus: Path, truth:
     assert result.wrong == 1 and result.false_positive_files == 1
 
 
+def test_fclones_json_in_stfu8_with_hardlinks_listed(corpus: Path, truth: Truth) -> None:
+    """fclones writes absolute names, escaping bytes that are not UTF-8 and newlines."""
+    base = str(corpus) + "/"
+    report = {
+        "header": {"version": "0.35.0"},
+        "groups": [
+            {
+                "file_len": 13,
+                "files": [base + "tree/a.txt", base + "tree/b.txt", base + "tree/caf\\xE9.txt"],
+            },
+            {"file_len": 6, "files": [base + "tree/two\\nlines.txt", base + "tree/two.txt"]},
+        ],
+    }
+    path = corpus / "fclones.report"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    groups = read_groups("fclones-json", path, corpus)
+    assert groups[0][2] == os.fsencode(base) + LATIN1
+    assert groups[1][0] == os.fsencode(base) + NEWLINE
+    assert score(groups, truth, corpus).matches_truth(truth)
+
+
 def test_rdfind_results_with_a_continued_name(corpus: Path, truth: Truth) -> None:
     report = (
         b"# Automatically generated\n# duptype id depth size device inode priority name\n"

@@ -100,6 +100,16 @@ from menage.i18n import _
     help=_("Electricity mix for the impact of what can be freed (see `menage impact`)."),
 )
 @click.option(
+    "--disk",
+    type=click.Choice(["auto", "ssd", "hdd"]),
+    default="auto",
+    show_default=True,
+    help=_(
+        "How to read: hdd reads one file at a time in disk order, ssd reads on every "
+        "core; auto asks the system (virtual disks often claim to be hdd)."
+    ),
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=0),
     default=0,
@@ -122,6 +132,7 @@ def scan(
     index_path: Path | None,
     rebuild_index: bool,
     region: str,
+    disk: str,
     threads: int,
 ) -> None:
     from menage.cli.scan_summary import print_issues, print_scan_summary
@@ -140,6 +151,7 @@ def scan(
         depth=depth,
         threads=threads,
         region=region.lower(),
+        disk=disk,
     )
     machine = as_json or print0
     if html is not None:

@@ -10,15 +10,15 @@ integers, not a million objects. Their JSON is written straight from the columns
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Hashable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from menage._jsonstream import Raw, string
+from menage.files.columnar import json_file_items, json_group_items, mask, single_file_findings
 from menage.files.columns import Columns, ContentGroup
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
-from menage.files.lint import TempRule, folder_temp_kind, name_temp_kind
+from menage.files.lint import TempRule
 from menage.findings import (
     BigFile,
     DuplicateFolders,
@@ -76,6 +76,7 @@ class TreeFindings(FindingList, Generic[Row]):
         totals: Totals,
         sizes: Callable[[], Iterator[tuple[Hashable, int]]],
         raw: Callable[[Row], str] | None = None,
+        joined: Callable[[str], Iterator[str] | None] | None = None,
     ) -> None:
         super().__init__(key)
         self.rows = rows
@@ -83,6 +84,7 @@ class TreeFindings(FindingList, Generic[Row]):
         self._totals = totals
         self._sizes = sizes
         self._raw = raw
+        self._joined = joined
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -103,6 +105,12 @@ class TreeFindings(FindingList, Generic[Row]):
         raw = self._raw
         for row in self.rows:
             yield Raw(raw(row))
+
+    def json_joined(self, separator: str) -> Iterator[str] | None:
+        # the native core's encoder pays off on long lists only
+        if self._joined is None or len(self.rows) <= 20:
+            return None
+        return self._joined(separator)
 
 
 class _Files:
@@ -147,6 +155,7 @@ class _Files:
             self.totals(rows),
             self.sizes_of(rows),
             lambda i: self.json(i) + "}",
+            lambda separator: json_file_items(self.tree, rows, separator),
         )
 
 
@@ -190,6 +199,7 @@ def find_duplicates_and_folders(scanned: FileScan) -> list[FindingList]:
         totals,
         lambda: ((i, sizes[i]) for g in groups for i in g.files),
         raw,
+        lambda separator: json_group_items(scanned.tree, groups, separator),
     )
     folders = duplicate_folders(scanned.tree, groups)
     dirs = scanned.tree.dirs
@@ -241,29 +251,9 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
     """Temporary and cache files (by name and folder), old files, the biggest files."""
     tree, files = scanned.tree, _Files(scanned.tree)
     cutoff_ns = int((scanned.now - scanned.older_than_s) * 1e9)
-    extra = scanned.extra_links
-    sizes, mtimes, paths = files.sizes, files.mtimes, files.paths
-    temp: list[tuple[int, TempRule]] = []
-    old: list[int] = []
-    # folder rules are decided once per folder, name rules once per file
-    in_cache_folder = [folder_temp_kind(folder) for folder in tree.dirs]
-    dir_of = tree.dir_of
-    for i, path in enumerate(paths):
-        if i in extra:
-            continue
-        rule = name_temp_kind(path) or in_cache_folder[dir_of[i]]
-        if rule is not None:
-            temp.append((i, rule))
-        if mtimes[i] < cutoff_ns:
-            old.append(i)
-    # files come sorted by path, and a sort keeps the order of equal keys: old files
-    # end up by size, then path, without a key tuple per file
-    old.sort(key=sizes.__getitem__, reverse=True)
-    big = heapq.nsmallest(
-        scanned.top,
-        (i for i in range(len(tree)) if sizes[i] > 0 and i not in extra),
-        key=lambda i: (-sizes[i], paths[i]),
-    )
+    # in the native core when it is built (one pass over the columns), else in Python
+    found = single_file_findings(tree, mask(len(tree), scanned.extra_links), cutoff_ns, scanned.top)
+    temp, old, big = found.temp, found.old, found.big
 
     def make_temp(n: int, row: tuple[int, TempRule]) -> Finding:
         i, rule = row

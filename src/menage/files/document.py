@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import pwd
 import zlib
-from collections import defaultdict
 from typing import Any
 
 from menage._jsonstream import write_json
 from menage._version import __version__
+from menage.files.columnar import mask, totals
 from menage.files.folders import folder_of_depth
-from menage.files.lint import CATEGORIES, category
 from menage.files.result import ScanResult
 from menage.findings import SCHEMA, sections
 from menage.impact.summary import storage_summary
@@ -56,26 +55,12 @@ def scan_summary(result: ScanResult) -> dict[str, Any]:
 
 def _summary(result: ScanResult) -> dict[str, Any]:
     tree = result.tree
-    paths, sizes = tree.paths, tree.size
     extra = result.extra_links
-    in_group = {i for i, _size in result.findings["duplicates"].sizes()}
-    by_category: dict[str, list[int]] = {c: [0, 0] for c in CATEGORIES}
+    in_group = (i for g in result.duplicates.groups for i in g.files)
     depth_of = folder_of_depth(tree, result.options.depth)
-    by_folder: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    by_owner: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    dir_of, uids = tree.dir_of, tree.uid
-    for i, path in enumerate(paths):
-        if i in extra:
-            continue
-        size = sizes[i]
-        counts = by_category[category(path[path.rfind(b"/") + 1 :])]
-        counts[0] += 1
-        counts[1] += size
-        dup = size if i in in_group else 0
-        for bucket in (by_folder[depth_of[dir_of[i]]], by_owner[uids[i]]):
-            bucket[0] += 1
-            bucket[1] += size
-            bucket[2] += dup
+    # in the native core when it is built, without a Python loop per file
+    counted = totals(tree, mask(len(tree), extra), mask(len(tree), in_group), depth_of)
+    by_category, by_folder, by_owner = counted.categories, counted.by_folder, counted.by_owner
 
     options = result.options
     reclaimable = result.findings.reclaimable()
@@ -129,7 +114,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
                 }
                 for uid, (n, b, dup) in by_owner.items()
             ),
-            key=lambda item: -item["bytes"],
+            key=lambda item: (-item["bytes"], item["uid"]),
         ),
         "errors": [
             {"path": _text(issue.path), "kind": issue.kind, "error": issue.detail}

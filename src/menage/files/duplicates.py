@@ -19,8 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from typing import Any
 
+from menage.files import native
+from menage.files.digests import DigestColumn, Digests, DuplicateGroup, DuplicateResult
 from menage.files.hashing import (
     BLOCK,
     TAIL_MIN,
@@ -29,7 +31,7 @@ from menage.files.hashing import (
     hash_batch,
 )
 from menage.files.readers import ReaderProcesses
-from menage.files.walk import Issue, Tree
+from menage.files.tree import Issue, Tree
 
 #: a batch of reads handed to one thread: enough to amortise the hand-over
 _BATCH_FILES = 256
@@ -38,85 +40,16 @@ _BATCH_BYTES = 8 * 1024 * 1024
 PROCESS_MIN = 20_000
 _PROCESS_BATCH = 2048
 
-
-class DigestColumn:
-    """One kind of digest for every file of a tree, in one flat buffer.
-
-    Behaves like a ``dict[int, bytes]`` keyed by file number, but costs 17 bytes a
-    file instead of about 120 for a dict entry, a digest object and a key.
-    """
-
-    WIDTH = 16
-
-    def __init__(self, n: int) -> None:
-        self._data = bytearray(self.WIDTH * n)
-        self._known = bytearray(n)
-
-    def __contains__(self, i: int) -> bool:
-        return bool(self._known[i])
-
-    def __getitem__(self, i: int) -> bytes:
-        if not self._known[i]:
-            raise KeyError(i)
-        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
-
-    def __setitem__(self, i: int, digest: bytes) -> None:
-        self._data[self.WIDTH * i : self.WIDTH * (i + 1)] = digest
-        self._known[i] = 1
-
-    def get(self, i: int) -> bytes | None:
-        if not self._known[i]:
-            return None
-        return bytes(self._data[self.WIDTH * i : self.WIDTH * (i + 1)])
-
-    def count(self) -> int:
-        return len(self._known) - self._known.count(0)
-
-
-class Digests:
-    """Content hashes by file number: of the first block, the last block, the whole."""
-
-    def __init__(self, n: int) -> None:
-        self.head = DigestColumn(n)
-        self.tail = DigestColumn(n)
-        self.full = DigestColumn(n)
-
-    def of(self, kind: str) -> DigestColumn:
-        if kind in ("whole", "full"):
-            return self.full
-        return self.head if kind == "head" else self.tail
-
-
-@dataclass
-class DuplicateGroup:
-    """Files with identical content: one index per inode, hardlinks apart."""
-
-    size: int
-    digest: bytes
-    files: list[int]
-    #: other paths of the same inode, by member index
-    links: dict[int, list[int]] = field(default_factory=dict)
-
-    @property
-    def redundant_bytes(self) -> int:
-        return self.size * (len(self.files) - 1)
-
-
-@dataclass
-class DuplicateResult:
-    groups: list[DuplicateGroup]
-    #: empty regular files, one index per inode
-    empty: list[int]
-    #: files whose content could not be compared (unreadable, changed, vanished)
-    issues: list[Issue]
-    #: other paths of each hardlinked inode, by the index standing for it
-    links: dict[int, list[int]]
-    #: every digest known at the end, cached or computed (for the index)
-    digests: Digests
-    #: how many digests were computed in this scan (not taken from the cache)
-    computed: int = 0
-    files_read: int = 0
-    bytes_read: int = 0
+__all__ = [
+    "PROCESS_MIN",
+    "DigestColumn",
+    "Digests",
+    "DuplicateGroup",
+    "DuplicateResult",
+    "HashProgress",
+    "collapse_hardlinks",
+    "find_duplicates",
+]
 
 
 #: progress callback: (stage name, bytes done, bytes to do)
@@ -145,6 +78,8 @@ class _Hasher:
         self.computed = 0
         #: files read whole in one go in this scan: their mtime is checked afterwards
         self.read_whole = bytearray(len(tree))
+        #: rotational disk: one reader, in inode order (see menage.files.disks)
+        self.inode_order = False
 
     def run(self, kind: str, indices: list[int]) -> DigestColumn:
         """Digests of ``kind`` for ``indices``; files that failed are left out."""
@@ -158,7 +93,11 @@ class _Hasher:
         tree = self.tree
         sizes, mtimes, paths = tree.size, tree.mtime_ns, tree.paths
         partial = kind in ("head", "tail")
-        if kind == "full":
+        if self.inode_order:
+            devs, inos = tree.dev, tree.ino
+            todo.sort(key=lambda i: (devs[i], inos[i]))
+            self.process_min = len(todo) + 1
+        elif kind == "full":
             # big files first, so that the pool is not left waiting on one at the end
             todo.sort(key=sizes.__getitem__, reverse=True)
         in_processes = kind in ("whole", "head") and len(todo) >= self.process_min
@@ -304,6 +243,8 @@ def find_duplicates(
     threads: int = 4,
     progress: HashProgress | None = None,
     process_min: int | None = None,
+    order: str = "parallel",
+    engine: str | None = None,
 ) -> DuplicateResult:
     """Find the groups of files with identical content in ``tree``.
 
@@ -315,11 +256,17 @@ def find_duplicates(
         progress: called with (stage, bytes done, bytes to do).
         process_min: from how many small reads processes read them (default
             :data:`PROCESS_MIN`).
+        order: ``parallel`` (solid-state disks: every thread reads, big files first)
+            or ``inode`` (rotational disks: one reader, in inode order; see
+            :mod:`menage.files.disks`).
+        engine: ``native``, ``python`` or None (see :func:`menage.files.native.use_native`).
 
     Returns:
         Duplicate groups sorted by redundant bytes (largest first), empty files,
         the files that could not be compared with the reason, and every digest.
     """
+    if native.use_native(engine):
+        return _native_find_duplicates(tree, cached, threads, progress, order)
     digests = cached if cached is not None else Digests(len(tree))
     sizes = tree.size
     links = collapse_hardlinks(tree)
@@ -337,8 +284,11 @@ def find_duplicates(
     large = [g for s, g in by_size.items() if len(g) > 1 and s > WHOLE_LIMIT]
     del by_size
 
+    if order == "inode":
+        threads = 1
     pool = ThreadPoolExecutor(max_workers=max(1, threads))
     hasher = _Hasher(tree, digests, pool, progress)
+    hasher.inode_order = order == "inode"
     if process_min is not None:
         hasher.process_min = process_min
     try:
@@ -375,4 +325,70 @@ def find_duplicates(
         computed=hasher.computed,
         files_read=hasher.files_read,
         bytes_read=hasher.bytes_read,
+    )
+
+
+def _native_find_duplicates(
+    tree: Tree,
+    cached: Digests | None,
+    threads: int,
+    progress: HashProgress | None,
+    order: str,
+) -> DuplicateResult:
+    """:func:`find_duplicates` in the native core.
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C; the digests computed so far are in ``cached``.
+    """
+    core = native.load()
+    assert core is not None
+    digests = cached if cached is not None else Digests(len(tree))
+
+    def keep(found: dict[str, Any]) -> None:
+        for name in ("head", "tail", "full"):
+            data, known = found[name]
+            setattr(digests, name, DigestColumn.from_buffers(data, known))
+
+    try:
+        found: dict[str, Any] = core.find_duplicates(
+            tree.paths,
+            tree.size,
+            tree.dev,
+            tree.ino,
+            tree.mtime_ns,
+            tree.nlink,
+            digests.head.buffers(),
+            digests.tail.buffers(),
+            digests.full.buffers(),
+            threads=max(1, threads),
+            order=order,
+            progress=progress,
+        )
+    except KeyboardInterrupt as interrupt:
+        partial = getattr(interrupt, "digests", None)
+        if partial is not None:
+            keep(partial)
+        raise
+    keep(found)
+    paths, sizes = tree.paths, tree.size
+    links: dict[int, list[int]] = dict(found["links"])
+    full = digests.full
+    groups = [
+        DuplicateGroup(
+            size=sizes[g[0]],
+            digest=full[g[0]],
+            files=g,
+            links={i: links[i] for i in g if i in links},
+        )
+        for g in found["groups"]
+    ]
+    return DuplicateResult(
+        groups=groups,
+        empty=found["empty"],
+        issues=[Issue(paths[i], kind, detail) for i, kind, detail in found["issues"]],
+        links=links,
+        digests=digests,
+        computed=found["computed"],
+        files_read=found["files_read"],
+        bytes_read=found["bytes_read"],
     )

@@ -55,8 +55,8 @@ from menage.findings import SCHEMA, ScanFindings, read_scan
 from menage.home import remember_state_file
 
 if TYPE_CHECKING:
-    from menage.files.duplicates import Digests
-    from menage.files.walk import Tree
+    from menage.files.digests import Digests
+    from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
 SCHEMA_VERSION = 2

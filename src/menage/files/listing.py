@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from menage.files.duplicates import Digests
-    from menage.files.walk import Tree
+    from menage.files.digests import Digests
+    from menage.files.tree import Tree
 
 
 @dataclass
@@ -63,7 +63,7 @@ def read_cached(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, Listing]:
     paths that are gone, so that a file renamed or moved within the scanned
     folders is not read again.
     """
-    from menage.files.duplicates import Digests
+    from menage.files.digests import Digests
 
     n = len(tree)
     paths, devs, inos = tree.paths, tree.dev, tree.ino

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from menage.files.duplicates import DuplicateResult
-from menage.files.walk import Issue, Tree
+from menage.files.digests import DuplicateResult
+from menage.files.tree import Issue, Tree
 from menage.findings import Findings
 
 YEAR_S = 365.25 * 24 * 3600
@@ -33,6 +33,8 @@ class ScanOptions:
     threads: int = 0
     #: electricity mix for the impact of what can be freed (see menage.impact)
     region: str = "france"
+    #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
+    disk: str = "auto"
 
     def reader_threads(self) -> int:
         return self.threads or min(4, 1 + (os.cpu_count() or 1))

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from menage.files import analysers as _file_analysers
+from menage.files.disks import read_order
 from menage.files.document import compressed_document
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
@@ -85,6 +86,7 @@ def scan(
             cached=cached,
             threads=options.reader_threads(),
             progress=hash_progress,
+            order=read_order(roots, options.disk),
         )
     except KeyboardInterrupt:
         if index is not None and cached is not None and listing is not None:

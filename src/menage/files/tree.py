@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import stat
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from menage.i18n import N_
 
@@ -51,13 +53,14 @@ class Tree:
     """
 
     roots: list[bytes]
-    dirs: list[bytes] = field(default_factory=list)
+    #: a list, or the native core's PathBuffer (all paths in one buffer)
+    dirs: Sequence[bytes] = field(default_factory=list)
     dir_parent: array[int] = field(default_factory=lambda: array("q"))
     #: entries in each folder that are not folders (files, links, specials, excluded)
     dir_entries: array[int] = field(default_factory=lambda: array("q"))
     #: folders whose listing failed: they are neither empty nor complete
     dir_unlisted: set[int] = field(default_factory=set)
-    paths: list[bytes] = field(default_factory=list)
+    paths: Sequence[bytes] = field(default_factory=list)
     dir_of: array[int] = field(default_factory=lambda: array("q"))
     size: array[int] = field(default_factory=lambda: array("q"))
     dev: array[int] = field(default_factory=lambda: array("Q"))
@@ -118,16 +121,18 @@ def merge(roots: list[bytes], parts: list[Part]) -> Tree:
     )
     remap = {old: new for new, (_path, old, _parent) in enumerate(records)}
     tree = Tree(roots=roots)
-    tree.dirs = [path for path, _old, _parent in records]
+    dirs = [path for path, _old, _parent in records]
+    tree.dirs = dirs
     tree.dir_parent = array("q", (remap[p] if p >= 0 else -1 for _path, _old, p in records))
     del records
-    entries = array("q", bytes(8 * len(tree.dirs)))
+    entries = array("q", bytes(8 * len(dirs)))
+    paths: list[bytes] = []
     columns = ("size", "dev", "ino", "mtime_ns", "nlink", "uid")
     for part in parts:
         for old, count in part.dir_entries.items():
             entries[remap[old]] = count
         tree.dir_unlisted.update(remap[d] for d in part.unlisted)
-        tree.paths.extend(part.paths)
+        paths.extend(part.paths)
         part.paths = []
         tree.dir_of.extend(remap[d] for d in part.dir_of)
         part.dir_of = array("q")
@@ -142,12 +147,43 @@ def merge(roots: list[bytes], parts: list[Part]) -> Tree:
         tree.issues.extend(part.issues)
         tree.own.extend(part.own)
     tree.dir_entries = entries
-    order = sorted(range(len(tree.paths)), key=tree.paths.__getitem__)
-    tree.paths = list(map(tree.paths.__getitem__, order))
+    order = sorted(range(len(paths)), key=paths.__getitem__)
+    tree.paths = list(map(paths.__getitem__, order))
     for name in ("dir_of", *columns):
         column = getattr(tree, name)
         setattr(tree, name, array(column.typecode, map(column.__getitem__, order)))
     for listing in (tree.symlinks, tree.broken_links, tree.specials, tree.other_devices, tree.own):
         listing.sort()
     tree.issues.sort(key=lambda issue: issue.path)
+    return tree
+
+
+def _column(typecode: str, data: bytes) -> array[int]:
+    column = array(typecode)
+    column.frombytes(data)
+    return column
+
+
+def from_columns(roots: list[bytes], found: dict[str, Any]) -> Tree:
+    """The tree of the native core's walk (:func:`menage.files.native.walk`): every path
+    in one buffer (a sequence of ``bytes``), the numbers in ``array`` columns."""
+    tree = Tree(roots=roots)
+    tree.dirs = found["dirs"]
+    tree.paths = found["paths"]
+    for name, typecode in (
+        ("dir_parent", "q"),
+        ("dir_entries", "q"),
+        ("dir_of", "q"),
+        ("size", "q"),
+        ("dev", "Q"),
+        ("ino", "Q"),
+        ("mtime_ns", "q"),
+        ("nlink", "q"),
+        ("uid", "q"),
+    ):
+        setattr(tree, name, _column(typecode, found[name]))
+    tree.dir_unlisted = set(found["dir_unlisted"])
+    for name in ("symlinks", "broken_links", "specials", "other_devices", "excluded", "own"):
+        setattr(tree, name, found[name])
+    tree.issues = [Issue(path, kind, detail) for path, kind, detail in found["issues"]]
     return tree

@@ -44,7 +44,16 @@ from dataclasses import dataclass
 from queue import SimpleQueue
 
 from menage.errors import NotADirectory, PathError, PathNotFound
-from menage.files.tree import ISSUE_KINDS, SPECIAL_KINDS, Issue, Part, Tree, merge
+from menage.files import native
+from menage.files.tree import (
+    ISSUE_KINDS,
+    SPECIAL_KINDS,
+    Issue,
+    Part,
+    Tree,
+    from_columns,
+    merge,
+)
 from menage.home import OwnFolders
 
 __all__ = [
@@ -70,6 +79,8 @@ class WalkOptions:
     threads: int = 2
     #: Ménage's own folders and files (None: :func:`menage.home.own_folders` now)
     own: OwnFolders | None = None
+    #: ``native``, ``python`` or None (see :func:`menage.files.native.use_native`)
+    engine: str | None = None
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -152,6 +163,8 @@ def walk(
     """
     options = options or WalkOptions()
     own = options.own if options.own is not None else _own_now()
+    if native.use_native(options.engine):
+        return _native_walk(list(roots), options, own, progress)
     exclude_re, exclude_paths = _compile_excludes(options.excludes)
     min_size = options.min_size
     follow = options.follow_links
@@ -357,3 +370,23 @@ def _own_now() -> OwnFolders:
     from menage.home import own_folders
 
     return own_folders()
+
+
+def _native_walk(
+    roots: list[bytes],
+    options: WalkOptions,
+    own: OwnFolders,
+    progress: ProgressCallback | None,
+) -> Tree:
+    """The same walk by the native core (:func:`menage.files.native.walk`), by the same
+    rules: a root inside one of Ménage's own folders is left out here, the rest there."""
+    inside = [root for root in roots if inside_own(root, own)]
+    walked = [root for root in roots if root not in inside]
+    tree = Tree(roots)
+    if walked:
+        tree = from_columns(roots, native.walk(walked, options, own, progress))
+    if inside:
+        tree.own = sorted([*tree.own, *inside])
+    if progress is not None:
+        progress(len(tree.dirs), len(tree))
+    return tree

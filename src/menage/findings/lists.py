@@ -75,6 +75,11 @@ class FindingList(Sequence[Finding]):
         for finding in self:
             yield finding.to_json()
 
+    def json_joined(self, separator: str) -> Iterator[str] | None:
+        """The JSON text of all the findings, chunk by chunk, items joined by
+        ``separator`` within a chunk (a native encoder's); None: use :meth:`json_items`."""
+        return None
+
 
 class StoredFindings(FindingList):
     """Findings held as objects: read back from the JSON form, or few."""

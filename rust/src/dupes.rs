@@ -1,0 +1,426 @@
+//! Exact duplicates: group by size, then by hashes of more and more of the content,
+//! as `menage.files.duplicates` (the reference) does, stage for stage:
+//!
+//! 1. size (no read); hardlinks to one inode are one file; empty files apart;
+//! 2. small files (up to 16 KiB) hashed whole in one read, larger ones by their first block;
+//! 3. files from 1 MiB by their last block;
+//! 4. the whole content.
+//!
+//! Reads run on a pool of threads, skipping what the hash cache already knows. On a
+//! rotational disk the pool has one thread and each stage reads in inode order, which
+//! on ext4 and XFS follows the disk's layout closely, without a FIEMAP call per file.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use crate::hash::{self, Kind, BLOCK, TAIL_MIN, WHOLE_LIMIT};
+use crate::paths::Paths;
+use crate::sys;
+use crate::walk::Counters;
+
+/// The file columns the stages need.
+pub struct Files<'a> {
+    pub paths: &'a Paths,
+    pub size: &'a [i64],
+    pub dev: &'a [u64],
+    pub ino: &'a [u64],
+    pub mtime_ns: &'a [i64],
+    pub nlink: &'a [i64],
+}
+
+/// One kind of digest for every file: 16 bytes each, and whether it is known.
+pub struct Column {
+    pub data: Vec<u8>,
+    pub known: Vec<u8>,
+}
+
+impl Column {
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        if self.known[i] != 0 {
+            Some(&self.data[16 * i..16 * i + 16])
+        } else {
+            None
+        }
+    }
+
+    fn set(&mut self, i: usize, digest: &[u8; 16]) {
+        self.data[16 * i..16 * i + 16].copy_from_slice(digest);
+        self.known[i] = 1;
+    }
+}
+
+pub struct Digests {
+    pub head: Column,
+    pub tail: Column,
+    pub full: Column,
+}
+
+impl Digests {
+    fn of(&mut self, kind: Kind) -> &mut Column {
+        match kind {
+            Kind::Whole | Kind::Full => &mut self.full,
+            Kind::Head => &mut self.head,
+            Kind::Tail => &mut self.tail,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// solid-state or unknown: the biggest files first, every thread reading
+    Parallel,
+    /// rotational: one reader, in inode order
+    Inode,
+}
+
+pub struct Outcome {
+    /// groups of file numbers (one per inode), each sorted, the list sorted as the report
+    pub groups: Vec<Vec<usize>>,
+    pub empty: Vec<usize>,
+    pub issues: Vec<(usize, &'static str, String)>,
+    /// the first path of each inode seen under several paths, and its other paths
+    pub links: Vec<(usize, Vec<usize>)>,
+    pub computed: usize,
+    pub files_read: usize,
+    pub bytes_read: u64,
+}
+
+/// Stage progress, read by the thread that reports it: (stage, bytes done, bytes to do).
+pub struct Progress {
+    pub stage: AtomicUsize,
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        Progress {
+            stage: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+        }
+    }
+}
+
+pub const STAGES: [Kind; 4] = [Kind::Whole, Kind::Head, Kind::Tail, Kind::Full];
+
+/// Other paths of each inode seen more than once, by its first path (the smallest:
+/// files are sorted by path).
+pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
+    let mut by_inode: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
+    for i in 0..files.size.len() {
+        if files.nlink[i] > 1 {
+            by_inode.entry((files.dev[i], files.ino[i])).or_default().push(i);
+        }
+    }
+    let mut links: Vec<(usize, Vec<usize>)> = by_inode
+        .into_values()
+        .filter(|same| same.len() > 1)
+        .map(|mut same| {
+            same.sort_unstable_by(|&a, &b| files.paths.get(a).cmp(files.paths.get(b)));
+            let first = same.remove(0);
+            (first, same)
+        })
+        .collect();
+    links.sort_unstable_by_key(|(first, _)| *first);
+    links
+}
+
+struct Hasher<'a> {
+    files: &'a Files<'a>,
+    digests: &'a mut Digests,
+    order: Order,
+    pool: &'a rayon::ThreadPool,
+    progress: &'a Progress,
+    counters: &'a Counters,
+    issues: Vec<(usize, &'static str, String)>,
+    read_whole: Vec<u8>,
+    computed: usize,
+    files_read: usize,
+    bytes_read: u64,
+}
+
+impl Hasher<'_> {
+    fn cost(&self, kind: Kind, i: usize) -> usize {
+        let size = self.files.size[i] as usize;
+        match kind {
+            Kind::Head | Kind::Tail => size.min(BLOCK),
+            _ => size,
+        }
+    }
+
+    fn run(&mut self, kind: Kind, indices: Vec<usize>) {
+        let column = self.digests.of(kind);
+        let mut todo: Vec<usize> = indices.into_iter().filter(|&i| column.known[i] == 0).collect();
+        if todo.is_empty() {
+            return;
+        }
+        let files = self.files;
+        match self.order {
+            Order::Inode => todo.sort_unstable_by_key(|&i| (files.dev[i], files.ino[i])),
+            Order::Parallel if kind == Kind::Full => {
+                // big files first, so that no thread is left alone with one at the end
+                todo.sort_by(|&a, &b| files.size[b].cmp(&files.size[a]))
+            }
+            Order::Parallel => {}
+        }
+        let total: usize = todo.iter().map(|&i| self.cost(kind, i)).sum();
+        let progress = self.progress;
+        progress.stage.store(STAGES.iter().position(|&k| k == kind).unwrap(), Ordering::Relaxed);
+        progress.done.store(0, Ordering::Relaxed);
+        progress.total.store(total, Ordering::Relaxed);
+        let counters = self.counters;
+        let partial = matches!(kind, Kind::Head | Kind::Tail);
+        let outcomes: Vec<hash::Outcome> = self.pool.install(|| {
+            todo.par_iter()
+                .with_min_len(if kind == Kind::Full { 1 } else { 32 })
+                .map(|&i| {
+                    if counters.cancel.load(Ordering::Relaxed) {
+                        return Err(("cancelled", String::new()));
+                    }
+                    let size = files.size[i];
+                    let outcome = hash::hash(kind, files.paths.get(i), size, files.mtime_ns[i]);
+                    let cost = if partial { (size as usize).min(BLOCK) } else { size as usize };
+                    progress.done.fetch_add(cost, Ordering::Relaxed);
+                    outcome
+                })
+                .collect()
+        });
+        if counters.cancel.load(Ordering::Relaxed) {
+            // keep what was computed, for the caller to save
+            let column = self.digests.of(kind);
+            for (&i, outcome) in todo.iter().zip(&outcomes) {
+                if let Ok(digest) = outcome {
+                    column.set(i, digest);
+                }
+            }
+            return;
+        }
+        self.files_read += todo.len();
+        self.bytes_read += total as u64;
+        let column = self.digests.of(kind);
+        let mut failed = 0;
+        for (&i, outcome) in todo.iter().zip(outcomes) {
+            match outcome {
+                Ok(digest) => column.set(i, &digest),
+                Err((kind, detail)) => {
+                    failed += 1;
+                    self.issues.push((i, kind, detail));
+                }
+            }
+        }
+        self.computed += todo.len() - failed;
+        if kind == Kind::Whole {
+            for &i in &todo {
+                self.read_whole[i] = 1;
+            }
+        }
+    }
+}
+
+/// Split each group by digest, keeping subgroups of two or more (in first-seen order).
+fn split(groups: Vec<Vec<usize>>, column: &Column) -> Vec<Vec<usize>> {
+    let mut result = Vec::new();
+    for group in groups {
+        let mut by_digest: HashMap<&[u8], usize> = HashMap::new();
+        let mut subs: Vec<Vec<usize>> = Vec::new();
+        for i in group {
+            if let Some(d) = column.get(i) {
+                let slot = *by_digest.entry(d).or_insert_with(|| {
+                    subs.push(Vec::new());
+                    subs.len() - 1
+                });
+                subs[slot].push(i);
+            }
+        }
+        result.extend(subs.into_iter().filter(|s| s.len() > 1));
+    }
+    result
+}
+
+fn flat(groups: &[Vec<usize>]) -> Vec<usize> {
+    groups.iter().flatten().copied().collect()
+}
+
+/// The stages, run one at a time by the caller (who reports progress in between).
+pub struct Pipeline<'a> {
+    hasher: Hasher<'a>,
+    links: Vec<(usize, Vec<usize>)>,
+    empty: Vec<usize>,
+    small: Vec<Vec<usize>>,
+    large: Vec<Vec<usize>>,
+    with_tail: Vec<Vec<usize>>,
+    last: Vec<Vec<usize>>,
+    next: usize,
+}
+
+pub fn make_pool(threads: usize, order: Order) -> rayon::ThreadPool {
+    let threads = if order == Order::Inode { 1 } else { threads.max(1) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|k| format!("menage-reader-{k}"))
+        .build()
+        .expect("a pool of reader threads")
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(
+        files: &'a Files<'a>,
+        digests: &'a mut Digests,
+        order: Order,
+        pool: &'a rayon::ThreadPool,
+        progress: &'a Progress,
+        counters: &'a Counters,
+    ) -> Pipeline<'a> {
+        let n = files.size.len();
+        let links = collapse_hardlinks(files);
+        let mut extra = vec![false; n];
+        for (_, others) in &links {
+            for &i in others {
+                extra[i] = true;
+            }
+        }
+        let mut empty = Vec::new();
+        let mut by_size: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut sizes_seen: Vec<i64> = Vec::new();
+        for i in 0..n {
+            if extra[i] {
+                continue;
+            }
+            let size = files.size[i];
+            if size == 0 {
+                empty.push(i);
+            } else {
+                by_size
+                    .entry(size)
+                    .or_insert_with(|| {
+                        sizes_seen.push(size);
+                        Vec::new()
+                    })
+                    .push(i);
+            }
+        }
+        let mut small = Vec::new();
+        let mut large = Vec::new();
+        for size in sizes_seen {
+            let group = by_size.remove(&size).unwrap();
+            if group.len() > 1 {
+                if size <= WHOLE_LIMIT {
+                    small.push(group);
+                } else {
+                    large.push(group);
+                }
+            }
+        }
+        let hasher = Hasher {
+            files,
+            digests,
+            order,
+            pool,
+            progress,
+            counters,
+            issues: Vec::new(),
+            read_whole: vec![0; n],
+            computed: 0,
+            files_read: 0,
+            bytes_read: 0,
+        };
+        Pipeline {
+            hasher,
+            links,
+            empty,
+            small,
+            large,
+            with_tail: Vec::new(),
+            last: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// Run the next stage; its kind, or None when every stage has run.
+    pub fn step(&mut self) -> Option<Kind> {
+        let stage = self.next;
+        self.next += 1;
+        let h = &mut self.hasher;
+        match stage {
+            0 => {
+                let small = std::mem::take(&mut self.small);
+                h.run(Kind::Whole, flat(&small));
+                self.last = split(small, &h.digests.full);
+                Some(Kind::Whole)
+            }
+            1 => {
+                let large = std::mem::take(&mut self.large);
+                h.run(Kind::Head, flat(&large));
+                let large = split(large, &h.digests.head);
+                let files = h.files;
+                let (with_tail, rest): (Vec<_>, Vec<_>) =
+                    large.into_iter().partition(|g| files.size[g[0]] >= TAIL_MIN);
+                self.with_tail = with_tail;
+                self.large = rest;
+                Some(Kind::Head)
+            }
+            2 => {
+                let with_tail = std::mem::take(&mut self.with_tail);
+                h.run(Kind::Tail, flat(&with_tail));
+                self.large.extend(split(with_tail, &h.digests.tail));
+                Some(Kind::Tail)
+            }
+            3 => {
+                let large = std::mem::take(&mut self.large);
+                h.run(Kind::Full, flat(&large));
+                self.last.extend(split(large, &h.digests.full));
+                Some(Kind::Full)
+            }
+            _ => None,
+        }
+    }
+
+    /// Check again the files read whole (full reads checked themselves), sort the groups.
+    pub fn finish(self) -> Outcome {
+        let mut hasher = self.hasher;
+        let files = hasher.files;
+        let mut groups = Vec::new();
+        for group in self.last {
+            let mut kept = Vec::with_capacity(group.len());
+            for i in group {
+                if hasher.read_whole[i] == 0 {
+                    kept.push(i);
+                    continue;
+                }
+                match sys::stat_path(files.paths.get(i), false) {
+                    Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
+                    Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
+                        hasher.issues.push((
+                            i,
+                            "changed",
+                            "modified during the scan; not compared".to_string(),
+                        ))
+                    }
+                    Ok(_) => kept.push(i),
+                }
+            }
+            if kept.len() > 1 {
+                kept.sort_unstable();
+                groups.push(kept);
+            }
+        }
+        let redundant = |g: &Vec<usize>| files.size[g[0]] as i128 * (g.len() as i128 - 1);
+        groups.sort_by(|a, b| {
+            redundant(b)
+                .cmp(&redundant(a))
+                .then_with(|| files.paths.get(a[0]).cmp(files.paths.get(b[0])))
+        });
+        Outcome {
+            groups,
+            empty: self.empty,
+            issues: hasher.issues,
+            links: self.links,
+            computed: hasher.computed,
+            files_read: hasher.files_read,
+            bytes_read: hasher.bytes_read,
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Per-file findings and totals over the tree's columns, and the JSON text of long
+//! lists of files: the loops that `menage.files.columns` and `menage.report.json` run
+//! in Python when the core is not built (the reference the tests compare with).
+
+use pyo3::buffer::PyBuffer;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use regex::bytes::RegexSet;
+
+use crate::paths::Paths;
+use crate::{paths_of, read_buffer};
+
+/// A temporary-file name glob (`menage.files.lint`): `*` and `?` stay within a name.
+fn name_glob(pattern: &[u8]) -> String {
+    let mut out = String::from("(?is-u)^");
+    for &b in pattern {
+        match b {
+            b'*' => out.push_str("[^/]*"),
+            b'?' => out.push_str("[^/]"),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('$');
+    out
+}
+
+/// Temporary, old and big files (see ``menage.files.columns.single_file_findings``).
+#[pyfunction]
+#[pyo3(signature = (paths, dir_of, size, mtime_ns, extra, dir_rule, name_patterns, cutoff_ns, top))]
+#[allow(clippy::too_many_arguments)]
+fn single_file_findings<'py>(
+    py: Python<'py>,
+    paths: &Bound<'py, PyAny>,
+    dir_of: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyAny>,
+    mtime_ns: &Bound<'py, PyAny>,
+    extra: &Bound<'py, PyAny>,
+    dir_rule: Vec<i64>,
+    name_patterns: Vec<Vec<u8>>,
+    cutoff_ns: i64,
+    top: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    let paths = paths_of(paths)?;
+    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
+    let size: Vec<i64> = read_buffer(py, size)?;
+    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
+    let extra: Vec<u8> = read_buffer(py, extra)?;
+    let rules = RegexSet::new(name_patterns.iter().map(|p| name_glob(p)))
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    let n_rules = name_patterns.len() as i64;
+    let (temp, old, big) = py.detach(|| {
+        let mut temp: Vec<(usize, i64)> = Vec::new();
+        let mut old: Vec<i64> = Vec::new();
+        for i in 0..paths.len() {
+            if extra[i] != 0 {
+                continue;
+            }
+            let by_name = rules.matches(paths.name(i)).iter().next();
+            let rule = match by_name {
+                Some(r) => r as i64,
+                None => {
+                    let r = dir_rule[dir_of[i] as usize];
+                    if r >= 0 {
+                        n_rules + r
+                    } else {
+                        -1
+                    }
+                }
+            };
+            if rule >= 0 {
+                temp.push((i, rule));
+            }
+            if mtime_ns[i] < cutoff_ns {
+                old.push(i as i64);
+            }
+        }
+        // by size, biggest first; files come by path, which breaks ties
+        old.sort_by(|&a, &b| size[b as usize].cmp(&size[a as usize]).then(a.cmp(&b)));
+        let mut big: Vec<usize> = (0..paths.len()).filter(|&i| size[i] > 0 && extra[i] == 0).collect();
+        let by_size = |a: &usize, b: &usize| size[*b].cmp(&size[*a]).then(a.cmp(b));
+        if big.len() > top {
+            if top > 0 {
+                big.select_nth_unstable_by(top - 1, by_size);
+            }
+            big.truncate(top);
+        }
+        big.sort_by(by_size);
+        (temp, old, big)
+    });
+    let out = PyDict::new(py);
+    out.set_item("temp", temp)?;
+    out.set_item("old", PyBytes::new(py, crate::as_bytes(&old)))?;
+    out.set_item("big", big)?;
+    Ok(out)
+}
+
+/// Files and bytes by category, folder and owner (see ``menage.files.columns.totals``).
+#[pyfunction]
+#[pyo3(signature = (paths, dir_of, size, uid, extra, in_group, depth_of, extensions, categories))]
+#[allow(clippy::too_many_arguments)]
+fn totals<'py>(
+    py: Python<'py>,
+    paths: &Bound<'py, PyAny>,
+    dir_of: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyAny>,
+    uid: &Bound<'py, PyAny>,
+    extra: &Bound<'py, PyAny>,
+    in_group: &Bound<'py, PyAny>,
+    depth_of: Vec<i64>,
+    extensions: Vec<(Vec<u8>, usize)>,
+    categories: usize,
+) -> PyResult<Bound<'py, PyDict>> {
+    use std::collections::{BTreeMap, HashMap};
+    let paths = paths_of(paths)?;
+    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
+    let size: Vec<i64> = read_buffer(py, size)?;
+    let uid: Vec<i64> = read_buffer(py, uid)?;
+    let extra: Vec<u8> = read_buffer(py, extra)?;
+    let in_group: Vec<u8> = read_buffer(py, in_group)?;
+    let by_ext: HashMap<Vec<u8>, usize> = extensions.into_iter().collect();
+    let other = categories - 1;
+    let (cats, folders, owners) = py.detach(|| {
+        let mut cats = vec![(0i64, 0i64); categories];
+        let mut folders: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
+        let mut owners: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
+        let mut lower = Vec::new();
+        for i in 0..paths.len() {
+            if extra[i] != 0 {
+                continue;
+            }
+            let name = paths.name(i);
+            let category = match name.iter().rposition(|&b| b == b'.') {
+                Some(dot) if dot > 0 => {
+                    lower.clear();
+                    lower.extend(name[dot + 1..].iter().map(|b| b.to_ascii_lowercase()));
+                    by_ext.get(&lower).copied().unwrap_or(other)
+                }
+                _ => other,
+            };
+            let s = size[i];
+            cats[category].0 += 1;
+            cats[category].1 += s;
+            let dup = if in_group[i] != 0 { s } else { 0 };
+            for bucket in [
+                folders.entry(depth_of[dir_of[i] as usize]).or_default(),
+                owners.entry(uid[i]).or_default(),
+            ] {
+                bucket.0 += 1;
+                bucket.1 += s;
+                bucket.2 += dup;
+            }
+        }
+        (cats, folders, owners)
+    });
+    let out = PyDict::new(py);
+    out.set_item("categories", cats)?;
+    let rows = |m: BTreeMap<i64, (i64, i64, i64)>| -> Vec<(i64, i64, i64, i64)> {
+        m.into_iter().map(|(k, (a, b, c))| (k, a, b, c)).collect()
+    };
+    out.set_item("by_folder", rows(folders))?;
+    out.set_item("by_owner", rows(owners))?;
+    Ok(out)
+}
+
+/// A path as a JSON string literal, as Python's ``json`` writes the PEP 383 text
+/// (``bytes.decode("utf-8", "surrogateescape")``): ASCII only, `\uXXXX` escapes.
+pub fn push_json_path(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (valid, bad) = match std::str::from_utf8(rest) {
+            Ok(text) => (text, 0),
+            Err(e) => {
+                let text = unsafe { std::str::from_utf8_unchecked(&rest[..e.valid_up_to()]) };
+                (text, e.error_len().unwrap_or(rest.len() - e.valid_up_to()))
+            }
+        };
+        for c in valid.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                ' '..='~' => out.push(c),
+                _ => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        let start = valid.len();
+        for &b in &rest[start..start + bad] {
+            out.push_str(&format!("\\udc{b:02x}"));
+        }
+        rest = &rest[start + bad..];
+    }
+    out.push('"');
+}
+
+/// A contiguous buffer's items, read in place. Sound here: the caller holds the GIL for
+/// the whole call, and the report's columns are never written while it runs.
+fn view<T: pyo3::buffer::Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
+    if !buffer.is_c_contiguous() {
+        return Err(pyo3::exceptions::PyValueError::new_err("a column is not contiguous"));
+    }
+    Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const T, buffer.item_count()) })
+}
+
+/// The JSON text of files ``indices[start:end]`` (``{"path", "size", "mtime_ns",
+/// "device", "inode"}``), items joined by ``separator`` (see ``menage.report.json``).
+/// The columns are read in place (no copy): the report asks for a few thousand at a time.
+#[pyfunction]
+#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator))]
+#[allow(clippy::too_many_arguments)]
+fn json_file_items(
+    py: Python<'_>,
+    paths: &Bound<'_, PyAny>,
+    size: &Bound<'_, PyAny>,
+    mtime_ns: &Bound<'_, PyAny>,
+    dev: &Bound<'_, PyAny>,
+    ino: &Bound<'_, PyAny>,
+    indices: &Bound<'_, PyAny>,
+    start: usize,
+    end: usize,
+    separator: &str,
+) -> PyResult<String> {
+    let paths = paths_of(paths)?;
+    if indices.len()? == 0 {
+        return Ok(String::new());
+    }
+    let _ = py;
+    let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
+    let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
+    let indices = PyBuffer::<i64>::get(indices)?;
+    let (size, mtime_ns) = (view(&size)?, view(&mtime_ns)?);
+    let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
+    let end = end.min(indices.len());
+    let mut out = String::with_capacity(end.saturating_sub(start) * 160);
+    for (n, i) in indices[start.min(end)..end].iter().enumerate() {
+        let i = *i as usize;
+        if n > 0 {
+            out.push_str(separator);
+        }
+        out.push_str("{\"path\":");
+        push_json_path(&mut out, paths.get(i));
+        out.push_str(&format!(
+            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
+            size[i], mtime_ns[i], dev[i], ino[i]
+        ));
+    }
+    Ok(out)
+}
+
+/// The JSON text of the duplicate groups' items (see ``menage.report.json``).
+#[pyfunction]
+#[pyo3(signature = (paths, dev, ino, mtime_ns, uid, groups, separator))]
+#[allow(clippy::too_many_arguments)]
+fn json_group_items(
+    py: Python<'_>,
+    paths: &Bound<'_, PyAny>,
+    dev: &Bound<'_, PyAny>,
+    ino: &Bound<'_, PyAny>,
+    mtime_ns: &Bound<'_, PyAny>,
+    uid: &Bound<'_, PyAny>,
+    groups: Vec<(i64, Vec<u8>, i64, Vec<usize>, Vec<Vec<usize>>)>,
+    separator: &str,
+) -> PyResult<String> {
+    let paths: std::sync::Arc<Paths> = paths_of(paths)?;
+    let dev: Vec<u64> = read_buffer(py, dev)?;
+    let ino: Vec<u64> = read_buffer(py, ino)?;
+    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
+    let uid: Vec<i64> = read_buffer(py, uid)?;
+    Ok(py.detach(|| {
+        let mut out = String::new();
+        for (n, (size, digest, redundant, files, links)) in groups.iter().enumerate() {
+            if n > 0 {
+                out.push_str(separator);
+            }
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            out.push_str(&format!(
+                "{{\"size\":{size},\"hash\":\"{hex}\",\"redundant_bytes\":{redundant},\"paths\":["
+            ));
+            for (m, &i) in files.iter().enumerate() {
+                if m > 0 {
+                    out.push(',');
+                }
+                push_json_path(&mut out, paths.get(i));
+            }
+            out.push_str("],\"files\":[");
+            for (m, (&i, linked)) in files.iter().zip(links).enumerate() {
+                if m > 0 {
+                    out.push(',');
+                }
+                out.push_str("{\"path\":");
+                push_json_path(&mut out, paths.get(i));
+                out.push_str(&format!(
+                    ",\"device\":{},\"inode\":{},\"mtime_ns\":{},\"uid\":{},\"links\":[",
+                    dev[i], ino[i], mtime_ns[i], uid[i]
+                ));
+                for (k, &j) in linked.iter().enumerate() {
+                    if k > 0 {
+                        out.push(',');
+                    }
+                    push_json_path(&mut out, paths.get(j));
+                }
+                out.push_str("]}");
+            }
+            out.push_str("]}");
+        }
+        out
+    }))
+}
+
+/// A path as JSON text (for the tests).
+#[pyfunction]
+fn json_path(path: &[u8]) -> String {
+    let mut out = String::new();
+    push_json_path(&mut out, path);
+    out
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(single_file_findings, m)?)?;
+    m.add_function(wrap_pyfunction!(totals, m)?)?;
+    m.add_function(wrap_pyfunction!(json_file_items, m)?)?;
+    m.add_function(wrap_pyfunction!(json_group_items, m)?)?;
+    m.add_function(wrap_pyfunction!(json_path, m)?)?;
+    let _ = PyList::empty(m.py());
+    Ok(())
+}

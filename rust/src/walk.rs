@@ -1,0 +1,521 @@
+//! The walk: list every folder once, stat every entry, never open anything but folders.
+//!
+//! The rules are the Python engine's (`menage.files.walk`, the reference): one filesystem
+//! unless asked, each real folder listed once (by device and inode, so that link loops
+//! and bind mounts end), symbolic links to folders walked only when asked and only after
+//! every real folder (so that files keep their real paths), FIFOs, sockets and devices
+//! listed and never opened, names kept as bytes. Worker threads share a stack of folders;
+//! each keeps what it finds in its own columns, merged and sorted by path at the end.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+
+use regex::bytes::Regex;
+
+use crate::paths::Paths;
+use crate::sys::{self, Dir, Stat};
+
+pub struct Config {
+    pub roots: Vec<Vec<u8>>,
+    pub follow_links: bool,
+    pub cross_devices: bool,
+    pub exclude: Option<Regex>,
+    pub exclude_paths: bool,
+    pub min_size: i64,
+    pub threads: usize,
+    /// Ménage's own folders, never entered, by (device, inode) (`menage.home.OwnFolders`)
+    pub own_folders: HashSet<(u64, u64)>,
+    /// Ménage's own files, never listed, by (device, inode)
+    pub own_files: HashSet<(u64, u64)>,
+    /// their SQLite side files: (device, inode) of the folder, and the name
+    pub side_files: HashSet<(u64, u64, Vec<u8>)>,
+    /// a folder of this name is always Ménage's (a quarantine)
+    pub own_name: Vec<u8>,
+}
+
+pub struct Counters {
+    pub dirs: AtomicUsize,
+    pub files: AtomicUsize,
+    pub cancel: AtomicBool,
+}
+
+impl Counters {
+    pub fn new() -> Arc<Counters> {
+        Arc::new(Counters {
+            dirs: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+            cancel: AtomicBool::new(false),
+        })
+    }
+}
+
+pub type Issue = (Vec<u8>, &'static str, String);
+
+/// Everything the walk found, as columns (see `menage.files.walk.Tree`).
+#[derive(Default)]
+pub struct Tree {
+    pub dirs: Paths,
+    pub dir_parent: Vec<i64>,
+    pub dir_entries: Vec<i64>,
+    pub dir_unlisted: Vec<i64>,
+    pub paths: Paths,
+    pub dir_of: Vec<i64>,
+    pub size: Vec<i64>,
+    pub dev: Vec<u64>,
+    pub ino: Vec<u64>,
+    pub mtime_ns: Vec<i64>,
+    pub nlink: Vec<i64>,
+    pub uid: Vec<i64>,
+    pub symlinks: Vec<Vec<u8>>,
+    pub broken_links: Vec<Vec<u8>>,
+    pub specials: Vec<(Vec<u8>, &'static str)>,
+    pub other_devices: Vec<Vec<u8>>,
+    pub excluded: i64,
+    pub issues: Vec<Issue>,
+    /// Ménage's own folders and files met and left out
+    pub own: Vec<Vec<u8>>,
+}
+
+struct Job {
+    id: usize,
+    path: Vec<u8>,
+    root: usize,
+    dev: u64,
+    ino: u64,
+    /// a root or a followed link: opened through links; a real subfolder is not
+    follow: bool,
+}
+
+struct Deferred {
+    path: Vec<u8>,
+    parent: usize,
+    root: usize,
+    dev: u64,
+    ino: u64,
+}
+
+#[derive(Default)]
+struct State {
+    stack: Vec<Job>,
+    pending: usize,
+    deferred: Vec<Deferred>,
+    done: bool,
+    visited: HashSet<(u64, u64)>,
+    /// every folder registered so far: (path, parent id)
+    dirs: Vec<(Vec<u8>, i64)>,
+}
+
+impl State {
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue(&mut self, path: Vec<u8>, parent: i64, root: usize, dev: u64, ino: u64, follow: bool) {
+        let id = self.dirs.len();
+        self.dirs.push((path.clone(), parent));
+        self.pending += 1;
+        self.stack.push(Job { id, path, root, dev, ino, follow });
+    }
+}
+
+#[derive(Default)]
+struct Part {
+    entries: Vec<(usize, i64)>,
+    unlisted: Vec<usize>,
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    dir_of: Vec<usize>,
+    size: Vec<i64>,
+    dev: Vec<u64>,
+    ino: Vec<u64>,
+    mtime_ns: Vec<i64>,
+    nlink: Vec<i64>,
+    uid: Vec<i64>,
+    symlinks: Vec<Vec<u8>>,
+    broken_links: Vec<Vec<u8>>,
+    specials: Vec<(Vec<u8>, &'static str)>,
+    other_devices: Vec<Vec<u8>>,
+    excluded: i64,
+    issues: Vec<Issue>,
+    own: Vec<Vec<u8>>,
+}
+
+impl Part {
+    fn path(&self, k: usize) -> &[u8] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.buf[start..self.ends[k]]
+    }
+}
+
+pub fn issue_kind(errno: i32) -> &'static str {
+    if errno == libc::ENOENT || errno == libc::ESTALE {
+        "vanished"
+    } else {
+        "unreadable"
+    }
+}
+
+fn special_kind(st: &Stat) -> &'static str {
+    let kind = st.kind();
+    if kind == libc::S_IFIFO as u32 {
+        "fifo"
+    } else if kind == libc::S_IFSOCK as u32 {
+        "socket"
+    } else if kind == libc::S_IFCHR as u32 {
+        "char-device"
+    } else if kind == libc::S_IFBLK as u32 {
+        "block-device"
+    } else {
+        "other"
+    }
+}
+
+fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
+    path.extend_from_slice(dir);
+    if !dir.ends_with(b"/") {
+        path.push(b'/');
+    }
+    path.extend_from_slice(name);
+    path
+}
+
+struct Walker<'a> {
+    cfg: &'a Config,
+    root_strip: Vec<usize>,
+    state: Mutex<State>,
+    wake: Condvar,
+    counters: &'a Counters,
+}
+
+impl Walker<'_> {
+    fn work(&self) -> Part {
+        let mut part = Part::default();
+        loop {
+            let job = {
+                let mut state = self.state.lock().unwrap();
+                loop {
+                    if state.done {
+                        return part;
+                    }
+                    if let Some(job) = state.stack.pop() {
+                        break job;
+                    }
+                    state = self.wake.wait(state).unwrap();
+                }
+            };
+            let (subdirs, links) = if self.counters.cancel.load(Ordering::Relaxed) {
+                (Vec::new(), Vec::new())
+            } else {
+                self.list(&mut part, &job)
+            };
+            self.counters.dirs.fetch_add(1, Ordering::Relaxed);
+            let mut state = self.state.lock().unwrap();
+            let before = state.stack.len();
+            for (path, dev, ino) in subdirs {
+                // a folder reached twice (a bind mount, a followed link) is listed once
+                if state.visited.insert((dev, ino)) {
+                    state.enqueue(path, job.id as i64, job.root, dev, ino, false);
+                }
+            }
+            state.deferred.extend(links);
+            state.pending -= 1;
+            if state.pending == 0 && !state.deferred.is_empty() {
+                // every real folder is listed: now the links to folders, in path order
+                let mut links = std::mem::take(&mut state.deferred);
+                links.sort_by(|a, b| a.path.cmp(&b.path));
+                for link in links {
+                    if state.visited.insert((link.dev, link.ino)) {
+                        state.enqueue(
+                            link.path,
+                            link.parent as i64,
+                            link.root,
+                            link.dev,
+                            link.ino,
+                            true,
+                        );
+                    } else if self.cfg.own_folders.contains(&(link.dev, link.ino)) {
+                        // a link to one of our own folders: left out, and said so
+                        part.own.push(link.path);
+                    }
+                }
+            }
+            if state.pending == 0 {
+                state.done = true;
+                self.wake.notify_all();
+            } else {
+                let added = state.stack.len().saturating_sub(before);
+                for _ in 0..added {
+                    self.wake.notify_one();
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn list(&self, part: &mut Part, job: &Job) -> (Vec<(Vec<u8>, u64, u64)>, Vec<Deferred>) {
+        let cfg = self.cfg;
+        let mut subdirs = Vec::new();
+        let mut links = Vec::new();
+        let mut dir = match Dir::open(&job.path, !job.follow) {
+            Ok(dir) => dir,
+            Err(e) => {
+                part.unlisted.push(job.id);
+                part.issues.push((job.path.clone(), issue_kind(e), sys::strerror(e)));
+                return (subdirs, links);
+            }
+        };
+        let dirfd = dir.fd();
+        let strip = self.root_strip[job.root];
+        let side_here = !cfg.side_files.is_empty()
+            && cfg.side_files.iter().any(|(d, i, _)| (*d, *i) == (job.dev, job.ino));
+        let mut entries: i64 = 0;
+        let mut found = 0;
+        loop {
+            let entry = match dir.next() {
+                Ok(Some(entry)) => entry,
+                Ok(None) => break,
+                Err(e) => {
+                    // readdir failed half-way (the folder was removed): keep what we have
+                    part.unlisted.push(job.id);
+                    part.issues.push((job.path.clone(), issue_kind(e), sys::strerror(e)));
+                    break;
+                }
+            };
+            let name = entry.name;
+            let name_bytes = name.to_bytes();
+            let path = join(&job.path, name_bytes);
+            if let Some(re) = &cfg.exclude {
+                let by_path = cfg.exclude_paths && re.is_match(path.get(strip..).unwrap_or(b""));
+                if re.is_match(name_bytes) || by_path {
+                    part.excluded += 1;
+                    entries += 1;
+                    continue;
+                }
+            }
+            let mut d_type = entry.d_type;
+            let mut known: Option<Stat> = None;
+            if d_type == libc::DT_UNKNOWN {
+                match sys::stat_at(dirfd, name, false) {
+                    Ok(st) => {
+                        d_type = match st.kind() {
+                            k if k == libc::S_IFDIR as u32 => libc::DT_DIR,
+                            k if k == libc::S_IFREG as u32 => libc::DT_REG,
+                            k if k == libc::S_IFLNK as u32 => libc::DT_LNK,
+                            _ => libc::DT_FIFO,
+                        };
+                        known = Some(st);
+                    }
+                    Err(e) => {
+                        entries += 1;
+                        part.issues.push((path, issue_kind(e), sys::strerror(e)));
+                        continue;
+                    }
+                }
+            }
+            let lstat = |known: Option<Stat>| match known {
+                Some(st) => Ok(st),
+                None => sys::stat_at(dirfd, name, false),
+            };
+            if d_type == libc::DT_DIR {
+                match lstat(known) {
+                    Ok(st) => {
+                        let own = cfg.own_folders.contains(&(st.dev, st.ino))
+                            || (!cfg.own_name.is_empty() && name_bytes == cfg.own_name.as_slice());
+                        if own {
+                            part.own.push(path);
+                            entries += 1;
+                        } else if st.dev != job.dev && !cfg.cross_devices {
+                            part.other_devices.push(path);
+                            entries += 1;
+                        } else {
+                            subdirs.push((path, st.dev, st.ino));
+                        }
+                    }
+                    Err(e) => part.issues.push((path, issue_kind(e), sys::strerror(e))),
+                }
+                continue;
+            }
+            entries += 1;
+            if d_type == libc::DT_REG {
+                match lstat(known) {
+                    Ok(st) => {
+                        let own = cfg.own_files.contains(&(st.dev, st.ino))
+                            || (side_here
+                                && cfg.side_files.contains(&(job.dev, job.ino, name_bytes.to_vec())));
+                        if own {
+                            part.own.push(path);
+                            continue;
+                        }
+                        if st.size < cfg.min_size {
+                            part.excluded += 1;
+                            continue;
+                        }
+                        part.buf.extend_from_slice(&path);
+                        part.ends.push(part.buf.len());
+                        part.dir_of.push(job.id);
+                        part.size.push(st.size);
+                        part.dev.push(st.dev);
+                        part.ino.push(st.ino);
+                        part.mtime_ns.push(st.mtime_ns);
+                        part.nlink.push(st.nlink);
+                        part.uid.push(st.uid);
+                        found += 1;
+                    }
+                    Err(e) => part.issues.push((path, issue_kind(e), sys::strerror(e))),
+                }
+            } else if d_type == libc::DT_LNK {
+                part.symlinks.push(path.clone());
+                match sys::stat_at(dirfd, name, true) {
+                    // dangling, or a loop of links (a -> b -> a): nothing behind it
+                    Err(_) => part.broken_links.push(path),
+                    Ok(target) => {
+                        if cfg.follow_links && target.is_dir() {
+                            if target.dev != job.dev && !cfg.cross_devices {
+                                part.other_devices.push(path);
+                            } else {
+                                links.push(Deferred {
+                                    path,
+                                    parent: job.id,
+                                    root: job.root,
+                                    dev: target.dev,
+                                    ino: target.ino,
+                                });
+                            }
+                        }
+                    }
+                }
+            } else {
+                match lstat(known) {
+                    Ok(st) => part.specials.push((path, special_kind(&st))),
+                    Err(e) => part.issues.push((path, issue_kind(e), sys::strerror(e))),
+                }
+            }
+        }
+        part.entries.push((job.id, entries));
+        self.counters.files.fetch_add(found, Ordering::Relaxed);
+        (subdirs, links)
+    }
+}
+
+/// Walk the roots (absolute folder paths). Errors on entries are in `issues`; only a
+/// root that cannot be examined at all is an error (its errno).
+pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
+    let mut state = State::default();
+    // our own folders count as seen: a followed link or a bind mount never enters them
+    state.visited.extend(cfg.own_folders.iter().copied());
+    for (n, root) in cfg.roots.iter().enumerate() {
+        let st = sys::stat_path(root, true).map_err(|e| (root.clone(), e))?;
+        if state.visited.insert((st.dev, st.ino)) {
+            state.enqueue(root.clone(), -1, n, st.dev, st.ino, true);
+        }
+    }
+    if state.pending == 0 {
+        state.done = true;
+    }
+    let root_strip = cfg
+        .roots
+        .iter()
+        .map(|r| {
+            let mut end = r.len();
+            while end > 0 && r[end - 1] == b'/' {
+                end -= 1;
+            }
+            end + 1
+        })
+        .collect();
+    let walker = Walker {
+        cfg,
+        root_strip,
+        state: Mutex::new(state),
+        wake: Condvar::new(),
+        counters,
+    };
+    let threads = cfg.threads.max(1);
+    let parts: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| walker.work())).collect();
+        handles.into_iter().map(|h| h.join().expect("walker thread")).collect()
+    });
+    let state = walker.state.into_inner().unwrap();
+    Ok(merge(state.dirs, parts))
+}
+
+/// One tree from the threads' parts, folders and files sorted by path.
+fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
+    use rayon::prelude::*;
+    let mut tree = Tree::default();
+    let mut order: Vec<usize> = (0..dirs.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| dirs[a].0.cmp(&dirs[b].0));
+    let mut remap = vec![0i64; dirs.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = new as i64;
+    }
+    tree.dirs = Paths::from_iter(order.iter().map(|&d| dirs[d].0.as_slice()));
+    tree.dir_parent = order
+        .iter()
+        .map(|&d| {
+            let parent = dirs[d].1;
+            if parent >= 0 {
+                remap[parent as usize]
+            } else {
+                -1
+            }
+        })
+        .collect();
+    drop(dirs);
+    tree.dir_entries = vec![0; order.len()];
+    let mut unlisted = Vec::new();
+    for part in &parts {
+        for &(d, count) in &part.entries {
+            tree.dir_entries[remap[d] as usize] = count;
+        }
+        unlisted.extend(part.unlisted.iter().map(|&d| remap[d]));
+    }
+    unlisted.sort_unstable();
+    unlisted.dedup();
+    tree.dir_unlisted = unlisted;
+
+    // files: (part, index in part), sorted by path
+    let mut files: Vec<(u32, u32)> = Vec::with_capacity(parts.iter().map(|p| p.ends.len()).sum());
+    for (p, part) in parts.iter().enumerate() {
+        files.extend((0..part.ends.len()).map(|k| (p as u32, k as u32)));
+    }
+    files.par_sort_unstable_by(|a, b| {
+        parts[a.0 as usize].path(a.1 as usize).cmp(parts[b.0 as usize].path(b.1 as usize))
+    });
+    let n = files.len();
+    tree.paths = Paths::from_iter(files.iter().map(|&(p, k)| parts[p as usize].path(k as usize)));
+    tree.dir_of = Vec::with_capacity(n);
+    tree.size = Vec::with_capacity(n);
+    tree.dev = Vec::with_capacity(n);
+    tree.ino = Vec::with_capacity(n);
+    tree.mtime_ns = Vec::with_capacity(n);
+    tree.nlink = Vec::with_capacity(n);
+    tree.uid = Vec::with_capacity(n);
+    for &(p, k) in &files {
+        let part = &parts[p as usize];
+        let k = k as usize;
+        tree.dir_of.push(remap[part.dir_of[k]]);
+        tree.size.push(part.size[k]);
+        tree.dev.push(part.dev[k]);
+        tree.ino.push(part.ino[k]);
+        tree.mtime_ns.push(part.mtime_ns[k]);
+        tree.nlink.push(part.nlink[k]);
+        tree.uid.push(part.uid[k]);
+    }
+    drop(files);
+    for part in parts {
+        tree.symlinks.extend(part.symlinks);
+        tree.broken_links.extend(part.broken_links);
+        tree.specials.extend(part.specials);
+        tree.other_devices.extend(part.other_devices);
+        tree.excluded += part.excluded;
+        tree.issues.extend(part.issues);
+        tree.own.extend(part.own);
+    }
+    tree.own.sort_unstable();
+    tree.symlinks.sort_unstable();
+    tree.broken_links.sort_unstable();
+    tree.specials.sort_unstable();
+    tree.other_devices.sort_unstable();
+    tree.issues.sort_by(|a, b| a.0.cmp(&b.0));
+    tree
+}

@@ -1,0 +1,383 @@
+"""The native core against the Python engine, its reference: same trees, same findings.
+
+Trees are generated (names that are not UTF-8 or hold a newline, folders, hardlinks,
+symbolic links to files and folders, dangling links and loops, FIFOs, sizes around
+every stage's threshold, same-size files that differ at the start, the middle or the
+end), walked and compared by both engines; then files are changed between the walk and
+the reads (modified, grown, removed, swapped for a link or a FIFO), deterministically,
+and both engines must say the same about each of them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from array import array
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+import xxhash
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from menage._jsonstream import string as _string
+from menage.files import native
+from menage.files.duplicates import Digests, DuplicateResult, find_duplicates
+from menage.files.hashing import BLOCK, TAIL_MIN, WHOLE_LIMIT
+from menage.files.scan import ScanOptions, scan
+from menage.files.walk import Tree, WalkOptions, _compile_excludes, walk
+from menage.home import OwnFolders
+from menage.report.json import write_scan_json
+
+if native.load() is None:
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("the native core is not built (make venv builds it)")
+    pytest.skip("the native core is not built: run `make venv`", allow_module_level=True)
+
+_core = native.load()
+assert _core is not None
+core: Any = _core
+
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+# names: plain, hidden, not UTF-8, a newline, spaces, a glob character
+NAMES = [b"a", b"b.txt", b".hidden", b"caf\xe9", b"new\nline", b"sp ace", b"x*y", b"~$doc.docx"]
+FOLDERS = [b"", b"d1", b"d1/sub", b"d2", b".cache", b"d\xff"]
+# sizes around the thresholds: 16 KiB read whole, 4 KiB blocks, 1 MiB for tails
+SIZES = [0, 1, 100, BLOCK, WHOLE_LIMIT, WHOLE_LIMIT + 1, 3 * BLOCK + WHOLE_LIMIT, TAIL_MIN + 5]
+
+
+def content(size: int, variant: int) -> bytes:
+    """Files of one size share everything but one byte: at the start, middle or end."""
+    body = bytearray(b"M" * size)
+    if size and variant:
+        where = (0, size // 2, size - 1)[variant % 3]
+        body[where] = 65 + variant
+    return bytes(body)
+
+
+file_strategy = st.tuples(
+    st.sampled_from(FOLDERS),
+    st.sampled_from(NAMES),
+    st.sampled_from(SIZES),
+    st.integers(0, 3),  # content variant
+)
+link_strategy = st.tuples(
+    st.sampled_from(FOLDERS),
+    st.sampled_from([b"ln1", b"ln2", b"\xfeln"]),
+    st.sampled_from(["hardlink", "file-link", "dir-link", "dangling", "loop", "fifo"]),
+    st.integers(0, 20),  # which file or folder it points to
+)
+tree_strategy = st.tuples(
+    st.lists(file_strategy, min_size=1, max_size=16),
+    st.lists(link_strategy, max_size=6),
+)
+
+
+def build(root: bytes, spec: tuple[list[Any], list[Any]]) -> list[bytes]:
+    """Make the tree; the paths of its regular files."""
+    files, links = spec
+    made: list[bytes] = []
+    for folder, name, size, variant in files:
+        parent = os.path.join(root, folder) if folder else root
+        os.makedirs(parent, exist_ok=True)
+        path = os.path.join(parent, name)
+        if os.path.lexists(path):
+            continue
+        with open(path, "wb") as handle:
+            handle.write(content(size, variant))
+        made.append(path)
+    for folder, name, kind, target in links:
+        parent = os.path.join(root, folder) if folder else root
+        os.makedirs(parent, exist_ok=True)
+        path = os.path.join(parent, name)
+        if os.path.lexists(path):
+            continue
+        if kind == "hardlink":
+            os.link(made[target % len(made)], path)
+        elif kind == "file-link":
+            os.symlink(made[target % len(made)], path)
+        elif kind == "dir-link":
+            os.symlink(os.path.join(root, FOLDERS[target % len(FOLDERS)]), path)
+        elif kind == "dangling":
+            os.symlink(b"does/not/exist", path)
+        elif kind == "loop":
+            os.symlink(b".", path)
+        else:
+            os.mkfifo(path)
+    return made
+
+
+def tree_dict(tree: Tree) -> dict[str, Any]:
+    """Every field of a tree as plain lists, to compare two engines' trees."""
+    out: dict[str, Any] = {}
+    for f in fields(tree):
+        value = getattr(tree, f.name)
+        if f.name == "dir_unlisted":
+            value = sorted(value)
+        elif not isinstance(value, int):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def result_dict(result: DuplicateResult, tree: Tree) -> dict[str, Any]:
+    digests = result.digests
+    return {
+        "groups": [(g.size, g.digest, g.files, g.links) for g in result.groups],
+        "empty": result.empty,
+        "issues": sorted((i.path, i.kind, i.detail) for i in result.issues),
+        "links": result.links,
+        "computed": result.computed,
+        "files_read": result.files_read,
+        "bytes_read": result.bytes_read,
+        "digests": [
+            [column.get(i) for i in range(len(tree))]
+            for column in (digests.head, digests.tail, digests.full)
+        ],
+    }
+
+
+def both_walks(roots: list[bytes], **options: Any) -> tuple[Tree, Tree]:
+    python = walk(roots, WalkOptions(engine="python", **options))
+    rust = walk(roots, WalkOptions(engine="native", **options))
+    return python, rust
+
+
+@SETTINGS
+@given(tree_strategy, st.booleans(), st.sampled_from([(), ("a",), ("d1/*",), ("*.txt", "x[*]y")]))
+def test_walk_and_duplicates_match(spec, follow, excludes):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(os.fsencode(tmp), b"root")
+        os.mkdir(root)
+        build(root, spec)
+        options = {"follow_links": follow, "excludes": excludes}
+        python, rust = both_walks([root], **options)
+        assert tree_dict(rust) == tree_dict(python)
+        for order in ("parallel", "inode"):
+            want = find_duplicates(python, engine="python", order=order, process_min=10**9)
+            got = find_duplicates(rust, engine="native", order=order)
+            assert result_dict(got, rust) == result_dict(want, python)
+
+
+CHANGES = ["none", "none", "edit", "grow", "rm", "link", "fifo"]
+
+
+@SETTINGS
+@given(tree_strategy, st.data())
+def test_changes_between_walk_and_reads(spec, data):
+    """Files modified, grown, removed or swapped after the walk: same issues, same groups."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(os.fsencode(tmp), b"root")
+        os.mkdir(root)
+        made = build(root, spec)
+        python, rust = both_walks([root])
+        for path in made:
+            change = data.draw(st.sampled_from(CHANGES))
+            if change == "none" or not os.path.lexists(path):
+                continue
+            size = os.lstat(path).st_size
+            if change == "edit":  # same size, other content, other mtime
+                with open(path, "r+b") as handle:
+                    handle.write(b"Z")
+                os.utime(path, ns=(1, 1))
+            elif change == "grow":
+                with open(path, "ab") as handle:
+                    handle.write(b"+")
+            else:
+                os.unlink(path)
+                if change == "link":
+                    os.symlink(made[0], path)
+                elif change == "fifo":
+                    os.mkfifo(path)
+            assert size >= 0
+        want = find_duplicates(python, engine="python", process_min=10**9)
+        got = find_duplicates(rust, engine="native")
+        assert result_dict(got, rust) == result_dict(want, python)
+
+
+@SETTINGS
+@given(tree_strategy, st.integers(0, 2**32))
+def test_hash_cache_is_used_alike(spec, seed):
+    """Digests known beforehand (the hash cache) are taken, not read again, by both."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(os.fsencode(tmp), b"root")
+        os.mkdir(root)
+        build(root, spec)
+        python, rust = both_walks([root])
+        first = find_duplicates(python, engine="python", process_min=10**9)
+        cached = [Digests(len(python)), Digests(len(python))]
+        for n, name in enumerate(("head", "tail", "full")):
+            source = getattr(first.digests, name)
+            for i in range(len(python)):
+                if (seed >> ((3 * i + n) % 32)) & 1 and source.get(i) is not None:
+                    for digests in cached:
+                        getattr(digests, name)[i] = source[i]
+        want = find_duplicates(python, cached=cached[0], engine="python", process_min=10**9)
+        got = find_duplicates(rust, cached=cached[1], engine="native")
+        assert result_dict(got, rust) == result_dict(want, python)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("ab*?[]!-/.^\\", max_size=6), min_size=1, max_size=3),
+    st.binary(max_size=6).map(lambda b: b.replace(b"/", b"")) | st.text("ab.-]!^[").map(str.encode),
+)
+def test_exclude_globs_match_fnmatch(patterns, name):
+    regex, _ = _compile_excludes(patterns)
+    assert regex is not None
+    expected = regex.match(name) is not None
+    assert core.exclude_matches([os.fsencode(p) for p in patterns], name) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=5000))
+def test_digest_is_xxhash_xxh3_128(data):
+    assert core.xxh3_128_digest(data) == xxhash.xxh3_128_digest(data)
+
+
+def test_whole_scan_reports_are_identical(tmp_path, monkeypatch):
+    """The JSON report, byte for byte, with lists long enough for the core to write them."""
+    from tests.files.trees import sample_tree, write
+
+    root = tmp_path / "tree"
+    sample_tree(root)
+    for n in range(30):
+        for copy in (b"a", b"b\xff", b"c\n\xc3\xa9\xf0\x9f\x98\x80"):
+            name = b"dups/" + copy + b"/f%d.tmp" % n
+            write(root, name, b"%d" % n * (n + 1), mtime=1e9 + n)
+        os.link(os.path.join(os.fsencode(root), b"dups/a/f%d.tmp" % n), root / f"link{n}")
+    os.symlink(root / "docs", root / "docs-link")
+    os.mkfifo(root / "pipe")
+    reports = []
+    for engine in ("python", "native"):
+        monkeypatch.setenv(native.ENGINE_VARIABLE, engine)
+        result = scan([root], ScanOptions(follow_links=True, top=25), now=2e9)
+        out = io.StringIO()
+        write_scan_json(result, out)
+        lines = out.getvalue().splitlines()
+        reports.append([x for x in lines if not x.lstrip().startswith(('"started"', '"duration'))])
+    assert len(reports[0]) > 200
+    assert reports[0] == reports[1]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.binary(max_size=12) | st.text(max_size=6).map(lambda t: t.encode("utf-8", "surrogatepass"))
+)
+def test_json_path_is_pythons(path):
+    assert core.json_path(path) == _string(path)
+
+
+def test_path_buffer_is_a_sequence_of_bytes():
+    names = [b"/a", b"/a/\xff", b"/b\nc", b""]
+    buffer = core.PathBuffer(names)
+    assert len(buffer) == 4
+    assert list(buffer) == names
+    assert buffer[-1] == b"" and buffer[1] == b"/a/\xff"
+    assert buffer.find(b"/a/\xff") == 1 and buffer.find(b"/zz") is None
+    with pytest.raises(IndexError):
+        buffer[4]
+
+
+def test_unreadable_root_entries_and_missing_root(tmp_path):
+    root = tmp_path / "tree"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "f").write_bytes(b"x")
+    os.chmod(root / "locked", 0)
+    try:
+        python, rust = both_walks([os.fsencode(root)])
+        assert tree_dict(rust) == tree_dict(python)
+    finally:
+        os.chmod(root / "locked", 0o700)
+    with pytest.raises(OSError):
+        walk([os.fsencode(tmp_path / "gone")], WalkOptions(engine="native"))
+
+
+def test_engine_choice(monkeypatch):
+    monkeypatch.setenv(native.ENGINE_VARIABLE, "python")
+    assert native.engine_name() == "python"
+    monkeypatch.setenv(native.ENGINE_VARIABLE, "native")
+    assert native.engine_name() == "native"
+    monkeypatch.delenv(native.ENGINE_VARIABLE)
+    assert native.engine_name() == "native"
+    assert Path(native.__file__).name == "native.py"
+
+
+def test_own_folders_and_files_are_left_out(tmp_path):
+    """Ménage's own state, by identity (and a quarantine by name), is never listed: the
+    core takes the sets of menage.home.OwnFolders and reports what it left out."""
+    root = tmp_path / "tree"
+    for name in ("home/index.sqlite", "data/keep.txt", "data/.menage-quarantine/x.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    (root / "data" / "journal.sqlite").write_bytes(b"j")
+    (root / "data" / "journal.sqlite-wal").write_bytes(b"w")
+    os.symlink(root / "home", root / "data" / "link-home")
+
+    def identity(path):
+        st = os.stat(path)
+        return (st.st_dev, st.st_ino)
+
+    found = core.walk(
+        [os.fsencode(root)],
+        follow_links=True,
+        cross_devices=False,
+        excludes=[],
+        min_size=0,
+        threads=2,
+        own_folders=[identity(root / "home")],
+        own_files=[identity(root / "data" / "journal.sqlite")],
+        side_files=[(*identity(root / "data"), b"journal.sqlite-wal")],
+        own_name=native.OWN_FOLDER_NAME,
+    )
+    base = os.fsencode(root) + b"/"
+    assert list(found["paths"]) == [base + b"data/keep.txt"]
+    assert found["own"] == [
+        base + p
+        for p in (
+            b"data/.menage-quarantine",
+            b"data/journal.sqlite",
+            b"data/journal.sqlite-wal",
+            b"data/link-home",
+            b"home",
+        )
+    ]
+    # the followed link to the home is never entered either (and is reported, as the
+    # Python engine does); the folders holding our state count it as an entry, so that
+    # they are never "empty"
+    entries = dict(zip(found["dirs"], array("q", found["dir_entries"]), strict=True))
+    assert entries[base.rstrip(b"/")] == 1 and entries[base + b"data"] == 5
+    own = OwnFolders(
+        frozenset([identity(root / "home")]),
+        frozenset([identity(root / "data" / "journal.sqlite")]),
+        frozenset([(*identity(root / "data"), b"journal.sqlite-wal")]),
+    )
+    python = walk([os.fsencode(root)], WalkOptions(follow_links=True, own=own, engine="python"))
+    assert python.own == found["own"] and list(python.paths) == list(found["paths"])
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_own_folders_same_in_both_engines(tmp_path, follow):
+    """The safety rules (menage.files.walk's docstring) in both engines: our folders by
+    identity and by name, through a followed link, and as a root (or inside one)."""
+    root = tmp_path / "tree"
+    for name in ("home/sub/index.sqlite", "data/a.txt", "data/.menage-quarantine/q.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"x")
+    os.symlink(root / "home", root / "data" / "to-home")
+    os.symlink(root / "home" / "sub", root / "data" / "to-sub")
+    st_home = os.stat(root / "home")
+    own = OwnFolders(frozenset([(st_home.st_dev, st_home.st_ino)]))
+    roots = [os.fsencode(p) for p in (root / "data", root / "home" / "sub", root)]
+    python, rust = both_walks(roots, follow_links=follow, own=own)
+    assert tree_dict(rust) == tree_dict(python)
+    assert os.fsencode(root / "home" / "sub") in python.own
+    assert (os.fsencode(root / "data" / "to-home") in python.own) == follow
