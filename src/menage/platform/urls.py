@@ -22,6 +22,7 @@ from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
+from menage.platform.measures import api as measures_api
 from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
 from menage.platform.organisations.views import settings as organisations_settings
@@ -190,6 +191,11 @@ space_urls = (
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("api/v1/openapi.json", measures_api.openapi, name="api_v1_openapi"),
+    path("api/v1/campaigns/<str:code>", measures_api.campaign, name="api_v1_campaign"),
+    path(
+        "api/v1/campaigns/<str:code>/submissions", measures_api.submit, name="api_v1_submit"
+    ),
     path("api/", api.urls),
     # OpenID Connect sign-in for agents (404 unless configured); names are the library's
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
