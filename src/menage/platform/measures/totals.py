@@ -68,7 +68,9 @@ def counted(campaign: Campaign) -> QuerySet[Submission]:
 
 def totals(rows: QuerySet[Submission], start: dt.date, end: dt.date) -> Totals:
     sums = rows.aggregate(participants=Count("pk"), **{name: Sum(name) for name in SUMMED})
-    result = Totals(**{name: int(value or 0) for name, value in sums.items()})
+    result = Totals()
+    for name, value in sums.items():
+        setattr(result, name, int(value or 0))
     per_day = dict(
         rows.annotate(day=TruncDate("received_at"))
         .values_list("day")
