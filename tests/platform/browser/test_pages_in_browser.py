@@ -36,6 +36,7 @@ PUBLIC_PAGES = [
     pytest.param("/accessibilite/", id="accessibility"),
     pytest.param("/donnees-personnelles/", id="privacy"),
     pytest.param("/compte/connexion/", id="login"),
+    pytest.param("/compte/mot-de-passe/oublie/", id="password-reset"),
     pytest.param("/en/", id="home-en"),
     pytest.param("/en/agenda/", id="agenda-en"),
     pytest.param("/page-qui-n-existe-pas/", id="not-found"),
@@ -50,6 +51,9 @@ ORGANISER_PAGES = [
     pytest.param("/espace/evenements/1/inscriptions/", id="registrations"),
     pytest.param("/espace/evenements/1/emargement/", id="attendance-sheet"),
     pytest.param("/espace/evenements/2/annuler/", id="cancel-event"),
+    pytest.param("/espace/membres/", id="members"),
+    pytest.param("/espace/organisations/ville-de-montclair/modifier/", id="organisation-settings"),
+    pytest.param("/compte/mot-de-passe/", id="password-change"),
 ]
 
 
@@ -241,12 +245,21 @@ SCREENSHOTS = [
     pytest.param(f"{CAMPAIGN}programme/", "programme", id="programme"),
     pytest.param("/points-de-collecte/", "collection-points", id="collection-points"),
     pytest.param("/accessibilite/", "accessibility", id="accessibility"),
+    pytest.param("/espace/", "space", id="space"),
+    pytest.param("/espace/evenements/1/inscriptions/", "registrations", id="registrations"),
+    pytest.param("/espace/evenements/1/emargement/", "attendance-sheet", id="attendance-sheet"),
+    pytest.param("/espace/membres/", "members", id="members"),
+    pytest.param(
+        "/espace/organisations/ville-de-montclair/modifier/",
+        "organisation-settings",
+        id="organisation-settings",
+    ),
 ]
 WIDTHS = {"phone": (390, 844), "desktop": (1440, 900)}
 
 
 @pytest.mark.parametrize(("path", "name"), SCREENSHOTS)
-def test_pages_at_phone_and_desktop_widths(browser, live, path, name, request):
+def test_pages_at_phone_and_desktop_widths(browser, live, sign_in, path, name, request):
     """Screenshots for people to look at (build/screenshots/), and what must hold at each
     width: nothing wider than the screen, and on a phone the booking button above the fold."""
     folder = request.config.rootpath / "build" / "screenshots"
@@ -255,6 +268,8 @@ def test_pages_at_phone_and_desktop_widths(browser, live, path, name, request):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         try:
+            if path.startswith("/espace/"):
+                sign_in(page, "marie.dupont")
             page.goto(live(path))
             page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
