@@ -23,6 +23,7 @@ from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
 from menage.platform.measures import api as measures_api
+from menage.platform.measures.views import public as measures_public
 from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
 from menage.platform.organisations.views import settings as organisations_settings
@@ -71,6 +72,7 @@ campaign_urls = (
         path("<slug:slug>/", campaigns_public.campaign_detail, name="detail"),
         path("<slug:slug>/agenda.ics", ical.campaign_feed, name="ical"),
         path(_("<slug:slug>/programme/"), campaigns_public.programme, name="programme"),
+        path(_("<slug:slug>/measures/"), measures_public.counter, name="measures"),
     ],
     "campaigns",
 )
