@@ -72,7 +72,9 @@ def test_the_demo_pages_follow_french_typography(client):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
-        text = BeautifulSoup(response.content, "html5lib").find("main").get_text()
+        main = BeautifulSoup(response.content, "html5lib").find("main")
+        assert main is not None, url
+        text = main.get_text()
         assert not LOOSE_PUNCTUATION.findall(text), (url, LOOSE_PUNCTUATION.findall(text))
 
 
