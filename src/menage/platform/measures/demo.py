@@ -39,7 +39,9 @@ def load_measures_demo(campaign: Campaign, district: Organisation) -> None:
     days = (campaign.ends_on - campaign.starts_on).days + 1
     for code, count, total in codes:
         for n, moved in enumerate(_split(total, count)):
-            day = campaign.starts_on + dt.timedelta(days=n % days)
+            # consecutive participations share a day, so that each day gets its fair
+            # share of the uneven split (n % days lined the smallest weights up on Monday)
+            day = campaign.starts_on + dt.timedelta(days=n * days // count)
             row = Submission.objects.create(
                 code=code, campaign=campaign, organisation=code.organisation,
                 key=f"demo-{code.code}-{n:04d}", status=Submission.Status.ACCEPTED,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.measures.models import Submission
@@ -71,16 +72,22 @@ def totals(rows: QuerySet[Submission], start: dt.date, end: dt.date) -> Totals:
     result = Totals()
     for name, value in sums.items():
         setattr(result, name, int(value or 0))
+    # days in the platform's time zone (TIME_ZONE), on SQLite and PostgreSQL alike: a
+    # report sent at 00:30 in Paris belongs to that day, not to the day before in UTC
     per_day = dict(
-        rows.annotate(day=TruncDate("received_at"))
+        rows.annotate(day=TruncDate("received_at", tzinfo=timezone.get_default_timezone()))
         .values_list("day")
         .annotate(total=Sum("moved_bytes"))
         .values_list("day", "total")
     )
-    running, day = 0, start
+    # what came before the first day (a test run, an early sender) starts the line, and
+    # what came after the last day ends it: the last point is always the total shown
+    running = sum(int(total or 0) for day, total in per_day.items() if day < start)
     last = min(end, max([start, *per_day.keys()]))
+    late = sum(int(total or 0) for day, total in per_day.items() if day > last)
+    day = start
     while day <= last:
-        running += int(per_day.get(day) or 0)
+        running += int(per_day.get(day) or 0) + (late if day == last else 0)
         result.days.append((day, running))
         day += dt.timedelta(days=1)
     return result
