@@ -90,7 +90,7 @@ def test_the_demo_week_adds_up_and_each_day_gets_its_share(demo):
     from menage.platform.measures.models import Submission
     from menage.platform.measures.totals import campaign_totals
 
-    rows = Submission.objects.filter(campaign=demo)
+    rows = Submission.objects.filter(campaign=demo, status="accepted")
     staff = rows.filter(organisation__slug="direction-academique-du-val")
     schools = rows.exclude(organisation__slug="direction-academique-du-val")
     assert staff.aggregate(s=Sum("moved_bytes"))["s"] == 10_970_000_000_000

@@ -293,3 +293,36 @@ def test_pages_at_phone_and_desktop_widths(browser, live, sign_in, path, name, r
                 assert button is not None and button["y"] + button["height"] <= height, button
         finally:
             context.close()
+
+
+DISTRICT_SPACE = "/espace/campagnes/cyber-menage-ecoles-du-val/"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        pytest.param(f"{DISTRICT_SPACE}mesures/", "measures-review", id="measures-review"),
+        pytest.param(f"{DISTRICT_SPACE}codes/", "measures-codes", id="measures-codes"),
+        pytest.param("/espace/codes/1/affiche/", "measures-poster", id="measures-poster"),
+    ],
+)
+def test_the_district_reviews_reports_and_prints_posters(
+    browser, page, live, axe_script, sign_in, path, name, request
+):
+    """The district's manager: zero axe violations and EcoIndex A, nothing wider than a
+    phone, and screenshots at both widths (build/screenshots/)."""
+    sign_in(page, "nadia.haddad")
+    check(page, live(path), axe_script)
+    folder = request.config.rootpath / "build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, (width, height) in WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        shot = context.new_page()
+        try:
+            sign_in(shot, "nadia.haddad")
+            shot.goto(live(path))
+            shot.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+            overflow = shot.evaluate("document.documentElement.scrollWidth") - width
+            assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
+        finally:
+            context.close()

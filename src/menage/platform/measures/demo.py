@@ -54,3 +54,10 @@ def load_measures_demo(campaign: Campaign, district: Organisation) -> None:
             )  # fmt: skip
             moment = dt.datetime.combine(day, dt.time(10 + n % 8, (n * 13) % 60))
             Submission.objects.filter(pk=row.pk).update(received_at=timezone.make_aware(moment))
+    # a report too large to be true waits for the district's review: it does not count
+    poster = codes[2][0]
+    Submission.objects.create(
+        code=poster, campaign=campaign, organisation=poster.organisation, key="demo-review-0001",
+        status=Submission.Status.PENDING_REVIEW, since=campaign.starts_on, channel="computer",
+        moved_files=12_000_000, moved_bytes=150 * 1000**4, freed_bytes=0, client="menage 0.1",
+    )  # fmt: skip
