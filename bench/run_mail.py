@@ -14,11 +14,14 @@ second run at least 10 times faster.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import email
+import json
 import os
 import shutil
 import socket
 import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,7 +35,7 @@ from imapclient import IMAPClient  # noqa: E402
 from tests.mail import dovecot, messages  # noqa: E402
 
 from menage.mail.analyse import analyse_source  # noqa: E402
-from menage.mail.imap import ImapOptions  # noqa: E402
+from menage.mail.imap import FETCH_ITEMS, ImapOptions  # noqa: E402
 
 
 class CountingProxy:
@@ -98,6 +101,37 @@ def fill(account: dovecot.Dovecot, count: int, seed: int) -> int:
     return total
 
 
+def fill_maildir(account: dovecot.Dovecot, count: int, seed: int) -> int:
+    """Write the messages straight into the account's Maildir, as a delivery agent does,
+    and let Dovecot index them on first access: minutes for 100,000 messages where
+    APPEND takes about an hour. Files are stored with LF line ends, as Dovecot saves
+    them, and named with their size on disk (S=) and their CRLF size (W=), so Dovecot
+    knows RFC822.SIZE without reading them."""
+    maildir = account.root / "mail" / account.user / "Maildir"
+    owner = dovecot.mail_owner()
+    folders = {"INBOX": maildir, "Archives": maildir / ".Archives"}
+    for path in folders.values():
+        for sub in ("cur", "new", "tmp"):
+            (path / sub).mkdir(parents=True, exist_ok=True)
+    (folders["Archives"] / "maildirfolder").touch()
+    total = 0
+    stamp = int(time.time())
+    for n, (raw, seen) in enumerate(messages.mailbox_mix(count, seed=seed)):
+        folder = folders["Archives"] if n % 3 == 0 else folders["INBOX"]
+        data = raw.replace(b"\r\n", b"\n")
+        flags = ":2,S" if seen else ":2,"
+        name = f"{stamp}.M{n}P{os.getpid()}.bench,S={len(data)},W={len(raw)}{flags}"
+        (folder / "cur" / name).write_bytes(data)
+        total += len(raw)
+        if n % 10000 == 0:
+            print(f"  written {n:,}/{count:,}", file=sys.stderr)
+    if os.getuid() == 0:
+        for dirpath, _dirs, filenames in os.walk(account.root / "mail" / account.user):
+            for entry in [dirpath, *(os.path.join(dirpath, f) for f in filenames)]:
+                os.chown(entry, owner[1], owner[2])
+    return total
+
+
 def naive(account: dovecot.Dovecot, port: int) -> int:
     """Download every message whole and parse it: what many cleanup scripts do."""
     context = ssl.create_default_context(cafile=str(account.ca_pem))
@@ -116,32 +150,163 @@ def naive(account: dovecot.Dovecot, port: int) -> int:
     return count
 
 
+def floor(account: dovecot.Dovecot, port: int) -> int:
+    """The server's share: the same UID FETCH as menage, bytes read and thrown away."""
+    context = ssl.create_default_context(cafile=str(account.ca_pem))
+    client = IMAPClient("127.0.0.1", port, ssl=True, ssl_context=context, timeout=300)
+    client.plain_login(account.user, account.password)
+    count = 0
+    for folder in ("INBOX", "Archives"):
+        count += int(client.select_folder(folder, readonly=True)[b"EXISTS"])
+        imap = client._imap
+        tag = imap._new_tag()
+        items = b"(UID " + b" ".join(FETCH_ITEMS) + b")"
+        imap.send(tag + b" UID FETCH 1:* " + items + b"\r\n")
+        tail = b""
+        while (b"\r\n" + tag + b" ") not in tail:
+            chunk = imap.file.read1(262_144)
+            if not chunk:
+                raise EOFError
+            tail = (tail + chunk)[-4096:]
+        imap.tagged_commands.pop(tag, None)
+        client.unselect_folder()
+    client.logout()
+    return count
+
+
+BEFORE_SCRIPT = """
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+from menage.mail.analyse import analyse_source
+from menage.mail.imap import ImapOptions
+from pathlib import Path
+options = ImapOptions(ca_file=Path(sys.argv[3]))
+times = []
+for _ in range(2):
+    start = time.perf_counter()
+    result = analyse_source(sys.argv[2], options=options)
+    times.append((result.total.messages, time.perf_counter() - start))
+print(json.dumps(times))
+"""
+
+
+def before(rev: str, url: str, ca: Path, proxy: CountingProxy) -> list[Row]:
+    """Both runs of the code at git revision ``rev``, in a process of its own."""
+    tree = Path(tempfile.mkdtemp(prefix="menage-mailbench-before-"))
+    home = Path(tempfile.mkdtemp(prefix="menage-mailbench-before-home-"))
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(repo), "archive", rev, "src/menage"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+        proxy.reset()
+        env = {**os.environ, "MENAGE_HOME": str(home)}
+        out = subprocess.run(
+            [sys.executable, "-c", BEFORE_SCRIPT, str(tree / "src"), url, str(ca)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+        (count1, first), (count2, second) = json.loads(out.strip().splitlines()[-1])
+        wire = proxy.down + proxy.up  # both runs: the second sends next to nothing
+        return [
+            (f"before ({rev}), first run", count1, first, wire),
+            (f"before ({rev}), second run, cache", count2, second, 0),
+        ]
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+Row = tuple[str, int, float, int]
+
+
+def timed(label: str, url: str, options: ImapOptions, proxy: CountingProxy, cache: Path) -> Row:
+    proxy.reset()
+    start = time.perf_counter()
+    result = analyse_source(url, options=options, cache_path=cache)
+    seconds = time.perf_counter() - start
+    return (label, result.total.messages, seconds, proxy.down + proxy.up)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument(
+        "--fill",
+        choices=("maildir", "append"),
+        default="maildir",
+        help="write the Maildir files directly (fast) or APPEND each message over IMAP",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also time the code of this git revision (e.g. main), after ours",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="cProfile the first run into FILE and the second into FILE.second (pstats)",
+    )
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="menage-mailbench-"))
     home = Path(tempfile.mkdtemp(prefix="menage-mailbench-home-"))
     os.environ["MENAGE_HOME"] = str(home)
+    rows: list[Row] = []
     try:
         with dovecot.running(root) as server:
             account = server.add_user("bench")
             t0 = time.perf_counter()
-            size = fill(account, args.messages, args.seed)
+            filler = fill_maildir if args.fill == "maildir" else fill
+            size = filler(account, args.messages, args.seed)
             print(f"  filled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             os.environ["MENAGE_IMAP_PASSWORD"] = account.password
             proxy = CountingProxy(account.tls_port)
             url = f"imaps://{account.user}@127.0.0.1:{proxy.port}/"
             options = ImapOptions(ca_file=account.ca_pem)
-            rows = []
-            for label in ("menage (first run)", "menage (second run, cache)"):
-                proxy.reset()
-                start = time.perf_counter()
-                result = analyse_source(url, options=options)
-                seconds = time.perf_counter() - start
-                rows.append((label, result.total.messages, seconds, proxy.down + proxy.up))
+            cache = home / "cache.sqlite"
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+            rows.append(timed("menage, first run (server cold)", url, options, proxy, cache))
+            if args.profile:
+                profiler.disable()
+                profiler.dump_stats(args.profile)
+            if args.profile:
+                profiler = cProfile.Profile()
+                profiler.enable()
+            rows.append(timed("menage, second run (cache)", url, options, proxy, cache))
+            if args.profile:
+                profiler.disable()
+                profiler.dump_stats(args.profile + ".second")
+            rows.append(
+                timed(
+                    "menage, first run again (server warm, empty cache)",
+                    url,
+                    options,
+                    proxy,
+                    home / "cache-again.sqlite",
+                )
+            )
+            proxy.reset()
+            start = time.perf_counter()
+            count = floor(account, proxy.port)
+            rows.append(
+                (
+                    "server alone: same FETCH, bytes read and dropped",
+                    count,
+                    time.perf_counter() - start,
+                    proxy.down + proxy.up,
+                )
+            )
+            if args.before:
+                rows.extend(before(args.before, url, account.ca_pem, proxy))
             if not args.skip_naive:
                 proxy.reset()
                 start = time.perf_counter()
@@ -167,6 +332,8 @@ def main() -> None:
         )
     first, second = rows[0][2], rows[1][2]
     print(f"\nSecond run: {first / second:.0f}x faster than the first.")
+    if args.before:
+        print("(before: bytes counted over both its runs)")
 
 
 if __name__ == "__main__":

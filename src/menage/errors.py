@@ -6,12 +6,14 @@ Our exception hierarchy:
   + PathError
     - PathNotFound
     - NotADirectory
-    - ReportNotWritten
+    - OutputNotWritten
+      - ReportNotWritten
   + IndexError_ (exit 4)
     - IndexCorrupted
     - IndexForeign
     - IndexTooNew
     - IndexBusy
+    - IndexReadOnly
     - ReportTooNew
   + NoSuchScan
   + StorageFull (exit 5)
@@ -19,9 +21,10 @@ Our exception hierarchy:
   + Interrupted (exit 130)
   + menage.clean.errors.CleanError (the cleanup: plan, apply, undo, purge)
     - PlanInvalid (exit 6)
-    - JournalError (exit 7): JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+    - JournalError (exit 7): JournalCorrupted, JournalEmpty, JournalForeign, JournalTooNew,
+      JournalBusy, JournalReadOnly
     - NotConfirmed (exit 8)
-    - NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
+    - NoSuchRun, NothingToUndo, NothingSelected
 
 The command line catches MenageError, prints its message on one line and exits
 with its code; any other exception is a bug and gets a traceback.
@@ -75,7 +78,11 @@ class NotADirectory(PathError):
     template = N_("{path}: not a folder (give a folder to scan)")
 
 
-class ReportNotWritten(PathError):
+class OutputNotWritten(PathError):
+    template = N_("{path}: cannot be written ({detail})")
+
+
+class ReportNotWritten(OutputNotWritten):
     template = N_("{path}: cannot write the report ({detail})")
 
 
@@ -107,6 +114,14 @@ class IndexTooNew(IndexError_):
 
 class IndexBusy(IndexError_):
     template = N_("index {path} is in use by another Ménage process; try again when it ends.")
+
+
+class IndexReadOnly(IndexError_):
+    template = N_(
+        "index {path} cannot be written ({detail}): its folder is read-only. It was not "
+        "changed. Make {folder} writable, or choose another index with --index or "
+        "MENAGE_HOME."
+    )
 
 
 class ReportTooNew(IndexError_):

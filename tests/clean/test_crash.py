@@ -77,7 +77,11 @@ def make_plan(root: Path, home: Path, rng: random.Random) -> Path:
     hardlinks = rng.random() < 0.5
     for n, action in enumerate(plan.actions):
         if hardlinks and action.finding == "duplicates" and n % 2 == 0:
-            action.kind = "hardlink"
+            # a hardlink is refused between files of different modes (it would change
+            # this file's): only where they match, so that every action can be done
+            assert action.keep is not None
+            if os.stat(action.path).st_mode == os.stat(action.keep).st_mode:
+                action.kind = "hardlink"
     target = home.parent / "plan.json"
     write_plan(plan, target)
     return target

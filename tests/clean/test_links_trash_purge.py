@@ -12,14 +12,15 @@ import pytest
 from tests.clean.conftest import OLD, make_plan, plan_lines, scan, snapshot, write
 
 
-def pair(root):
+def pair(root, copy_mode=0o600):
+    """Two copies; a hardlink needs them with one owner and mode (copy_mode=0o644)."""
     write(root / "keep" / "photo.jpg", b"P" * 8192, mtime=OLD)
-    write(root / "copy" / "photo.jpg", b"P" * 8192, mtime=OLD + 60, mode=0o600)
+    write(root / "copy" / "photo.jpg", b"P" * 8192, mtime=OLD + 60, mode=copy_mode)
     return root / "keep" / "photo.jpg", root / "copy" / "photo.jpg"
 
 
 def test_hardlink_then_undo_gives_an_independent_file(menage, tmp_path):
-    keep, copy = pair(tmp_path / "t")
+    keep, copy = pair(tmp_path / "t", copy_mode=0o644)
     original_ino = copy.stat().st_ino
     before = snapshot(tmp_path / "t")
     scan(menage, tmp_path / "t")
@@ -34,7 +35,7 @@ def test_hardlink_then_undo_gives_an_independent_file(menage, tmp_path):
 
 
 def test_hardlink_undo_after_purge_rebuilds_from_the_kept_copy(menage, tmp_path):
-    keep, copy = pair(tmp_path / "t")
+    keep, copy = pair(tmp_path / "t", copy_mode=0o644)
     before = snapshot(tmp_path / "t")
     scan(menage, tmp_path / "t")
     plan = make_plan(menage, tmp_path / "p.json", "--duplicates", "--action", "hardlink")

@@ -274,7 +274,8 @@ def test_device_sheet(menage, tmp_path):
 
 
 def test_device_sheet_unwritable_html(menage, tmp_path):
-    result = menage("impact", "--device", "tv", "--html", tmp_path / "missing" / "tv.html")
+    (tmp_path / "a-file").write_text("not a folder")
+    result = menage("impact", "--device", "tv", "--html", tmp_path / "a-file" / "tv.html")
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
 

@@ -71,7 +71,7 @@ class Dovecot:
                 self.process.wait()
 
 
-def _mail_owner() -> tuple[str, int, int]:
+def mail_owner() -> tuple[str, int, int]:
     if os.getuid() == 0:
         entry = pwd.getpwnam("dovecot")
     else:
@@ -80,7 +80,7 @@ def _mail_owner() -> tuple[str, int, int]:
 
 
 def _config(root: Path, port: int, tls_port: int, cert: Path, key: Path) -> str:
-    owner, uid, gid = _mail_owner()
+    owner, uid, gid = mail_owner()
     me = pwd.getpwuid(os.getuid()).pw_name
     internal = "dovecot" if os.getuid() == 0 else me
     login = "dovenull" if os.getuid() == 0 else me
@@ -177,7 +177,7 @@ def running(root: Path) -> Iterator[Dovecot]:
     ca.cert_pem.write_to_path(str(root / "ca.pem"))
     (root / "cert.pem").write_bytes(b"".join(blob.bytes() for blob in cert.cert_chain_pems))
     os.chmod(root / "key.pem", 0o600)
-    owner, uid, gid = _mail_owner()
+    owner, uid, gid = mail_owner()
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir(exist_ok=True)
     # the mail owner must reach its store: open the chain of folders down to root

@@ -175,8 +175,9 @@ def test_an_organisation_sets_its_logo_colour_and_legal_pages(world, login, clie
     assert response.status_code == 302
     client.logout()
     logo = client.get(reverse("organisations:logo", args=["alpha"]))
+    # reading the stream to its end closes the response (and the file); closing it again
+    # would send request_finished, which closes the database connection on PostgreSQL
     assert logo["Content-Type"] == "image/png" and b"".join(logo.streaming_content) == PNG
-    logo.close()
     theme = client.get(reverse("organisations:theme", args=["alpha"]))
     assert theme.content.decode().strip() == ":root{--accent:#1d4f91}"
     page = parse(client.get(world["alpha_public"].get_absolute_url()))

@@ -19,7 +19,12 @@ from menage.clean.plan import Action, BadSelection, Plan, PlanOptions, build_pla
 from menage.clean.planfile import format_plan, parse_plan, plan_digest, read_plan, write_plan
 from menage.clean.purge import PurgeOutcome, purge, purgeable
 from menage.clean.recovery import Recovered, recover
-from menage.clean.session import check_against_index, cleanup_session, excluded_folders
+from menage.clean.session import (
+    check_against_index,
+    check_paths,
+    cleanup_session,
+    excluded_folders,
+)
 from menage.clean.undo import UndoOutcome, run_to_undo, undo_run
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "apply_plan",
     "build_plan",
     "check_against_index",
+    "check_paths",
     "dry_run",
     "cleanup_session",
     "default_journal_path",

@@ -2,10 +2,13 @@
 
 For each batch: check every file (:mod:`menage.clean.verify`), record the intents
 of those that passed and the reasons of those that did not in one durable
-transaction, move the files, fsync the folders touched, then record them as done
-in a second durable transaction. Batches keep the number of fsyncs low without
-weakening anything: an intent is always on disk before its file moves, and
-:mod:`menage.clean.recovery` settles any intent from where the file is.
+transaction; then, for each action, check its file and kept copy again right
+before acting (content compared through the open files), act, and verify nothing
+changed meanwhile (:mod:`menage.clean.operations`); fsync the folders touched, then
+record the actions as done in a second durable transaction. Batches keep the number
+of fsyncs low without weakening anything: an intent is always on disk before its
+file moves, and :mod:`menage.clean.recovery` settles any intent from where the file
+is.
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from menage.clean.fsops import REFLINK_UNSUPPORTED, sync_dirs
+from menage.clean.bounds import Bounds
+from menage.clean.fsops import REFLINK_UNSUPPORTED, lstat_or_none, same_file, sync_dirs
 from menage.clean.journal import Entry, Journal
 from menage.clean.operations import Context, perform, prepare, settle
 from menage.clean.plan import Action, Plan
-from menage.clean.quarantine import FileChanged, Quarantine
-from menage.clean.verify import KEPT_COPY_REMOVED, check
+from menage.clean.quarantine import Quarantine
+from menage.clean.records import category_of
+from menage.clean.verify import KEPT_COPY_REMOVED, Refused, check
 from menage.errors import Interrupted
 from menage.i18n import _
 
@@ -74,16 +79,16 @@ def apply_plan(
     else:
         journal.set_run(run.id, status="running", finished=None)
     outcome = Outcome(run.id, resumed=resumed)
-    ctx = Context(quarantine, run.id)
+    bounds = Bounds(plan.roots)
+    ctx = Context(quarantine, run.id, bounds, record=lambda entry: journal.save([entry]))
     entries = journal.entries(run.id)
     total = len(entries)
-    handled = 0
-    handled_bytes = 0
     pending = [e for e in entries if e.state == "pending"]
     for e in entries:
         if e.state == "done":
             outcome.done.append(e)
     handled = total - len(pending)
+    handled_bytes = 0
     kept = {e.keep for e in entries if e.keep is not None}
     in_flight: list[Entry] = []
     try:
@@ -98,9 +103,9 @@ def apply_plan(
                 checked.append(entry)
                 reason = _precheck(journal, entry, kept)
                 if reason is None:
-                    reason = check(entry)
+                    reason = check(entry, bounds)
                 if reason is not None:
-                    entry.state, entry.reason = "skipped", reason
+                    entry.state, entry.reason = "skipped", _already_moved(journal, entry, reason)
                     outcome.skipped.append(entry)
                 else:
                     prepare(entry, ctx)
@@ -111,7 +116,7 @@ def apply_plan(
             in_flight = ready
             folders: list[bytes] = []
             for entry in ready:
-                folders.extend(_perform(entry, outcome))
+                folders.extend(_perform(journal, entry, ctx, outcome))
             sync_dirs(folders)
             journal.save(ready)
             in_flight = []
@@ -133,17 +138,26 @@ def apply_plan(
 def _precheck(journal: Journal, entry: Entry, kept: set[bytes]) -> str | None:
     if entry.path in kept:
         return _(KEPT_COPY_REMOVED)
-    other = journal.done_elsewhere(entry) if entry.ino is not None else None
-    if other is not None:
-        return _("already moved by run {run}").format(run=other)
     return None
 
 
-def _perform(entry: Entry, outcome: Outcome) -> list[bytes]:
+def _already_moved(journal: Journal, entry: Entry, reason: str) -> str:
+    """A clearer reason when the file is gone because a run moved it. Only then: a
+    file at the path with the same inode number is another file (numbers are reused
+    once a purge frees them), never "already moved"."""
+    if entry.ino is None or same_file(lstat_or_none(entry.path), entry.dev, entry.ino):
+        return reason
+    other = journal.done_elsewhere(entry)
+    if other is None:
+        return reason
+    return _("already moved by run {run}").format(run=other)
+
+
+def _perform(journal: Journal, entry: Entry, ctx: Context, outcome: Outcome) -> list[bytes]:
     try:
-        folders = perform(entry)
-    except FileChanged:
-        _left(entry, "skipped", _("changed just before the move; left in place"), outcome)
+        folders = perform(entry, ctx)
+    except Refused as refused:
+        _left(entry, "skipped", refused.reason, outcome)
         return []
     except OSError as exc:
         if entry.kind == "reflink" and exc.errno in REFLINK_UNSUPPORTED:
@@ -156,9 +170,6 @@ def _perform(entry: Entry, outcome: Outcome) -> list[bytes]:
         else:
             reason = _("could not be moved: {error}").format(error=exc.strerror or str(exc))
         _left(entry, "failed", reason, outcome)
-        return []
-    except Exception as exc:  # a trash that refuses, an odd filesystem: never lose the run
-        _left(entry, "failed", _("could not be moved: {error}").format(error=exc), outcome)
         return []
     if entry.state == "done":
         outcome.done.append(entry)
@@ -183,11 +194,9 @@ def home_quarantine() -> Quarantine:
 
 def preview_entry(action: Action, number: int, run_id: int = 0) -> Entry:
     """A journal entry for an action that is not in the journal (dry runs)."""
-    from menage.clean.journal import _category
-
     return Entry(
         id=number, run_id=run_id, line=action.line or number, kind=action.kind,
-        finding=action.finding, category=_category(action.path), path=action.path,
+        finding=action.finding, category=category_of(action.path), path=action.path,
         keep=action.keep, size=action.size, dev=action.device, ino=action.inode,
         mtime_ns=action.mtime_ns, is_dir=int(action.is_folder), mode=None, uid=None, gid=None,
         atime_ns=None, nlink=None, state="pending", reason=None, stash=None, stash_how=None,
@@ -202,10 +211,11 @@ def dry_run(plan: Plan) -> list[tuple[Action, str | None]]:
         Each action with None (would be done) or the reason it would be skipped.
     """
     kept = {a.keep for a in plan.actions if a.keep is not None}
+    bounds = Bounds(plan.roots)
     results: list[tuple[Action, str | None]] = []
     for number, action in enumerate(plan.actions, start=1):
         if action.path in kept:
             results.append((action, _(KEPT_COPY_REMOVED)))
             continue
-        results.append((action, check(preview_entry(action, number))))
+        results.append((action, check(preview_entry(action, number), bounds, content=True)))
     return results

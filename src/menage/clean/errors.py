@@ -3,9 +3,10 @@
 * CleanError (exit 1)
   + PlanInvalid (exit 6): the plan file has mistakes; nothing was applied
   + JournalError (exit 7)
-    - JournalCorrupted, JournalForeign, JournalTooNew, JournalBusy
+    - JournalCorrupted, JournalEmpty, JournalForeign, JournalTooNew, JournalBusy,
+      JournalReadOnly
   + NotConfirmed (exit 8): the user said no, or there is no terminal to ask and no --yes
-  + NoSuchRun, NothingToUndo, NothingSelected, TrashUnavailable
+  + NoSuchRun, NothingToUndo, NothingSelected
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ class JournalCorrupted(JournalError):
     template = N_(
         "the cleanup journal {path} is damaged ({detail}). It was not changed. Quarantined "
         "files are still in {quarantine}, under their original paths."
+    )
+
+
+class JournalEmpty(JournalError):
+    template = N_(
+        "the cleanup journal {path} is empty (0 bytes): it was cut off, and without it "
+        "Ménage no longer knows where the quarantined files are. It was not changed. They "
+        "are still in {quarantine} (and in .menage-quarantine at the top of other disks), "
+        "under their original paths: put back what you need by hand, then move the empty "
+        "journal aside (mv {path} {path}.empty) to start a new one."
+    )
+
+
+class JournalReadOnly(JournalError):
+    template = N_(
+        "the cleanup journal {path} cannot be written ({detail}). Nothing was changed. "
+        "Make {folder} writable, or set MENAGE_HOME to a folder you can write to (the "
+        "journal of past runs stays in {folder})."
     )
 
 
@@ -76,7 +95,3 @@ class NothingSelected(CleanError):
         "choose what to clean: --duplicates, --empty, --temp, or --older-than / --larger. "
         "Ménage never plans to clean everything by default."
     )
-
-
-class TrashUnavailable(CleanError):
-    template = N_("the system trash cannot be used: {detail}")

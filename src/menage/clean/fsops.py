@@ -1,141 +1,171 @@
 """Low-level file operations the cleanup needs, each safe to interrupt at any point.
 
-* :func:`rename_noreplace`: an atomic move that never overwrites (Linux ``renameat2``
-  with ``RENAME_NOREPLACE``; a hardlink + unlink where the filesystem lacks it);
-* :func:`durable_copy`: copy a file with its mode, owner and times, fsync it and check
-  the copy byte for byte (the only way to move a file across filesystems without a
-  moment where it exists nowhere);
-* :func:`same_content`: byte-for-byte comparison;
-* :func:`reflink`: share a file's blocks with a new file (``FICLONE``).
+* :func:`durable_copy`: copy a file with its mode, owner, times, extended attributes
+  (ACLs among them) and holes, fsync it and check the copy byte for byte (the only
+  way to move a file across filesystems without a moment where it exists nowhere);
+* :func:`same_content_fd`: byte-for-byte comparison through open files;
+* :func:`reflink`: share a file's blocks with a new file (``FICLONE``);
+* :func:`take_aside` / :func:`replace_verified`: move a path out of the way, or put a
+  file in its place, only when the path still holds the very file that was checked
+  (by device and inode), so that a file saved meanwhile is never replaced or removed.
+
+The renames that never overwrite are in :mod:`menage._fs`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
 import stat
 from collections.abc import Iterable
 
+from menage._fs import fsync_dir, rename_noreplace, temp_name
+
 CHUNK = 1 << 20
 _FICLONE = 0x40049409  # _IOW(0x94, 9, int), in fcntl from Python 3.12 on
-_AT_FDCWD = -100
-_RENAME_NOREPLACE = 1
-_libc: ctypes.CDLL | None = None
+REFLINK_UNSUPPORTED = (errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL, errno.ENOTTY, errno.ENOSYS)
+#: errors that mean "there is nothing at this path that we could have made"
+_NOTHING_THERE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
+
+__all__ = ["fsync_dir", "rename_noreplace", "temp_name"]
+
+#: the longest file name when the folder does not say (ext4, btrfs, XFS)
+_NAME_MAX = 255
 
 
-def _renameat2() -> ctypes._NamedFuncPointer | None:
-    global _libc
-    if _libc is None:
-        _libc = ctypes.CDLL(None, use_errno=True)
-    return getattr(_libc, "renameat2", None)
-
-
-def fsync_dir(directory: bytes) -> None:
-    """Make a rename or a new entry in ``directory`` durable."""
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def rename_noreplace(source: bytes, target: bytes) -> None:
-    """Move ``source`` to ``target`` atomically; fail with ``FileExistsError`` if it exists.
-
-    Raises:
-        FileExistsError: something already stands at ``target``.
-        OSError: the move is impossible (``EXDEV`` across filesystems, ``EROFS``, ...).
-    """
-    func = _renameat2()
-    if func is not None:
-        result = func(_AT_FDCWD, source, _AT_FDCWD, target, _RENAME_NOREPLACE)
-        if result == 0:
-            return
-        code = ctypes.get_errno()
-        if code not in (errno.EINVAL, errno.ENOSYS):
-            raise OSError(code, os.strerror(code), os.fsdecode(source), None, os.fsdecode(target))
-    # the filesystem does not know RENAME_NOREPLACE: a hardlink cannot overwrite either
-    if stat.S_ISDIR(os.lstat(source).st_mode):
-        if os.path.lexists(target):
-            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fsdecode(target))
-        os.rename(source, target)
-        return
-    os.link(source, target, follow_symlinks=False)
-    os.unlink(source)
+class NotTheFile(Exception):
+    """The path no longer holds the file that was checked; nothing was done to it."""
 
 
 def open_for_reading(path: bytes) -> int:
-    """Open without updating the access time when allowed (our own files, or root)."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    """Open a regular file without following a link, without blocking on a FIFO, and
+    without updating the access time when allowed (our own files, or root)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         return os.open(path, flags | getattr(os, "O_NOATIME", 0))
     except PermissionError:
         return os.open(path, flags)
 
 
+def same_content_fd(fa: int, fb: int) -> bool:
+    """True when the two open files hold the same bytes (read from the start)."""
+    if os.fstat(fa).st_size != os.fstat(fb).st_size:
+        return False
+    offset = 0
+    while True:
+        chunk_a = os.pread(fa, CHUNK, offset)
+        chunk_b = os.pread(fb, CHUNK, offset)
+        if chunk_a != chunk_b:
+            return False
+        if not chunk_a:
+            return True
+        offset += len(chunk_a)
+
+
 def same_content(a: bytes, b: bytes) -> bool:
-    """True when the two files hold the same bytes (read both, chunk by chunk)."""
+    """True when the two files hold the same bytes."""
     fa = open_for_reading(a)
     try:
         fb = open_for_reading(b)
         try:
-            if os.fstat(fa).st_size != os.fstat(fb).st_size:
-                return False
-            while True:
-                chunk_a = os.read(fa, CHUNK)
-                chunk_b = os.read(fb, CHUNK)
-                if chunk_a != chunk_b:
-                    return False
-                if not chunk_a:
-                    return True
+            return same_content_fd(fa, fb)
         finally:
             os.close(fb)
     finally:
         os.close(fa)
 
 
-def copy_metadata(st: os.stat_result, fd: int) -> None:
-    """Give the open file ``fd`` the mode, owner and times of ``st``."""
+def xattrs(fd: int) -> dict[str, bytes]:
+    """The extended attributes of an open file (ACLs are ``system.posix_acl_*``)."""
+    try:
+        names = os.listxattr(fd)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTSUP, errno.ENOSYS):
+            return {}
+        raise
+    found: dict[str, bytes] = {}
+    for name in names:
+        with contextlib.suppress(OSError):
+            found[name] = os.getxattr(fd, name)
+    return found
+
+
+def copy_metadata(st: os.stat_result, fd: int, attributes: dict[str, bytes]) -> None:
+    """Give the open file ``fd`` the owner, mode, extended attributes and times of ``st``.
+
+    Raises:
+        OSError: an extended attribute (an ACL) cannot be kept there.
+    """
     with contextlib.suppress(PermissionError):
         os.fchown(fd, st.st_uid, st.st_gid)
     os.fchmod(fd, stat.S_IMODE(st.st_mode))
+    for name, value in attributes.items():
+        try:
+            os.setxattr(fd, name, value)
+        except OSError as exc:
+            raise OSError(
+                exc.errno, f"{exc.strerror}: cannot keep its extended attribute {name}"
+            ) from None
     os.utime(fd, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
-def durable_copy(source: bytes, target: bytes) -> os.stat_result:
-    """Copy ``source`` to a new file ``target`` (which must not exist), durably.
+def _copy_data(src: int, dst: int, size: int) -> None:
+    """Copy the data of ``src`` to ``dst``, leaving its holes as holes."""
+    offset = 0
+    while offset < size:
+        try:
+            start = os.lseek(src, offset, os.SEEK_DATA)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:  # only a hole from here on
+                break
+            if exc.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+            start = offset  # no SEEK_DATA here: copy everything
+            end = size
+        else:
+            end = os.lseek(src, start, os.SEEK_HOLE)
+        position = start
+        while position < end:
+            chunk = os.pread(src, min(CHUNK, end - position), position)
+            if not chunk:
+                break
+            view = memoryview(chunk)
+            while view:
+                written = os.pwrite(dst, view, position)
+                view = view[written:]
+                position += written
+        offset = max(end, offset + 1)
+    os.ftruncate(dst, size)
 
-    The copy gets the source's mode, owner and times, is fsynced, then compared byte
-    for byte with the source. On any failure the partial copy is removed.
+
+def durable_copy(source: bytes | int, target: bytes) -> os.stat_result:
+    """Copy ``source`` (a path, or an open file) to a new file ``target``, durably.
+
+    The copy gets the source's owner, mode, extended attributes, times and holes, is
+    fsynced, then compared byte for byte with the source. ``target`` must not exist
+    (it is created with ``O_EXCL``). On any failure the partial copy is removed.
 
     Returns:
         The stat of the source as it was copied.
 
     Raises:
-        OSError: reading, writing (``ENOSPC``) or the comparison failed.
+        OSError: reading, writing (``ENOSPC``), keeping an attribute or the
+            comparison failed.
     """
-    src = open_for_reading(source)
+    src = open_for_reading(source) if isinstance(source, bytes) else os.dup(source)
     try:
         st = os.fstat(src)
-        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        dst = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
             try:
-                while True:
-                    chunk = os.read(src, CHUNK)
-                    if not chunk:
-                        break
-                    view = memoryview(chunk)
-                    while view:
-                        written = os.write(dst, view)
-                        view = view[written:]
-                copy_metadata(st, dst)
+                _copy_data(src, dst, st.st_size)
+                copy_metadata(st, dst, xattrs(src))
                 os.fsync(dst)
+                if not same_content_fd(src, dst):
+                    raise OSError(errno.EIO, "the copy differs from the original")
             finally:
                 os.close(dst)
-            if not same_content(source, target):
-                raise OSError(errno.EIO, "the copy differs from the original", os.fsdecode(target))
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(target)
@@ -146,8 +176,9 @@ def durable_copy(source: bytes, target: bytes) -> os.stat_result:
     return st
 
 
-def reflink(source: bytes, target: bytes, like: os.stat_result) -> os.stat_result:
-    """Make ``target`` a new file sharing ``source``'s blocks, with the metadata of ``like``.
+def reflink(source: int, target: bytes, like: int) -> os.stat_result:
+    """Make ``target`` a new file sharing the blocks of the open file ``source``, with
+    the owner, mode, extended attributes and times of the open file ``like``.
 
     Raises:
         OSError: ``EOPNOTSUPP``, ``EXDEV``, ``EINVAL`` or ``ENOTTY`` where the filesystem
@@ -155,61 +186,208 @@ def reflink(source: bytes, target: bytes, like: os.stat_result) -> os.stat_resul
     """
     import fcntl
 
-    src = open_for_reading(source)
+    dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
-            try:
-                fcntl.ioctl(dst, _FICLONE, src)
-                copy_metadata(like, dst)
-                os.fsync(dst)
-                return os.fstat(dst)
-            finally:
-                os.close(dst)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(target)
-            raise
-    finally:
-        os.close(src)
+            fcntl.ioctl(dst, _FICLONE, source)
+            copy_metadata(os.fstat(like), dst, xattrs(like))
+            os.fsync(dst)
+            return os.fstat(dst)
+        finally:
+            os.close(dst)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
 
 
-REFLINK_UNSUPPORTED = (errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL, errno.ENOTTY, errno.ENOSYS)
+def link_open_file(fd: int, path: bytes, target: bytes) -> None:
+    """Make ``target`` a new link to the open file ``fd`` (known by ``path``).
+
+    Through ``/proc/self/fd`` the link is to the very inode that was opened and
+    checked, even if ``path`` was replaced meanwhile; where that is refused, ``path``
+    is linked and the link checked against the open file.
+
+    Raises:
+        NotTheFile: ``path`` no longer holds the open file (nothing left behind).
+        OSError: the link cannot be made.
+    """
+    proc = b"/proc/self/fd/%d" % fd
+    try:
+        os.link(proc, target, follow_symlinks=True)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass  # no /proc, or a kernel that refuses it (EXDEV across mount namespaces)
+    try:
+        os.link(path, target, follow_symlinks=False)
+    except FileNotFoundError:
+        raise NotTheFile() from None
+    st, made = os.fstat(fd), os.lstat(target)
+    if (st.st_dev, st.st_ino) != (made.st_dev, made.st_ino):
+        os.unlink(target)
+        raise NotTheFile()
 
 
-def lstat_or_none(path: bytes) -> os.stat_result | None:
+def lstat_or_none(path: bytes | None) -> os.stat_result | None:
+    """The path's lstat, or None when nothing is (or could be) there."""
+    if path is None:
+        return None
     try:
         return os.lstat(path)
-    except FileNotFoundError:
-        return None
-    except NotADirectoryError:
-        return None
+    except OSError as exc:
+        if exc.errno in _NOTHING_THERE:
+            return None
+        raise
 
 
 def unlink_if_exists(path: bytes | None) -> None:
     if path is None:
         return
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+    try:
         os.unlink(path)
+    except OSError as exc:
+        if exc.errno not in _NOTHING_THERE:
+            raise
 
 
-def remove_tree(path: bytes) -> None:
-    """Remove a stashed folder tree (a quarantined empty folder)."""
-    import shutil
+def same_file(st: os.stat_result | None, dev: int | None, ino: int | None) -> bool:
+    return st is not None and st.st_dev == dev and st.st_ino == ino
 
-    with contextlib.suppress(FileNotFoundError):
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.unlink(path)
+
+def aside_name(tmp: bytes) -> bytes:
+    """Where :func:`replace_verified` parks the file it replaces: derived from ``tmp``,
+    so that a run cut short can find it from the journal."""
+    return tmp + b".old"
+
+
+def take_aside(path: bytes, aside: bytes, dev: int, ino: int) -> None:
+    """Move ``path`` to the new name ``aside`` if it holds the file (dev, ino).
+
+    Raises:
+        NotTheFile: ``path`` holds another file, or nothing; it was left as it was
+            (when another file was moved by mistake, it is moved back).
+        OSError: the move failed; nothing changed.
+    """
+    try:
+        rename_noreplace(path, aside)
+    except FileNotFoundError:
+        raise NotTheFile() from None
+    if same_file(os.lstat(aside), dev, ino):
+        return
+    # someone put another file there between our check and our move: put it back
+    put_back(aside, path)
+    raise NotTheFile()
+
+
+def put_back(aside: bytes, path: bytes) -> bytes:
+    """Move a file we moved aside back to ``path``, or beside it if the path is taken.
+
+    Returns:
+        Where the file is now.
+    """
+    try:
+        rename_noreplace(aside, path)
+        return path
+    except FileExistsError:
+        beside = free_name_beside(path)
+        rename_noreplace(aside, beside)
+        return beside
+
+
+def replace_verified(tmp: bytes, path: bytes, dev: int, ino: int) -> None:
+    """Put our file ``tmp`` at ``path`` in place of the file (dev, ino), and of nothing else.
+
+    The checked file is moved aside (to :func:`aside_name`), recognised by its
+    identity, then ``tmp`` takes its place with a rename that replaces nothing, and
+    only then is the checked file's name removed.
+
+    Raises:
+        NotTheFile: ``path`` holds another file (left in place, ``tmp`` kept), or
+            something was saved at ``path`` in the meantime (left in place; the
+            checked file is put back beside it if needed).
+        OSError: a move failed; ``path`` is as it was.
+    """
+    aside = aside_name(tmp)
+    take_aside(path, aside, dev, ino)
+    try:
+        rename_noreplace(tmp, path)
+    except BaseException:
+        put_back(aside, path)
+        raise
+    os.unlink(aside)
+
+
+def remove_empty_tree(path: bytes) -> None:
+    """Remove a tree of empty folders with ``rmdir`` only, deepest first.
+
+    A file that arrived meanwhile stops the removal (``ENOTEMPTY``) instead of being
+    lost; the folders already removed are then made again, with their mode and times.
+
+    Raises:
+        OSError: the tree is not empty any more (or cannot be removed).
+    """
+    removed: list[tuple[bytes, os.stat_result]] = []
+    try:
+        _rmdir_tree(path, removed)
+    except BaseException:
+        for folder, st in reversed(removed):
+            with contextlib.suppress(OSError):
+                os.mkdir(folder, 0o700)
+                os.chmod(folder, stat.S_IMODE(st.st_mode))
+                os.utime(folder, ns=(st.st_atime_ns, st.st_mtime_ns))
+        raise
+
+
+def _rmdir_tree(path: bytes, removed: list[tuple[bytes, os.stat_result]]) -> None:
+    with os.scandir(path) as entries:
+        subfolders = []
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), os.fsdecode(path))
+            subfolders.append(entry.path)
+    for subfolder in subfolders:
+        _rmdir_tree(subfolder, removed)
+    st = os.lstat(path)
+    os.rmdir(path)
+    removed.append((path, st))
 
 
 def sync_dirs(dirs: Iterable[bytes]) -> None:
     """fsync each folder once (a rename is durable when both folders are)."""
     for directory in set(dirs):
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        with contextlib.suppress(OSError):
             fsync_dir(directory)
 
 
-def same_file(st: os.stat_result | None, dev: int, ino: int) -> bool:
-    return st is not None and st.st_dev == dev and st.st_ino == ino
+def free_name_beside(path: bytes) -> bytes:
+    """``report (restored).pdf``, then ``report (restored 2).pdf``, ... that does not
+    exist, shortened so that it fits the longest name the folder allows."""
+    folder, name = os.path.split(path)
+    try:
+        limit = os.pathconf(folder or b".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = _NAME_MAX
+    stem, ext = os.path.splitext(name)
+    if not stem or len(ext) > 32:
+        stem, ext = name, b""
+    number = 1
+    while True:
+        label = b" (restored)" if number == 1 else b" (restored %d)" % number
+        room = max(1, limit - len(label) - len(ext))
+        short = _shorten(stem, room)
+        candidate = os.path.join(folder, short + label + ext)
+        if lstat_or_none(candidate) is None and not os.path.lexists(candidate):
+            return candidate
+        number += 1
+
+
+def _shorten(stem: bytes, room: int) -> bytes:
+    """At most ``room`` bytes of ``stem``, cut between characters when it is UTF-8."""
+    if len(stem) <= room:
+        return stem
+    cut = stem[:room]
+    with contextlib.suppress(UnicodeDecodeError):
+        return cut.decode("utf-8", "ignore").encode("utf-8") or cut
+    return cut

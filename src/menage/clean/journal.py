@@ -1,159 +1,41 @@
 """The write-ahead journal of cleanups: an SQLite file next to the quarantine.
 
-Every run (an ``apply``) and each of its actions is a row. An action goes through
-these states, each committed (WAL, ``synchronous=FULL``: fsynced) *before* the file
-operation it announces and *after* the one it reports:
-
-    pending → intent → done → undoing → undone
-                 ↘ skipped / failed       ↘ purging → purged
-
+Every run (an ``apply``) and each of its actions is a row (:mod:`menage.clean.records`
+has the states). Each state is committed (WAL, ``synchronous=FULL``: fsynced)
+*before* the file operation it announces and *after* the one it reports.
 ``intent``, ``undoing`` and ``purging`` mean "about to act": after a crash, the next
 command looks where the file actually is and settles the action (see
-:mod:`menage.clean.recovery`). Only one process changes files at a time: an
-exclusive ``flock`` on ``journal.lock``, released by the kernel even on ``kill -9``.
+:mod:`menage.clean.recovery`). The file itself, its lock and its errors are in
+:mod:`menage.clean.storage`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from menage._sqlite import create, identity
-from menage.clean.errors import (
-    JournalBusy,
-    JournalCorrupted,
-    JournalForeign,
-    JournalTooNew,
+from menage._sqlite import identity
+from menage.clean import storage
+from menage.clean.errors import JournalBusy, JournalForeign, JournalReadOnly, JournalTooNew
+from menage.clean.plan import Plan
+from menage.clean.records import (
+    ENTRY_COLUMNS,
+    MUTABLE,
+    RUN_COLUMNS,
+    RUN_STATUSES,
+    Entry,
+    Run,
+    category_of,
+    entry_problem,
 )
-from menage.clean.plan import Action, Plan
-from menage.errors import MenageError, StorageFull
 
-APPLICATION_ID = 0x4D4E474A  # "MNGJ"
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE runs (
-    id INTEGER PRIMARY KEY,
-    started REAL NOT NULL,
-    finished REAL,
-    status TEXT NOT NULL,
-    plan_digest TEXT NOT NULL,
-    plan_path TEXT,
-    scan_id INTEGER,
-    scan_after INTEGER,
-    roots TEXT NOT NULL,
-    command TEXT NOT NULL
-);
-CREATE TABLE actions (
-    id INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    line INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    finding TEXT NOT NULL,
-    category TEXT NOT NULL,
-    path BLOB NOT NULL,
-    keep BLOB,
-    size INTEGER NOT NULL,
-    dev INTEGER,
-    ino INTEGER,
-    mtime_ns INTEGER,
-    is_dir INTEGER NOT NULL DEFAULT 0,
-    mode INTEGER,
-    uid INTEGER,
-    gid INTEGER,
-    atime_ns INTEGER,
-    nlink INTEGER,
-    state TEXT NOT NULL,
-    reason TEXT,
-    stash BLOB,
-    stash_how TEXT,
-    tmp BLOB,
-    new_ino INTEGER,
-    restored_to BLOB,
-    done_at REAL,
-    undone_at REAL,
-    purged_at REAL
-);
-CREATE INDEX actions_run ON actions (run_id, state);
-CREATE INDEX actions_path ON actions (path);
-"""
-
-
-@dataclass
-class Entry:
-    """One action as the journal holds it."""
-
-    id: int
-    run_id: int
-    line: int
-    kind: str
-    finding: str
-    category: str
-    path: bytes
-    keep: bytes | None
-    size: int
-    dev: int | None
-    ino: int | None
-    mtime_ns: int | None
-    is_dir: int
-    mode: int | None
-    uid: int | None
-    gid: int | None
-    atime_ns: int | None
-    nlink: int | None
-    state: str
-    reason: str | None
-    stash: bytes | None
-    stash_how: str | None
-    tmp: bytes | None
-    new_ino: int | None
-    restored_to: bytes | None
-    done_at: float | None
-    undone_at: float | None
-    purged_at: float | None
-
-
-_ENTRY_COLUMNS = [f.name for f in fields(Entry)]
-_MUTABLE = [
-    "dev", "ino", "mtime_ns", "mode", "uid", "gid", "atime_ns", "nlink", "state", "reason", "stash",
-    "stash_how", "tmp", "new_ino", "restored_to", "done_at", "undone_at", "purged_at",
-]  # fmt: skip
-
-
-@dataclass
-class Run:
-    id: int
-    started: float
-    finished: float | None
-    status: str
-    plan_digest: str
-    plan_path: str | None
-    scan_id: int | None
-    scan_after: int | None
-    roots: list[str]
-    command: str
-
-
-def _nearly_full(folder: Path) -> bool:
-    try:
-        st = os.statvfs(folder)
-    except OSError:
-        return False
-    return st.f_bavail * st.f_frsize < 256 * 1024
-
-
-def _category(path: bytes) -> str:
-    from menage.files.lint import category
-
-    return category(path.rsplit(b"/", 1)[-1])
+__all__ = ["Entry", "Journal", "Run", "default_journal_path"]
 
 
 class Journal:
@@ -163,43 +45,75 @@ class Journal:
         path: the SQLite file.
         lock: take the exclusive lock (every command that moves files does).
         wait: how long to wait for the lock before :class:`JournalBusy`.
+        purging: give back the space reserve first if the disk is full (``purge``).
+        read_only: only read it, as it is on disk (a read-only data folder; no lock).
+
+    Raises:
+        JournalBusy, JournalEmpty, JournalForeign, JournalTooNew, JournalCorrupted,
+        JournalReadOnly, StorageFull: the journal cannot be used (it is not changed).
     """
 
-    def __init__(self, path: str | os.PathLike[str], lock: bool = True, wait: float = 0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        lock: bool = True,
+        wait: float = 0,
+        purging: bool = False,
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.locked = False
         self._lock_fd: int | None = None
+        self._purging = purging
+        self.read_only = read_only
+        if read_only:
+            self._open_read_only()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalReadOnly(
+                path=str(self.path), detail=exc.strerror or str(exc), folder=str(self.path.parent)
+            ) from None
         if lock:
             self._take_lock(wait)
         try:
-            with self._guard():
+            if purging:
+                storage.release_reserve(self.path)
+            if not storage.check_file(self.path):
+                storage.create_file(self.path)
+            with storage.guard(self.path):
                 self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             try:
-                with self._guard():
-                    self._check_and_migrate()
+                with storage.guard(self.path):
+                    self._check()
             except BaseException:
                 self.db.close()
                 raise
         except BaseException:
             self._release_lock()
             raise
+        if lock and not purging:
+            storage.make_reserve(self.path)
+
+    def _open_read_only(self) -> None:
+        import urllib.parse
+
+        storage.check_file(self.path)
+        uri = "file:" + urllib.parse.quote(os.fspath(self.path)) + "?immutable=1"
+        with storage.guard(self.path):
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            with storage.guard(self.path):
+                self._check(write=False)
+        except BaseException:
+            self.db.close()
+            raise
 
     # -- lock ----------------------------------------------------------------------
 
     def _take_lock(self, wait: float) -> None:
-        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise JournalBusy(path=str(self.path)) from None
-                time.sleep(0.05)
-        self._lock_fd = fd
+        self._lock_fd = storage.take_lock(self.path, wait)
         self.locked = True
 
     def try_lock(self) -> bool:
@@ -220,53 +134,36 @@ class Journal:
 
     # -- file ----------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
+    def _guard(self) -> contextlib.AbstractContextManager[None]:
+        return storage.guard(self.path)
 
-    def _error(self, exc: sqlite3.Error) -> MenageError:
-        text = str(exc)
-        if "disk is full" in text or getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
-            return StorageFull(path=str(self.path))
-        if "locked" in text or "busy" in text:
-            return JournalBusy(path=str(self.path))
-        if "not a database" in text:
-            return JournalForeign(path=str(self.path))
-        if "disk I/O error" in text and _nearly_full(self.path.parent):
-            # SQLite says "I/O error" when it cannot create its -shm file on a full disk
-            return StorageFull(path=str(self.path))
-        if "readonly" in text or "disk I/O error" in text:
-            from menage.clean.errors import JournalError
-
-            return JournalError(path=str(self.path), detail=text)
-        from menage.home import menage_home
-
-        return JournalCorrupted(
-            path=str(self.path), detail=text, quarantine=str(menage_home() / "quarantine")
-        )
-
-    def _check_and_migrate(self) -> None:
+    def _check(self, write: bool = True) -> None:
         db = self.db
-        application_id, version, empty = identity(db)
-        if application_id == 0 and empty:
-            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
-            from menage.clean.fsops import fsync_dir
-
-            fsync_dir(os.fsencode(self.path.parent))
-        elif application_id != APPLICATION_ID:
+        application_id, version, _empty = identity(db)
+        if application_id != storage.APPLICATION_ID:
             raise JournalForeign(path=str(self.path))
-        elif version > SCHEMA_VERSION:
-            raise JournalTooNew(path=str(self.path), found=version, supported=SCHEMA_VERSION)
+        if version > storage.SCHEMA_VERSION:
+            raise JournalTooNew(
+                path=str(self.path), found=version, supported=storage.SCHEMA_VERSION
+            )
+        for table, columns in (("runs", RUN_COLUMNS.split(", ")), ("actions", ENTRY_COLUMNS)):
+            found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if not set(columns) <= found:
+                raise storage.damaged(self.path, f"the table {table} is incomplete")
+        if not write:
+            return
         db.execute("PRAGMA journal_mode=WAL")
         # every commit reaches the disk before the file operation it announces
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
 
     def close(self) -> None:
+        if self._purging and self.locked:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
+        if self.locked:
+            storage.make_reserve(self.path)
         self._release_lock()
 
     def __enter__(self) -> Journal:
@@ -314,7 +211,7 @@ class Journal:
                 "dev, ino, mtime_ns, is_dir, state) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
                 [
-                    (run_id, n if not a.line else a.line, a.kind, a.finding, _category(a.path),
+                    (run_id, n if not a.line else a.line, a.kind, a.finding, category_of(a.path),
                      a.path, a.keep, a.size, a.device, a.inode, a.mtime_ns, int(a.is_folder))
                     for n, a in enumerate(plan.actions, start=1)
                 ],
@@ -338,17 +235,19 @@ class Journal:
         with self.transaction():
             self.db.execute(f"UPDATE runs SET {columns} WHERE id = ?", (*values.values(), run_id))
 
-    def run(self, run_id: int) -> Run:
-        from menage.clean.errors import NoSuchRun
-
-        with self._guard():
-            row = self.db.execute(
-                "SELECT id, started, finished, status, plan_digest, plan_path, scan_id, "
-                "scan_after, roots, command FROM runs WHERE id = ?",
-                (run_id,),
-            ).fetchone()
-        if row is None:
-            raise NoSuchRun(run=run_id)
+    def _run_from_row(self, row: tuple[Any, ...]) -> Run:
+        try:
+            roots = json.loads(row[8])
+            valid = (
+                isinstance(row[0], int)
+                and row[3] in RUN_STATUSES
+                and isinstance(roots, list)
+                and all(isinstance(r, str) for r in roots)
+            )
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise storage.damaged(self.path, f"run {row[0]!r} cannot be read")
         return Run(
             id=row[0],
             started=row[1],
@@ -358,20 +257,42 @@ class Journal:
             plan_path=row[5],
             scan_id=row[6],
             scan_after=row[7],
-            roots=json.loads(row[8]),
+            roots=roots,
             command=row[9],
         )
 
-    def runs(self) -> list[Run]:
+    def run(self, run_id: int) -> Run:
+        """The run ``run_id``.
+
+        Raises:
+            NoSuchRun: there is no such run.
+        """
+        from menage.clean.errors import NoSuchRun
+
         with self._guard():
-            ids = [r[0] for r in self.db.execute("SELECT id FROM runs ORDER BY id")]
-        return [self.run(i) for i in ids]
+            row = self.db.execute(
+                f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        if row is None:
+            raise NoSuchRun(run=run_id)
+        return self._run_from_row(row)
+
+    def runs(self) -> list[Run]:
+        """Every run, oldest first (read in one pass: an id that cannot be found again
+        is damage, never "no such run")."""
+        with self._guard():
+            rows = self.db.execute(f"SELECT {RUN_COLUMNS} FROM runs ORDER BY id").fetchall()
+        return [self._run_from_row(row) for row in rows]
 
     # -- actions -------------------------------------------------------------------
 
     def entries(self, run_id: int | None = None, states: Iterable[str] = ()) -> list[Entry]:
-        """Actions of a run (or of every run) in the given states, in plan order."""
-        query = f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM actions WHERE 1"
+        """Actions of a run (or of every run) in the given states, in plan order.
+
+        Raises:
+            JournalCorrupted: a row holds what Ménage never writes.
+        """
+        query = f"SELECT {', '.join(ENTRY_COLUMNS)} FROM actions WHERE 1"
         params: list[Any] = []
         if run_id is not None:
             query += " AND run_id = ?"
@@ -382,18 +303,23 @@ class Journal:
             params.extend(states)
         with self._guard():
             rows = self.db.execute(query + " ORDER BY run_id, id", params).fetchall()
+        for row in rows:
+            problem = entry_problem(row)
+            if problem is not None:
+                raise storage.damaged(self.path, problem)
         return [Entry(*row) for row in rows]
 
     def save(self, entries: Iterable[Entry]) -> None:
         """Write the changed fields of entries, in one durable transaction."""
+        entries = list(entries)
         for e in entries:
             if e.reason is not None:
                 # a reason may quote a name that is not UTF-8; SQLite text must be
                 e.reason = e.reason.encode("utf-8", "backslashreplace").decode("utf-8")
-        rows = [(*(getattr(e, c) for c in _MUTABLE), e.id) for e in entries]
+        rows = [(*(getattr(e, c) for c in MUTABLE), e.id) for e in entries]
         if not rows:
             return
-        assignments = ", ".join(f"{c} = ?" for c in _MUTABLE)
+        assignments = ", ".join(f"{c} = ?" for c in MUTABLE)
         with self.transaction():
             self.db.executemany(f"UPDATE actions SET {assignments} WHERE id = ?", rows)
 
@@ -406,20 +332,6 @@ class Journal:
                 (entry.path, entry.dev, entry.ino, entry.run_id),
             ).fetchone()
         return int(row[0]) if row else None
-
-
-def action_from_entry(entry: Entry) -> Action:
-    return Action(
-        kind=entry.kind,
-        path=entry.path,
-        finding=entry.finding,
-        size=entry.size,
-        device=entry.dev,
-        inode=entry.ino,
-        mtime_ns=entry.mtime_ns,
-        keep=entry.keep,
-        line=entry.line,
-    )
 
 
 def default_journal_path() -> Path:

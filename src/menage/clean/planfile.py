@@ -154,13 +154,19 @@ def action_to_dict(action: Action) -> dict[str, Any]:
 
 
 def write_plan(plan: Plan, target: str | os.PathLike[str] | IO[str]) -> None:
-    """Write a plan to a file (atomically) or to an open text stream."""
+    """Write a plan to a file or to an open text stream.
+
+    A file is written by the rules of :mod:`menage.output` (``-``: standard output; a
+    regular file is replaced atomically; a device or FIFO is written in place).
+
+    Raises:
+        OutputNotWritten: the file cannot be written.
+    """
     text = format_plan(plan)
     if isinstance(target, (str, os.PathLike)):
-        from menage._fs import atomic_write
+        from menage.output import write_output
 
-        with atomic_write(target) as handle:
-            handle.write(text.encode("utf-8"))
+        write_output(target, text.encode("utf-8"))
     else:
         target.write(text)
 

@@ -6,8 +6,12 @@ atomic and needs no space. So the quarantine used for a file is the first of
 1. ``<Ménage home>/quarantine`` when it is on the file's filesystem;
 2. ``.menage-quarantine`` at the root of the file's filesystem (its mount point),
    when it can be created there (a USB drive, a second disk);
-3. otherwise ``<Ménage home>/quarantine`` through a copy: copy, fsync, compare byte
-   for byte, and only then remove the original.
+3. otherwise ``<Ménage home>/quarantine`` through a copy: copy (with the file's
+   owner, mode, times, extended attributes, ACLs and holes), fsync, compare byte for
+   byte, and only then remove the original.
+
+An empty folder is never moved: its tree is made again in the quarantine, then the
+original folders are removed with ``rmdir``, which fails if a file arrived meanwhile.
 
 Inside, each run has its folder and each file keeps its path:
 ``quarantine/run-7/home/ana/Documents/report (copy).pdf``, so that the files can be
@@ -22,20 +26,16 @@ import os
 import stat
 from collections.abc import Iterable
 
-from menage.clean.fsops import (
-    durable_copy,
-    fsync_dir,
-    lstat_or_none,
-    remove_tree,
-    rename_noreplace,
-    same_file,
-)
-from menage.clean.plan import QUARANTINE_DIRNAME
+from menage._fs import fsync_dir, rename_noreplace, temp_name
+from menage.clean.fsops import durable_copy, lstat_or_none, remove_empty_tree, same_file
+from menage.home import QUARANTINE_DIRNAME
 
 RENAME = "rename"
 COPY = "copy"
 LINK = "link"
 _MAX_PATH = 4000
+#: free space a copy into the quarantine leaves for the journal, at least
+ROOM_LEFT = 256 * 1024
 
 
 def find_mount_point(path: bytes, dev: int) -> bytes:
@@ -51,7 +51,7 @@ def find_mount_point(path: bytes, dev: int) -> bytes:
 
 
 class Quarantine:
-    """Chooses where each file goes and moves it there (and back)."""
+    """Chooses where each file goes."""
 
     def __init__(self, home: bytes) -> None:
         self.home = home
@@ -81,10 +81,15 @@ class Quarantine:
         self._bases[dev] = base
         return base
 
-    def destination(self, run_id: int, action_id: int, path: bytes, dev: int) -> tuple[bytes, str]:
-        """Where ``path`` goes for this run, and how (:data:`RENAME` or :data:`COPY`)."""
+    def destination(
+        self, run_id: int, action_id: int, path: bytes, dev: int, is_dir: bool = False
+    ) -> tuple[bytes, str]:
+        """Where ``path`` goes for this run, and how (:data:`RENAME` or :data:`COPY`).
+
+        A folder is always made again (:data:`COPY`), never moved.
+        """
         base = self._base_for(path, dev)
-        how = RENAME
+        how = COPY if is_dir else RENAME
         if base is None:
             base, how = (self.home, b"/"), COPY
         folder, relative_to = base
@@ -95,105 +100,92 @@ class Quarantine:
         return target, how
 
 
-def store(path: bytes, stash: bytes, how: str, dev: int, ino: int) -> str:
-    """Move ``path`` (a file or an empty folder tree) to ``stash``.
+def partial_of(stash: bytes) -> bytes:
+    """The name a copy has while it is being made (inside the quarantine)."""
+    return stash + b".partial"
 
-    Returns:
-        How it was done: :data:`RENAME` or :data:`COPY` (a rename that crossed a mount
-        point falls back to a copy).
 
-    Raises:
-        FileChanged: the file at ``path`` is not the one verified (nothing moved).
-        OSError: the move failed; ``path`` is untouched.
+def copy_in(source: bytes | int, stash: bytes) -> None:
+    """Copy a file (a path, or an open file) to ``stash`` durably, through its partial
+    name, so that ``stash`` exists only once it is complete and verified.
+
+    A copy that would leave less than :data:`ROOM_LEFT` free is not started: the
+    journal must always have room to record what happened (``ENOSPC``).
     """
     os.makedirs(os.path.dirname(stash), mode=0o700, exist_ok=True)
-    if how == RENAME:
-        try:
-            rename_noreplace(path, stash)
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
-            how = COPY
-        else:
-            st = lstat_or_none(stash)
-            if not same_file(st, dev, ino):
-                # not the file we checked: someone replaced it meanwhile; put it back
-                rename_noreplace(stash, path)
-                raise FileChanged()
-            return RENAME
-    _copy_then_remove(path, stash, dev, ino)
-    return COPY
-
-
-class FileChanged(Exception):
-    """The file changed between the check and the move."""
-
-
-def _copy_then_remove(path: bytes, stash: bytes, dev: int, ino: int) -> None:
-    tmp = stash + b".partial"
-    before = os.lstat(path)
-    if not same_file(before, dev, ino):
-        raise FileChanged()
-    if stat.S_ISDIR(before.st_mode):
-        _copy_empty_tree(path, tmp)
-    else:
-        durable_copy(path, tmp)
+    st = os.stat(source) if isinstance(source, bytes) else os.fstat(source)
+    disk = os.statvfs(os.path.dirname(stash))
+    if disk.f_bavail * disk.f_frsize < min(st.st_size, st.st_blocks * 512) + ROOM_LEFT:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(stash))
+    tmp = partial_of(stash)
+    durable_copy(source, tmp)
     try:
         rename_noreplace(tmp, stash)
     except BaseException:
-        remove_tree(tmp)
+        os.unlink(tmp)
         raise
     fsync_dir(os.path.dirname(stash))
-    after = lstat_or_none(path)
-    if (
-        after is None
-        or not same_file(after, dev, ino)
-        or after.st_size != before.st_size
-        or after.st_mtime_ns != before.st_mtime_ns
-    ):
-        remove_tree(stash)
-        raise FileChanged()
-    if stat.S_ISDIR(before.st_mode):
-        _remove_empty_tree(path)
-    else:
-        os.unlink(path)
-    fsync_dir(os.path.dirname(path))
 
 
-def _copy_empty_tree(source: bytes, target: bytes) -> None:
+def copy_empty_tree(source: bytes, target: bytes) -> None:
     """Recreate a tree of empty folders, with modes and times; refuse any file in it."""
     os.mkdir(target, 0o700)
     try:
-        for entry in os.scandir(source):
-            if not entry.is_dir(follow_symlinks=False):
-                raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), entry.path)
-            _copy_empty_tree(entry.path, os.path.join(target, entry.name))
+        with os.scandir(source) as entries:
+            names = []
+            for entry in entries:
+                if not entry.is_dir(follow_symlinks=False):
+                    raise OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), entry.path)
+                names.append(entry.name)
+        for name in names:
+            copy_empty_tree(os.path.join(source, name), os.path.join(target, name))
         st = os.lstat(source)
         os.chmod(target, stat.S_IMODE(st.st_mode))
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
     except BaseException:
-        remove_tree(target)
+        with contextlib.suppress(OSError):
+            remove_empty_tree(target)
         raise
 
 
-def _remove_empty_tree(path: bytes) -> None:
-    # rmdir only: a file that appeared meanwhile stops the removal instead of being lost
-    for entry in os.scandir(path):
-        if entry.is_dir(follow_symlinks=False):
-            _remove_empty_tree(entry.path)
-    os.rmdir(path)
-
-
-def take_back(stash: bytes, target: bytes, how: str) -> None:
-    """Move a stashed file or folder to ``target``, which must not exist.
+def remove_stash(stash: bytes) -> None:
+    """Remove something Ménage put in its quarantine: a file, or a tree of empty
+    folders (never a folder holding a file: ``rmdir`` refuses it).
 
     Raises:
-        FileExistsError: something stands at ``target``.
+        OSError: ``ENOTEMPTY`` when a file was put in a quarantined folder.
+    """
+    st = lstat_or_none(stash)
+    if st is None:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        remove_empty_tree(stash)
+    else:
+        os.unlink(stash)
+
+
+def remove_partial(stash: bytes | None) -> None:
+    """Remove a copy cut short (its partial name is Ménage's own, inside the quarantine)."""
+    if stash is None:
+        return
+    with contextlib.suppress(OSError):
+        remove_stash(partial_of(stash))
+
+
+def take_back(stash: bytes, target: bytes, how: str, tmp: bytes | None = None) -> None:
+    """Move a stashed file or folder to ``target``, which must not exist.
+
+    A copy (across filesystems, or a folder, which is made again) is made under
+    ``tmp`` first, a name recorded in the journal beforehand (a random one if None).
+
+    Raises:
+        FileExistsError: something stands at ``target`` (nothing was changed).
         OSError: the move failed; the stash is untouched.
     """
     parent = os.path.dirname(target)
     os.makedirs(parent, exist_ok=True)
-    if how != COPY:
+    st = os.lstat(stash)
+    if how != COPY and not stat.S_ISDIR(st.st_mode):
         try:
             rename_noreplace(stash, target)
         except OSError as exc:
@@ -202,25 +194,27 @@ def take_back(stash: bytes, target: bytes, how: str) -> None:
         else:
             fsync_dir(parent)
             return
-    tmp = target_tmp(target)
-    st = os.lstat(stash)
+    tmp = tmp or temp_name(parent, b"restore")
     if stat.S_ISDIR(st.st_mode):
-        _copy_empty_tree(stash, tmp)
+        copy_empty_tree(stash, tmp)
     else:
         durable_copy(stash, tmp)
     try:
         rename_noreplace(tmp, target)
     except BaseException:
-        remove_tree(tmp)
+        with contextlib.suppress(OSError):
+            remove_stash(tmp)
         raise
     fsync_dir(parent)
-    remove_tree(stash)
+    remove_stash(stash)
 
 
-def target_tmp(target: bytes) -> bytes:
-    """A temporary name next to ``target``, recognisable as Ménage's."""
-    folder, name = os.path.split(target)
-    return os.path.join(folder, b".menage-restore." + name[:180] + b".tmp")
+def is_stash_of(st: os.stat_result | None, dev: int | None, ino: int | None, how: str) -> bool:
+    """Whether a stash is still the file that was moved (a rename or link keeps its
+    identity; a copy is recognised by the checks of its purge)."""
+    if how in (RENAME, LINK):
+        return same_file(st, dev, ino)
+    return st is not None
 
 
 def prune_empty_folders(stashes: Iterable[bytes | None]) -> None:

@@ -2,10 +2,14 @@
 
 Run by every cleanup command once it holds the journal's lock: whoever held it
 before is gone, so any action still ``intent``, ``undoing`` or ``purging`` was cut
-short. Each is settled by looking at the files (:mod:`menage.clean.operations`):
-finished if the file reached its stash, rolled back (and partial copies removed)
-if it did not. A run still marked ``running`` becomes ``interrupted``; applying the
-same plan again carries it on.
+short. Each is settled by looking at the files (:mod:`menage.clean.operations`,
+:mod:`menage.clean.restore`, :mod:`menage.clean.purge`): finished if the file reached
+its destination, rolled back (and Ménage's own partial copies removed) if it did not.
+A run still marked ``running`` becomes ``interrupted``; applying the same plan again
+carries it on.
+
+One entry that cannot be settled (a folder that cannot be read) is left for the
+next command, with its reason: it never stops the others, nor the command.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from menage.clean.fsops import sync_dirs
-from menage.clean.journal import Journal
-from menage.clean.operations import settle, settle_purge, settle_undo
+from menage.clean.journal import Entry, Journal
+from menage.clean.operations import settle
+from menage.clean.purge import settle_purge
+from menage.clean.restore import settle_undo
+from menage.i18n import _
 
 
 @dataclass
@@ -24,9 +31,23 @@ class Recovered:
     runs: list[int] = field(default_factory=list)
     finished: int = 0
     rolled_back: int = 0
+    #: entries that could not be settled this time, with the reason
+    unsettled: list[tuple[Entry, str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.runs or self.finished or self.rolled_back)
+        return bool(self.runs or self.finished or self.rolled_back or self.unsettled)
+
+
+_FINISHED = {"intent": "done", "undoing": "undone", "purging": "purged"}
+
+
+def _settle_one(entry: Entry) -> None:
+    if entry.state == "intent":
+        settle(entry)
+    elif entry.state == "undoing":
+        settle_undo(entry, "purged" if entry.purged_at else "done")
+    else:
+        settle_purge(entry)
 
 
 def recover(journal: Journal) -> Recovered:
@@ -35,24 +56,19 @@ def recover(journal: Journal) -> Recovered:
     result = Recovered()
     entries = journal.entries(states=("intent", "undoing", "purging"))
     for entry in entries:
-        if entry.state == "intent":
-            settle(entry)
-            if entry.state == "done":
-                result.finished += 1
-            else:
-                result.rolled_back += 1
-        elif entry.state == "undoing":
-            settle_undo(entry, "purged" if entry.purged_at else "done")
-            if entry.state == "undone":
-                result.finished += 1
-            else:
-                result.rolled_back += 1
+        target = _FINISHED[entry.state]
+        try:
+            _settle_one(entry)
+        except OSError as exc:
+            entry.reason = _("cannot be settled yet: {error}").format(
+                error=exc.strerror or str(exc)
+            )
+            result.unsettled.append((entry, entry.reason))
+            continue
+        if entry.state == target:
+            result.finished += 1
         else:
-            settle_purge(entry)
-            if entry.state == "purged":
-                result.finished += 1
-            else:
-                result.rolled_back += 1
+            result.rolled_back += 1
     sync_dirs(
         d
         for e in entries

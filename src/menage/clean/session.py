@@ -16,24 +16,57 @@ from menage.i18n import _
 
 @contextlib.contextmanager
 def cleanup_session(
-    path: str | os.PathLike[str] | None = None, wait: float = 0
+    path: str | os.PathLike[str] | None = None, wait: float = 0, purging: bool = False
 ) -> Iterator[tuple[Journal, Recovered]]:
     """The locked journal, with whatever a killed command left half done settled.
+
+    Args:
+        path: the journal (default: the one in Ménage's data folder).
+        wait: seconds to wait for another cleanup to end.
+        purging: for ``purge``, which must run on a full disk (see
+            :mod:`menage.clean.storage`).
 
     Raises:
         JournalBusy: another apply, undo or purge is running.
         JournalError: the journal cannot be used.
     """
-    with Journal(path or default_journal_path(), lock=True, wait=wait) as journal:
+    with Journal(path or default_journal_path(), lock=True, wait=wait, purging=purging) as journal:
         recovered = recover(journal)
         yield journal, recovered
 
 
 def excluded_folders() -> tuple[bytes, ...]:
-    """Folders no plan may touch: Ménage's own state (index, journal, quarantine)."""
+    """Folders no plan may touch, by their path: Ménage's own state (index, journal,
+    quarantine). Every action also checks them by identity before it acts
+    (:mod:`menage.clean.bounds`)."""
     from menage.home import menage_home
 
     return (os.fsencode(os.path.abspath(menage_home())),)
+
+
+def check_paths(plan: Plan, shown: str) -> None:
+    """Every path of a plan must lie in its roots once links are resolved, and outside
+    Ménage's own folders (by identity): a hand-edited plan cannot reach elsewhere
+    through a symbolic link.
+
+    Raises:
+        PlanInvalid: the first action that leaves them, with its line.
+    """
+    from menage.clean.bounds import Bounds
+    from menage.files.names import escape
+
+    bounds = Bounds(plan.roots)
+    for number, action in enumerate(plan.actions, start=1):
+        for path in (action.path, action.keep):
+            if path is None:
+                continue
+            reason = bounds.refuse(path)
+            if reason is not None:
+                raise PlanInvalid(
+                    path=shown,
+                    line=action.line or number,
+                    detail=_("{path} is {reason}").format(path=escape(path), reason=reason),
+                )
 
 
 def scan_roots(index_path: str | os.PathLike[str], scan_id: int) -> list[bytes] | None:

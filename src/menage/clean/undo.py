@@ -2,25 +2,30 @@
 
 Restores go in reverse order, each through the journal (``undoing`` is durable
 before the file moves back). A file is never written over: when something now
-stands at the original path, the file comes back beside it as
-``NAME (restored).EXT`` and the result says so. A hardlink or reflink is replaced
-by the original, independent file again; after a purge, that file is rebuilt from
-the kept copy (their contents were verified equal), with its own mode and times.
+stands at the original path (even if it was saved there during the undo), the file
+comes back beside it as ``NAME (restored).EXT`` and the result says so
+(:mod:`menage.clean.restore`). An entry that cannot be restored is left as it was,
+with its reason: it never keeps the other entries, or later commands, from running.
+A hardlink or reflink is replaced by the original, independent file again; after a
+purge, that file is rebuilt from the kept copy (their contents were verified equal),
+with its own mode and times.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from menage.clean.bounds import Bounds
 from menage.clean.errors import NothingToUndo
 from menage.clean.fsops import sync_dirs
 from menage.clean.journal import Entry, Journal, Run
-from menage.clean.operations import LINK_KINDS, perform_undo, prepare_undo
 from menage.clean.quarantine import prune_empty_folders
+from menage.clean.restore import LINK_KINDS, perform_undo, prepare_undo, settle_undo
+from menage.clean.verify import Refused
 from menage.errors import Interrupted
+from menage.files.names import from_json
 from menage.i18n import _
 
 BATCH = 200
@@ -83,6 +88,7 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
     """
     entries = entries_to_undo(journal, run_id)
     outcome = UndoOutcome(run_id)
+    bounds = Bounds([from_json(r) for r in journal.run(run_id).roots])
     total = len(entries)
     in_flight: list[tuple[Entry, str]] = []
     try:
@@ -97,9 +103,13 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
             folders: list[bytes] = []
             for entry, previous in in_flight:
                 try:
-                    perform_undo(entry, previous)
+                    perform_undo(entry, previous, bounds, lambda e: journal.save([e]))
+                except Refused as refused:
+                    outcome.failed.append((entry, refused.reason))
+                    continue
                 except OSError as exc:
                     reason = exc.strerror or str(exc)
+                    entry.reason = reason
                     outcome.failed.append((entry, reason))
                     continue
                 outcome.restored.append(entry)
@@ -113,12 +123,9 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
             if progress is not None:
                 progress(min(start + BATCH, total), total)
     except KeyboardInterrupt:
-        from menage.clean.operations import settle_undo
-
         for entry, previous in in_flight:
             if entry.state == "undoing":
-                with contextlib.suppress(OSError):
-                    settle_undo(entry, previous)
+                settle_undo(entry, previous)
         journal.save(e for e, _p in in_flight)
         raise Interrupted() from None
     prune_empty_folders(e.stash for e in outcome.restored if e.kind != "trash")

@@ -187,6 +187,8 @@ def confirm(question: str, yes: bool) -> None:
 def report_recovered(recovered: Recovered) -> None:
     if not recovered:
         return
+    from menage.files.names import escape
+
     runs = ", ".join(str(r) for r in recovered.runs) or "-"
     click.echo(
         _(
@@ -195,6 +197,8 @@ def report_recovered(recovered: Recovered) -> None:
         ).format(runs=runs, finished=recovered.finished, rolled_back=recovered.rolled_back),
         err=True,
     )
+    for entry, reason in recovered.unsettled:
+        click.echo(f"  {escape(entry.path)}: {reason}", err=True)
 
 
 @contextlib.contextmanager
@@ -241,6 +245,9 @@ def print_outcome(outcome: Outcome) -> None:
     )
     for entry in outcome.skipped + outcome.failed:
         click.echo(f"  {escape(entry.path)}: {entry.reason}", err=True)
+    for entry in outcome.done:
+        if entry.reason:  # done, with a note (the trash was elsewhere, ...)
+            click.echo(f"  {escape(entry.path)}: {entry.reason}", err=True)
     if outcome.done:
         click.echo(
             _(

@@ -53,6 +53,7 @@ def apply(
     from menage.clean import (
         apply_plan,
         check_against_index,
+        check_paths,
         cleanup_session,
         excluded_folders,
         home_quarantine,
@@ -64,6 +65,7 @@ def apply(
     shown = str(plan_file)
     plan = read_plan(plan_file, excluded_folders())
     check_against_index(plan, index_path or default_index_path(), shown)
+    check_paths(plan, shown)
     if show_list:
         _list_actions(plan)
     if dry_run:

@@ -61,7 +61,6 @@ def clean(
         format_plan,
         home_quarantine,
         plan_digest,
-        write_plan,
     )
     from menage.clean import (
         dry_run as check_plan,
@@ -72,6 +71,7 @@ def clean(
     from menage.files.scan import scan as run_scan
     from menage.home import default_index_path
     from menage.i18n import format_number, format_percent, format_size
+    from menage.output import write_output
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
     options.rules()
@@ -105,8 +105,9 @@ def clean(
             return
         confirm(_("Apply these actions?"), yes)
         plan_file = state_path(f"scan-{before.scan_id}.plan.json")
-        write_plan(plan, plan_file)
-        digest = plan_digest(format_plan(plan).encode("utf-8"))
+        text = format_plan(plan).encode("utf-8")  # made once: it formats every size
+        write_output(plan_file, text)
+        digest = plan_digest(text)
         with cleanup_session() as (journal, recovered):
             report_recovered(recovered)
             with action_progress(_("Cleaning")) as apply_progress:

@@ -85,8 +85,7 @@ def fleet(
     extend_to: float,
     refurbished: float,
 ) -> None:
-    from menage._fs import atomic_write
-    from menage.errors import ReportNotWritten
+    from menage.errors import OutputNotWritten, ReportNotWritten
     from menage.fleet import InventoryError, fleet_footprint, read_inventory
     from menage.fleet.html import render_html
 
@@ -109,11 +108,12 @@ def fleet(
         inventory, region=region, extend_to_years=extend_to, refurbished_share=refurbished / 100
     )
     if html_path is not None:
+        from menage.output import write_output
+
         try:
-            with atomic_write(html_path) as out:
-                out.write(render_html(result, file.name).encode())
-        except OSError as exc:
-            raise ReportNotWritten(path=html_path, detail=exc.strerror) from None
+            write_output(html_path, render_html(result, file.name).encode())
+        except OutputNotWritten as exc:
+            raise ReportNotWritten(**exc.fields) from None
     if as_json:
         print_json(result.to_dict())
         return

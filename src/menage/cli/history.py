@@ -37,16 +37,27 @@ STATE_LABELS = {
 @json_option()
 def history(run_id: int | None, as_json: bool) -> None:
     from menage.clean import Journal, all_measures, default_journal_path, measures, recover
+    from menage.clean.errors import JournalReadOnly, NoSuchRun
     from menage.cli._common import print_json, stdout_console
 
-    with Journal(default_journal_path(), lock=False) as journal:
-        # settle what a killed command left, unless another one is running right now
-        if journal.try_lock():
-            report_recovered(recover(journal))
-        if run_id is not None:
-            found = [measures(run_id, journal)]
-        else:
-            found = all_measures(journal)
+    path = default_journal_path()
+    found: list[Measures] = []
+    if path.exists():
+        try:
+            journal = Journal(path, lock=False)
+        except JournalReadOnly:
+            # a read-only data folder: the history can still be read, as it is on disk
+            journal = Journal(path, lock=False, read_only=True)
+        with journal:
+            # settle what a killed command left, unless another one is running right now
+            if not journal.read_only and journal.try_lock():
+                report_recovered(recover(journal))
+            if run_id is not None:
+                found = [measures(run_id, journal)]
+            else:
+                found = all_measures(journal)
+    elif run_id is not None:
+        raise NoSuchRun(run=run_id)
     if as_json:
         print_json([m.as_dict() for m in found])
         return

@@ -267,15 +267,14 @@ def _sheet(device: str, region: str, options: dict[str, Any]) -> None:
 
     sheet = device_sheet(device, region)
     if options["html_path"] is not None:
+        from menage.errors import OutputNotWritten, ReportNotWritten
         from menage.impact.sheet_html import device_sheet_html
+        from menage.output import write_output
 
-        path: Path = options["html_path"]
         try:
-            path.write_text(device_sheet_html(sheet), encoding="utf-8")
-        except OSError as exc:
-            raise click.ClickException(
-                _("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc)
-            ) from None
+            write_output(options["html_path"], device_sheet_html(sheet).encode("utf-8"))
+        except OutputNotWritten as exc:
+            raise ReportNotWritten(**exc.fields) from None
     if options["as_json"]:
         print_json({"menage": __version__, "sheet": sheet.to_dict()})
     else:

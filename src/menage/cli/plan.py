@@ -32,8 +32,11 @@ from menage.i18n import _
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=_("Write the plan to this file (default: print it)."),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help=_(
+        "Write the plan to this file (default, or -: print it). A device or FIFO is "
+        "written in place, a symbolic link is written through."
+    ),
 )
 @click.option(
     "--pick",
@@ -79,7 +82,7 @@ def plan(
         result = plan_selection(scanned, picks, options)
     else:
         result = build_plan(scanned, options, listing)
-    if output is None:
+    if output is None or str(output) == "-":
         write_plan(result, sys.stdout)
         return
     write_plan(result, output)

@@ -7,6 +7,7 @@ import click
 from menage.cli._clean import action_progress, confirm, report_recovered
 from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.cli._types import AGE
+from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
 
 
@@ -45,7 +46,8 @@ def purge(
         raise click.UsageError(
             _("say what to purge: --older-than AGE (e.g. 30d), --run N, or --all.")
         )
-    with cleanup_session() as (journal, recovered):
+    # a full disk is when people purge: the journal's reserve is given back first
+    with cleanup_session(purging=True) as (journal, recovered):
         report_recovered(recovered)
         if run_id is not None:
             journal.run(run_id)
@@ -73,3 +75,10 @@ def purge(
             n=format_number(outcome.files), size=format_size(outcome.freed)
         )
     )
+    for entry, reason in outcome.refused:
+        click.echo(
+            _("  {path}: not purged: {reason}").format(path=escape(entry.path), reason=reason),
+            err=True,
+        )
+    if not outcome.complete:
+        click.get_current_context().exit(EXIT_INCOMPLETE)

@@ -33,6 +33,20 @@ class DemoFolderNotEmpty(MenageError):
     template = N_("{path} exists and is not empty; choose a new folder or add --force.")
 
 
+class NotASample(MenageError):
+    template = N_(
+        "{path} holds {name}, which no sample folder has: --force only replaces a sample "
+        "folder made by `menage demo-data`. Nothing was changed."
+    )
+
+
+#: what a sample folder holds at its top; --force replaces nothing else
+_TOP = {
+    "Documents", "Images", "Bureau", "Téléchargements", "Sauvegarde clé USB 2019", ".cache",
+    "Projets", "Musique", "Vidéos",
+}  # fmt: skip
+
+
 @dataclass
 class SampleSummary:
     files: int
@@ -77,11 +91,16 @@ def make_sample(
 
     Raises:
         DemoFolderNotEmpty: ``target`` holds files and ``force`` is not set.
+        NotASample: ``force`` is set but ``target`` holds what no sample has.
     """
     root = Path(target)
     if root.exists() and any(root.iterdir()):
         if not force:
             raise DemoFolderNotEmpty(path=str(root))
+        # never `rm -rf` a folder that is not a sample (`menage demo-data ~ --force`)
+        for entry in root.iterdir():
+            if entry.name not in _TOP or entry.is_symlink() or not entry.is_dir():
+                raise NotASample(path=str(root), name=entry.name)
         shutil.rmtree(root)
     rng = random.Random(seed)
     now = time.time() if now is None else now

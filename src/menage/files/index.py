@@ -36,6 +36,7 @@ from menage.errors import (
     IndexBusy,
     IndexCorrupted,
     IndexForeign,
+    IndexReadOnly,
     IndexTooNew,
     MenageError,
     NoSuchScan,
@@ -51,6 +52,7 @@ from menage.files.listing import (
     write_listing,
 )
 from menage.findings import SCHEMA, ScanFindings, read_scan
+from menage.home import remember_state_file
 
 if TYPE_CHECKING:
     from menage.files.duplicates import Digests
@@ -156,9 +158,21 @@ def _error_for(exc: sqlite3.Error, path: Path) -> MenageError | None:
         return IndexBusy(path=str(path))
     if primary == sqlite3.SQLITE_NOTADB:
         return IndexForeign(path=str(path))
+    if primary == sqlite3.SQLITE_READONLY or (
+        primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR) and _read_only(path.parent)
+    ):
+        # "unable to open database file" in a read-only folder: unwritable, not damaged
+        return IndexReadOnly(path=str(path), detail=text, folder=str(path.parent))
     if primary in _DAMAGED:
         return IndexCorrupted(path=str(path), detail=text)
     return None
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return not os.access(folder, os.W_OK) or bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 class Index:
@@ -182,6 +196,8 @@ class Index:
         if rebuild and self.path.exists():
             self.moved_aside = self._move_aside()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # never scanned, wherever it is (see menage.home.own_folders)
+        remember_state_file(self.path)
         with self._guard():
             self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:

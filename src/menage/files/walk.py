@@ -3,12 +3,32 @@
 The walk is iterative (no recursion limit: a 63-level ``node_modules`` chain is
 nothing special), runs on a few threads (``scandir`` and ``lstat`` release the
 GIL, and on a warm cache the walk is syscall-bound), never opens anything, and
-visits each real folder once, keyed by (device, inode), so that symbolic link
-loops and bind mounts cannot make it run forever.
+keeps what it finds in a compact :class:`~menage.files.tree.Tree`.
 
-What it collects is kept column by column in compact arrays (:class:`Tree`):
-a million files cost about a hundred bytes each, not the kilobyte a
-``os.stat_result`` and a path string would.
+The rules, which any other walker (the native core) must follow too:
+
+1. **Each real folder is listed once**, keyed by (device, inode): symbolic link
+   loops, bind mounts and links back into the roots cannot make the walk run
+   forever or list a file twice under two folder paths.
+2. **Ménage's own folders are never entered**, wherever they are reached (a
+   subfolder, a root, a followed link, through a symbolic link higher up): those
+   whose (device, inode) is in :class:`~menage.home.OwnFolders` ``folders``, and any
+   folder named ``.menage-quarantine``. Files whose (device, inode) is in ``files``,
+   and their SQLite side files (``side_files``, by folder identity and name), are
+   not listed. Each is recorded in ``tree.own`` and counts as an entry of its
+   parent folder (so that the parent is never "empty"). The identities are taken
+   when the walk starts (:func:`menage.home.own_folders`, unless the options give
+   them).
+3. **Symbolic links are never followed** unless ``follow_links``; then a link to a
+   folder is walked after every real folder has been (so that files keep their
+   real paths when a link points inside the roots), and links found at any depth
+   and in any folder are all walked.
+4. **Other filesystems are not entered** unless ``cross_devices``; they are listed
+   in ``tree.other_devices``.
+5. Excluded names (or paths relative to the root, when a pattern has a ``/``) and
+   files under ``min_size`` are counted, not listed. Special files (FIFOs, sockets,
+   devices) are listed in ``tree.specials`` and never opened.
+6. Nothing raises: an entry that cannot be read is an :class:`Issue`.
 """
 
 from __future__ import annotations
@@ -19,38 +39,24 @@ import os
 import re
 import stat
 import threading
-from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from queue import SimpleQueue
 
 from menage.errors import NotADirectory, PathError, PathNotFound
-from menage.i18n import N_
+from menage.files.tree import ISSUE_KINDS, SPECIAL_KINDS, Issue, Part, Tree, merge
+from menage.home import OwnFolders
 
-#: Kinds of entries that are listed but never opened.
-SPECIAL_KINDS = {
-    stat.S_IFIFO: "fifo",
-    stat.S_IFSOCK: "socket",
-    stat.S_IFCHR: "char-device",
-    stat.S_IFBLK: "block-device",
-}
-
-
-@dataclass(frozen=True)
-class Issue:
-    """An entry that could not be scanned, or not completely."""
-
-    path: bytes
-    kind: str
-    detail: str
-
-
-# Issue kinds, with the sentence shown for each; ``detail`` carries the OS message.
-ISSUE_KINDS = {
-    "unreadable": N_("cannot be read"),
-    "vanished": N_("disappeared during the scan"),
-    "changed": N_("changed during the scan; not compared"),
-}
+__all__ = [
+    "ISSUE_KINDS",
+    "SPECIAL_KINDS",
+    "Issue",
+    "ProgressCallback",
+    "Tree",
+    "WalkOptions",
+    "resolve_roots",
+    "walk",
+]
 
 
 @dataclass
@@ -62,72 +68,13 @@ class WalkOptions:
     excludes: Sequence[str] = ()
     min_size: int = 0
     threads: int = 2
-
-
-@dataclass
-class Tree:
-    """Everything the walk found, as parallel columns.
-
-    File ``i`` is ``paths[i]``, in folder ``dirs[dir_of[i]]``; its metadata is
-    ``size[i]``, ``dev[i]``, ``ino[i]``, ``mtime_ns[i]``, ``nlink[i]`` and ``uid[i]``.
-    Files and folders are sorted by path (so a folder comes before its content).
-    Hardlinks appear once per path; callers collapse them by (dev, ino).
-    """
-
-    roots: list[bytes]
-    dirs: list[bytes] = field(default_factory=list)
-    dir_parent: array[int] = field(default_factory=lambda: array("q"))
-    #: entries in each folder that are not folders (files, links, specials, excluded)
-    dir_entries: array[int] = field(default_factory=lambda: array("q"))
-    #: folders whose listing failed: they are neither empty nor complete
-    dir_unlisted: set[int] = field(default_factory=set)
-    paths: list[bytes] = field(default_factory=list)
-    dir_of: array[int] = field(default_factory=lambda: array("q"))
-    size: array[int] = field(default_factory=lambda: array("q"))
-    dev: array[int] = field(default_factory=lambda: array("Q"))
-    ino: array[int] = field(default_factory=lambda: array("Q"))
-    mtime_ns: array[int] = field(default_factory=lambda: array("q"))
-    nlink: array[int] = field(default_factory=lambda: array("q"))
-    uid: array[int] = field(default_factory=lambda: array("q"))
-    symlinks: list[bytes] = field(default_factory=list)
-    broken_links: list[bytes] = field(default_factory=list)
-    specials: list[tuple[bytes, str]] = field(default_factory=list)
-    other_devices: list[bytes] = field(default_factory=list)
-    excluded: int = 0
-    issues: list[Issue] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def path(self, i: int) -> bytes:
-        """The full path of file ``i``."""
-        return self.paths[i]
+    #: Ménage's own folders and files (None: :func:`menage.home.own_folders` now)
+    own: OwnFolders | None = None
 
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class _Part:
-    """What one worker thread collects; merged into a :class:`Tree` at the end."""
-
-    def __init__(self) -> None:
-        self.dir_records: list[tuple[int, bytes, int]] = []
-        self.dir_entries: dict[int, int] = {}
-        self.unlisted: list[int] = []
-        self.paths: list[bytes] = []
-        self.dir_of = array("q")
-        self.size = array("q")
-        self.dev = array("Q")
-        self.ino = array("Q")
-        self.mtime_ns = array("q")
-        self.nlink = array("q")
-        self.uid = array("q")
-        self.symlinks: list[bytes] = []
-        self.broken_links: list[bytes] = []
-        self.specials: list[tuple[bytes, str]] = []
-        self.other_devices: list[bytes] = []
-        self.excluded = 0
-        self.issues: list[Issue] = []
+#: a folder to list: (id, path, parent id, root, device, inode)
+_Job = tuple[int, bytes, int, bytes, int, int]
 
 
 def _compile_excludes(patterns: Sequence[str]) -> tuple[re.Pattern[bytes] | None, bool]:
@@ -171,16 +118,32 @@ def resolve_roots(paths: Sequence[str | bytes | os.PathLike[str]]) -> list[bytes
     return roots
 
 
+def inside_own(root: bytes, own: OwnFolders) -> bool:
+    """Whether a root is one of Ménage's own folders or inside one (links resolved)."""
+    current = os.path.realpath(root)
+    while True:
+        try:
+            st = os.stat(current)
+        except OSError:
+            return False
+        if own.is_own_folder(st, os.path.basename(current)):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+
+
 def walk(
     roots: Sequence[bytes],
     options: WalkOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> Tree:
-    """Walk ``roots`` (absolute folder paths, see :func:`resolve_roots`).
+    """Walk ``roots`` (absolute folder paths, see :func:`resolve_roots`) by the rules above.
 
     Args:
         roots: folders to walk.
-        options: links, devices, excludes and minimum size.
+        options: links, devices, excludes, minimum size and Ménage's own folders.
         progress: called now and then with (folders listed, files found).
 
     Returns:
@@ -188,45 +151,52 @@ def walk(
         in ``tree.issues``, never raised.
     """
     options = options or WalkOptions()
+    own = options.own if options.own is not None else _own_now()
     exclude_re, exclude_paths = _compile_excludes(options.excludes)
     min_size = options.min_size
     follow = options.follow_links
     cross = options.cross_devices
     root_strip = {r: len(r.rstrip(b"/")) + 1 for r in roots}
 
-    queue: SimpleQueue[tuple[int, bytes, int, bytes, int] | None] = SimpleQueue()
+    queue: SimpleQueue[_Job | None] = SimpleQueue()
     lock = threading.Lock()
-    visited: set[tuple[int, int]] = set()
+    # our own folders count as seen: a followed link or a bind mount never enters them
+    visited: set[tuple[int, int]] = set(own.folders)
     #: symbolic links to folders, walked once every real folder has been
     deferred: list[tuple[bytes, int, bytes, int, int]] = []
     next_dir = iter(range(1 << 62)).__next__
     pending = 0
     counters = [0]  # folders listed, for progress
-    parts: list[_Part] = []
+    parts: list[Part] = []
     threads = max(1, options.threads)
+    side_folders = {(dev, ino) for dev, ino, _name in own.side_files}
 
-    def enqueue(part: _Part, path: bytes, parent: int, root: bytes, dev: int) -> None:
+    def enqueue(part: Part, path: bytes, parent: int, root: bytes, dev: int, ino: int) -> None:
         nonlocal pending
         dir_id = next_dir()
         part.dir_records.append((dir_id, path, parent))
         with lock:
             pending += 1
-        queue.put((dir_id, path, parent, root, dev))
+        queue.put((dir_id, path, parent, root, dev, ino))
 
-    main_part = _Part()
+    main_part = Part()
     parts.append(main_part)
     for root in roots:
         st = os.stat(root)
         key = (st.st_dev, st.st_ino)
+        if inside_own(root, own):
+            main_part.own.append(root)
+            continue
         if key in visited:
             continue
         visited.add(key)
-        enqueue(main_part, root, -1, root, st.st_dev)
+        enqueue(main_part, root, -1, root, st.st_dev, st.st_ino)
     if pending == 0:
         for _ in range(threads):
             queue.put(None)
 
-    def list_dir(part: _Part, dir_id: int, path: bytes, root: bytes, dev: int) -> None:
+    def list_dir(part: Part, job: _Job) -> None:
+        dir_id, path, _parent, root, dev, ino = job
         try:
             iterator = os.scandir(path)
         except OSError as exc:
@@ -243,6 +213,8 @@ def walk(
         add_mtime = part.mtime_ns.append
         add_nlink = part.nlink.append
         add_uid = part.uid.append
+        own_files = own.files
+        side_here = (dev, ino) in side_folders
         with iterator:
             while True:
                 try:
@@ -264,6 +236,10 @@ def walk(
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         st = entry.stat(follow_symlinks=False)
+                        if own.is_own_folder(st, name):
+                            part.own.append(entry.path)
+                            entries += 1
+                            continue
                         if st.st_dev != dev and not cross:
                             part.other_devices.append(entry.path)
                             entries += 1
@@ -273,6 +249,11 @@ def walk(
                     entries += 1
                     if entry.is_file(follow_symlinks=False):
                         st = entry.stat(follow_symlinks=False)
+                        if (own_files and (st.st_dev, st.st_ino) in own_files) or (
+                            side_here and (dev, ino, name) in own.side_files
+                        ):
+                            part.own.append(entry.path)
+                            continue
                         if st.st_size < min_size:
                             part.excluded += 1
                             continue
@@ -299,9 +280,10 @@ def walk(
                             else:
                                 # walked last, so that files keep their real paths when a
                                 # link points inside the roots (see `worker`)
-                                deferred.append(
-                                    (link_path, dir_id, root, target.st_dev, target.st_ino)
-                                )
+                                with lock:
+                                    deferred.append(
+                                        (link_path, dir_id, root, target.st_dev, target.st_ino)
+                                    )
                     else:
                         st = entry.stat(follow_symlinks=False)
                         kind = SPECIAL_KINDS.get(stat.S_IFMT(st.st_mode), "other")
@@ -317,33 +299,39 @@ def walk(
                 seen = key in visited
                 visited.add(key)
             if not seen:
-                enqueue(part, sub_path, dir_id, root, sub_dev)
+                enqueue(part, sub_path, dir_id, root, sub_dev, sub_ino)
 
     def worker() -> None:
         nonlocal pending
-        part = _Part()
+        part = Part()
         with lock:
             parts.append(part)
         while True:
-            item = queue.get()
-            if item is None:
+            job = queue.get()
+            if job is None:
                 return
-            dir_id, path, _parent, root, dev = item
             try:
-                list_dir(part, dir_id, path, root, dev)
+                list_dir(part, job)
             finally:
                 with lock:
                     pending -= 1
                     counters[0] += 1
+                    # every real folder is listed: walk the links found so far, in path
+                    # order (the result must not depend on the threads); the others
+                    # stay deferred until the walk is idle again
                     promote = pending == 0 and bool(deferred)
-                    links = deferred[:] if promote else []
-                    deferred.clear()
+                    links = sorted(deferred) if promote else []
+                    if promote:
+                        deferred.clear()
                 for link_path, parent, link_root, link_dev, link_ino in links:
                     with lock:
                         seen = (link_dev, link_ino) in visited
                         visited.add((link_dev, link_ino))
-                    if not seen:
-                        enqueue(part, link_path, parent, link_root, link_dev)
+                    if seen:
+                        if (link_dev, link_ino) in own.folders:
+                            part.own.append(link_path)
+                        continue
+                    enqueue(part, link_path, parent, link_root, link_dev, link_ino)
                 with lock:
                     done = pending == 0 and not deferred
                 if done:
@@ -359,53 +347,13 @@ def walk(
         # join with a timeout so that Ctrl-C reaches the main thread
         while thread.is_alive():
             thread.join(0.2)
-    tree = _merge(list(roots), parts)
+    tree = merge(list(roots), parts)
     if progress is not None:
         progress(len(tree.dirs), len(tree))
     return tree
 
 
-def _merge(roots: list[bytes], parts: list[_Part]) -> Tree:
-    """One tree from the threads' parts, folders and files sorted by path.
+def _own_now() -> OwnFolders:
+    from menage.home import own_folders
 
-    Sorting makes every later step deterministic whatever order the threads took,
-    and puts a folder before everything inside it. Parts are freed as they are
-    merged, so that the peak memory is not twice the tree.
-    """
-    records = sorted(
-        (path, old, parent) for part in parts for old, path, parent in part.dir_records
-    )
-    remap = {old: new for new, (_path, old, _parent) in enumerate(records)}
-    tree = Tree(roots=roots)
-    tree.dirs = [path for path, _old, _parent in records]
-    tree.dir_parent = array("q", (remap[p] if p >= 0 else -1 for _path, _old, p in records))
-    del records
-    entries = array("q", bytes(8 * len(tree.dirs)))
-    columns = ("size", "dev", "ino", "mtime_ns", "nlink", "uid")
-    for part in parts:
-        for old, count in part.dir_entries.items():
-            entries[remap[old]] = count
-        tree.dir_unlisted.update(remap[d] for d in part.unlisted)
-        tree.paths.extend(part.paths)
-        part.paths = []
-        tree.dir_of.extend(remap[d] for d in part.dir_of)
-        part.dir_of = array("q")
-        for name in columns:
-            getattr(tree, name).extend(getattr(part, name))
-            setattr(part, name, array("q"))
-        tree.symlinks.extend(part.symlinks)
-        tree.broken_links.extend(part.broken_links)
-        tree.specials.extend(part.specials)
-        tree.other_devices.extend(part.other_devices)
-        tree.excluded += part.excluded
-        tree.issues.extend(part.issues)
-    tree.dir_entries = entries
-    order = sorted(range(len(tree.paths)), key=tree.paths.__getitem__)
-    tree.paths = list(map(tree.paths.__getitem__, order))
-    for name in ("dir_of", *columns):
-        column = getattr(tree, name)
-        setattr(tree, name, array(column.typecode, map(column.__getitem__, order)))
-    for listing in (tree.symlinks, tree.broken_links, tree.specials, tree.other_devices):
-        listing.sort()
-    tree.issues.sort(key=lambda issue: issue.path)
-    return tree
+    return own_folders()

@@ -8,8 +8,10 @@ date, and each oddity is noted as a defect.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
+from datetime import datetime
 from email import errors as email_errors
 from email import policy
 from email.header import decode_header, make_header
@@ -81,15 +83,70 @@ def _norm(value: str) -> str:
     return _SPACES.sub(" ", value).strip().lower()
 
 
-def header_hash(headers: Message) -> str:
+def header_hash(headers: Headers) -> str:
     """A short hash of the normalised identifying headers."""
+    return _hash_texts({name: text(headers.get(name, "")) for name in HASHED})
+
+
+def _hash_texts(texts: dict[str, str]) -> str:
     digest = hashlib.sha256()
     for name in HASHED:
         digest.update(name.encode())
         digest.update(b":")
-        digest.update(_norm(text(headers.get(name, ""))).encode("utf-8"))
+        digest.update(_norm(texts[name]).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()[:24]
+
+
+#: ``Name <local@domain>`` or ``local@domain`` in the plain forms parseaddr reads the
+#: same way; anything else goes to parseaddr
+_PLAIN_ADDRESS = re.compile(
+    r"\s*(?:([\w' -]*?)\s*<([\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)*)>"
+    r"|([\w+-]+(?:\.[\w+-]+)*@[\w-]+(?:\.[\w-]+)*))\s*",
+    re.ASCII,
+)
+_PLAIN_DATE = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) "
+    r"(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)",
+    re.ASCII,
+)
+_MONTHS = {
+    m: k
+    for k, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+
+
+def _address(value: str) -> tuple[str, str]:
+    """(name, address) as :func:`email.utils.parseaddr` gives them."""
+    plain = _PLAIN_ADDRESS.fullmatch(value)
+    if plain is not None:
+        if plain.group(3) is not None:
+            return "", plain.group(3)
+        return " ".join(plain.group(1).split()), plain.group(2)
+    return parseaddr(value)
+
+
+def _timestamp(value: str) -> float:
+    """A Date header as a timestamp, as ``parsedate_to_datetime(value).timestamp()``.
+
+    Raises:
+        TypeError, ValueError, IndexError, OverflowError: not a date.
+    """
+    plain = _PLAIN_DATE.fullmatch(value)
+    # -0000 means "local time unknown": parsedate_to_datetime gives a naive datetime
+    if (
+        plain is not None
+        and plain.group(2) in _MONTHS
+        and plain.group(7, 8, 9) != ("-", "00", "00")
+    ):
+        d, _m, y, hh, mm, ss, sign, zh, zm = plain.groups()
+        offset = (int(zh) * 3600 + int(zm) * 60) * (-1 if sign == "-" else 1)
+        moment = datetime(int(y), _MONTHS[plain.group(2)], int(d), int(hh), int(mm), int(ss))
+        return float(calendar.timegm(moment.timetuple()) - offset)
+    return parsedate_to_datetime(value).timestamp()
 
 
 def parse_unsubscribe(value: str, post: str) -> Unsubscribe | None:
@@ -117,12 +174,65 @@ def parse_unsubscribe(value: str, post: str) -> Unsubscribe | None:
     return Unsubscribe(one_click=one_click, http=http, mailto=mailto)
 
 
-def parse_headers(raw: bytes) -> Message:
-    return _parser.parsebytes(raw)
+class QuickHeaders:
+    """Well-formed ASCII header fields, read without the ``email`` parser: the values
+    are those :class:`email.message.Message` (compat32) gives for the same bytes."""
+
+    __slots__ = ("_fields", "defects")
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self._fields = fields
+        self.defects: list[object] = []
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self._fields.get(name.lower(), default)
+
+
+Headers = Message | QuickHeaders
+_FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
+
+
+def _quick(raw: bytes) -> QuickHeaders | None:
+    """The fields when every line is plain (ASCII, CRLF, ``Name: value`` or a
+    continuation); None for anything the ``email`` parser must judge."""
+    if not raw.isascii():
+        return None
+    data = raw.decode("ascii")
+    crlf = data.count("\r\n")
+    if data.count("\n") != crlf or data.count("\r") != crlf:
+        return None
+    fields: dict[str, str] = {}
+    name = ""
+    value: list[str] = []
+    for line in data.split("\r\n"):
+        if not line:
+            break
+        if line[0] in " \t":
+            if not name:
+                return None
+            value.append(line)
+            continue
+        found = _FIELD_NAME.match(line)
+        if found is None:
+            return None
+        if name and name not in fields:
+            fields[name] = "\r\n".join(value)
+        name = line[: found.end() - 1].lower()
+        value = [line[found.end() :].lstrip(" \t")]
+    if name and name not in fields:
+        fields[name] = "\r\n".join(value)
+    return QuickHeaders(fields)
+
+
+def parse_headers(raw: bytes) -> Headers:
+    """Header fields: the quick way when they are plain, else the ``email`` parser
+    (which notes each defect)."""
+    quick = _quick(raw)
+    return quick if quick is not None else _parser.parsebytes(raw)
 
 
 def meta_from_headers(
-    headers: Message,
+    headers: Headers,
     *,
     folder: str,
     size: int,
@@ -135,23 +245,23 @@ def meta_from_headers(
 ) -> MessageMeta:
     """The metadata of one message from its (parsed) headers and what the store says."""
     defects = [type(d).__name__ for d in headers.defects]
-    name, address = parseaddr(text(headers.get("from", "")))
+    texts = {name: text(headers.get(name, "")) for name in HASHED}
+    name, address = _address(texts["from"])
     if not address:
         pairs = getaddresses([text(headers.get("sender", ""))])
         name, address = pairs[0] if pairs else ("", "")
     if not address:
         defects.append("NoSender")
-    message_id_raw = text(headers.get("message-id", "")).strip()
+    message_id_raw = texts["message-id"].strip()
     found = _ANGLE.search(message_id_raw)
     message_id = (found.group(1) if found else message_id_raw) or None
     if message_id is None:
         defects.append("NoMessageId")
-    date_text = text(headers.get("date", "")).strip() or None
+    date_text = texts["date"].strip() or None
     timestamp: float | None = None
     if date_text:
         try:
-            moment = parsedate_to_datetime(date_text)
-            timestamp = moment.timestamp()
+            timestamp = _timestamp(date_text)
         except (TypeError, ValueError, IndexError, OverflowError):
             defects.append("BadDate")
     if timestamp is None:
@@ -174,13 +284,13 @@ def meta_from_headers(
         message_id=message_id,
         size=size,
         date=date_text,
-        header_hash=header_hash(headers),
+        header_hash=_hash_texts(texts),
     )
     return MessageMeta(
         ref=ref,
         sender=address.strip().lower(),
         sender_name=name.strip(),
-        subject=text(headers.get("subject", "")).strip(),
+        subject=texts["subject"].strip(),
         timestamp=timestamp,
         seen=seen,
         list_id=list_id,

@@ -1,8 +1,10 @@
 """Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
 
 What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
-then, for messages not yet in the cache, ``UID FETCH`` in batches of
-``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``.
+then, for messages not yet in the cache, one ``UID FETCH`` per 5,000 UIDs (sent as
+ranges, ``1:5000``) of
+``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``, its
+answer streamed and parsed by :mod:`menage.mail.fetch`.
 Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
 and no message becomes read. A folder whose STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
 HIGHESTMODSEQ) is unchanged since the cached analysis is not opened at all.
@@ -15,6 +17,7 @@ import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,10 @@ from menage.mail.errors import (
     ConnectionLost,
     InsecureRefused,
     LoginFailed,
+    MailError,
     PasswordMissing,
 )
+from menage.mail.fetch import FetchRefused, stream_fetch
 from menage.mail.headers import FIELDS, meta_from_headers, parse_headers
 from menage.mail.model import FolderInfo, MessageMeta
 from menage.mail.source import ImapSource
@@ -53,7 +58,8 @@ class ImapOptions:
         insecure: allow plain IMAP off loopback and certificates that do not verify.
         ca_file: a CA bundle to trust for this server (self-hosted servers).
         oauth2: log in with XOAUTH2 and a token instead of a password.
-        batch: UIDs per FETCH.
+        batch: UIDs per FETCH command (sent as ranges, ``1:5000``); each batch is
+            stored in one transaction, and what arrived of a batch cut short too.
         after_batch: called with the running count after each stored batch (tests
             inject faults here).
     """
@@ -61,7 +67,7 @@ class ImapOptions:
     insecure: bool = False
     ca_file: Path | None = None
     oauth2: bool = False
-    batch: int = 500
+    batch: int = 5000
     timeout: float = 60.0
     after_batch: Callable[[int], None] | None = None
 
@@ -208,10 +214,46 @@ def _header_bytes(item: dict[bytes, Any]) -> bytes:
     return b""
 
 
+_MONTHS = {
+    m: k
+    for k, m in enumerate(
+        (
+            b"JAN",
+            b"FEB",
+            b"MAR",
+            b"APR",
+            b"MAY",
+            b"JUN",
+            b"JUL",
+            b"AUG",
+            b"SEP",
+            b"OCT",
+            b"NOV",
+            b"DEC",
+        ),
+        start=1,
+    )
+}
+
+
+def internal_date(value: Any) -> float | None:
+    """An INTERNALDATE (``17-Jul-1996 02:44:25 -0700``) as a timestamp; None if odd."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        day, clock, zone = value.strip().split(b" ")
+        d, m, y = day.split(b"-")
+        hh, mm, ss = (int(x) for x in clock.split(b":"))
+        offset = (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60) * (-1 if zone[:1] == b"-" else 1)
+        moment = datetime(int(y), _MONTHS[m.upper()], int(d), hh, mm, ss, tzinfo=UTC)
+    except (ValueError, KeyError, OverflowError):
+        return None
+    return moment.timestamp() - offset
+
+
 def _meta(folder: str, uidvalidity: int, uid: int, item: dict[bytes, Any]) -> MessageMeta:
     flags = {f.lower() for f in item.get(b"FLAGS", ())}
-    internal = item.get(b"INTERNALDATE")
-    fallback = internal.timestamp() if internal is not None else None
+    fallback = internal_date(item.get(b"INTERNALDATE"))
     try:
         attachments = from_bodystructure(item.get(b"BODYSTRUCTURE"))
     except Exception:  # noqa: BLE001 - an odd structure loses its attachments, not the message
@@ -311,13 +353,19 @@ class ImapReader:
             batch = max(1, self.options.batch)
             for start in range(0, total, batch):
                 uids = new[start : start + batch]
-                response = self.client.fetch(uids, FETCH_ITEMS)
-                metas = [
-                    _meta(name, uidvalidity, uid, response[uid]) for uid in uids if uid in response
-                ]
-                self.cache.store(account, name, uidvalidity, metas)
+                metas: list[MessageMeta] = []
+                try:
+                    for uid, item in stream_fetch(self.client, uids, FETCH_ITEMS):
+                        # an unsolicited FETCH (a flag changed meanwhile) has no size: skip
+                        if b"RFC822.SIZE" in item:
+                            metas.append(_meta(name, uidvalidity, uid, item))
+                except FetchRefused as exc:
+                    raise MailError(source=self.source.host, detail=_reason(exc)) from exc
+                finally:
+                    # what arrived before a drop is kept: the next run resumes after it
+                    self.cache.store(account, name, uidvalidity, metas)
+                    self.fetched += len(metas)
                 done += len(uids)
-                self.fetched += len(metas)
                 if self.progress:
                     self.progress("mail:fetch", done, total)
                 if self.options.after_batch:
@@ -335,13 +383,13 @@ class ImapReader:
     ) -> None:
         if not uids:
             return
-        modifiers = [f"CHANGEDSINCE {modseq}".encode()] if modseq and self._condstore else None
+        modifiers = f"CHANGEDSINCE {modseq}".encode() if modseq and self._condstore else b""
         seen: dict[int, bool] = {}
-        for start in range(0, len(uids), 5000):
-            chunk = uids[start : start + 5000]
-            response = self.client.fetch(chunk, [b"FLAGS"], modifiers=modifiers)
-            for uid, item in response.items():
+        try:
+            for uid, item in stream_fetch(self.client, uids, [b"FLAGS"], modifiers):
                 seen[uid] = b"\\seen" in {f.lower() for f in item.get(b"FLAGS", ())}
+        except FetchRefused as exc:
+            raise MailError(source=self.source.host, detail=_reason(exc)) from exc
         if seen:
             self.cache.set_seen(self.source.account, name, uidvalidity, seen)
 

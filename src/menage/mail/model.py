@@ -27,7 +27,17 @@ class MessageRef:
     header_hash: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # written out rather than dataclasses.asdict: the cache stores thousands a second
+        return {
+            "folder": self.folder,
+            "uidvalidity": self.uidvalidity,
+            "uid": self.uid,
+            "key": self.key,
+            "message_id": self.message_id,
+            "size": self.size,
+            "date": self.date,
+            "header_hash": self.header_hash,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MessageRef:
@@ -81,10 +91,24 @@ class MessageMeta:
         return self.ref.size
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["attachments"] = [asdict(a) for a in self.attachments]
-        data["defects"] = list(self.defects)
-        return data
+        unsub = self.unsubscribe
+        return {
+            "ref": self.ref.to_json(),
+            "sender": self.sender,
+            "sender_name": self.sender_name,
+            "subject": self.subject,
+            "timestamp": self.timestamp,
+            "seen": self.seen,
+            "list_id": self.list_id,
+            "unsubscribe": unsub.to_json() if unsub is not None else None,
+            "bulk": self.bulk,
+            "auto_submitted": self.auto_submitted,
+            "attachments": [
+                {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                for a in self.attachments
+            ],
+            "defects": list(self.defects),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> MessageMeta:

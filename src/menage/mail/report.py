@@ -7,17 +7,16 @@ autoescapes them, and links from mail are shown as text, never as links to follo
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from menage import __version__
-from menage._fs import atomic_write
-from menage.errors import ReportNotWritten
+from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.i18n import _, format_date, format_number, format_percent, format_size, language
 from menage.mail.findings import MailAnalysis, Tally
 from menage.mail.impact import mail_impact
+from menage.output import write_output
 from menage.report.html import _environment
 from menage.report.svg import Bar, bar_chart
 
@@ -126,16 +125,14 @@ def render_mail_html(analysis: MailAnalysis, region: str = "france") -> str:
 
 
 def write_mail_html(analysis: MailAnalysis, target: Path, region: str = "france") -> None:
-    """Write the report atomically.
+    """Write the report to ``target`` by the rules of :mod:`menage.output` (a regular
+    file replaced atomically, a device or FIFO written in place), creating its folder.
 
     Raises:
         ReportNotWritten: the file or its folder cannot be written.
     """
     page = render_mail_html(analysis, region).encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(target) as handle:
-            handle.write(page)
-            os.fchmod(handle.fileno(), 0o644)
-    except OSError as exc:
-        raise ReportNotWritten(path=target, detail=exc.strerror or exc) from exc
+        write_output(target, page)
+    except OutputNotWritten as exc:
+        raise ReportNotWritten(**exc.fields) from None

@@ -4,7 +4,7 @@ Each kind's file is named after its key (``duplicates.csv``, ``temp_files.csv``)
 has the columns its finding declares (``Finding.csv_header``), one row per item;
 ``errors.csv`` lists what could not be scanned. Paths are written in the escaped
 form of :mod:`menage.files.names` (valid UTF-8, reversible). Files are written
-atomically.
+by the rules of :mod:`menage.output`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from menage._fs import atomic_write
 from menage.files.names import escape
 from menage.files.result import ScanResult
+from menage.output import write_output
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -27,8 +27,7 @@ def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     writer.writerows(
         [escape(value) if isinstance(value, bytes) else value for value in row] for row in rows
     )
-    with atomic_write(path) as handle:
-        handle.write(buffer.getvalue().encode("utf-8"))
+    write_output(path, buffer.getvalue().encode("utf-8"))
 
 
 def write_scan_csv(result: ScanResult, folder: Path) -> list[Path]:

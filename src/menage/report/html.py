@@ -11,17 +11,16 @@ prepared by :mod:`menage.report.scan_view`.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
 
-from menage._fs import atomic_write
-from menage.errors import ReportNotWritten
+from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.files.index import ScanRecord
 from menage.files.result import ScanResult
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
+from menage.output import check_output, write_output
 from menage.report.scan_view import scan_context
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,32 +59,18 @@ def check_target(target: Path) -> None:
     """Fail before a long scan if the report could not be written to ``target``.
 
     Raises:
-        ReportNotWritten: ``target`` is a folder, or its nearest existing parent is not
-            a writable folder.
+        ReportNotWritten: see :func:`menage.output.check_output`.
     """
-    if target.is_dir():
-        raise ReportNotWritten(path=target, detail=_("it is a folder"))
-    parent = target.absolute().parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise ReportNotWritten(path=target, detail=_("{path} is not a folder").format(path=parent))
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ReportNotWritten(path=target, detail=_("permission denied"))
-
-
-def _file_mode(target: Path) -> int:
     try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        check_output(target)
+    except OutputNotWritten as exc:
+        raise ReportNotWritten(**exc.fields) from None
 
 
 def write_scan_html(result: ScanResult, target: Path, history: Sequence[ScanRecord] = ()) -> None:
-    """Write the self-contained HTML report of ``result`` to ``target``, atomically
-    (readers see the old file or the new one), creating its folder if needed.
+    """Write the self-contained HTML report of ``result`` to ``target`` by the rules
+    of :mod:`menage.output` (a regular file is replaced atomically, a device or FIFO
+    written in place, ``-`` is standard output), creating its folder if needed.
 
     Raises:
         ReportNotWritten: the file or its folder cannot be written (permissions, no
@@ -93,12 +78,6 @@ def write_scan_html(result: ScanResult, target: Path, history: Sequence[ScanReco
     """
     page = render_scan_html(result, history).encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = _file_mode(target)
-        with atomic_write(target) as handle:
-            handle.write(page)
-            # the temporary file is private (0600); give the report the mode a plain
-            # write would: the old report's, else what the umask allows
-            os.fchmod(handle.fileno(), mode)
-    except OSError as exc:
-        raise ReportNotWritten(path=target, detail=exc.strerror or exc) from exc
+        write_output(target, page)
+    except OutputNotWritten as exc:
+        raise ReportNotWritten(**exc.fields) from None

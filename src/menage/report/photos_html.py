@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from menage import __version__
-from menage._fs import atomic_write
-from menage.errors import ReportNotWritten
+from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.files.names import escape
 from menage.i18n import _, format_datetime, format_number, format_size, language, ngettext
+from menage.output import write_output
 from menage.photos import Group, Photo, PhotoCache, PhotoFindings
 from menage.photos.thumbs import thumbnail_uri
-from menage.report.html import _environment, _file_mode
+from menage.report.html import _environment
 
 #: groups (or photos) shown per section; the JSON lists them all
 LIMIT = 100
@@ -163,17 +163,14 @@ def render_photos_html(found: PhotoFindings, cache: PhotoCache) -> str:
 
 
 def write_photos_html(found: PhotoFindings, cache: PhotoCache, target: Path) -> None:
-    """Write the report to ``target`` atomically, creating its folder if needed.
+    """Write the report to ``target`` by the rules of :mod:`menage.output` (a regular
+    file replaced atomically, a device or FIFO written in place), creating its folder.
 
     Raises:
         ReportNotWritten: the file or its folder cannot be written.
     """
     page = render_photos_html(found, cache).encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = _file_mode(target)
-        with atomic_write(target) as handle:
-            handle.write(page)
-            os.fchmod(handle.fileno(), mode)
-    except OSError as exc:
-        raise ReportNotWritten(path=target, detail=exc.strerror or exc) from exc
+        write_output(target, page)
+    except OutputNotWritten as exc:
+        raise ReportNotWritten(**exc.fields) from None

@@ -1,0 +1,159 @@
+"""The journal's records: a run and its actions, as rows and as Python objects.
+
+An action goes through these states, each committed *before* the file operation it
+announces and *after* the one it reports:
+
+    pending → intent → done → undoing → undone
+                 ↘ skipped / failed       ↘ purging → purged
+
+Rows are checked as they are read: a state, kind or path that Ménage never writes
+means the file was damaged, and it is said so rather than acted on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+STATES = (
+    "pending", "intent", "done", "skipped", "failed", "undoing", "undone", "purging", "purged",
+)  # fmt: skip
+#: states in which an action is half done: the next command settles it
+IN_PROGRESS = ("intent", "undoing", "purging")
+KINDS = ("quarantine", "trash", "hardlink", "reflink")
+RUN_STATUSES = ("running", "interrupted", "done")
+STASH_HOWS = (None, "rename", "copy", "link")
+
+SCHEMA = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started REAL NOT NULL,
+    finished REAL,
+    status TEXT NOT NULL,
+    plan_digest TEXT NOT NULL,
+    plan_path TEXT,
+    scan_id INTEGER,
+    scan_after INTEGER,
+    roots TEXT NOT NULL,
+    command TEXT NOT NULL
+);
+CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    line INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    finding TEXT NOT NULL,
+    category TEXT NOT NULL,
+    path BLOB NOT NULL,
+    keep BLOB,
+    size INTEGER NOT NULL,
+    dev INTEGER,
+    ino INTEGER,
+    mtime_ns INTEGER,
+    is_dir INTEGER NOT NULL DEFAULT 0,
+    mode INTEGER,
+    uid INTEGER,
+    gid INTEGER,
+    atime_ns INTEGER,
+    nlink INTEGER,
+    state TEXT NOT NULL,
+    reason TEXT,
+    stash BLOB,
+    stash_how TEXT,
+    tmp BLOB,
+    new_ino INTEGER,
+    restored_to BLOB,
+    done_at REAL,
+    undone_at REAL,
+    purged_at REAL
+);
+CREATE INDEX actions_run ON actions (run_id, state);
+CREATE INDEX actions_path ON actions (path);
+"""
+
+
+@dataclass
+class Entry:
+    """One action as the journal holds it."""
+
+    id: int
+    run_id: int
+    line: int
+    kind: str
+    finding: str
+    category: str
+    path: bytes
+    keep: bytes | None
+    size: int
+    dev: int | None
+    ino: int | None
+    mtime_ns: int | None
+    is_dir: int
+    mode: int | None
+    uid: int | None
+    gid: int | None
+    atime_ns: int | None
+    nlink: int | None
+    state: str
+    reason: str | None
+    stash: bytes | None
+    stash_how: str | None
+    tmp: bytes | None
+    new_ino: int | None
+    restored_to: bytes | None
+    done_at: float | None
+    undone_at: float | None
+    purged_at: float | None
+
+
+ENTRY_COLUMNS = [f.name for f in fields(Entry)]
+#: the columns an action's progress changes
+MUTABLE = [
+    "kind", "dev", "ino", "mtime_ns", "mode", "uid", "gid", "atime_ns", "nlink", "state",
+    "reason", "stash", "stash_how", "tmp", "new_ino", "restored_to", "done_at", "undone_at",
+    "purged_at",
+]  # fmt: skip
+RUN_COLUMNS = (
+    "id, started, finished, status, plan_digest, plan_path, scan_id, scan_after, roots, command"
+)
+
+
+@dataclass
+class Run:
+    id: int
+    started: float
+    finished: float | None
+    status: str
+    plan_digest: str
+    plan_path: str | None
+    scan_id: int | None
+    scan_after: int | None
+    roots: list[str]
+    command: str
+
+
+def _is_path(value: Any, optional: bool = True) -> bool:
+    if value is None:
+        return optional
+    return isinstance(value, bytes) and value.startswith(b"/") and b"\0" not in value
+
+
+def entry_problem(row: tuple[Any, ...]) -> str | None:
+    """What is wrong with an action row that Ménage could not have written, or None."""
+    entry = Entry(*row)
+    if entry.state not in STATES:
+        return f"action {entry.id}: unknown state {entry.state!r}"
+    if entry.kind not in KINDS:
+        return f"action {entry.id}: unknown action {entry.kind!r}"
+    if entry.stash_how not in STASH_HOWS:
+        return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
+    for name in ("path", "keep", "stash", "tmp", "restored_to"):
+        if not _is_path(getattr(entry, name), optional=name != "path"):
+            return f"action {entry.id}: {name} is not a path"
+    return None
+
+
+def category_of(path: bytes) -> str:
+    from menage.files.lint import category
+
+    return category(path.rsplit(b"/", 1)[-1])
