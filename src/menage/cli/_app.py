@@ -19,6 +19,7 @@ from menage.cli.purge import purge
 from menage.cli.scan import scan
 from menage.cli.scans import scans
 from menage.cli.serve import platform, serve
+from menage.cli.submit import submit
 from menage.cli.undo import undo
 from menage.i18n import LANGUAGES, _
 
@@ -60,5 +61,6 @@ for command in (
     demo_data,
     serve,
     platform,
+    submit,
 ):
     cli.add_command(command)

@@ -22,6 +22,10 @@ from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
 from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
+from menage.platform.measures import api as measures_api
+from menage.platform.measures.views import codes as measures_codes
+from menage.platform.measures.views import public as measures_public
+from menage.platform.measures.views import review as measures_review
 from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
 from menage.platform.organisations.views import settings as organisations_settings
@@ -70,6 +74,7 @@ campaign_urls = (
         path("<slug:slug>/", campaigns_public.campaign_detail, name="detail"),
         path("<slug:slug>/agenda.ics", ical.campaign_feed, name="ical"),
         path(_("<slug:slug>/programme/"), campaigns_public.programme, name="programme"),
+        path(_("<slug:slug>/measures/"), measures_public.counter, name="measures"),
     ],
     "campaigns",
 )
@@ -177,6 +182,11 @@ space_urls = (
             campaigns_operations.operation_detach,
             name="operation_detach",
         ),
+        path(_("campaigns/<slug:slug>/measures/"), measures_review.review, name="measures_review"),
+        path(_("reports/<int:pk>/decide/"), measures_review.decide, name="submission_decide"),
+        path(_("campaigns/<slug:slug>/codes/"), measures_codes.code_list, name="codes"),
+        path(_("codes/<int:pk>/poster/"), measures_codes.code_poster, name="code_poster"),
+        path(_("codes/<int:pk>/active/"), measures_codes.code_active, name="code_active"),
         path(_("resources/new/"), resources_manage.resource_create, name="resource_create"),
         path(_("resources/<int:pk>/edit/"), resources_manage.resource_edit, name="resource_edit"),
         path(
@@ -190,6 +200,9 @@ space_urls = (
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("api/v1/openapi.json", measures_api.openapi, name="api_v1_openapi"),
+    path("api/v1/campaigns/<str:code>", measures_api.campaign, name="api_v1_campaign"),
+    path("api/v1/campaigns/<str:code>/submissions", measures_api.submit, name="api_v1_submit"),
     path("api/", api.urls),
     # OpenID Connect sign-in for agents (404 unless configured); names are the library's
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),

@@ -24,6 +24,7 @@ PUBLIC_PAGES = [
     pytest.param("/campagnes/", id="campaigns"),
     pytest.param(CAMPAIGN, id="campaign"),
     pytest.param("/campagnes/cyber-menage-ecoles-du-val/", id="district-campaign"),
+    pytest.param("/campagnes/cyber-menage-ecoles-du-val/mesures/", id="measures-counter"),
     pytest.param("/agenda/", id="agenda"),
     pytest.param("/agenda/?neighbourhood=La+Gare", id="agenda-neighbourhood"),
     pytest.param("/evenements/1/", id="event"),
@@ -243,6 +244,9 @@ SCREENSHOTS = [
     pytest.param("/evenements/1/", "event", id="event"),
     pytest.param(CAMPAIGN, "campaign", id="campaign"),
     pytest.param(f"{CAMPAIGN}programme/", "programme", id="programme"),
+    pytest.param(
+        "/campagnes/cyber-menage-ecoles-du-val/mesures/", "measures-counter", id="measures-counter"
+    ),
     pytest.param("/points-de-collecte/", "collection-points", id="collection-points"),
     pytest.param("/accessibilite/", "accessibility", id="accessibility"),
     pytest.param("/evenements/1/inscription/", "registration-form", id="registration-form"),
@@ -277,8 +281,48 @@ def test_pages_at_phone_and_desktop_widths(browser, live, sign_in, path, name, r
             page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth") - width
             assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
+            if name == "measures-counter":
+                # the chart's labels read at least 12 px, the widest label fits its screen
+                sizes = page.evaluate(
+                    "[...document.querySelectorAll('svg.progress text')]"
+                    ".map(t => t.getBoundingClientRect().height)"
+                )
+                assert sizes and min(sizes) >= 12, sizes
             if name == "event":
                 button = page.locator("main a.button").first.bounding_box()
                 assert button is not None and button["y"] + button["height"] <= height, button
+        finally:
+            context.close()
+
+
+DISTRICT_SPACE = "/espace/campagnes/cyber-menage-ecoles-du-val/"
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        pytest.param(f"{DISTRICT_SPACE}mesures/", "measures-review", id="measures-review"),
+        pytest.param(f"{DISTRICT_SPACE}codes/", "measures-codes", id="measures-codes"),
+        pytest.param("/espace/codes/1/affiche/", "measures-poster", id="measures-poster"),
+    ],
+)
+def test_the_district_reviews_reports_and_prints_posters(
+    browser, page, live, axe_script, sign_in, path, name, request
+):
+    """The district's manager: zero axe violations and EcoIndex A, nothing wider than a
+    phone, and screenshots at both widths (build/screenshots/)."""
+    sign_in(page, "nadia.haddad")
+    check(page, live(path), axe_script)
+    folder = request.config.rootpath / "build" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, (width, height) in WIDTHS.items():
+        context = browser.new_context(viewport={"width": width, "height": height})
+        shot = context.new_page()
+        try:
+            sign_in(shot, "nadia.haddad")
+            shot.goto(live(path))
+            shot.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+            overflow = shot.evaluate("document.documentElement.scrollWidth") - width
+            assert overflow <= 0, f"{path} is {overflow}px wider than a {width}px screen"
         finally:
             context.close()

@@ -106,6 +106,9 @@ class _Builder:
                 part_of=schools,
                 part_of_approved=visibility == "public",
             )
+        from menage.platform.measures.demo import load_measures_demo
+
+        load_measures_demo(schools, district)
         self._resources()
         from menage.platform.equipment.demo import load_equipment_demo
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "menage.platform.resources",
     "menage.platform.outbox",
     "menage.platform.equipment",
+    "menage.platform.measures",
     "menage.platform.api",
     "django_tasks",
     "django_tasks_db",
@@ -160,6 +161,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # client address and per target (an event, a user name) within WINDOW seconds.
 MENAGE_RATE_LIMIT = env_int("MENAGE_RATE_LIMIT", 10)
 MENAGE_RATE_WINDOW = env_int("MENAGE_RATE_WINDOW", 600)
+# measures: submissions per participation code (a poster) and per client on one code,
+# in each MENAGE_RATE_WINDOW; the code's secret token multiplies both by 20
+MENAGE_SUBMISSIONS_PER_CODE = env_int("MENAGE_SUBMISSIONS_PER_CODE", 600)
+MENAGE_SUBMISSIONS_PER_CLIENT = env_int("MENAGE_SUBMISSIONS_PER_CLIENT", 30)
+# no figure is shown for a group with fewer participants than this
+MENAGE_MEASURES_MIN_GROUP = env_int("MENAGE_MEASURES_MIN_GROUP", 5)
 # the reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty:
 # the client is REMOTE_ADDR (`check --deploy` warns when production has none)
 MENAGE_TRUSTED_PROXIES = env_list("MENAGE_TRUSTED_PROXIES", [])

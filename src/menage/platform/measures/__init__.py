@@ -1,0 +1,1 @@
+"""Measures: participation codes, the submissions participants send, and their totals."""

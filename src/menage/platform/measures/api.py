@@ -1,0 +1,125 @@
+"""Version 1 of the measures API: ``/api/v1/`` (schema at ``/api/v1/openapi.json``).
+
+Plain Django views validated by pydantic models, so that every answer is one this
+module chose: 400 with field errors, 404 unknown code, 409 closed campaign, 413 body
+too large, 429 rate-limited; never a 5xx for any body. docs/api.md documents it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+from pydantic import ValidationError
+
+from menage.platform.core import ratelimit
+from menage.platform.measures.intake import MAX_BODY, Closed, SubmissionIn, is_open, receive
+from menage.platform.measures.models import ParticipationCode
+from menage.platform.measures.openapi import schema
+
+CODE_PATTERN = r"^[A-Za-z0-9-]{4,16}$"
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message, **extra}, status=status)
+
+
+def _code(value: str) -> ParticipationCode | None:
+    wanted = value.strip().upper()
+    if not 4 <= len(wanted) <= 16:
+        return None
+    return (
+        ParticipationCode.objects.select_related("campaign__organisation", "organisation")
+        .filter(code=wanted)
+        .first()
+    )
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(schema())
+
+
+@require_GET
+def campaign(request: HttpRequest, code: str) -> HttpResponse:
+    found = _code(code)
+    if found is None:
+        return _error(404, "unknown_code", "No campaign has this participation code.")
+    c = found.campaign
+    return JsonResponse(
+        {
+            "code": found.code,
+            "campaign": c.name,
+            "organisation": (found.organisation or c.organisation).name,
+            "campaign_organisation": c.organisation.name,
+            "open": is_open(found),
+            "starts_on": c.starts_on.isoformat(),
+            "ends_on": c.ends_on.isoformat(),
+        }
+    )
+
+
+def _limited(request: HttpRequest, found: ParticipationCode) -> bool:
+    """Count this post; true when the code or this client on it is over its budget."""
+    trusted = request.headers.get("Authorization", "") == f"Token {found.token}"
+    factor = 20 if trusted else 1
+    client = ratelimit.client_address(request)
+    per_code = ratelimit.hit("submit-code", "", found.code)
+    per_client = ratelimit.hit("submit-client", client, found.code)
+    return (
+        per_code > settings.MENAGE_SUBMISSIONS_PER_CODE * factor
+        or per_client > settings.MENAGE_SUBMISSIONS_PER_CLIENT * factor
+    )
+
+
+def _field_errors(error: ValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False, include_input=False):
+        where = ".".join(str(part) for part in item["loc"]) or "body"
+        message = str(item["msg"])
+        if where == "body" and ": " in message.removeprefix("Value error, "):
+            where, message = message.removeprefix("Value error, ").split(": ", 1)
+        fields.setdefault(where, []).append(message)
+    return fields
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY:
+        return _error(413, "too_large", f"The body is larger than {MAX_BODY} bytes.")
+    body = request.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        return _error(413, "too_large", f"The body is larger than {MAX_BODY} bytes.")
+    found = _code(code)
+    if found is None:
+        return _error(404, "unknown_code", "No campaign has this participation code.")
+    if _limited(request, found):
+        answer = _error(429, "rate_limited", "Too many submissions with this code; try later.")
+        answer["Retry-After"] = str(settings.MENAGE_RATE_WINDOW)
+        return answer
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _error(400, "invalid", "The body is not JSON.", fields={"body": ["not JSON"]})
+    if not isinstance(data, dict):
+        return _error(
+            400, "invalid", "The body is not a JSON object.", fields={"body": ["not an object"]}
+        )
+    try:
+        parsed = SubmissionIn.model_validate(data)
+    except ValidationError as error:
+        return _error(400, "invalid", "Some fields are not valid.", fields=_field_errors(error))
+    try:
+        row, replaced = receive(found, parsed)
+    except Closed:
+        return _error(409, "closed", "This campaign does not take submissions any more.")
+    return JsonResponse({"id": row.pk, "status": row.status}, status=200 if replaced else 201)

@@ -1,0 +1,127 @@
+"""Participation codes and submissions.
+
+A **participation code** belongs to a campaign (and optionally to one organisation of
+it, such as a school): a short human code printed on a poster (``VAL-7K3Q``) and a
+secret token given privately (to a school's IT team, say) that lifts the poster's rate
+limit. Nobody needs an account to take part.
+
+A **submission** is one row per report received, never updated in place but for its
+``current`` flag and its review status: totals are sums on read over the current
+accepted rows, so concurrent submissions never contend on one counter row. The same
+idempotency key from the same code *replaces* the previous submission (the old row
+stays, marked not current): a correction after an undo, never a double count. A unique
+constraint on (code, key) among current rows holds that under concurrency.
+
+Only aggregates are stored: numbers, a date, a channel, finding types from a fixed list
+and the client's name and version. No names, paths, addresses or subjects.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from menage.platform.campaigns.models import Campaign
+from menage.platform.organisations.models import Organisation
+
+# no 0/O, 1/I/L: read from a poster and typed by hand
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ParticipationCode(models.Model):
+    """What a poster carries (``code``) and what stays private (``token``)."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="codes"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participation_codes",
+        help_text=_("A school or a service of the campaign; empty for the whole campaign."),
+    )
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_code)
+    token = models.CharField(_("secret token"), max_length=64, unique=True, default=new_token)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "code"]
+        verbose_name = _("participation code")
+        verbose_name_plural = _("participation codes")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Channel(models.TextChoices):
+    COMPUTER = "computer", _("Computer")
+    FILE_SERVER = "file_server", _("File server")
+    MAIL = "mail", _("Mail")
+    PHONE = "phone", _("Phone")
+    CLOUD = "cloud", _("Cloud")
+
+
+class Submission(models.Model):
+    """One report of what a participant cleaned (see the module docstring)."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PENDING_REVIEW = "pending_review", _("Waiting for review")
+        REJECTED = "rejected", _("Rejected")
+
+    code = models.ForeignKey(
+        ParticipationCode, on_delete=models.PROTECT, related_name="submissions"
+    )
+    # copied from the code when received: totals filter on them without a join
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="submissions"
+    )
+    key = models.CharField(max_length=128)
+    current = models.BooleanField(default=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    since = models.DateField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    moved_files = models.BigIntegerField(default=0)
+    moved_bytes = models.BigIntegerField(default=0)
+    freed_bytes = models.BigIntegerField(default=0)
+    restored_bytes = models.BigIntegerField(default=0)
+    by_finding = models.JSONField(default=dict)
+    mails_deleted = models.BigIntegerField(default=0)
+    newsletters_unsubscribed = models.BigIntegerField(default=0)
+    client = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "key"],
+                condition=models.Q(current=True),
+                name="one_current_submission_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "current", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code_id}:{self.key[:8]}"

@@ -1,0 +1,92 @@
+"""The organisers' side of the measures: review the reports that wait (or were judged),
+and accept or reject them. Only the managers of the campaign's organisation (or of an
+organisation above it) see and judge a campaign's reports; anyone else gets a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from menage.platform.campaigns.models import Campaign
+from menage.platform.core.space import managed_or_404
+from menage.platform.measures.models import Submission
+from menage.platform.measures.totals import campaign_ids
+from menage.platform.organisations.permissions import managed_organisation_ids
+
+#: rows shown per status, newest first (the page says how many more there are): the
+#: reports waiting come all, the judged ones are there to change one's mind
+SHOWN = {"pending_review": 100, "accepted": 15, "rejected": 15}
+DECISIONS = {"accept": Submission.Status.ACCEPTED, "reject": Submission.Status.REJECTED}
+
+
+def managed_campaign(request: HttpRequest, slug: str) -> Campaign:
+    return managed_or_404(
+        Campaign.objects.select_related("organisation"), request.user, "organisation", slug=slug
+    )
+
+
+def reviewable(request: HttpRequest, campaign: Campaign) -> QuerySet[Submission]:
+    """The current reports of the campaign and its approved operations that the user manages."""
+    return Submission.objects.filter(
+        campaign_id__in=campaign_ids(campaign),
+        campaign__organisation_id__in=managed_organisation_ids(request.user),
+        current=True,
+    ).select_related("organisation", "campaign__organisation", "code")
+
+
+@login_required
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = managed_campaign(request, slug)
+    rows = reviewable(request, campaign)
+    sections = []
+    for status, title in (
+        (Submission.Status.PENDING_REVIEW, _("Waiting for review")),
+        (Submission.Status.ACCEPTED, _("Accepted")),
+        (Submission.Status.REJECTED, _("Rejected")),
+    ):
+        of_status = rows.filter(status=status)
+        count = of_status.count()
+        sections.append(
+            {"status": str(status), "title": title, "rows": of_status[: SHOWN[status]],
+             "count": count, "more": max(0, count - SHOWN[status])}
+        )  # fmt: skip
+    return render(
+        request,
+        "measures/review.html",
+        {"campaign": campaign, "sections": sections, "section": "space"},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept or reject one current report (``decision`` = accept or reject)."""
+    submission = managed_or_404(
+        Submission.objects.filter(current=True).select_related("campaign"),
+        request.user,
+        "campaign__organisation",
+        pk=pk,
+    )
+    decision = DECISIONS.get(request.POST.get("decision", ""))
+    # back to the review page it came from (a district's week lists its schools' reports)
+    back = request.POST.get("campaign", "")[:200]
+    managed = Campaign.objects.filter(
+        slug=back, organisation_id__in=managed_organisation_ids(request.user)
+    )
+    target = back if back and managed.exists() else submission.campaign.slug
+    if decision is None:
+        messages.error(request, _("Choose to accept or to reject the report."))
+    else:
+        Submission.objects.filter(pk=submission.pk).update(status=decision)
+        messages.success(
+            request,
+            _("Report accepted: it counts in the totals.")
+            if decision == Submission.Status.ACCEPTED
+            else _("Report rejected: it does not count."),
+        )
+    return redirect("space:measures_review", target)
