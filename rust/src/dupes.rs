@@ -112,7 +112,10 @@ pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
     let mut by_inode: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
     for i in 0..files.size.len() {
         if files.nlink[i] > 1 {
-            by_inode.entry((files.dev[i], files.ino[i])).or_default().push(i);
+            by_inode
+                .entry((files.dev[i], files.ino[i]))
+                .or_default()
+                .push(i);
         }
     }
     let mut links: Vec<(usize, Vec<usize>)> = by_inode
@@ -153,7 +156,10 @@ impl Hasher<'_> {
 
     fn run(&mut self, kind: Kind, indices: Vec<usize>) {
         let column = self.digests.of(kind);
-        let mut todo: Vec<usize> = indices.into_iter().filter(|&i| column.known[i] == 0).collect();
+        let mut todo: Vec<usize> = indices
+            .into_iter()
+            .filter(|&i| column.known[i] == 0)
+            .collect();
         if todo.is_empty() {
             return;
         }
@@ -168,7 +174,10 @@ impl Hasher<'_> {
         }
         let total: usize = todo.iter().map(|&i| self.cost(kind, i)).sum();
         let progress = self.progress;
-        progress.stage.store(STAGES.iter().position(|&k| k == kind).unwrap(), Ordering::Relaxed);
+        progress.stage.store(
+            STAGES.iter().position(|&k| k == kind).unwrap(),
+            Ordering::Relaxed,
+        );
         progress.done.store(0, Ordering::Relaxed);
         progress.total.store(total, Ordering::Relaxed);
         let counters = self.counters;
@@ -182,7 +191,11 @@ impl Hasher<'_> {
                     }
                     let size = files.size[i];
                     let outcome = hash::hash(kind, files.paths.get(i), size, files.mtime_ns[i]);
-                    let cost = if partial { (size as usize).min(BLOCK) } else { size as usize };
+                    let cost = if partial {
+                        (size as usize).min(BLOCK)
+                    } else {
+                        size as usize
+                    };
                     progress.done.fetch_add(cost, Ordering::Relaxed);
                     outcome
                 })
@@ -257,7 +270,11 @@ pub struct Pipeline<'a> {
 }
 
 pub fn make_pool(threads: usize, order: Order) -> rayon::ThreadPool {
-    let threads = if order == Order::Inode { 1 } else { threads.max(1) };
+    let threads = if order == Order::Inode {
+        1
+    } else {
+        threads.max(1)
+    };
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|k| format!("menage-reader-{k}"))
@@ -356,8 +373,9 @@ impl<'a> Pipeline<'a> {
                 h.run(Kind::Head, flat(&large));
                 let large = split(large, &h.digests.head);
                 let files = h.files;
-                let (with_tail, rest): (Vec<_>, Vec<_>) =
-                    large.into_iter().partition(|g| files.size[g[0]] >= TAIL_MIN);
+                let (with_tail, rest): (Vec<_>, Vec<_>) = large
+                    .into_iter()
+                    .partition(|g| files.size[g[0]] >= TAIL_MIN);
                 self.with_tail = with_tail;
                 self.large = rest;
                 Some(Kind::Head)

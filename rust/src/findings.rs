@@ -76,7 +76,9 @@ fn single_file_findings<'py>(
         }
         // by size, biggest first; files come by path, which breaks ties
         old.sort_by(|&a, &b| size[b as usize].cmp(&size[a as usize]).then(a.cmp(&b)));
-        let mut big: Vec<usize> = (0..paths.len()).filter(|&i| size[i] > 0 && extra[i] == 0).collect();
+        let mut big: Vec<usize> = (0..paths.len())
+            .filter(|&i| size[i] > 0 && extra[i] == 0)
+            .collect();
         let by_size = |a: &usize, b: &usize| size[*b].cmp(&size[*a]).then(a.cmp(b));
         if big.len() > top {
             if top > 0 {
@@ -206,7 +208,9 @@ pub fn push_json_path(out: &mut String, bytes: &[u8]) {
 /// the whole call, and the report's columns are never written while it runs.
 fn view<T: pyo3::buffer::Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
     if !buffer.is_c_contiguous() {
-        return Err(pyo3::exceptions::PyValueError::new_err("a column is not contiguous"));
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a column is not contiguous",
+        ));
     }
     Ok(unsafe { std::slice::from_raw_parts(buffer.buf_ptr() as *const T, buffer.item_count()) })
 }

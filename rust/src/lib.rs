@@ -62,7 +62,9 @@ impl PyPaths {
             let item = item?;
             paths.push(item.cast::<PyBytes>()?.as_bytes());
         }
-        Ok(PyPaths { inner: Arc::new(paths) })
+        Ok(PyPaths {
+            inner: Arc::new(paths),
+        })
     }
 
     fn __len__(&self) -> usize {
@@ -79,7 +81,10 @@ impl PyPaths {
     }
 
     fn __iter__(&self) -> PyPathsIter {
-        PyPathsIter { inner: self.inner.clone(), next: 0 }
+        PyPathsIter {
+            inner: self.inner.clone(),
+            next: 0,
+        }
     }
 
     /// The position of ``path`` (the buffer must be sorted), or None.
@@ -226,18 +231,32 @@ fn walk_tree<'py>(
     )?;
     sys::release_memory();
     let tree = result.map_err(|(path, errno)| {
-        PyOSError::new_err((errno, sys::strerror(errno), PyBytes::new(py, &path).unbind()))
+        PyOSError::new_err((
+            errno,
+            sys::strerror(errno),
+            PyBytes::new(py, &path).unbind(),
+        ))
     })?;
     tree_to_dict(py, tree)
 }
 
 fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
-    out.set_item("dirs", PyPaths { inner: Arc::new(tree.dirs) })?;
+    out.set_item(
+        "dirs",
+        PyPaths {
+            inner: Arc::new(tree.dirs),
+        },
+    )?;
     out.set_item("dir_parent", column(py, &tree.dir_parent))?;
     out.set_item("dir_entries", column(py, &tree.dir_entries))?;
     out.set_item("dir_unlisted", tree.dir_unlisted)?;
-    out.set_item("paths", PyPaths { inner: Arc::new(tree.paths) })?;
+    out.set_item(
+        "paths",
+        PyPaths {
+            inner: Arc::new(tree.paths),
+        },
+    )?;
     out.set_item("dir_of", column(py, &tree.dir_of))?;
     out.set_item("size", column(py, &tree.size))?;
     out.set_item("dev", column(py, &tree.dev))?;
@@ -257,18 +276,16 @@ fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>>
     out.set_item("excluded", tree.excluded)?;
     let issues = PyList::new(
         py,
-        tree.issues.iter().map(|(p, k, d)| (PyBytes::new(py, p), *k, d.as_str())),
+        tree.issues
+            .iter()
+            .map(|(p, k, d)| (PyBytes::new(py, p), *k, d.as_str())),
     )?;
     out.set_item("issues", issues)?;
     out.set_item("own", list(&tree.own)?)?;
     Ok(out)
 }
 
-fn digest_column(
-    py: Python<'_>,
-    pair: &Bound<'_, PyTuple>,
-    n: usize,
-) -> PyResult<dupes::Column> {
+fn digest_column(py: Python<'_>, pair: &Bound<'_, PyTuple>, n: usize) -> PyResult<dupes::Column> {
     let data: Vec<u8> = read_buffer(py, &pair.get_item(0)?)?;
     let known: Vec<u8> = read_buffer(py, &pair.get_item(1)?)?;
     if data.len() != 16 * n || known.len() != n {
@@ -303,7 +320,16 @@ fn find_duplicates<'py>(
     let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
     let nlink: Vec<i64> = read_buffer(py, nlink)?;
     let n = paths.len();
-    if [size.len(), dev.len(), ino.len(), mtime_ns.len(), nlink.len()].iter().any(|&l| l != n) {
+    if [
+        size.len(),
+        dev.len(),
+        ino.len(),
+        mtime_ns.len(),
+        nlink.len(),
+    ]
+    .iter()
+    .any(|&l| l != n)
+    {
         return Err(PyValueError::new_err("columns of different lengths"));
     }
     let mut digests = dupes::Digests {
@@ -314,7 +340,11 @@ fn find_duplicates<'py>(
     let order = match order {
         "inode" => dupes::Order::Inode,
         "parallel" => dupes::Order::Parallel,
-        other => return Err(PyValueError::new_err(format!("unknown read order {other:?}"))),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown read order {other:?}"
+            )))
+        }
     };
     let files = dupes::Files {
         paths: &paths,
@@ -327,13 +357,21 @@ fn find_duplicates<'py>(
     let counters = walk::Counters::new();
     let stage_progress = dupes::Progress::new();
     let pool = dupes::make_pool(threads, order);
-    let mut pipeline =
-        dupes::Pipeline::new(&files, &mut digests, order, &pool, &stage_progress, &counters);
+    let mut pipeline = dupes::Pipeline::new(
+        &files,
+        &mut digests,
+        order,
+        &pool,
+        &stage_progress,
+        &counters,
+    );
     let mut failure: Option<PyErr> = None;
     loop {
         let mut last = (usize::MAX, usize::MAX);
         let poll = |_py: Python<'_>| -> PyResult<()> {
-            let Some(callback) = &progress else { return Ok(()) };
+            let Some(callback) = &progress else {
+                return Ok(());
+            };
             let stage = stage_progress.stage.load(Ordering::Relaxed);
             let done = stage_progress.done.load(Ordering::Relaxed);
             let total = stage_progress.total.load(Ordering::Relaxed);
@@ -341,7 +379,9 @@ fn find_duplicates<'py>(
                 return Ok(());
             }
             last = (stage, done);
-            callback.call1((dupes::STAGES[stage].name(), done, total)).map(|_| ())
+            callback
+                .call1((dupes::STAGES[stage].name(), done, total))
+                .map(|_| ())
         };
         let stepped = detached(py, &counters, || pipeline.step(), poll);
         let kind = match stepped {
@@ -354,7 +394,8 @@ fn find_duplicates<'py>(
         };
         // each stage ends with its progress at 100 %, as the Python engine reports it
         let total = stage_progress.total.load(Ordering::Relaxed);
-        let ran = stage_progress.stage.load(Ordering::Relaxed) == dupes::STAGES.iter().position(|&k| k == kind).unwrap();
+        let ran = stage_progress.stage.load(Ordering::Relaxed)
+            == dupes::STAGES.iter().position(|&k| k == kind).unwrap();
         if let (Some(callback), true, true) = (&progress, total > 0, ran) {
             stage_progress.total.store(0, Ordering::Relaxed);
             if let Err(err) = callback.call1((kind.name(), total, total)) {
@@ -368,8 +409,15 @@ fn find_duplicates<'py>(
     drop(pool);
     sys::release_memory();
     let out = PyDict::new(py);
-    for (name, col) in [("head", &digests.head), ("tail", &digests.tail), ("full", &digests.full)] {
-        out.set_item(name, (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)))?;
+    for (name, col) in [
+        ("head", &digests.head),
+        ("tail", &digests.tail),
+        ("full", &digests.full),
+    ] {
+        out.set_item(
+            name,
+            (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)),
+        )?;
     }
     if let Some(err) = failure {
         // interrupted: the digests computed so far go back with the error
@@ -378,11 +426,17 @@ fn find_duplicates<'py>(
         }
         return Err(err);
     }
-    out.set_item("groups", PyList::new(py, outcome.groups.iter().map(|g| g.clone()))?)?;
+    out.set_item(
+        "groups",
+        PyList::new(py, outcome.groups.iter().map(|g| g.clone()))?,
+    )?;
     out.set_item("empty", outcome.empty)?;
     out.set_item(
         "issues",
-        PyList::new(py, outcome.issues.iter().map(|(i, k, d)| (*i, *k, d.as_str())))?,
+        PyList::new(
+            py,
+            outcome.issues.iter().map(|(i, k, d)| (*i, *k, d.as_str())),
+        )?,
     )?;
     out.set_item("links", outcome.links)?;
     out.set_item("computed", outcome.computed)?;

@@ -53,7 +53,9 @@ pub fn strerror(errno: i32) -> String {
 }
 
 pub fn errno() -> i32 {
-    io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
+    io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EIO)
 }
 
 pub fn cstring(path: &[u8]) -> Result<CString, i32> {
@@ -123,7 +125,12 @@ pub fn read(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, i32> {
 pub fn pread(fd: &OwnedFd, buf: &mut [u8], offset: i64) -> Result<usize, i32> {
     loop {
         let n = unsafe {
-            libc::pread(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), offset as libc::off_t)
+            libc::pread(
+                fd.as_raw_fd(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                offset as libc::off_t,
+            )
         };
         if n >= 0 {
             return Ok(n as usize);
@@ -194,7 +201,10 @@ impl Dir {
             if bytes == b"." || bytes == b".." {
                 continue;
             }
-            return Ok(Some(Entry { name, d_type: ent.d_type }));
+            return Ok(Some(Entry {
+                name,
+                d_type: ent.d_type,
+            }));
         }
     }
 }

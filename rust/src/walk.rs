@@ -108,11 +108,26 @@ struct State {
 
 impl State {
     #[allow(clippy::too_many_arguments)]
-    fn enqueue(&mut self, path: Vec<u8>, parent: i64, root: usize, dev: u64, ino: u64, follow: bool) {
+    fn enqueue(
+        &mut self,
+        path: Vec<u8>,
+        parent: i64,
+        root: usize,
+        dev: u64,
+        ino: u64,
+        follow: bool,
+    ) {
         let id = self.dirs.len();
         self.dirs.push((path.clone(), parent));
         self.pending += 1;
-        self.stack.push(Job { id, path, root, dev, ino, follow });
+        self.stack.push(Job {
+            id,
+            path,
+            root,
+            dev,
+            ino,
+            follow,
+        });
     }
 }
 
@@ -166,6 +181,32 @@ fn special_kind(st: &Stat) -> &'static str {
     } else {
         "other"
     }
+}
+
+/// Whether a followed link leads into one of Ménage's own folders: its target, links
+/// resolved, or any folder above it is one of ours (`walk.inside_own` in Python).
+fn inside_own(path: &[u8], cfg: &Config) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+
+    let Ok(real) = std::fs::canonicalize(std::ffi::OsStr::from_bytes(path)) else {
+        return false;
+    };
+    let mut current = Some(real.as_path());
+    while let Some(folder) = current {
+        if let Ok(meta) = std::fs::metadata(folder) {
+            let name = folder.file_name().map(|n| n.as_bytes()).unwrap_or(b"");
+            if cfg.own_folders.contains(&(meta.dev(), meta.ino()))
+                || (!cfg.own_name.is_empty() && name == cfg.own_name.as_slice())
+            {
+                return true;
+            }
+        } else {
+            return false;
+        }
+        current = folder.parent();
+    }
+    false
 }
 
 fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
@@ -223,6 +264,12 @@ impl Walker<'_> {
                 let mut links = std::mem::take(&mut state.deferred);
                 links.sort_by(|a, b| a.path.cmp(&b.path));
                 for link in links {
+                    if inside_own(&link.path, &self.cfg) {
+                        // a link into one of our own folders (the quarantine's runs, a
+                        // subfolder of the data folder): left out, and said so
+                        part.own.push(link.path);
+                        continue;
+                    }
                     if state.visited.insert((link.dev, link.ino)) {
                         state.enqueue(
                             link.path,
@@ -259,14 +306,18 @@ impl Walker<'_> {
             Ok(dir) => dir,
             Err(e) => {
                 part.unlisted.push(job.id);
-                part.issues.push((job.path.clone(), issue_kind(e), sys::strerror(e)));
+                part.issues
+                    .push((job.path.clone(), issue_kind(e), sys::strerror(e)));
                 return (subdirs, links);
             }
         };
         let dirfd = dir.fd();
         let strip = self.root_strip[job.root];
         let side_here = !cfg.side_files.is_empty()
-            && cfg.side_files.iter().any(|(d, i, _)| (*d, *i) == (job.dev, job.ino));
+            && cfg
+                .side_files
+                .iter()
+                .any(|(d, i, _)| (*d, *i) == (job.dev, job.ino));
         let mut entries: i64 = 0;
         let mut found = 0;
         loop {
@@ -276,7 +327,8 @@ impl Walker<'_> {
                 Err(e) => {
                     // readdir failed half-way (the folder was removed): keep what we have
                     part.unlisted.push(job.id);
-                    part.issues.push((job.path.clone(), issue_kind(e), sys::strerror(e)));
+                    part.issues
+                        .push((job.path.clone(), issue_kind(e), sys::strerror(e)));
                     break;
                 }
             };
@@ -340,7 +392,11 @@ impl Walker<'_> {
                     Ok(st) => {
                         let own = cfg.own_files.contains(&(st.dev, st.ino))
                             || (side_here
-                                && cfg.side_files.contains(&(job.dev, job.ino, name_bytes.to_vec())));
+                                && cfg.side_files.contains(&(
+                                    job.dev,
+                                    job.ino,
+                                    name_bytes.to_vec(),
+                                )));
                         if own {
                             part.own.push(path);
                             continue;
@@ -431,8 +487,13 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
     };
     let threads = cfg.threads.max(1);
     let parts: Vec<Part> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| walker.work())).collect();
-        handles.into_iter().map(|h| h.join().expect("walker thread")).collect()
+        let handles: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(|| walker.work()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("walker thread"))
+            .collect()
     });
     let state = walker.state.into_inner().unwrap();
     Ok(merge(state.dirs, parts))
@@ -479,10 +540,16 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
         files.extend((0..part.ends.len()).map(|k| (p as u32, k as u32)));
     }
     files.par_sort_unstable_by(|a, b| {
-        parts[a.0 as usize].path(a.1 as usize).cmp(parts[b.0 as usize].path(b.1 as usize))
+        parts[a.0 as usize]
+            .path(a.1 as usize)
+            .cmp(parts[b.0 as usize].path(b.1 as usize))
     });
     let n = files.len();
-    tree.paths = Paths::from_iter(files.iter().map(|&(p, k)| parts[p as usize].path(k as usize)));
+    tree.paths = Paths::from_iter(
+        files
+            .iter()
+            .map(|&(p, k)| parts[p as usize].path(k as usize)),
+    );
     tree.dir_of = Vec::with_capacity(n);
     tree.size = Vec::with_capacity(n);
     tree.dev = Vec::with_capacity(n);

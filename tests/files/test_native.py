@@ -381,3 +381,6 @@ def test_own_folders_same_in_both_engines(tmp_path, follow):
     assert tree_dict(rust) == tree_dict(python)
     assert os.fsencode(root / "home" / "sub") in python.own
     assert (os.fsencode(root / "data" / "to-home") in python.own) == follow
+    # a link into a subfolder of ours is left out too, never walked under its own path
+    assert (os.fsencode(root / "data" / "to-sub") in python.own) == follow
+    assert not any(p.startswith(os.fsencode(root / "data" / "to-sub") + b"/") for p in python.paths)

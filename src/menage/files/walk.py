@@ -337,6 +337,11 @@ def walk(
                     if promote:
                         deferred.clear()
                 for link_path, parent, link_root, link_dev, link_ino in links:
+                    if inside_own(link_path, own):
+                        # a link into one of our own folders (a run of the quarantine, a
+                        # subfolder of the data folder): left out, and said so
+                        part.own.append(link_path)
+                        continue
                     with lock:
                         seen = (link_dev, link_ino) in visited
                         visited.add((link_dev, link_ino))
