@@ -34,10 +34,10 @@ def load() -> ModuleType | None:
     if not _tried:
         _tried = True
         try:
-            from menage import _native
+            import menage._native as core
         except ImportError:
-            _native = None  # type: ignore[assignment]
-        _module = _native
+            core = None  # type: ignore[assignment]
+        _module = core
     return _module
 
 
