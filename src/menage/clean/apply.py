@@ -25,7 +25,7 @@ from menage.clean.journal import Entry, Journal
 from menage.clean.operations import Context, perform, prepare, settle
 from menage.clean.plan import Action, Plan
 from menage.clean.quarantine import Quarantine
-from menage.clean.records import category_of
+from menage.clean.records import category_of, files_fingerprint
 from menage.clean.verify import KEPT_COPY_REMOVED, Refused, check
 from menage.errors import Interrupted
 from menage.i18n import _
@@ -195,12 +195,14 @@ def home_quarantine() -> Quarantine:
 def preview_entry(action: Action, number: int, run_id: int = 0) -> Entry:
     """A journal entry for an action that is not in the journal (dry runs)."""
     return Entry(
-        id=number, run_id=run_id, line=action.line or number, kind=action.kind,
+        id=number, run_id=run_id, line=action.line or number, source="files", kind=action.kind,
         finding=action.finding, category=category_of(action.path), path=action.path,
         keep=action.keep, size=action.size, dev=action.device, ino=action.inode,
         mtime_ns=action.mtime_ns, is_dir=int(action.is_folder), mode=None, uid=None, gid=None,
         atime_ns=None, nlink=None, state="pending", reason=None, stash=None, stash_how=None,
         tmp=None, new_ino=None, restored_to=None, done_at=None, undone_at=None, purged_at=None,
+        ref=action.path,
+        fingerprint=files_fingerprint(action.device, action.inode, action.size, action.mtime_ns),
     )  # fmt: skip
 
 
