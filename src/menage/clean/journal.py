@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from menage._sqlite import identity
-from menage.clean import migrate, storage
+from menage.clean import migrate, registry, storage
 from menage.clean.errors import JournalBusy, JournalForeign, JournalReadOnly, JournalTooNew
 from menage.clean.plan import Plan
 from menage.clean.records import (
@@ -32,7 +32,6 @@ from menage.clean.records import (
     Entry,
     Run,
     category_of,
-    entry_problem,
     files_fingerprint,
 )
 
@@ -316,7 +315,7 @@ class Journal:
         with self._guard():
             rows = self.db.execute(query + " ORDER BY run_id, id", params).fetchall()
         for row in rows:
-            problem = entry_problem(row)
+            problem = registry.row_problem(row)
             if problem is not None:
                 raise storage.damaged(self.path, problem)
         return [Entry(*row) for row in rows]

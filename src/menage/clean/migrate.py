@@ -29,7 +29,8 @@ from menage import hooks
 from menage._fs import fsync_dir, rename_noreplace, temp_name
 from menage.clean import storage
 from menage.clean.errors import JournalUpgradeFailed
-from menage.clean.records import SCHEMA, entry_problem
+from menage.clean.records import SCHEMA
+from menage.clean.registry import row_problem
 from menage.errors import MenageError
 
 #: the columns of an action in format 1, in the order they were made
@@ -105,7 +106,7 @@ def _migrate(db: sqlite3.Connection, path: Path, version: int, target: int) -> N
                 version += 1
             rows = db.execute(f"SELECT {', '.join(ENTRY_COLUMNS)} FROM actions").fetchall()
             for row in rows:
-                problem = entry_problem(row)
+                problem = row_problem(row)
                 if problem is not None:
                     raise storage.damaged(path, problem)
             db.execute(f"PRAGMA user_version={target}")

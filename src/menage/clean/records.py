@@ -13,7 +13,8 @@ modification time as the plan saw them). The other columns are the working state
 the files operations. Format 1 had no source, reference or fingerprint:
 :mod:`menage.clean.migrate` upgrades it.
 
-Rows are checked as they are read: a state, kind or path that Ménage never writes
+Rows are checked as they are read: a state or path that Ménage never writes, or a
+(source, kind) that no registered operation handles (:mod:`menage.clean.registry`),
 means the file was damaged, and it is said so rather than acted on.
 """
 
@@ -28,9 +29,6 @@ STATES = (
 )  # fmt: skip
 #: states in which an action is half done: the next command settles it
 IN_PROGRESS = ("intent", "undoing", "purging")
-KINDS = ("quarantine", "trash", "hardlink", "reflink")
-#: where the items of actions come from
-SOURCES = ("files",)
 RUN_STATUSES = ("running", "interrupted", "done")
 STASH_HOWS = (None, "rename", "copy", "link")
 
@@ -161,10 +159,6 @@ def entry_problem(row: tuple[Any, ...]) -> str | None:
     entry = Entry(*row)
     if entry.state not in STATES:
         return f"action {entry.id}: unknown state {entry.state!r}"
-    if entry.source not in SOURCES:
-        return f"action {entry.id}: unknown source {entry.source!r}"
-    if entry.kind not in KINDS:
-        return f"action {entry.id}: unknown action {entry.kind!r}"
     if entry.stash_how not in STASH_HOWS:
         return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
     for name in ("path", "keep", "stash", "tmp", "restored_to"):
