@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import sys
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -80,6 +81,31 @@ def extract_click() -> Catalog:
     return catalog
 
 
+# French typography: a no-break space before « : » and inside « », a narrow one before
+# ; ! ? (so that a line never starts with them). Translators type ordinary spaces;
+# `make i18n` puts the right ones and the check refuses a catalogue that has not.
+_SPACE_BEFORE = re.compile(r" +([:;!?»])")
+_SPACE_AFTER = re.compile(r"« +")
+_NO_BREAK = {":": "\u00a0", "»": "\u00a0", ";": "\u202f", "!": "\u202f", "?": "\u202f"}
+
+
+def french_typography(text: str) -> str:
+    text = _SPACE_BEFORE.sub(lambda m: _NO_BREAK[m.group(1)] + m.group(1), text)
+    if text.endswith(" "):  # click adds the colon of a heading itself: "Options" + ":"
+        text = text.rstrip(" ") + "\u00a0"
+    return _SPACE_AFTER.sub("«\u00a0", text)
+
+
+def _typeset(catalog: Catalog) -> None:
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        if isinstance(message.string, tuple):
+            message.string = tuple(french_typography(s) for s in message.string)
+        else:
+            message.string = french_typography(message.string)
+
+
 def load(path: Path = PO) -> Catalog:
     if path.exists():
         with path.open("rb") as handle:
@@ -105,6 +131,7 @@ def _stamp(catalog: Catalog) -> None:
 def updated() -> Catalog:
     catalog = load()
     catalog.update(extract(), no_fuzzy_matching=True)
+    _typeset(catalog)
     _stamp(catalog)
     catalog.project = "menage"
     return catalog
@@ -122,6 +149,7 @@ def click_updated() -> tuple[Catalog, list[str]]:
         if message.id and message.id not in catalog:
             catalog[message.id] = message
             added.append(message.id if isinstance(message.id, str) else message.id[0])
+    _typeset(catalog)
     _stamp(catalog)
     catalog.project = "menage"
     return catalog, added
@@ -190,6 +218,7 @@ def check() -> list[str]:
     ours = updated()
     errors = stale(ours, PO, MO) + problems(ours)
     click_catalog = load(CLICK_PO)
+    _typeset(click_catalog)
     _stamp(click_catalog)
     errors += stale(click_catalog, CLICK_PO, CLICK_MO)
     errors += [f"{CLICK_PO.name}: {problem}" for problem in problems(click_catalog)]

@@ -145,7 +145,12 @@ def run_menage(*args: str | Path, **environment: str) -> subprocess.CompletedPro
     )
 
 
-FRENCH_HELP = ("Utilisation :", "Options :", "Commandes :", "Afficher ce message et quitter.")
+FRENCH_HELP = (
+    "Utilisation\u00a0:",
+    "Options\u00a0:",
+    "Commandes\u00a0:",
+    "Afficher ce message et quitter.",
+)
 ENGLISH_HELP = ("Usage:", "Options:", "Commands:", "Show this message and exit.")
 
 
@@ -190,16 +195,18 @@ def test_errors_in_french(tmp_path):
     missing = tmp_path / "absent"
     out = run_menage("--lang", "fr", "scan", missing)
     assert out.returncode == 1
-    assert out.stderr == f"Erreur : {missing} : fichier ou dossier introuvable\n"
+    assert out.stderr == f"Erreur{NBSP}: {missing}{NBSP}: fichier ou dossier introuvable\n"
 
     out = run_menage("--lang", "fr", "scan", "--top", "-1", tmp_path)
     assert out.returncode == 2
-    assert "Valeur non valide pour '--top' : -1 n’est pas dans l’intervalle x>=0." in out.stderr
-    assert "Pour de l’aide, essayez « menage scan --help »." in out.stderr
+    assert (
+        "Valeur non valide pour '--top'\u00a0: -1 n’est pas dans l’intervalle x>=0." in out.stderr
+    )
+    assert "Pour de l’aide, essayez «\u00a0menage scan --help\u00a0»." in out.stderr
 
     out = run_menage("--lang", "fr", "scna")
     assert out.returncode == 2
-    assert "Commande inconnue : 'scna'." in out.stderr
+    assert "Commande inconnue\u00a0: 'scna'." in out.stderr
 
 
 @pytest.mark.parametrize(
@@ -207,10 +214,16 @@ def test_errors_in_french(tmp_path):
     [
         pytest.param(["scan"], "Argument manquant 'PATHS...'", "Missing argument", id="missing"),
         pytest.param(
-            ["scan", "--nope", "."], "Option inconnue : '--nope'", "No such option", id="option"
+            ["scan", "--nope", "."],
+            "Option inconnue\u00a0: '--nope'",
+            "No such option",
+            id="option",
         ),
         pytest.param(
-            ["scan", "--sort-by", "x", "."], "Vouliez-vous dire '--by' ?", "Did you mean", id="mean"
+            ["scan", "--sort-by", "x", "."],
+            "Vouliez-vous dire '--by'\u202f?",
+            "Did you mean",
+            id="mean",
         ),
         pytest.param(
             ["scan", "--top"],
@@ -242,7 +255,7 @@ def test_click_messages_our_commands_show_are_french(args, french, english):
 def test_bad_value_error_is_all_french(tmp_path):
     out = run_menage("--lang", "fr", "scan", "--min-size", "abc", tmp_path)
     assert out.returncode == 2
-    assert "'abc' n’est pas une taille valide : écrivez par exemple" in out.stderr
+    assert "'abc' n’est pas une taille valide\u00a0: écrivez par exemple" in out.stderr
 
 
 @pytest.mark.parametrize(

@@ -9,15 +9,11 @@ in CI (CI=true).
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.platform.postgres import PostgresCluster, postgres_bin, unavailable
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,106 +23,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="sqlite",
         help="database for the platform tests (postgresql starts a throwaway cluster)",
     )
-
-
-def postgres_bin() -> Path | None:
-    """The newest PostgreSQL server binaries on this machine."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
-
-
-class PostgresCluster:
-    """initdb + pg_ctl in a temporary folder, listening only on a Unix socket."""
-
-    def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        # not under pytest's 0700 tmp dirs: the server user must reach it
-        self.root = Path(tempfile.mkdtemp(prefix="menage-pg-"))
-        self.data = self.root / "data"
-        self.socket = self.root / "socket"
-        self.socket.mkdir()
-        self.user: str | None = None
-        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            import pwd
-
-            for name in ("postgres", "nobody"):
-                try:
-                    pwd.getpwnam(name)
-                except KeyError:
-                    continue
-                self.user = name
-                break
-            assert self.user is not None, "no unprivileged user to run PostgreSQL"
-            shutil.chown(self.root, self.user)
-            shutil.chown(self.socket, self.user)
-            os.chmod(self.root, 0o755)
-
-    def _run(self, *args: str) -> None:
-        subprocess.run(
-            [str(self.bindir / args[0]), *args[1:]],
-            check=True,
-            capture_output=True,
-            user=self.user,
-            cwd=self.root,
-            timeout=120,
-        )
-
-    def start(self) -> None:
-        self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            "menage",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "--locale=C",
-        )
-        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "-l",
-            str(self.root / "log"),
-            "start",
-        )
-
-    def stop(self) -> None:
-        try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-    def database(self) -> dict[str, Any]:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": "postgres",
-            "USER": "menage",
-            "PASSWORD": "",
-            "HOST": str(self.socket),
-            "PORT": "",
-            "CONN_MAX_AGE": 0,
-            "OPTIONS": {},
-            "TEST": {"NAME": "menage_test"},
-        }
 
 
 @pytest.fixture(scope="session")
@@ -139,11 +35,11 @@ def django_db_modify_db_settings(
         return
     bindir = postgres_bin()
     if bindir is None:
-        _unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
+        unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed")
+        unavailable("psycopg is not installed")
     from django.conf import settings
     from django.db import connections
 
@@ -192,6 +88,7 @@ def world(db: None) -> dict[str, Any]:
     venue and a private resource, so that every authorisation test has something to reach for.
     """
     from django.contrib.auth import get_user_model
+    from django.utils import timezone
 
     from menage.platform.campaigns.models import Campaign
     from menage.platform.collection.models import CollectionPoint
@@ -258,13 +155,12 @@ def world(db: None) -> dict[str, Any]:
             found[f"{city_name}_{visibility}"] = campaign
             found[f"{city_name}_{visibility}_event"] = event
             found[f"{city_name}_{visibility}_point"] = point
-        registration = Registration(
+        Registration.objects.create(
             event=found[f"{city_name}_private_event"],
             name="Resident",
             email=f"resident@{city_name}.example",
+            confirmed_at=timezone.now(),
         )
-        registration.new_token()
-        registration.save()
         found[city_name] = city
         found[f"{city_name}_venue"] = venue
         found[f"{city_name}_resource"] = Resource.objects.create(
@@ -319,3 +215,73 @@ def parse() -> Any:
         return BeautifulSoup(response.content, "html5lib")
 
     return parse_page
+
+
+@pytest.fixture
+def run_tasks(db: None) -> Any:
+    """``run_tasks()`` runs every background task that is due, as the worker would.
+
+    It claims and runs them one by one with django-tasks-db's own worker code, inside the
+    test's transaction (the worker's loop would close the test's connection). Returns
+    the task results it ran.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    def run(limit: int = 200) -> list[Any]:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+            excluded_queue_names=[],
+        )
+        ran = []
+        for _ in range(limit):
+            with exclusive_transaction():
+                found = DBTaskResult.objects.ready().get_locked()
+                if found is None:
+                    break
+                found.claim("tests")
+            worker.run_task(found)
+            found.refresh_from_db()
+            ran.append(found)
+        return ran
+
+    return run
+
+
+@pytest.fixture
+def sent_mail(run_tasks: Any) -> Any:
+    """``sent_mail()``: run the queue, then return the mails Django's test outbox received."""
+    from django.core import mail
+
+    def deliver() -> list[Any]:
+        run_tasks()
+        return list(mail.outbox)
+
+    return deliver
+
+
+# --- a real SMTP server --------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[Any]:
+    """A real local SMTP server, and the platform's settings pointing at it."""
+    from tests.platform.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield sink
+    finally:
+        sink.stop()

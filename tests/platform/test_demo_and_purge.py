@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.urls import reverse
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.collection.models import CollectionPoint
@@ -48,6 +51,33 @@ def test_the_demo_is_a_city_week_and_a_school_district():
     assert "Nettoyons nos données" in names and "Donnons une seconde vie" in names
 
 
+# an ordinary space where French wants a no-break one: before « : », inside « », before ; ! ?
+LOOSE_PUNCTUATION = re.compile(r"\S [:;!?»](?:\s|$)|« ")
+
+
+def test_the_demo_pages_follow_french_typography(client):
+    load_demo()  # next week: its events are on the home page and in the agenda
+    week = Campaign.objects.get(slug="montclair-nettoyage-numerique")
+    urls = [
+        reverse("core:home"),
+        reverse("core:accessibility"),
+        reverse("core:privacy"),
+        reverse("events:agenda"),
+        reverse("collection:list"),
+        reverse("resources:list"),
+        week.get_absolute_url(),
+        *(event.get_absolute_url() for event in Event.objects.filter(campaign=week)),
+        *(point.get_absolute_url() for point in CollectionPoint.objects.filter(campaign=week)),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        main = BeautifulSoup(response.content, "html5lib").find("main")
+        assert main is not None, url
+        text = main.get_text()
+        assert not LOOSE_PUNCTUATION.findall(text), (url, LOOSE_PUNCTUATION.findall(text))
+
+
 def test_the_demo_loads_once():
     load_demo()
     before = Event.objects.count()
@@ -56,8 +86,9 @@ def test_the_demo_loads_once():
 
 
 def test_registrations_are_purged_after_the_campaign(world, freezer=None):
-    from django.utils import timezone
+    from django.utils import timezone, translation
 
+    translation.activate("en")
     campaign = world["alpha_private"]
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     out = StringIO()
@@ -71,7 +102,7 @@ def test_registrations_are_purged_after_the_campaign(world, freezer=None):
     call_command("purge_registrations", "--days", "3", stdout=out)
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     call_command("purge_registrations", "--dry-run", stdout=out)
-    assert "1 registrations would be deleted" in out.getvalue()
+    assert "1 registration would be deleted" in out.getvalue()
     assert Registration.objects.filter(event__campaign=campaign).count() == 1
     call_command("purge_registrations", stdout=out)
     assert Registration.objects.filter(event__campaign=campaign).count() == 0

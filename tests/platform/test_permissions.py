@@ -198,17 +198,17 @@ def test_the_django_admin_is_for_staff_only(world, login):
 
 
 def test_the_api_never_shows_private_campaigns(world, client):
-    slugs = {c["slug"] for c in client.get("/api/campaigns").json()}
+    slugs = {c["slug"] for c in client.get("/api/campaigns").json()["items"]}
     assert "alpha-public" in slugs and "alpha-private" not in slugs
     assert client.get("/api/campaigns/alpha-private").status_code == 404
     assert client.get("/api/campaigns/alpha-private/events").status_code == 404
 
 
 def test_managers_see_their_members_only(world, login, parse):
-    page = parse(login("district_manager").get(reverse("space:home")))
+    page = parse(login("district_manager").get(reverse("space:members")))
     assert "Members" in page.get_text() or "Membres" in page.get_text()
     text = page.get_text()
     assert "alpha_facilitator" not in text and "Cilitator" not in text
-    page = parse(login("alpha_manager").get(reverse("space:home")))
+    page = parse(login("alpha_manager").get(reverse("space:members")))
     assert "Fay Cilitator" in page.get_text()
     assert "Beta Manager" not in page.get_text()

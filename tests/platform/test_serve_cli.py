@@ -114,7 +114,12 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "DJANGO_SECRET_KEY": "k" * 20 + "QqWwEeRrTtYyUuIiOoPp1234567890!@#$%^&*",
         "DJANGO_ALLOWED_HOSTS": "menage.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
+        "MENAGE_SITE_URL": "https://menage.example.org",
     }
+    # behind a proxy without trusted proxies, every client would share one counter: warned
+    result = run("platform", "check", "--deploy", "--fail-level", "WARNING", home=tmp_path, env=env)
+    assert result.returncode != 0 and "menage.W001" in result.stderr
+    env["MENAGE_TRUSTED_PROXIES"] = "127.0.0.1,::1"
     result = run("platform", "check", "--deploy", "--fail-level", "WARNING", home=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -58,7 +58,8 @@ def point_data(world, **changes):
         "name": "Town hall",
         "address": "1 place",
         "neighbourhood": "Centre",
-        "opening_hours": "Mon-Fri 9-18",
+        "schedule": "lun-ven 9h-18h",
+        "opening_hours": "",
         "accepted_items": ["phones", "cables"],
         "starts_on": world["start"].isoformat(),
         "ends_on": world["end"].isoformat(),
@@ -214,14 +215,26 @@ def test_capacity_cannot_drop_below_registrations(world, login, parse):
     assert event.capacity == 3
 
 
-def test_a_collection_point_needs_opening_hours(world, login, parse):
-    for hours in ("", "   \n  "):
-        response = login("alpha_manager").post(
-            reverse("space:point_create", args=[world["alpha_public"].slug]),
-            point_data(world, opening_hours=hours),
-        )
-        assert response.status_code == 400
-        assert "id_opening_hours" in errors_of(parse(response))
+@pytest.mark.parametrize(
+    "hours",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("   \n  ", id="blank"),
+        pytest.param("9h-18h", id="no-days"),
+        pytest.param("lun-ven", id="no-times"),
+        pytest.param("lun-ven 18h-9h", id="closes-before-it-opens"),
+        pytest.param("lun-ven 25h-26h", id="not-an-hour"),
+        pytest.param("funday 9h-18h", id="unknown-day"),
+        pytest.param("lun " + ", ".join(["9h-10h"] * 80), id="too-many"),
+    ],
+)
+def test_a_collection_point_needs_readable_opening_hours(world, login, parse, hours):
+    response = login("alpha_manager").post(
+        reverse("space:point_create", args=[world["alpha_public"].slug]),
+        point_data(world, schedule=hours),
+    )
+    assert response.status_code == 400
+    assert "id_schedule" in errors_of(parse(response))
     assert not CollectionPoint.objects.filter(name="Town hall").exists()
 
 

@@ -61,6 +61,7 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
     from menage.platform import runner
 
     runner.allow_host(host)
+    runner.site_url(host, port)
     prepared = runner.prepare(demo=demo)
     click.echo(_("Database: {where}").format(where=prepared.database), err=True)
     if prepared.demo is not None:
@@ -98,9 +99,10 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
         return
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        _("The platform runs at http://{host}:{port}/ (Ctrl-C to stop).").format(
-            host=shown, port=port
-        ),
+        _(
+            "The platform runs at http://{host}:{port}/ (Ctrl-C to stop), with its "
+            "background worker (mails, reminders)."
+        ).format(host=shown, port=port),
         err=True,
     )
     runner.run_server(host, port)

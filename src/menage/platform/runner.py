@@ -7,6 +7,9 @@ unless ``DJANGO_SETTINGS_MODULE`` names other settings.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
@@ -87,13 +90,42 @@ def create_admin() -> None:
     call_command("createsuperuser")
 
 
-def run_server(host: str, port: int) -> None:
-    """Serve until interrupted: Django's threaded server, static files from whitenoise."""
+def site_url(host: str, port: int) -> None:
+    """Links in mails point at the address ``menage serve`` listens on, unless settings say."""
+    if "MENAGE_SITE_URL" in os.environ:
+        return
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    os.environ["MENAGE_SITE_URL"] = f"http://{shown}:{port}"
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """The background worker (mail queue, reminders, housekeeping) in its own process.
+
+    Same settings and environment as the server; its output goes to the same terminal.
+    """
+    return subprocess.Popen([sys.executable, "-m", "menage", "platform", "worker"])
+
+
+def run_server(host: str, port: int, worker: bool = True) -> None:
+    """Serve until interrupted: Django's threaded server, static files from whitenoise,
+    and the background worker beside it (stopped with the server)."""
     setup()
     from django.core.management import call_command
 
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    call_command("runserver", address, use_reloader=False, skip_checks=False)
+    process = start_worker() if worker else None
+    # a service manager stops us with SIGTERM: leave through `finally`, worker included
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    try:
+        call_command("runserver", address, use_reloader=False, skip_checks=False)
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def manage(args: Sequence[str]) -> None:

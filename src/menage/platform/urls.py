@@ -13,15 +13,21 @@ from django.utils.translation import gettext_lazy as _
 
 from menage.platform.api.api import api
 from menage.platform.campaigns.views import manage as campaigns_manage
+from menage.platform.campaigns.views import operations as campaigns_operations
 from menage.platform.campaigns.views import public as campaigns_public
 from menage.platform.collection.views import manage as collection_manage
 from menage.platform.collection.views import public as collection_public
+from menage.platform.core import oidc
 from menage.platform.core.views import accounts, pages
 from menage.platform.events import ical
-from menage.platform.events.views import agenda, registration
+from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
+from menage.platform.organisations.views import invitations, members
 from menage.platform.organisations.views import public as organisations_public
+from menage.platform.organisations.views import settings as organisations_settings
 from menage.platform.organisations.views import space as organisations_space
+from menage.platform.outbox.views import manage as outbox_manage
+from menage.platform.outbox.views import public as outbox_public
 from menage.platform.resources.views import manage as resources_manage
 from menage.platform.resources.views import public as resources_public
 
@@ -37,6 +43,24 @@ account_urls = (
     [
         path(_("login/"), accounts.login, name="login"),
         path(_("logout/"), accounts.logout, name="logout"),
+        path(_("password/"), accounts.password_change, name="password_change"),
+        path(_("password/done/"), accounts.password_change_done, name="password_change_done"),
+        path(_("password/forgotten/"), accounts.password_reset, name="password_reset"),
+        path(
+            _("password/forgotten/sent/"),
+            accounts.password_reset_done,
+            name="password_reset_done",
+        ),
+        path(
+            _("password/new/<uidb64>/<token>/"),
+            accounts.password_reset_confirm,
+            name="password_reset_confirm",
+        ),
+        path(
+            _("password/new/done/"),
+            accounts.password_reset_complete,
+            name="password_reset_complete",
+        ),
     ],
     "accounts",
 )
@@ -45,6 +69,7 @@ campaign_urls = (
         path("", campaigns_public.campaign_list, name="list"),
         path("<slug:slug>/", campaigns_public.campaign_detail, name="detail"),
         path("<slug:slug>/agenda.ics", ical.campaign_feed, name="ical"),
+        path(_("<slug:slug>/programme/"), campaigns_public.programme, name="programme"),
     ],
     "campaigns",
 )
@@ -52,11 +77,13 @@ event_urls = (
     [
         path(_("agenda/"), agenda.agenda, name="agenda"),
         path(_("events/<int:pk>/"), agenda.event_detail, name="detail"),
+        path(_("events/<int:pk>/calendar.ics"), ical.event_file, name="ical"),
         path(_("events/<int:pk>/register/"), registration.register, name="register"),
-        path(_("registrations/<str:token>/cancel/"), registration.cancel, name="cancel"),
+        path(_("registrations/<str:token>/"), registration.registration, name="registration"),
     ],
     "events",
 )
+outbox_urls = ([path("<str:public_id>/", outbox_public.mail_status, name="status")], "outbox")
 collection_urls = (
     [
         path("", collection_public.point_list, name="list"),
@@ -65,7 +92,11 @@ collection_urls = (
     "collection",
 )
 organisation_urls = (
-    [path("<slug:slug>/", organisations_public.organisation_detail, name="detail")],
+    [
+        path("<slug:slug>/", organisations_public.organisation_detail, name="detail"),
+        path("<slug:slug>/logo", organisations_settings.organisation_logo, name="logo"),
+        path("<slug:slug>/theme.css", organisations_settings.organisation_theme, name="theme"),
+    ],
     "organisations",
 )
 resource_urls = (
@@ -89,11 +120,25 @@ space_urls = (
         ),
         path(_("events/<int:pk>/edit/"), events_manage.event_edit, name="event_edit"),
         path(_("events/<int:pk>/delete/"), events_manage.event_delete, name="event_delete"),
+        path(_("events/<int:pk>/cancel/"), events_manage.event_cancel, name="event_cancel"),
         path(
             _("events/<int:pk>/registrations/"),
-            events_manage.registrations,
+            attendees.registrations,
             name="registrations",
         ),
+        path(_("events/<int:pk>/walk-in/"), attendees.walk_in, name="walk_in"),
+        path(_("events/<int:pk>/attendance/"), attendees.attendance, name="attendance"),
+        path(
+            _("events/<int:pk>/registrations.csv"),
+            attendees.registrations_csv,
+            name="registrations_csv",
+        ),
+        path(
+            _("events/<int:pk>/attendance-sheet/"),
+            attendees.attendance_sheet,
+            name="attendance_sheet",
+        ),
+        path(_("mails/<int:pk>/retry/"), outbox_manage.mail_retry, name="mail_retry"),
         path(_("venues/new/"), events_manage.venue_create, name="venue_create"),
         path(_("venues/<int:pk>/edit/"), events_manage.venue_edit, name="venue_edit"),
         path(
@@ -109,6 +154,29 @@ space_urls = (
             collection_manage.point_delete,
             name="point_delete",
         ),
+        path(
+            _("organisations/<slug:slug>/edit/"),
+            organisations_settings.organisation_edit,
+            name="organisation_edit",
+        ),
+        path(_("members/"), members.member_list, name="members"),
+        path(_("members/<int:pk>/role/"), members.member_role, name="member_role"),
+        path(_("members/<int:pk>/remove/"), members.member_remove, name="member_remove"),
+        path(
+            _("invitations/<int:pk>/withdraw/"),
+            members.invitation_revoke,
+            name="invitation_revoke",
+        ),
+        path(
+            _("operations/<slug:slug>/approve/"),
+            campaigns_operations.operation_approve,
+            name="operation_approve",
+        ),
+        path(
+            _("operations/<slug:slug>/detach/"),
+            campaigns_operations.operation_detach,
+            name="operation_detach",
+        ),
         path(_("resources/new/"), resources_manage.resource_create, name="resource_create"),
         path(_("resources/<int:pk>/edit/"), resources_manage.resource_edit, name="resource_edit"),
         path(
@@ -123,6 +191,9 @@ space_urls = (
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # OpenID Connect sign-in for agents (404 unless configured); names are the library's
+    path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.callback, name="oidc_authentication_callback"),
 ]
 # set_language lives under the language prefix too: Django can only translate the page
 # address ("next") from the language that is active while the switch is handled
@@ -134,6 +205,8 @@ urlpatterns += i18n_patterns(
     path("", include(event_urls)),
     path(_("collection-points/"), include(collection_urls)),
     path(_("organisations/"), include(organisation_urls)),
+    path(_("mails/"), include(outbox_urls)),
+    path(_("invitations/<str:token>/"), invitations.invitation, name="invitation"),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),
     path(_("space/equipment/"), include("menage.platform.equipment.urls")),

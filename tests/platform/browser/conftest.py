@@ -57,8 +57,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``menage serve --demo`` on a free port, with its own Ménage home."""
+def mail_sink() -> Iterator[Any]:
+    """The real SMTP server the live platform's worker sends its mails to."""
+    from tests.platform.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory, mail_sink: Any) -> Iterator[LiveServer]:
+    """``menage serve --demo`` on a free port, with its own Ménage home.
+
+    Its background worker (started by ``menage serve``) sends mails to ``mail_sink``.
+    """
     home = tmp_path_factory.mktemp("platform-home")
     port = _free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
@@ -67,6 +83,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         MENAGE_LANG="en",
         MENAGE_DEMO_PASSWORD=DEMO_PASSWORD,
         MENAGE_RATE_LIMIT="1000",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DJANGO_EMAIL_HOST="127.0.0.1",
+        DJANGO_EMAIL_PORT=str(mail_sink.port),
     )
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
@@ -76,7 +95,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + 180
     while True:
         try:
             with urllib.request.urlopen(url + "/", timeout=5):
@@ -90,7 +109,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     try:
         yield LiveServer(url, home)
     finally:
-        server.terminate()
+        server.terminate()  # menage serve stops its worker with it
         server.wait(timeout=30)
         log.close()
 

@@ -1,7 +1,9 @@
 """The JSON API: public campaigns, their events and collection points (read only).
 
 Private campaigns never appear here: the API has no session authentication, so it
-answers as an anonymous visitor would. The OpenAPI document is at ``/api/openapi.json``.
+answers as an anonymous visitor would. Lists are paginated (``?limit=`` up to 100,
+``?offset=``) and answer ``{"items": [...], "count": N}``. The OpenAPI document is at
+``/api/openapi.json``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.collection.models import CollectionPoint
@@ -19,6 +22,7 @@ from menage.platform.core.visibility import Visibility
 from menage.platform.events.models import Event
 
 api = NinjaAPI(title="Ménage", version="1", urls_namespace="api", docs_url=None)
+MAX_LIMIT = 100
 
 
 class CampaignOut(Schema):
@@ -31,6 +35,17 @@ class CampaignOut(Schema):
     audience: str
     description: str
     part_of: str | None
+
+    @staticmethod
+    def resolve_organisation(campaign: Campaign) -> str:
+        return campaign.organisation.name
+
+    @staticmethod
+    def resolve_part_of(campaign: Campaign) -> str | None:
+        wider = campaign.part_of
+        if wider is None or not campaign.part_of_approved or not wider.is_public:
+            return None
+        return wider.slug
 
 
 class EventOut(Schema):
@@ -45,7 +60,28 @@ class EventOut(Schema):
     audience: str
     capacity: int | None
     registration_open: bool
+    cancelled: bool
     accessibility: str
+
+    @staticmethod
+    def resolve_venue(event: Event) -> str:
+        return event.venue.name
+
+    @staticmethod
+    def resolve_address(event: Event) -> str:
+        return event.venue.address
+
+    @staticmethod
+    def resolve_neighbourhood(event: Event) -> str:
+        return event.venue.neighbourhood
+
+    @staticmethod
+    def resolve_cancelled(event: Event) -> bool:
+        return event.is_cancelled
+
+    @staticmethod
+    def resolve_accessibility(event: Event) -> str:
+        return "\n".join(p for p in (event.venue.accessibility, event.accessibility) if p)
 
 
 class CollectionPointOut(Schema):
@@ -67,51 +103,22 @@ def _public() -> QuerySet[Campaign]:
     )
 
 
-def _campaign(campaign: Campaign) -> CampaignOut:
-    return CampaignOut(
-        slug=campaign.slug,
-        name=campaign.name,
-        kind=campaign.kind,
-        organisation=campaign.organisation.name,
-        starts_on=campaign.starts_on,
-        ends_on=campaign.ends_on,
-        audience=campaign.audience,
-        description=campaign.description,
-        part_of=campaign.part_of.slug if campaign.part_of else None,
-    )
-
-
 @api.get("/campaigns", response=list[CampaignOut], url_name="campaigns")
-def campaigns(request: HttpRequest) -> list[CampaignOut]:
-    return [_campaign(c) for c in _public()]
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def campaigns(request: HttpRequest) -> QuerySet[Campaign]:
+    return _public().order_by("-starts_on", "pk")
 
 
 @api.get("/campaigns/{slug}", response=CampaignOut, url_name="campaign")
-def campaign(request: HttpRequest, slug: str) -> CampaignOut:
-    return _campaign(get_object_or_404(_public(), slug=slug))
+def campaign(request: HttpRequest, slug: str) -> Campaign:
+    return get_object_or_404(_public(), slug=slug)
 
 
 @api.get("/campaigns/{slug}/events", response=list[EventOut], url_name="campaign_events")
-def campaign_events(request: HttpRequest, slug: str) -> list[EventOut]:
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def campaign_events(request: HttpRequest, slug: str) -> QuerySet[Event]:
     found = get_object_or_404(_public(), slug=slug)
-    events = Event.objects.filter(campaign=found).select_related("venue")
-    return [
-        EventOut(
-            id=e.pk,
-            title=e.title,
-            kind=e.kind,
-            starts_at=e.starts_at,
-            ends_at=e.ends_at,
-            venue=e.venue.name,
-            address=e.venue.address,
-            neighbourhood=e.venue.neighbourhood,
-            audience=e.audience,
-            capacity=e.capacity,
-            registration_open=e.registration_open,
-            accessibility="\n".join(p for p in (e.venue.accessibility, e.accessibility) if p),
-        )
-        for e in events
-    ]
+    return Event.objects.filter(campaign=found).select_related("venue").order_by("starts_at", "pk")
 
 
 @api.get(
@@ -119,20 +126,7 @@ def campaign_events(request: HttpRequest, slug: str) -> list[EventOut]:
     response=list[CollectionPointOut],
     url_name="campaign_points",
 )
-def campaign_points(request: HttpRequest, slug: str) -> list[CollectionPointOut]:
+@paginate(LimitOffsetPagination, max_limit=MAX_LIMIT)
+def campaign_points(request: HttpRequest, slug: str) -> QuerySet[CollectionPoint]:
     found = get_object_or_404(_public(), slug=slug)
-    return [
-        CollectionPointOut(
-            id=p.pk,
-            name=p.name,
-            address=p.address,
-            neighbourhood=p.neighbourhood,
-            opening_hours=p.opening_hours,
-            accepted_items=list(p.accepted_items),
-            starts_on=p.starts_on,
-            ends_on=p.ends_on,
-            latitude=float(p.latitude) if p.latitude is not None else None,
-            longitude=float(p.longitude) if p.longitude is not None else None,
-        )
-        for p in CollectionPoint.objects.filter(campaign=found)
-    ]
+    return CollectionPoint.objects.filter(campaign=found).order_by("name", "pk")

@@ -33,7 +33,7 @@ class Campaign(models.Model):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     audience = models.CharField(
         _("target audience"),
         max_length=200,
@@ -47,8 +47,13 @@ class Campaign(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="operations",
-        help_text=_("The wider campaign this operation belongs to, such as a district's week."),
+        help_text=_(
+            "The wider campaign this operation belongs to, such as a district's week. "
+            "Its organisers approve it before it is listed there."
+        ),
     )
+    # the wider campaign's organisers approved it (their own operations need no approval)
+    part_of_approved = models.BooleanField(_("approved by the wider campaign"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -76,5 +81,43 @@ class Campaign(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The last day must be on or after the first day.")})
-        if self.part_of_id is not None and self.part_of_id == self.pk:
-            raise ValidationError({"part_of": _("A campaign cannot be part of itself.")})
+        if self.part_of_id is not None and self.pk is not None:
+            if self.pk in self.wider_chain(self.part_of_id):
+                raise ValidationError(
+                    {"part_of": _("A campaign cannot be part of itself or of its own operations.")}
+                )
+
+    def operation_ids(self) -> set[int]:
+        """This campaign and every operation below it, all the way down."""
+        found = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            frontier = [
+                pk
+                for pk in Campaign.objects.filter(part_of_id__in=frontier).values_list(
+                    "pk", flat=True
+                )
+                if pk not in found
+            ]
+            found.update(frontier)
+        return found
+
+    @staticmethod
+    def wider_chain(start: int | None) -> list[int]:
+        """``start`` and every campaign it is part of, upwards (stops at a loop)."""
+        chain: list[int] = []
+        while start is not None and start not in chain:
+            chain.append(start)
+            start = Campaign.objects.filter(pk=start).values_list("part_of_id", flat=True).first()
+        return chain
+
+
+class CampaignAlias(models.Model):
+    """A short name a campaign had before: its old addresses (and calendar feeds that
+    residents subscribed to) redirect to the new ones."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.campaign.slug}"

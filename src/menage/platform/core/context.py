@@ -9,4 +9,13 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"site_name": settings.MENAGE_SITE_NAME}
+    from django.utils.functional import SimpleLazyObject
+
+    def compliance() -> str:
+        from menage.platform.core.views.pages import publisher
+
+        found = publisher()
+        return found.rgaa_status if found else "none"
+
+    # read only by the footer, once per page
+    return {"site_name": settings.MENAGE_SITE_NAME, "rgaa_status": SimpleLazyObject(compliance)}

@@ -14,6 +14,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+EMPTY_CHOICE = _("Choose…")
+NO_CHOICE = _("None")
+
 
 class AccessibleFormMixin:
     """Adds ``aria-describedby`` / ``aria-invalid`` to widgets, and lists errors for the summary."""
@@ -23,7 +26,22 @@ class AccessibleFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._name_empty_choices()
         self._describe()
+
+    def _name_empty_choices(self) -> None:
+        """Django's empty choice reads « --------- »: say what choosing nothing means."""
+        form: Any = self
+        for field in form.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = str(EMPTY_CHOICE if field.required else NO_CHOICE)
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+                if choices and choices[0][0] == "" and choices[0][1] == "---------":
+                    label = EMPTY_CHOICE if field.required else NO_CHOICE
+                    field.choices = [("", label), *choices[1:]]
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

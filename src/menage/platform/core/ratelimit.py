@@ -1,13 +1,27 @@
-"""A small rate limiter for public forms, counted in the database.
+"""Rate limiting for public forms, counted in the database, fair to shared connections.
 
-Counting in the database (not in a process's memory) makes the limit hold across
-gunicorn workers without Redis. Only POST requests count: reading a form is free.
+A school, a library or a town-hall desk often sends everyone through one address.
+So a post is counted against its **client address and its target** (the event, the
+user name, the e-mail address it is about), and only when it **fails** (the form was
+refused: a 4xx answer). Successful posts never count: a desk registering thirty
+residents is never locked out; someone guessing one account's password is, after
+``MENAGE_RATE_LIMIT`` failures in ``MENAGE_RATE_WINDOW`` seconds. Successes have a
+budget of their own, ``SUCCESS_FACTOR`` times larger (nobody holds every place of a
+workshop with made-up addresses); forms that send a mail to the target itself (a
+password reset) count every post.
+
+The client address is ``REMOTE_ADDR``, unless the request came through one of the
+proxies listed in ``MENAGE_TRUSTED_PROXIES``: then it is the first address in
+``X-Forwarded-For`` that is not a trusted proxy, read from the right (the proxies
+append; the left part is whatever the client claimed). Counting in the database makes
+the limit hold across gunicorn workers without Redis.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,19 +34,52 @@ from django.shortcuts import render
 
 from menage.platform.core.models import RateLimitHit
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies() -> list[Network]:
+    """``MENAGE_TRUSTED_PROXIES`` as networks (an address alone is a /32 or /128)."""
+    return [ipaddress.ip_network(item, strict=False) for item in settings.MENAGE_TRUSTED_PROXIES]
+
+
+def _trusted(address: str, networks: list[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address, from the header the reverse proxy sets (first hop)."""
-    value = request.META.get(settings.MENAGE_CLIENT_IP_HEADER) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
-    return str(value).split(",")[0].strip()
+    """The client's address, believing ``X-Forwarded-For`` only from trusted proxies."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    networks = trusted_proxies()
+    if not networks or not _trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _trusted(hop, networks):
+            return hop
+    return remote
 
 
-def hit(scope: str, client: str, *, now: float | None = None) -> int:
-    """Count one post by ``client`` to ``scope`` and return the count in the current window."""
-    window = int((time.time() if now is None else now) // settings.MENAGE_RATE_WINDOW)
-    key = hashlib.sha256(f"{scope}\0{client}".encode()).hexdigest()
+def _key(scope: str, client: str, target: str) -> str:
+    return hashlib.sha256(f"{scope}\0{client}\0{target}".encode()).hexdigest()
+
+
+def _window(now: float | None) -> int:
+    return int((time.time() if now is None else now) // settings.MENAGE_RATE_WINDOW)
+
+
+def count(scope: str, client: str, target: str = "", *, now: float | None = None) -> int:
+    """Failures counted so far in the current window."""
+    found = RateLimitHit.objects.filter(key=_key(scope, client, target), window=_window(now))
+    return int(found.values_list("count", flat=True).first() or 0)
+
+
+def hit(scope: str, client: str, target: str = "", *, now: float | None = None) -> int:
+    """Count one failure by ``client`` on ``target`` and return the count in the window."""
+    key, window = _key(scope, client, target), _window(now)
     for _attempt in range(2):
         updated = RateLimitHit.objects.filter(key=key, window=window).update(count=F("count") + 1)
         if updated:
@@ -43,38 +90,72 @@ def hit(scope: str, client: str, *, now: float | None = None) -> int:
             break
         except IntegrityError:
             continue  # another process created it first: count on it
-    row = RateLimitHit.objects.filter(key=key, window=window).values_list("count", flat=True)
-    return int(row.first() or 0)
+    return count(scope, client, target, now=now)
 
 
 def purge_old(now: float | None = None) -> int:
     """Delete counters of past windows; returns how many went."""
-    window = int((time.time() if now is None else now) // settings.MENAGE_RATE_WINDOW)
-    deleted, _kinds = RateLimitHit.objects.filter(window__lt=window).delete()
+    deleted, _kinds = RateLimitHit.objects.filter(window__lt=_window(now)).delete()
     return deleted
 
 
 ViewFunc = Callable[..., HttpResponseBase]
+Target = Callable[[HttpRequest], str]
 
 
-def rate_limited(scope: str) -> Callable[[ViewFunc], ViewFunc]:
-    """Refuse with 429 a client posting to this view more than MENAGE_RATE_LIMIT times a window."""
+def by_path(request: HttpRequest) -> str:
+    return request.path
+
+
+def by_field(name: str) -> Target:
+    """The target is a posted field (a user name, an e-mail address), case folded."""
+
+    def target(request: HttpRequest) -> str:
+        return str(request.POST.get(name, "")).strip().casefold()[:254]
+
+    return target
+
+
+SUCCESS_FACTOR = 5
+
+
+def rate_limited(
+    scope: str, target: Target = by_path, *, every_post: bool = False
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Refuse with 429 a client whose posts to this target failed too often.
+
+    Args:
+        scope: the form's name, so that forms do not share counters.
+        target: what the post is about (default: the page's address).
+        every_post: count successes as failures too (a form that mails its target).
+    """
 
     def decorate(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method == "POST":
-                count = hit(scope, client_address(request))
-                if count > settings.MENAGE_RATE_LIMIT:
-                    response = render(
-                        request,
-                        "core/too_many_requests.html",
-                        {"minutes": max(1, settings.MENAGE_RATE_WINDOW // 60)},
-                        status=429,
-                    )
-                    response["Retry-After"] = str(settings.MENAGE_RATE_WINDOW)
-                    return response
-            return view(request, *args, **kwargs)
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            client, about = client_address(request), target(request)
+            limit = settings.MENAGE_RATE_LIMIT
+            successes = f"{scope}:ok"
+            if (
+                count(scope, client, about) >= limit
+                or count(successes, client, about) >= limit * SUCCESS_FACTOR
+            ):
+                response = render(
+                    request,
+                    "core/too_many_requests.html",
+                    {"minutes": max(1, settings.MENAGE_RATE_WINDOW // 60)},
+                    status=429,
+                )
+                response["Retry-After"] = str(settings.MENAGE_RATE_WINDOW)
+                return response
+            answer = view(request, *args, **kwargs)
+            if every_post or 400 <= answer.status_code < 500:
+                hit(scope, client, about)
+            else:
+                hit(successes, client, about)
+            return answer
 
         return wrapper
 

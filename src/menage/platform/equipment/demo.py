@@ -51,7 +51,7 @@ def _wipe(device: Device, day: dt.date, by: Any, method: str, batch: str = "") -
             WipeCertificate.Verification.VISUAL if destroyed else WipeCertificate.Verification.FULL
         ),
         verified_by="Karim Benali",
-        result="support broyé" if destroyed else "relecture complète : zéros uniquement",
+        result="support broyé" if destroyed else "relecture complète\u00a0: zéros uniquement",
         batch=batch,
     )
     record_wipe(device, certificate, by=by)
@@ -92,9 +92,9 @@ def load_equipment_demo(monday: dt.date, by: Any) -> int:
     move(galaxy, "donate", by=by, recipient="Connexions solidaires")
     move(iphone, "recycle", by=by, channel="Ecologic")
     move(t470_broken, "recycle", by=by, channel="Ecologic")
-    move(screen_ok, "no_data", by=by, note="écran : aucune donnée")
+    move(screen_ok, "no_data", by=by, note="écran\u00a0: aucune donnée")
     move(screen_ok, "repair", by=by)
     move(screen_ok, "donate", by=by, recipient="Collège Jean-Moulin")
-    move(screen_broken, "no_data", by=by, note="écran : aucune donnée")
+    move(screen_broken, "no_data", by=by, note="écran\u00a0: aucune donnée")
     move(screen_broken, "recycle", by=by, channel="Recyclerie du Val")
     return len(devices)

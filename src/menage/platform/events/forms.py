@@ -7,11 +7,13 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.campaigns.models import Campaign
+from menage.platform.core.dates import span
 from menage.platform.core.forms import Form, ModelForm, datetime_field
-from menage.platform.events.models import Event, Registration, Venue
+from menage.platform.events.models import Event, Venue
 from menage.platform.organisations.models import Organisation
 
 
@@ -21,7 +23,8 @@ class RegistrationForm(Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(
         label=_("Your email address"),
-        help_text=_("We send your confirmation and the link to cancel here."),
+        max_length=254,
+        help_text=_("We send a link to confirm your place here: it is held until you click it."),
     )
     consent = forms.BooleanField(
         label=_(
@@ -42,18 +45,13 @@ class RegistrationForm(Form):
         return name
 
     def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        if Registration.objects.filter(event=self.event, email=email).exists():
-            raise forms.ValidationError(
-                _("This email address is already registered for this event.")
-            )
-        return email
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 class VenueForm(ModelForm):
     class Meta:
         model = Venue
-        fields = ["organisation", "name", "address", "neighbourhood", "accessibility"]
+        fields = ["organisation", "name", "address", "town", "neighbourhood", "accessibility"]
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,16 +108,23 @@ class EventForm(ModelForm):
         campaign = self.instance.campaign
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The event must end after it starts."))
-        if starts and not (campaign.starts_on <= starts.date() <= campaign.ends_on):
-            self.add_error(
-                "starts_at",
-                _("The event must take place during the campaign ({start} to {end}).").format(
-                    start=campaign.starts_on.isoformat(), end=campaign.ends_on.isoformat()
-                ),
-            )
+        for field in ("starts_at", "ends_at"):
+            moment = data.get(field)
+            if moment and not (campaign.starts_on <= localdate(moment) <= campaign.ends_on):
+                self.add_error(
+                    field,
+                    _("The event must take place during the campaign ({dates}).").format(
+                        dates=span(campaign.starts_on, campaign.ends_on)
+                    ),
+                )
         capacity = data.get("capacity")
+        if capacity == 0 and data.get("registration_open"):
+            self.add_error(
+                "capacity",
+                _("With registration open, give at least one place (or none for no limit)."),
+            )
         if capacity is not None and self.instance.pk:
-            taken = self.instance.registrations.count()
+            taken = self.instance.places_taken()
             if capacity < taken:
                 self.add_error(
                     "capacity",

@@ -67,9 +67,3 @@ def can_manage(user: Any, organisation: Organisation | int) -> bool:
     """Whether ``user`` may change content of ``organisation``."""
     pk = organisation if isinstance(organisation, int) else organisation.pk
     return pk in managed_organisation_ids(user)
-
-
-def is_member(user: Any, organisation: Organisation | int) -> bool:
-    """Whether ``user`` may read private content of ``organisation``."""
-    pk = organisation if isinstance(organisation, int) else organisation.pk
-    return pk in member_organisation_ids(user)

@@ -35,7 +35,7 @@ class Resource(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5000)
     file = models.FileField(_("file"), upload_to="resources/%Y/", blank=True)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0, editable=False)
     url = models.URLField(_("link"), blank=True)

@@ -34,6 +34,15 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 _OPEN_DOCUMENT = {"odt", "ods", "odp"}
 _OFFICE_XML = {"docx", "xlsx", "pptx"}
+# what a kit of guides and posters never needs, and what runs when opened
+EXECUTABLE = {
+    "exe", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "dll", "cpl", "jar", "js",
+    "jse", "vbs", "vbe", "wsf", "wsh", "ps1", "psm1", "hta", "lnk", "reg", "sh", "bash",
+    "run", "bin", "app", "apk", "dmg", "pkg", "deb", "rpm", "appimage", "py", "pl",
+    "docm", "xlsm", "pptm", "dotm", "xltm", "iso", "img", "vhd",
+}  # fmt: skip
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_UNPACKED = 200_000_000  # bytes: a zip bomb is refused before anyone opens it
 
 
 def allowed_extensions() -> list[str]:
@@ -71,8 +80,35 @@ def validate_upload(upload: UploadedFile) -> None:
         raise ValidationError(_("The content of this file does not match its name."))
     if not signatures and not _is_text(upload):
         raise ValidationError(_("The content of this file does not match its name."))
+    if extension in _OPEN_DOCUMENT | _OFFICE_XML | {"zip"}:
+        _check_zip_contents(upload)
     if extension in _OPEN_DOCUMENT | _OFFICE_XML:
         _check_office_zip(upload, extension)
+
+
+def _check_zip_contents(upload: UploadedFile) -> None:
+    """No program, no macro, no path out of the archive, no bomb: checked on the listing."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        upload.seek(0)
+        raise ValidationError(_("The content of this file does not match its name.")) from None
+    upload.seek(0)
+    if len(members) > ZIP_MAX_MEMBERS or sum(m.file_size for m in members) > ZIP_MAX_UNPACKED:
+        raise ValidationError(_("This archive holds too much once unpacked."))
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        leaf = name.rsplit("/", 1)[-1].lower()
+        extension = leaf.rsplit(".", 1)[-1] if "." in leaf else ""
+        if name.startswith("/") or ".." in name.split("/"):
+            raise ValidationError(_("This archive holds a file placed outside it."))
+        if extension in EXECUTABLE or leaf == "vbaproject.bin" or name.startswith("Basic/"):
+            raise ValidationError(
+                _("This archive holds a program or macros ({name}): they cannot be shared.").format(
+                    name=leaf[:80]
+                )
+            )
 
 
 def _is_text(upload: UploadedFile) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from menage.platform.settings._env import (
@@ -42,8 +43,11 @@ INSTALLED_APPS = [
     "menage.platform.events",
     "menage.platform.collection",
     "menage.platform.resources",
+    "menage.platform.outbox",
     "menage.platform.equipment",
     "menage.platform.api",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -106,6 +110,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["menage.platform.core.auth.UsernameOrEmailBackend"]
+
+# Single sign-on for agents over OpenID Connect (ProConnect or a city's own provider):
+# on when MENAGE_OIDC_CLIENT_ID is set (docs/deployment.md)
+OIDC_RP_CLIENT_ID = os.environ.get("MENAGE_OIDC_CLIENT_ID", "")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = os.environ.get("MENAGE_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MENAGE_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MENAGE_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("MENAGE_OIDC_USERINFO_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("MENAGE_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("MENAGE_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("MENAGE_OIDC_SCOPES", "openid email given_name usual_name")
+    OIDC_CREATE_USER = env_bool("MENAGE_OIDC_CREATE_USERS", False)
+    AUTHENTICATION_BACKENDS.append("menage.platform.core.oidc.AgentBackend")
+MENAGE_OIDC_LABEL = os.environ.get("MENAGE_OIDC_LABEL", "ProConnect")
+# where a refused single sign-on lands (a lazy address: resolved once the URLs exist)
+LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("accounts:login")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "space:home"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -134,15 +156,36 @@ MENAGE_UPLOAD_MAX_BYTES = env_int("MENAGE_UPLOAD_MAX_BYTES", 10_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# Public forms (registration, cancellation, login): at most LIMIT posts per client
-# and per form within WINDOW seconds.
+# Public forms (registration, sign-in, password reset…): at most LIMIT refused posts per
+# client address and per target (an event, a user name) within WINDOW seconds.
 MENAGE_RATE_LIMIT = env_int("MENAGE_RATE_LIMIT", 10)
 MENAGE_RATE_WINDOW = env_int("MENAGE_RATE_WINDOW", 600)
-# behind a reverse proxy, the header carrying the client's address (e.g. HTTP_X_REAL_IP)
-MENAGE_CLIENT_IP_HEADER = os.environ.get("MENAGE_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# the reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty:
+# the client is REMOTE_ADDR (`check --deploy` warns when production has none)
+MENAGE_TRUSTED_PROXIES = env_list("MENAGE_TRUSTED_PROXIES", [])
 # residents' registrations are deleted this many days after their campaign ends
 MENAGE_REGISTRATION_RETENTION_DAYS = env_int("MENAGE_REGISTRATION_RETENTION_DAYS", 0)
 MENAGE_SITE_NAME = os.environ.get("MENAGE_SITE_NAME", "Ménage")
+# the organisation publishing the site (its slug): its settings make the accessibility
+# statement and the personal-data page; empty: the first city
+MENAGE_PUBLISHER = os.environ.get("MENAGE_PUBLISHER", "")
+# the public address, for the links in e-mails and calendars (read away from any request)
+MENAGE_SITE_URL = os.environ.get("MENAGE_SITE_URL", "http://127.0.0.1:8000")
+
+# Registrations: an online booking is held this long until its e-mail link is clicked;
+# a place freed for the waiting list is offered this long (never past the start).
+MENAGE_HOLD_MINUTES = env_int("MENAGE_HOLD_MINUTES", 30)
+MENAGE_OFFER_HOURS = env_int("MENAGE_OFFER_HOURS", 24)
+
+# Background tasks (django-tasks, database backend: no broker). The worker is started by
+# `menage serve`, and by `menage platform worker` in production.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+MENAGE_HOUSEKEEPING_MINUTES = env_int("MENAGE_HOUSEKEEPING_MINUTES", 10)
+# a mail that fails for a passing reason is tried again after each delay (seconds), then
+# shown to the organisers as not sent
+MENAGE_MAIL_RETRY_DELAYS = [
+    int(delay) for delay in env_list("MENAGE_MAIL_RETRY_DELAYS", ["60", "300", "1800", "7200"])
+]
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -152,6 +195,7 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "menage@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -26,3 +26,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="menage-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="menage-test-static-"))
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+MENAGE_SITE_URL = "http://testserver"
+MENAGE_MAIL_RETRY_DELAYS = [60, 300]

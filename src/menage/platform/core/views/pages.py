@@ -1,4 +1,5 @@
-"""The home page and the site's fixed pages (accessibility statement, privacy)."""
+"""The home page and the site's fixed pages: the accessibility statement (RGAA) and the
+personal-data page, both made from the publishing organisation's settings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils import timezone
 from menage.platform.campaigns.queries import visible_campaigns
 from menage.platform.collection.views.public import visible_points
 from menage.platform.events.queries import visible_events
+from menage.platform.events.views.agenda import end_of_week, this_week
+from menage.platform.organisations.models import Organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -20,21 +23,42 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "campaigns": visible_campaigns(request.user)
             .filter(ends_on__gte=today, part_of__isnull=True)
-            .order_by("starts_on")[:6],
-            "events": visible_events(request.user).filter(ends_at__gte=timezone.now())[:5],
+            .order_by("starts_on", "name", "pk")[:6],
+            "week": this_week(request.user)[:8],
+            "events": visible_events(request.user).filter(
+                starts_at__gte=end_of_week(timezone.now()), cancelled_at__isnull=True
+            )[:4],
             "point_count": visible_points(request.user).filter(ends_on__gte=today).count(),
             "section": "home",
         },
     )
 
 
+def publisher() -> Organisation | None:
+    """The organisation that publishes the site (``MENAGE_PUBLISHER``; else the first city,
+    else the first organisation): its settings make the legal pages."""
+    organisations = Organisation.objects.order_by("pk")
+    if settings.MENAGE_PUBLISHER:
+        return organisations.filter(slug=settings.MENAGE_PUBLISHER).first()
+    return organisations.filter(kind=Organisation.Kind.CITY).first() or organisations.first()
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html", {"section": "accessibility"})
+    return render(
+        request,
+        "core/accessibility.html",
+        {"publisher": publisher(), "section": "accessibility"},
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/privacy.html",
-        {"retention_days": settings.MENAGE_REGISTRATION_RETENTION_DAYS, "section": "privacy"},
+        {
+            "publisher": publisher(),
+            "retention_days": settings.MENAGE_REGISTRATION_RETENTION_DAYS,
+            "hold_minutes": settings.MENAGE_HOLD_MINUTES,
+            "section": "privacy",
+        },
     )

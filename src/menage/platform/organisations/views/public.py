@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from menage.platform.campaigns.queries import visible_campaigns
 from menage.platform.organisations.models import Organisation
+from menage.platform.organisations.permissions import can_manage
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -18,5 +19,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": organisation,
             "campaigns": visible_campaigns(request.user).filter(organisation=organisation),
             "children": organisation.children.all(),
+            "can_manage": can_manage(request.user, organisation),
+            "theme": organisation,
         },
     )

@@ -15,6 +15,7 @@ from menage.platform.organisations.permissions import (
     managed_organisation_ids,
     member_organisation_ids,
 )
+from menage.platform.outbox.models import OutgoingMail
 from menage.platform.resources.models import Resource
 
 
@@ -44,6 +45,13 @@ def space_home(request: HttpRequest) -> HttpResponse:
             .order_by("organisation__name", "user__last_name"),
             "resources": Resource.objects.filter(organisation__in=member),
             "facilitated": facilitated,
+            # operations asking to be part of a campaign this person manages
+            "requests": Campaign.objects.filter(
+                part_of__organisation__in=managed, part_of_approved=False
+            ).select_related("organisation", "part_of"),
+            "failed_mails": OutgoingMail.objects.filter(
+                organisation__in=managed, status=OutgoingMail.Status.FAILED
+            ).select_related("event")[:20],
             "section": "space",
         },
     )

@@ -1,0 +1,1 @@
+"""The outbox: every e-mail the platform sends, queued, retried, and visible to organisers."""
