@@ -17,7 +17,9 @@ inject faults (the hook raises). The points:
   the rename into place comes next;
 * ``purge.act``: a stash was just verified against its journal record; the deletion
   comes next;
-* ``output.act``: an output path was just examined; the write or rename comes next.
+* ``output.act``: an output path was just examined; the write or rename comes next;
+* ``journal.upgrade``: an older journal was backed up and its new format written in
+  its transaction; the commit comes next.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 #: the documented points, with when they run
-POINTS = ("apply.act", "apply.acted", "undo.act", "purge.act", "output.act")
+POINTS = ("apply.act", "apply.acted", "undo.act", "purge.act", "output.act", "journal.upgrade")
 
 Hook = Callable[[str, bytes], None]
 

@@ -11,6 +11,7 @@ Nothing is deleted by ``apply``: files go to a quarantine (or the system trash) 
 
 from __future__ import annotations
 
+from menage.clean import file_operations  # noqa: F401  (registers the operations on files)
 from menage.clean.apply import Outcome, apply_plan, dry_run, home_quarantine
 from menage.clean.errors import NothingSelected
 from menage.clean.journal import Journal, default_journal_path

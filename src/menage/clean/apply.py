@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from menage.clean.bounds import Bounds
 from menage.clean.fsops import REFLINK_UNSUPPORTED, lstat_or_none, same_file, sync_dirs
 from menage.clean.journal import Entry, Journal
-from menage.clean.operations import Context, perform, prepare, settle
+from menage.clean.operations import Context
 from menage.clean.plan import Action, Plan
 from menage.clean.quarantine import Quarantine
-from menage.clean.records import category_of
+from menage.clean.records import category_of, files_fingerprint
+from menage.clean.registry import operation_for
 from menage.clean.verify import KEPT_COPY_REMOVED, Refused, check
 from menage.errors import Interrupted
 from menage.i18n import _
@@ -103,12 +104,12 @@ def apply_plan(
                 checked.append(entry)
                 reason = _precheck(journal, entry, kept)
                 if reason is None:
-                    reason = check(entry, bounds)
+                    reason = operation_for(entry).check(entry, bounds)
                 if reason is not None:
                     entry.state, entry.reason = "skipped", _already_moved(journal, entry, reason)
                     outcome.skipped.append(entry)
                 else:
-                    prepare(entry, ctx)
+                    operation_for(entry).prepare(entry, ctx)
                     ready.append(entry)
                 if time.monotonic() - started > BATCH_SECONDS:
                     break
@@ -127,7 +128,7 @@ def apply_plan(
     except KeyboardInterrupt:
         for entry in in_flight:
             if entry.state == "intent":
-                settle(entry)
+                operation_for(entry).settle(entry)
         journal.save(in_flight)
         journal.set_run(run.id, status="interrupted")
         raise Interrupted() from None
@@ -155,7 +156,7 @@ def _already_moved(journal: Journal, entry: Entry, reason: str) -> str:
 
 def _perform(journal: Journal, entry: Entry, ctx: Context, outcome: Outcome) -> list[bytes]:
     try:
-        folders = perform(entry, ctx)
+        folders = operation_for(entry).perform(entry, ctx)
     except Refused as refused:
         _left(entry, "skipped", refused.reason, outcome)
         return []
@@ -195,12 +196,14 @@ def home_quarantine() -> Quarantine:
 def preview_entry(action: Action, number: int, run_id: int = 0) -> Entry:
     """A journal entry for an action that is not in the journal (dry runs)."""
     return Entry(
-        id=number, run_id=run_id, line=action.line or number, kind=action.kind,
+        id=number, run_id=run_id, line=action.line or number, source="files", kind=action.kind,
         finding=action.finding, category=category_of(action.path), path=action.path,
         keep=action.keep, size=action.size, dev=action.device, ino=action.inode,
         mtime_ns=action.mtime_ns, is_dir=int(action.is_folder), mode=None, uid=None, gid=None,
         atime_ns=None, nlink=None, state="pending", reason=None, stash=None, stash_how=None,
         tmp=None, new_ino=None, restored_to=None, done_at=None, undone_at=None, purged_at=None,
+        ref=action.path,
+        fingerprint=files_fingerprint(action.device, action.inode, action.size, action.mtime_ns),
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@
   + PlanInvalid (exit 6): the plan file has mistakes; nothing was applied
   + JournalError (exit 7)
     - JournalCorrupted, JournalEmpty, JournalForeign, JournalTooNew, JournalBusy,
-      JournalReadOnly
+      JournalReadOnly, JournalUpgradeFailed
   + NotConfirmed (exit 8): the user said no, or there is no terminal to ask and no --yes
   + NoSuchRun, NothingToUndo, NothingSelected
 """
@@ -68,6 +68,14 @@ class JournalTooNew(JournalError):
     template = N_(
         "the cleanup journal {path} was written by a newer Ménage (format {found}, this "
         "version reads up to {supported}). Upgrade Ménage."
+    )
+
+
+class JournalUpgradeFailed(JournalError):
+    template = N_(
+        "the cleanup journal {path} is in format {found} and must be upgraded to format "
+        "{supported}, which could not be written ({detail}). It was not changed. Free some "
+        "space or make {folder} writable, then run the command again."
     )
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from menage._sqlite import identity
-from menage.clean import storage
+from menage.clean import migrate, registry, storage
 from menage.clean.errors import JournalBusy, JournalForeign, JournalReadOnly, JournalTooNew
 from menage.clean.plan import Plan
 from menage.clean.records import (
@@ -32,7 +32,7 @@ from menage.clean.records import (
     Entry,
     Run,
     category_of,
-    entry_problem,
+    files_fingerprint,
 )
 
 __all__ = ["Entry", "Journal", "Run", "default_journal_path"]
@@ -146,6 +146,15 @@ class Journal:
             raise JournalTooNew(
                 path=str(self.path), found=version, supported=storage.SCHEMA_VERSION
             )
+        if version < storage.SCHEMA_VERSION:
+            if version not in migrate.MIGRATIONS:
+                raise storage.damaged(self.path, f"unknown format {version}")
+            if write:
+                migrate.upgrade(db, self.path, version)
+            else:
+                self.db = migrate.upgrade_in_memory(db, self.path, version)
+                db.close()
+                db = self.db
         for table, columns in (("runs", RUN_COLUMNS.split(", ")), ("actions", ENTRY_COLUMNS)):
             found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if not set(columns) <= found:
@@ -207,12 +216,14 @@ class Journal:
             run_id = cursor.lastrowid
             assert run_id is not None
             self.db.executemany(
-                "INSERT INTO actions (run_id, line, kind, finding, category, path, keep, size, "
-                "dev, ino, mtime_ns, is_dir, state) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                "INSERT INTO actions (run_id, line, source, ref, fingerprint, kind, finding, "
+                "category, path, keep, size, dev, ino, mtime_ns, is_dir, state) "
+                "VALUES (?, ?, 'files', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
                 [
-                    (run_id, n if not a.line else a.line, a.kind, a.finding, category_of(a.path),
-                     a.path, a.keep, a.size, a.device, a.inode, a.mtime_ns, int(a.is_folder))
+                    (run_id, n if not a.line else a.line, a.path,
+                     files_fingerprint(a.device, a.inode, a.size, a.mtime_ns), a.kind,
+                     a.finding, category_of(a.path), a.path, a.keep, a.size, a.device, a.inode,
+                     a.mtime_ns, int(a.is_folder))
                     for n, a in enumerate(plan.actions, start=1)
                 ],
             )  # fmt: skip
@@ -304,7 +315,7 @@ class Journal:
         with self._guard():
             rows = self.db.execute(query + " ORDER BY run_id, id", params).fetchall()
         for row in rows:
-            problem = entry_problem(row)
+            problem = registry.row_problem(row)
             if problem is not None:
                 raise storage.damaged(self.path, problem)
         return [Entry(*row) for row in rows]

@@ -102,8 +102,12 @@ def prepare(entry: Entry, ctx: Context) -> None:
     entry.reason = None
 
 
-def perform(entry: Entry, ctx: Context) -> list[bytes]:
-    """Carry out an action whose intent is durable.
+#: what a kind does to the file, once it was re-checked (and opened)
+Act = Callable[[Entry, Opened, Context], None]
+
+
+def perform(entry: Entry, ctx: Context, act: Act) -> list[bytes]:
+    """Carry out an action whose intent is durable: ``act`` moves or links the file.
 
     Returns:
         Folders to fsync before the action is recorded as done.
@@ -122,12 +126,7 @@ def perform(entry: Entry, ctx: Context) -> list[bytes]:
         else:
             opened = recheck(entry, ctx.bounds)
             hooks.at("apply.act", entry.path)
-            if entry.kind == "quarantine":
-                _quarantine(entry, opened, ctx.record)
-            elif entry.kind == "trash":
-                _trash(entry, opened, ctx)
-            else:
-                _replace_by_link(entry, opened)
+            act(entry, opened, ctx)
     except Refused as refused:
         settle(entry)
         if entry.state == "done":
@@ -155,7 +154,8 @@ def _dirs(entry: Entry) -> list[bytes]:
     return [os.path.dirname(p) for p in (entry.path, entry.stash) if p is not None]
 
 
-def _quarantine(entry: Entry, opened: Opened, record: Callable[[Entry], None]) -> None:
+def quarantine_act(entry: Entry, opened: Opened, ctx: Context) -> None:
+    """Move the file into the quarantine (by rename, or a verified copy)."""
     assert entry.stash is not None and entry.dev is not None and entry.ino is not None
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     if entry.stash_how == RENAME:
@@ -167,7 +167,7 @@ def _quarantine(entry: Entry, opened: Opened, record: Callable[[Entry], None]) -
             # a mount point in between (a bind mount): copy after all
             entry.stash_how = COPY
             entry.tmp = temp_name(os.path.dirname(entry.path), b"moving")
-            record(entry)  # the name the original waits under is durable first
+            ctx.record(entry)  # the name the original waits under is durable first
         else:
             if not same_file(os.lstat(entry.stash), entry.dev, entry.ino):
                 # another file took its place between the check and the move
@@ -200,7 +200,8 @@ def _quarantine(entry: Entry, opened: Opened, record: Callable[[Entry], None]) -
     fsync_dir(os.path.dirname(entry.path))
 
 
-def _trash(entry: Entry, opened: Opened, ctx: Context) -> None:
+def trash_act(entry: Entry, opened: Opened, ctx: Context) -> None:
+    """Send the file to the trash of its filesystem (the quarantine across devices)."""
     assert entry.dev is not None and entry.ino is not None
     try:
         stored = trash.send(entry.path, entry.dev, entry.ino)
@@ -220,7 +221,7 @@ def _trash(entry: Entry, opened: Opened, ctx: Context) -> None:
         )
         ctx.record(entry)  # where it goes is durable before it moves
         note = entry.reason
-        _quarantine(entry, opened, ctx.record)
+        quarantine_act(entry, opened, ctx)
         entry.reason = entry.reason or note
         return
     entry.stash = stored
@@ -234,7 +235,9 @@ def _trash(entry: Entry, opened: Opened, ctx: Context) -> None:
         entry.reason = reason
 
 
-def _replace_by_link(entry: Entry, opened: Opened) -> None:
+def link_act(entry: Entry, opened: Opened, ctx: Context) -> None:
+    """Keep the original in the quarantine and put a link to (or a clone of) the kept
+    copy in its place."""
     assert entry.keep and entry.stash and entry.tmp and opened.keep is not None
     assert entry.dev is not None and entry.ino is not None
     try:

@@ -32,6 +32,7 @@ from menage import hooks
 from menage.clean.fsops import lstat_or_none, open_for_reading, same_content_fd
 from menage.clean.journal import Entry, Journal
 from menage.clean.quarantine import COPY, prune_empty_folders, remove_stash
+from menage.clean.registry import operation_for
 from menage.clean.verify import Refused
 from menage.files.names import escape
 from menage.home import QUARANTINE_DIRNAME, home_path
@@ -66,7 +67,7 @@ def purgeable(
     now = time.time() if now is None else now
     found = []
     for entry in journal.entries(run_id, ("done",)):
-        if entry.kind == "trash" or entry.stash is None:
+        if not operation_for(entry).purgeable or entry.stash is None:
             continue
         if older_than_s is not None and (entry.done_at or now) > now - older_than_s:
             continue
@@ -90,7 +91,7 @@ def purge(
         journal.save(batch)
         for entry in batch:
             try:
-                outcome.freed += purge_one(entry)
+                outcome.freed += operation_for(entry).purge(entry)
             except (Refused, OSError) as exc:
                 reason = exc.reason if isinstance(exc, Refused) else (exc.strerror or str(exc))
                 entry.state, entry.reason = "done", reason

@@ -6,12 +6,21 @@ announces and *after* the one it reports:
     pending → intent → done → undoing → undone
                  ↘ skipped / failed       ↘ purging → purged
 
-Rows are checked as they are read: a state, kind or path that Ménage never writes
+Each action names its **source** (``files`` today; ``imap``, ``mbox``, ``maildir``
+later), the source's **reference** to its item (``ref``: for files, the path) and a
+**fingerprint** proper to the source (JSON; for files: device, inode, size and
+modification time as the plan saw them). The other columns are the working state of
+the files operations. Format 1 had no source, reference or fingerprint:
+:mod:`menage.clean.migrate` upgrades it.
+
+Rows are checked as they are read: a state or path that Ménage never writes, or a
+(source, kind) that no registered operation handles (:mod:`menage.clean.registry`),
 means the file was damaged, and it is said so rather than acted on.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -20,7 +29,6 @@ STATES = (
 )  # fmt: skip
 #: states in which an action is half done: the next command settles it
 IN_PROGRESS = ("intent", "undoing", "purging")
-KINDS = ("quarantine", "trash", "hardlink", "reflink")
 RUN_STATUSES = ("running", "interrupted", "done")
 STASH_HOWS = (None, "rename", "copy", "link")
 
@@ -41,6 +49,7 @@ CREATE TABLE actions (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     line INTEGER NOT NULL,
+    source TEXT NOT NULL,
     kind TEXT NOT NULL,
     finding TEXT NOT NULL,
     category TEXT NOT NULL,
@@ -65,7 +74,9 @@ CREATE TABLE actions (
     restored_to BLOB,
     done_at REAL,
     undone_at REAL,
-    purged_at REAL
+    purged_at REAL,
+    ref BLOB NOT NULL,
+    fingerprint TEXT NOT NULL
 );
 CREATE INDEX actions_run ON actions (run_id, state);
 CREATE INDEX actions_path ON actions (path);
@@ -79,6 +90,7 @@ class Entry:
     id: int
     run_id: int
     line: int
+    source: str
     kind: str
     finding: str
     category: str
@@ -104,6 +116,10 @@ class Entry:
     done_at: float | None
     undone_at: float | None
     purged_at: float | None
+    #: the source's reference to the item (for files: the path, as planned)
+    ref: bytes
+    #: what identifies the item in its source, as planned (JSON)
+    fingerprint: str
 
 
 ENTRY_COLUMNS = [f.name for f in fields(Entry)]
@@ -143,14 +159,30 @@ def entry_problem(row: tuple[Any, ...]) -> str | None:
     entry = Entry(*row)
     if entry.state not in STATES:
         return f"action {entry.id}: unknown state {entry.state!r}"
-    if entry.kind not in KINDS:
-        return f"action {entry.id}: unknown action {entry.kind!r}"
     if entry.stash_how not in STASH_HOWS:
         return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
     for name in ("path", "keep", "stash", "tmp", "restored_to"):
         if not _is_path(getattr(entry, name), optional=name != "path"):
             return f"action {entry.id}: {name} is not a path"
+    if not isinstance(entry.ref, bytes) or (entry.source == "files" and entry.ref != entry.path):
+        return f"action {entry.id}: its reference is not its path"
+    if not _is_fingerprint(entry.fingerprint):
+        return f"action {entry.id}: its fingerprint cannot be read"
     return None
+
+
+def _is_fingerprint(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and isinstance(json.loads(value), dict)
+    except ValueError:
+        return False
+
+
+def files_fingerprint(dev: int | None, ino: int | None, size: int, mtime_ns: int | None) -> str:
+    """A file's fingerprint: what the plan saw of it (its content is compared with
+    the kept copy's byte for byte at the last moment, never trusted from a digest)."""
+    data = {"dev": dev, "ino": ino, "size": size, "mtime_ns": mtime_ns}
+    return json.dumps(data, separators=(",", ":"))
 
 
 def category_of(path: bytes) -> str:

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 
 from menage.clean.fsops import sync_dirs
 from menage.clean.journal import Entry, Journal
-from menage.clean.operations import settle
-from menage.clean.purge import settle_purge
-from menage.clean.restore import settle_undo
+from menage.clean.registry import operation_for
 from menage.i18n import _
 
 
@@ -42,12 +40,13 @@ _FINISHED = {"intent": "done", "undoing": "undone", "purging": "purged"}
 
 
 def _settle_one(entry: Entry) -> None:
+    operation = operation_for(entry)
     if entry.state == "intent":
-        settle(entry)
+        operation.settle(entry)
     elif entry.state == "undoing":
-        settle_undo(entry, "purged" if entry.purged_at else "done")
+        operation.settle_undo(entry, "purged" if entry.purged_at else "done")
     else:
-        settle_purge(entry)
+        operation.settle_purge(entry)
 
 
 def recover(journal: Journal) -> Recovered:

@@ -44,6 +44,8 @@ LINK_KINDS = ("hardlink", "reflink")
 _ATTEMPTS = 5
 
 Record = Callable[[Entry], None]
+#: what a kind does to put its file back: (entry, previous state, record)
+UndoAct = Callable[[Entry, str, Record], None]
 
 
 def restore_target(entry: Entry) -> bytes:
@@ -69,8 +71,8 @@ def prepare_undo(entry: Entry) -> None:
     entry.state = "undoing"
 
 
-def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record) -> None:
-    """Put one file back (``previous``: ``done`` or ``purged``).
+def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record, act: UndoAct) -> None:
+    """Put one file back (``previous``: ``done`` or ``purged``) with the kind's ``act``.
 
     Raises:
         Refused: its folders now lead elsewhere (nothing was done).
@@ -84,12 +86,7 @@ def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record) ->
         raise Refused(refused)
     try:
         hooks.at("undo.act", target)
-        if entry.kind in LINK_KINDS:
-            _undo_link(entry, previous, record)
-        elif entry.kind == "trash":
-            _undo_trash(entry, record)
-        else:
-            _undo_quarantine(entry, record)
+        act(entry, previous, record)
         _restore_metadata(entry)
     except FileExistsError as exc:
         named = {os.fsencode(n) for n in (exc.filename, exc.filename2) if n is not None}
@@ -131,14 +128,14 @@ def _put(entry: Entry, source: bytes, how: str, record: Record) -> None:
     raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fsdecode(entry.path))
 
 
-def _undo_quarantine(entry: Entry, record: Record) -> None:
+def undo_quarantine(entry: Entry, previous: str, record: Record) -> None:
     assert entry.stash is not None and entry.stash_how is not None
     if lstat_or_none(entry.stash) is None:
         raise FileNotFoundError(2, _("no longer in the quarantine"), os.fsdecode(entry.stash))
     _put(entry, entry.stash, entry.stash_how, record)
 
 
-def _undo_trash(entry: Entry, record: Record) -> None:
+def undo_trash(entry: Entry, previous: str, record: Record) -> None:
     assert entry.dev is not None and entry.ino is not None
     stored = entry.stash
     there = lstat_or_none(stored)
@@ -154,7 +151,7 @@ def _undo_trash(entry: Entry, record: Record) -> None:
     trash.forget(stored, entry.path)
 
 
-def _undo_link(entry: Entry, previous: str, record: Record) -> None:
+def undo_link(entry: Entry, previous: str, record: Record) -> None:
     assert entry.tmp is not None and entry.dev is not None
     source = entry.stash if previous != "purged" else None
     if source is not None and lstat_or_none(source) is None:

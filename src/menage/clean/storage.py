@@ -39,7 +39,8 @@ from menage.clean.records import SCHEMA
 from menage.errors import MenageError, StorageFull
 
 APPLICATION_ID = 0x4D4E474A  # "MNGJ"
-SCHEMA_VERSION = 1
+#: 2: each action names its source, reference and fingerprint (1 is upgraded)
+SCHEMA_VERSION = 2
 RESERVE_BYTES = 512 * 1024
 #: SQLite result codes (primary) that mean something other than a bug of ours
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT)

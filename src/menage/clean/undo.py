@@ -22,7 +22,7 @@ from menage.clean.errors import NothingToUndo
 from menage.clean.fsops import sync_dirs
 from menage.clean.journal import Entry, Journal, Run
 from menage.clean.quarantine import prune_empty_folders
-from menage.clean.restore import LINK_KINDS, perform_undo, prepare_undo, settle_undo
+from menage.clean.registry import operation_for
 from menage.clean.verify import Refused
 from menage.errors import Interrupted
 from menage.files.names import from_json
@@ -50,7 +50,7 @@ def undoable(entry: Entry) -> bool:
     if entry.state == "done":
         return True
     # after a purge, only a link can be rebuilt (from the kept copy)
-    return entry.state == "purged" and entry.kind in LINK_KINDS
+    return entry.state == "purged" and operation_for(entry).undoable_after_purge
 
 
 def run_to_undo(journal: Journal, run_id: int | None) -> Run:
@@ -97,13 +97,13 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
             in_flight = []
             for entry in batch:
                 previous = entry.state
-                prepare_undo(entry)
+                operation_for(entry).prepare_undo(entry)
                 in_flight.append((entry, previous))
             journal.save(batch)
             folders: list[bytes] = []
             for entry, previous in in_flight:
                 try:
-                    perform_undo(entry, previous, bounds, lambda e: journal.save([e]))
+                    operation_for(entry).undo(entry, previous, bounds, lambda e: journal.save([e]))
                 except Refused as refused:
                     outcome.failed.append((entry, refused.reason))
                     continue
@@ -125,8 +125,8 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
     except KeyboardInterrupt:
         for entry, previous in in_flight:
             if entry.state == "undoing":
-                settle_undo(entry, previous)
+                operation_for(entry).settle_undo(entry, previous)
         journal.save(e for e, _p in in_flight)
         raise Interrupted() from None
-    prune_empty_folders(e.stash for e in outcome.restored if e.kind != "trash")
+    prune_empty_folders(e.stash for e in outcome.restored if operation_for(e).purgeable)
     return outcome
