@@ -32,17 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from menage._sqlite import create, identity
-from menage.errors import (
-    IndexBusy,
-    IndexCorrupted,
-    IndexForeign,
-    IndexReadOnly,
-    IndexTooNew,
-    MenageError,
-    NoSuchScan,
-    ReportTooNew,
-    StorageFull,
-)
+from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
+from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
     Listing,
@@ -121,60 +112,6 @@ class ScanRecord:
         return self.redundant_bytes / self.bytes if self.bytes else 0.0
 
 
-def _no_space_left(folder: Path) -> bool:
-    try:
-        stats = os.statvfs(folder)
-    except OSError:
-        return False
-    return stats.f_bavail * stats.f_frsize < 1 << 20
-
-
-#: SQLite's primary result codes that say the file is damaged or cannot be read or
-#: written (sqlite.org/rescode.html); any other error is a bug of Ménage
-_DAMAGED = {
-    sqlite3.SQLITE_PERM,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_IOERR,
-    sqlite3.SQLITE_CORRUPT,
-    sqlite3.SQLITE_CANTOPEN,
-    sqlite3.SQLITE_PROTOCOL,
-    sqlite3.SQLITE_NOLFS,
-}
-
-
-def _error_for(exc: sqlite3.Error, path: Path) -> MenageError | None:
-    """The error to show for what SQLite raised, or None when it is a bug of ours
-    (a programming error, a misused API, a statement that does not fit the schema)."""
-    text = str(exc)
-    code = getattr(exc, "sqlite_errorcode", None)
-    primary = code & 0xFF if isinstance(code, int) else None
-    if primary == sqlite3.SQLITE_FULL or "disk is full" in text:
-        return StorageFull(path=str(path))
-    # opening a WAL database on a full disk fails as an I/O error when its -wal and
-    # -shm files cannot be made: that is a full disk, not a damaged index
-    if primary in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) and _no_space_left(path.parent):
-        return StorageFull(path=str(path))
-    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return IndexBusy(path=str(path))
-    if primary == sqlite3.SQLITE_NOTADB:
-        return IndexForeign(path=str(path))
-    if primary == sqlite3.SQLITE_READONLY or (
-        primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR) and _read_only(path.parent)
-    ):
-        # "unable to open database file" in a read-only folder: unwritable, not damaged
-        return IndexReadOnly(path=str(path), detail=text, folder=str(path.parent))
-    if primary in _DAMAGED:
-        return IndexCorrupted(path=str(path), detail=text)
-    return None
-
-
-def _read_only(folder: Path) -> bool:
-    try:
-        return not os.access(folder, os.W_OK) or bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
 class Index:
     """An open index file; use as a context manager or call :meth:`close`."""
 
@@ -221,7 +158,7 @@ class Index:
         try:
             yield
         except sqlite3.Error as exc:
-            error = _error_for(exc, self.path)
+            error = error_for(exc, self.path)
             if error is None:
                 raise  # a bug: its traceback says where
             raise error from None

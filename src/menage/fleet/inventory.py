@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from menage.errors import MenageError
+from menage.fleet.vocabulary import HEADERS, TYPE_WORDS
 from menage.i18n import N_, _
 from menage.impact.devices import ALIASES, device_type
 
@@ -36,51 +37,6 @@ FIELDS = ("type", "model", "purchase_date", "lifespan_years", "service", "serial
 REQUIRED = ("type",)
 MAX_QUANTITY = 100_000
 MAX_BYTES = 50 * 1024 * 1024
-
-# headers people and GLPI use for each field, compared without case or accents
-HEADERS: dict[str, tuple[str, ...]] = {
-    "type": ("type", "device type", "type d'equipement", "categorie"),
-    "model": ("model", "modele", "nom du modele"),
-    "purchase_date": ("purchase_date", "purchase date", "date of purchase", "date d'achat"),
-    "lifespan_years": (
-        "lifespan_years",
-        "lifespan",
-        "expected life",
-        "duree de vie",
-        "duree de vie (annees)",
-    ),
-    "service": ("service", "location", "lieu", "direction", "department"),
-    "serial": ("serial", "serial number", "numero de serie"),
-    "quantity": ("quantity", "quantite", "nombre"),
-}
-# GLPI's computer types (French and English defaults) and common words, to our codes
-TYPE_WORDS: dict[str, str] = {
-    "portable": "laptop",
-    "ordinateur portable": "laptop",
-    "notebook": "laptop",
-    "ultraportable": "laptop",
-    "desktop": "desktop",
-    "ordinateur de bureau": "desktop",
-    "ordinateur fixe": "desktop",
-    "unite centrale": "desktop",
-    "tour": "desktop",
-    "mini tour": "desktop",
-    "tower": "desktop",
-    "all-in-one": "desktop",
-    "station de travail": "desktop",
-    "workstation": "desktop",
-    "serveur": "server",
-    "ecran": "monitor",
-    "moniteur": "monitor",
-    "telephone": "phone",
-    "smartphone": "phone",
-    "mobile": "phone",
-    "tablette": "tablet",
-    "imprimante": "printer",
-    "videoprojecteur": "projector",
-    "television": "tv",
-    "televiseur": "tv",
-}
 
 
 @dataclass(frozen=True)

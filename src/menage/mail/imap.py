@@ -215,24 +215,8 @@ def _header_bytes(item: dict[bytes, Any]) -> bytes:
 
 
 _MONTHS = {
-    m: k
-    for k, m in enumerate(
-        (
-            b"JAN",
-            b"FEB",
-            b"MAR",
-            b"APR",
-            b"MAY",
-            b"JUN",
-            b"JUL",
-            b"AUG",
-            b"SEP",
-            b"OCT",
-            b"NOV",
-            b"DEC",
-        ),
-        start=1,
-    )
+    month.encode(): number
+    for number, month in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)
 }
 
 
