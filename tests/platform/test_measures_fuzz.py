@@ -5,6 +5,7 @@ API said it accepted."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 
 @pytest.fixture
-def measures_schema(db: None) -> Any:
+def measures_schema(db: None) -> Iterator[Any]:
     from django.core.wsgi import get_wsgi_application
 
     from menage.platform.campaigns.models import Campaign
@@ -30,7 +31,19 @@ def measures_schema(db: None) -> Any:
         starts_on=today - dt.timedelta(days=3), ends_on=today + dt.timedelta(days=3),
     )  # fmt: skip
     ParticipationCode.objects.create(campaign=campaign, code="FUZZ2345")
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # the WSGI handler closes the database connection when a response ends; inside a
+    # test's transaction that would end it (PostgreSQL), so, as Django's test client
+    # does, the connection is left open for the test
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow
