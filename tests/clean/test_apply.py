@@ -211,18 +211,36 @@ def test_no_terminal_needs_yes(menage, tree, planned):
     assert snapshot(tree) == before
 
 
-@pytest.mark.parametrize(("answer", "code"), [("y", 0), ("n", 8)])
-def test_confirmation_on_a_real_terminal(tree, planned, menage_home, answer, code):
+@pytest.mark.parametrize(
+    ("language", "answers", "code"),
+    [
+        ("en", [b"y"], 0),
+        ("en", [b"n"], 8),
+        ("fr", [b"o"], 0),
+        ("fr", [b"oui"], 0),
+        ("fr", [b"Oui "], 0),
+        ("fr", [b"non"], 8),
+        ("fr", [b""], 8),
+        ("fr", [b"yes"], 0),
+        ("fr", [b"peut-\xc3\xaatre", b"o"], 0),
+    ],
+)
+def test_confirmation_on_a_real_terminal(
+    tree, planned, menage_home, monkeypatch, language, answers, code
+):
     import pty
 
+    monkeypatch.setenv("MENAGE_LANG", language)
+    prompt = b"[y/N]" if language == "en" else b"[o/N]"
     before = snapshot(tree)
     pid, fd = pty.fork()
     if pid == 0:  # the child: menage on a terminal
         os.execv(sys.executable, [sys.executable, "-m", "menage", "apply", str(planned)])
     output = b""
-    while b"[y/N]" not in output:
-        output += os.read(fd, 4096)
-    os.write(fd, answer.encode() + b"\n")
+    for answer in answers:
+        while output.count(prompt) < answers.index(answer) + 1:
+            output += os.read(fd, 4096)
+        os.write(fd, answer + b"\n")
     while True:
         try:
             chunk = os.read(fd, 4096)
@@ -233,10 +251,13 @@ def test_confirmation_on_a_real_terminal(tree, planned, menage_home, answer, cod
         output += chunk
     _pid, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == code, output.decode()
-    assert b"8 actions" in output and b"For example" in output
-    if answer == "n":
+    if len(answers) > 1:  # an answer that is neither: asked again, in French
+        assert "répondez o ou n".encode() in output
+    if language == "en":
+        assert b"8 actions" in output and b"For example" in output
+    if code == 8:
         assert snapshot(tree) == before
-        assert b"cancelled" in output
+        assert (b"cancelled" if language == "en" else "annulé".encode()) in output
     else:
         assert not (tree / "downloads" / "report.pdf").exists()
 

@@ -180,8 +180,40 @@ def confirm(question: str, yes: bool) -> None:
                 "Nothing was changed."
             )
         )
-    if not click.confirm(question, default=False, err=True):
+    if not ask_yes_no(question):
         raise NotConfirmed(detail=_("cancelled: nothing was changed."))
+
+
+def ask_yes_no(question: str) -> bool:
+    """Ask a yes/no question whose answers follow the language: « [o/N] », o/oui/n/non.
+
+    English answers (y/yes/n/no) are taken in every language; an empty answer is no.
+    """
+    # Translators: the yes answers, lower case, comma-separated; the first one is shown.
+    yes_words = _("y,yes").split(",") + ["y", "yes"]
+    # Translators: the no answers, lower case, comma-separated; the first one is shown.
+    no_words = _("n,no").split(",") + ["n", "no"]
+
+    def answer(text: str) -> bool:
+        word = text.strip().lower()
+        if word in yes_words:
+            return True
+        if word in no_words or not word:
+            return False
+        raise click.UsageError(
+            _("please answer {yes} or {no}.").format(yes=yes_words[0], no=no_words[0])
+        )
+
+    choices = f"[{yes_words[0]}/{no_words[0].upper()}]"
+    result: bool = click.prompt(
+        f"{question} {choices}",
+        default="",
+        show_default=False,
+        value_proc=answer,
+        err=True,
+        prompt_suffix=" ",
+    )
+    return result
 
 
 def report_recovered(recovered: Recovered) -> None:
