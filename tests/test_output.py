@@ -206,3 +206,32 @@ def test_a_regular_file_is_replaced_atomically_with_its_mode(menage, scanned, tm
     assert menage("scan", scanned, "--html", target).exit_code == 0
     assert target.read_bytes().startswith(b"<!DOCTYPE html>")
     assert target.stat().st_mode & 0o777 == 0o604
+
+
+@pytest.mark.parametrize("option", ["--html", "--json-out", "--csv"])
+def test_a_missing_folder_is_refused_not_made(menage, scanned, tmp_path, option):
+    if option == "--json-out":
+        result = menage("plan", "--duplicates", "-o", tmp_path / "nope" / "deeper" / "p.json")
+    elif option == "--csv":
+        result = menage("scan", scanned, "--csv", tmp_path / "nope" / "csv")
+    else:
+        result = menage("scan", scanned, "--html", tmp_path / "nope" / "r.html")
+    assert result.exit_code != 0
+    assert f"the folder {tmp_path / 'nope'}" in result.stderr
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "nope").exists()
+
+
+def test_a_missing_file_is_said_in_french(menage_home, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "menage", "--lang", "fr", "apply", tmp_path / "no-plan.jsonl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "aucun fichier ou dossier de ce nom" in result.stderr
+    assert "No such file" not in result.stderr

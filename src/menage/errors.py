@@ -35,6 +35,7 @@ file, 7 cleanup journal problem, 8 not confirmed, 130 interrupted.
 
 from __future__ import annotations
 
+import errno
 from typing import Any, ClassVar
 
 from menage.i18n import N_, _
@@ -150,3 +151,37 @@ class PlatformMissing(MenageError):
 class Interrupted(MenageError):
     template = N_("interrupted; what was done so far is saved and the next run resumes from it.")
     exit_code = EXIT_INTERRUPTED
+
+
+#: the system's messages for the errors people meet with files, mail servers and disks,
+#: in our words: ``strerror`` is always English, whatever the language chosen
+_OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EROFS: N_("read-only file system"),
+    errno.EISDIR: N_("is a folder"),
+    errno.ENOTDIR: N_("not a folder"),
+    errno.EEXIST: N_("already exists"),
+    errno.ENOTEMPTY: N_("folder not empty"),
+    errno.ELOOP: N_("too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("name too long"),
+    errno.EIO: N_("input/output error (the disk may be failing)"),
+    errno.EXDEV: N_("on another file system"),
+    errno.EBUSY: N_("device or resource busy"),
+    errno.EMFILE: N_("too many open files"),
+    errno.ETIMEDOUT: N_("the connection timed out"),
+    errno.ECONNREFUSED: N_("connection refused"),
+    errno.ECONNRESET: N_("the connection was reset by the other side"),
+    errno.EHOSTUNREACH: N_("no route to the host"),
+    errno.ENETUNREACH: N_("the network is unreachable"),
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in the user's language (the system's own words as a fallback)."""
+    if exc.errno in _OS_ERRORS:
+        return _(_OS_ERRORS[exc.errno])
+    return exc.strerror or str(exc)

@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from menage.errors import MenageError
+from menage.errors import MenageError, os_error_text
 from menage.i18n import N_
 
 QUARANTINE_DIRNAME = b".menage-quarantine"
@@ -68,7 +68,7 @@ def menage_home() -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HomeNotWritable(path=str(home), detail=exc.strerror or str(exc)) from None
+        raise HomeNotWritable(path=str(home), detail=os_error_text(exc)) from None
     return home
 
 

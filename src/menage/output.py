@@ -32,7 +32,7 @@ from typing import IO
 
 from menage import hooks
 from menage._fs import fsync_dir, rename_exchange, rename_noreplace, temp_name
-from menage.errors import OutputNotWritten
+from menage.errors import OutputNotWritten, os_error_text
 from menage.i18n import _
 
 STDOUT = "-"
@@ -69,7 +69,7 @@ def resolve(target: str | bytes | os.PathLike[str]) -> bytes:
     except FileNotFoundError:
         pass  # a new file, or a dangling link: it will be made where the link points
     except OSError as exc:
-        raise _refuse(path, exc.strerror or str(exc)) from None
+        raise _refuse(path, os_error_text(exc)) from None
     return os.path.realpath(path)
 
 
@@ -102,6 +102,25 @@ def check_output(target: str | bytes | os.PathLike[str]) -> None:
         raise _refuse(path, _("permission denied"))
 
 
+def make_output_folder(folder: str | os.PathLike[str]) -> None:
+    """Create a folder for outputs (e.g. ``--csv DIR``), never its missing parents.
+
+    Raises:
+        OutputNotWritten: the parent folder does not exist, or the folder cannot be made.
+    """
+    path = os.path.abspath(os.fsencode(folder))
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        raise _refuse(path, _("the folder {path} does not exist").format(path=_shown(parent)))
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise _refuse(path, _("it is not a folder")) from None
+    except OSError as exc:
+        raise _refuse(path, os_error_text(exc)) from None
+
+
 def write_output(target: str | bytes | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``target`` by the rules of this module.
 
@@ -130,17 +149,19 @@ def open_output(target: str | bytes | os.PathLike[str]) -> Iterator[IO[bytes]]:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise _refuse(path, exc.strerror or str(exc)) from None
+        raise _refuse(path, os_error_text(exc)) from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         with _in_place(path, st.st_mode) as handle:
             yield handle
         return
     parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        # a mistyped folder is not created: the file would land where nobody looks
+        raise _refuse(path, _("the folder {path} does not exist").format(path=_shown(parent)))
     try:
-        os.makedirs(parent, exist_ok=True)
         fd, tmp = _create_temp(parent, st)
     except OSError as exc:
-        raise _refuse(path, exc.strerror or str(exc)) from None
+        raise _refuse(path, os_error_text(exc)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -150,7 +171,7 @@ def open_output(target: str | bytes | os.PathLike[str]) -> Iterator[IO[bytes]]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise _refuse(path, exc.strerror or str(exc)) from None
+        raise _refuse(path, os_error_text(exc)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -238,7 +259,7 @@ def _in_place(path: bytes, mode: int) -> Iterator[IO[bytes]]:
     except OSError as exc:
         if exc.errno == errno.ENXIO and stat.S_ISFIFO(mode):
             raise _refuse(path, _("it is a FIFO that no program is reading")) from None
-        raise _refuse(path, exc.strerror or str(exc)) from None
+        raise _refuse(path, os_error_text(exc)) from None
     st = os.fstat(fd)
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
         os.close(fd)
@@ -250,4 +271,4 @@ def _in_place(path: bytes, mode: int) -> Iterator[IO[bytes]]:
             yield handle
             handle.flush()
         except OSError as exc:
-            raise _refuse(path, exc.strerror or str(exc)) from None
+            raise _refuse(path, os_error_text(exc)) from None

@@ -58,6 +58,7 @@ def test_apply_then_undo_restores_everything(menage, tree, planned, menage_home)
     assert history(menage)[0]["status"] == "undone"
     again = menage("undo", "--yes")
     assert again.exit_code == 1 and "nothing to undo" in again.stderr
+    assert "already been undone" in again.stderr
 
 
 def test_undo_restores_mode_and_times(menage, tree, planned):
@@ -262,9 +263,26 @@ def test_confirmation_on_a_real_terminal(
         assert not (tree / "downloads" / "report.pdf").exists()
 
 
-def test_apply_twice_skips_what_is_done(menage, tree, planned):
+def test_apply_twice_says_so_in_one_line(menage, tree, planned):
     menage("apply", planned, "--yes")
     result = menage("apply", planned, "--yes")
+    assert result.exit_code == 3
+    assert result.stderr.strip().splitlines() == [
+        "Error: this plan was already applied by run 1: nothing to do. "
+        "`menage undo 1` puts its files back."
+    ]
+    assert len(history(menage)) == 1  # no empty run recorded
+    # undone, the same plan can be applied again
+    assert menage("undo", "--yes").exit_code == 0
+    assert menage("apply", planned, "--yes").exit_code == 0
+    assert [run["status"] for run in history(menage)] == ["undone", "done"]
+
+
+def test_another_plan_over_moved_files_names_the_run(menage, tree, planned, tmp_path):
+    menage("apply", planned, "--yes")
+    other = tmp_path / "other-plan.jsonl"
+    other.write_bytes(planned.read_bytes() + b"\n")  # same actions, another plan file
+    result = menage("apply", other, "--yes")
     assert result.exit_code == 3
     assert "already moved by run 1" in result.stderr
 

@@ -102,7 +102,7 @@ def test_read_only_quarantine(menage, tree, tmp_path, menage_home):
         plan = make_plan(menage, tmp_path / "p.json", "--duplicates", "--temp")
         result = menage("apply", plan, "--yes")
         assert result.exit_code == 3
-        assert "Read-only file system" in result.stderr
+        assert "read-only file system" in result.stderr
         assert snapshot(tree) == before, "nothing moved, nothing lost"
         runs = json.loads(menage("history", "--json").stdout)
         assert runs[0]["failed"] == len(plan_lines(plan)) and runs[0]["freed"]["files"] == 0

@@ -243,7 +243,7 @@ def test_an_upgrade_that_cannot_be_written_is_refused(menage, v1_journal, monkey
     no_traceback(result)
     assert result.exit_code == 7
     assert "is in format 1 and must be upgraded to format 2" in result.stderr
-    assert "No space left on device" in result.stderr and "It was not changed" in result.stderr
+    assert "no space left on the device" in result.stderr and "It was not changed" in result.stderr
     assert dump(v1_journal) == before
 
 

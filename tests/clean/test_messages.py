@@ -158,10 +158,10 @@ def test_an_inode_number_reused_after_a_purge_is_another_file(menage, applied, m
     assert not (root / "x1").exists()
 
 
-def test_already_moved_still_says_so(menage, applied, tmp_path):
+def test_the_same_plan_again_says_which_run_applied_it(menage, applied, tmp_path):
     result = menage("apply", tmp_path / "first", "--yes")
     assert result.exit_code == 3
-    assert "already moved by run 1" in result.stderr
+    assert "already applied by run 1" in result.stderr
 
 
 def _fill(folder: Path) -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from menage.clean.rules import BadRule, KeepRule, Member, choose, parse_rule
-from tests.clean.conftest import OLD, plan_lines, scan, write
+from menage.clean.rules import BadRule, KeepFolderMissing, KeepRule, Member, choose, parse_rule
+from tests.clean.conftest import OLD, plan_lines, scan, snapshot, write
 
 
 def paths_of(lines, key="path"):
@@ -154,16 +154,52 @@ def test_plan_to_stdout_and_hardlink_action(menage, tree):
 def test_bad_keep_rule(menage, tree, text):
     scan(menage, tree)
     result = menage("plan", "--duplicates", "--keep", text)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert "not a keep rule" in result.stderr
 
 
-def test_parse_rule_forms():
+@pytest.mark.parametrize("command", ["plan", "clean"])
+@pytest.mark.parametrize("rule", ["in", "not-in"])
+def test_a_missing_keep_folder_is_refused(menage, tree, tmp_path, command, rule):
+    scan(menage, tree)
+    before = snapshot(tree)
+    mistyped = tree / "Documetns"
+    where = ["--yes", tree] if command == "clean" else ["-o", tmp_path / "p.json"]
+    result = menage(command, "--duplicates", "--keep", f"{rule} {mistyped}", *where)
+    assert result.exit_code == 2, result.stderr
+    assert f"{mistyped} is not a folder here" in result.stderr
+    assert "nothing was planned" in result.stderr
+    assert not (tmp_path / "p.json").exists()
+    assert snapshot(tree) == before
+
+
+def test_a_keep_folder_that_decides_nothing_is_warned(menage, tree, tmp_path):
+    scan(menage, tree)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = menage("plan", "--duplicates", "--keep", f"in {elsewhere}", "-o", tmp_path / "p.json")
+    assert result.exit_code == 0
+    warning = f"--keep 'in {elsewhere}' decided nothing: no duplicate group has a copy"
+    assert f"Warning: {warning}" in result.stderr
+    assert warning in (tmp_path / "p.json").read_text()
+    used = menage(
+        "plan", "--duplicates", "--keep", f"in {tree / 'reference'}", "-o", tmp_path / "q.json"
+    )
+    assert "decided nothing" not in used.stderr
+
+
+def test_parse_rule_forms(tmp_path):
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "x" / "y").mkdir(parents=True)
     assert parse_rule("oldest") == KeepRule("oldest")
-    assert parse_rule("in /ref") == KeepRule("in", b"/ref")
-    assert parse_rule("not-in=/x/y/") == KeepRule("not-in", b"/x/y")
+    assert parse_rule(f"in {tmp_path}/ref") == KeepRule("in", os.fsencode(tmp_path / "ref"))
+    assert parse_rule(f"not-in={tmp_path}/x/y/") == KeepRule(
+        "not-in", os.fsencode(tmp_path / "x" / "y")
+    )
     with pytest.raises(BadRule):
         parse_rule("largest")
+    with pytest.raises(KeepFolderMissing):
+        parse_rule(f"in {tmp_path}/nope")
 
 
 rule_strategy = st.sampled_from(

@@ -171,8 +171,8 @@ def test_broken_plan_files(menage, tmp_path, content, message):
 
 def test_missing_plan_file(menage, tmp_path):
     result = menage("apply", tmp_path / "nope.json", "--yes")
-    assert result.exit_code == 6
-    assert "No such file" in result.stderr
+    assert result.exit_code == 1  # not a plan with a mistake (6)
+    assert "nope.json: no such file or folder. Nothing was applied." in result.stderr
 
 
 def test_widened_roots_are_refused(menage, tree, planned):

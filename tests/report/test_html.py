@@ -82,6 +82,7 @@ def parse(path: Path) -> Any:
 
 @pytest.fixture
 def report(menage: Any, tree: Path, tmp_path: Path) -> tuple[Any, Path, dict[str, Any]]:
+    (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "report.html"
     result = menage("scan", tree, "--html", target, "--json")
     assert result.exit_code == 0, result.stderr
@@ -387,8 +388,12 @@ def test_unwritable_target_fails_before_the_scan(menage, tree, tmp_path):
     assert json.loads(menage("scans", "--json").stdout) == []
 
 
-def test_target_folder_is_created_and_an_old_report_replaced(menage, tree, tmp_path):
+def test_a_missing_folder_is_refused_and_an_old_report_replaced(menage, tree, tmp_path):
     target = tmp_path / "new" / "folder" / "report.html"
+    refused = menage("scan", tree, "--html", target)
+    assert refused.exit_code == 1 and "new/folder does not exist" in refused.stderr
+    assert not (tmp_path / "new").exists()
+    target.parent.mkdir(parents=True)
     assert menage("scan", tree, "--html", target).exit_code == 0
     target.chmod(0o640)
     assert menage("scan", tree, "--html", target).exit_code == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from menage.clean import file_operations  # noqa: F401  (registers the operations on files)
 from menage.clean.apply import Outcome, apply_plan, dry_run, home_quarantine
-from menage.clean.errors import NothingSelected
+from menage.clean.errors import AlreadyApplied, NothingSelected
 from menage.clean.journal import Journal, default_journal_path
 from menage.clean.measures import Measures, all_measures, measures
 from menage.clean.plan import Action, BadSelection, Plan, PlanOptions, build_plan, plan_selection
@@ -21,6 +21,7 @@ from menage.clean.planfile import format_plan, parse_plan, plan_digest, read_pla
 from menage.clean.purge import PurgeOutcome, purge, purgeable
 from menage.clean.recovery import Recovered, recover
 from menage.clean.session import (
+    applied_by,
     check_against_index,
     check_paths,
     cleanup_session,
@@ -30,6 +31,7 @@ from menage.clean.undo import UndoOutcome, run_to_undo, undo_run
 
 __all__ = [
     "Action",
+    "AlreadyApplied",
     "BadSelection",
     "Journal",
     "Measures",
@@ -41,6 +43,7 @@ __all__ = [
     "Recovered",
     "UndoOutcome",
     "all_measures",
+    "applied_by",
     "apply_plan",
     "build_plan",
     "check_against_index",

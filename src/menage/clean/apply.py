@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from menage.clean.bounds import Bounds
+from menage.clean.errors import AlreadyApplied
 from menage.clean.fsops import REFLINK_UNSUPPORTED, lstat_or_none, same_file, sync_dirs
 from menage.clean.journal import Entry, Journal
 from menage.clean.operations import Context
@@ -28,7 +29,7 @@ from menage.clean.quarantine import Quarantine
 from menage.clean.records import category_of, files_fingerprint
 from menage.clean.registry import operation_for
 from menage.clean.verify import KEPT_COPY_REMOVED, Refused, check
-from menage.errors import Interrupted
+from menage.errors import Interrupted, os_error_text
 from menage.i18n import _
 
 BATCH_ACTIONS = 200
@@ -68,6 +69,8 @@ def apply_plan(
     started again: its done actions are not repeated.
 
     Raises:
+        AlreadyApplied: an earlier run of the same plan still stands (undo it first
+            to apply the plan again).
         Interrupted: Ctrl-C; the actions in progress were settled, the run is
             recorded as interrupted.
         StorageFull: the journal could not be written (no file was moved without
@@ -76,6 +79,9 @@ def apply_plan(
     run = journal.resumable_run(digest)
     resumed = run is not None
     if run is None:
+        earlier = journal.applied_run(digest)
+        if earlier is not None:
+            raise AlreadyApplied(run=earlier)
         run = journal.start_run(plan, digest, plan_path, command)
     else:
         journal.set_run(run.id, status="running", finished=None)
@@ -169,7 +175,7 @@ def _perform(journal: Journal, entry: Entry, ctx: Context, outcome: Outcome) -> 
         elif exc.errno == errno.ENOSPC:
             reason = _("no space left to keep a copy in the quarantine; left in place")
         else:
-            reason = _("could not be moved: {error}").format(error=exc.strerror or str(exc))
+            reason = _("could not be moved: {error}").format(error=os_error_text(exc))
         _left(entry, "failed", reason, outcome)
         return []
     if entry.state == "done":

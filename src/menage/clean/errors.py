@@ -2,16 +2,24 @@
 
 * CleanError (exit 1)
   + PlanInvalid (exit 6): the plan file has mistakes; nothing was applied
+  + PlanNotRead: the plan file cannot be opened (missing, permission denied)
   + JournalError (exit 7)
     - JournalCorrupted, JournalEmpty, JournalForeign, JournalTooNew, JournalBusy,
       JournalReadOnly, JournalUpgradeFailed
   + NotConfirmed (exit 8): the user said no, or there is no terminal to ask and no --yes
+  + AlreadyApplied (exit 3): the same plan's earlier run still stands
   + NoSuchRun, NothingToUndo, NothingSelected
 """
 
 from __future__ import annotations
 
-from menage.errors import EXIT_JOURNAL, EXIT_NOT_CONFIRMED, EXIT_PLAN, MenageError
+from menage.errors import (
+    EXIT_INCOMPLETE,
+    EXIT_JOURNAL,
+    EXIT_NOT_CONFIRMED,
+    EXIT_PLAN,
+    MenageError,
+)
 from menage.i18n import N_
 
 
@@ -27,6 +35,13 @@ class PlanInvalid(CleanError):
 
 
 class PlanUnreadable(PlanInvalid):
+    template = N_("{path}: {detail}. Nothing was applied.")
+
+
+class PlanNotRead(CleanError):
+    """The plan file could not be opened (missing, no permission): not a plan with a
+    mistake, so not exit 6."""
+
     template = N_("{path}: {detail}. Nothing was applied.")
 
 
@@ -92,6 +107,16 @@ class NotConfirmed(CleanError):
 
 class NoSuchRun(CleanError):
     template = N_("there is no cleanup run {run}; `menage history` lists them.")
+
+
+class AlreadyApplied(CleanError):
+    """The same plan file was applied by a run whose moves still stand."""
+
+    template = N_(
+        "this plan was already applied by run {run}: nothing to do. "
+        "`menage undo {run}` puts its files back."
+    )
+    exit_code = EXIT_INCOMPLETE
 
 
 class NothingToUndo(CleanError):

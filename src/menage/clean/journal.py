@@ -34,6 +34,7 @@ from menage.clean.records import (
     category_of,
     files_fingerprint,
 )
+from menage.errors import os_error_text
 
 __all__ = ["Entry", "Journal", "Run", "default_journal_path"]
 
@@ -73,7 +74,7 @@ class Journal:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise JournalReadOnly(
-                path=str(self.path), detail=exc.strerror or str(exc), folder=str(self.path.parent)
+                path=str(self.path), detail=os_error_text(exc), folder=str(self.path.parent)
             ) from None
         if lock:
             self._take_lock(wait)
@@ -238,6 +239,18 @@ class Journal:
                 (digest,),
             ).fetchone()
         return self.run(row[0]) if row else None
+
+    def applied_run(self, digest: str) -> int | None:
+        """The last finished run of the same plan whose moves still stand (some action
+        done, not undone): applying that plan again would only skip every line."""
+        with self._guard():
+            row = self.db.execute(
+                "SELECT id FROM runs WHERE plan_digest = ? AND status = 'done' AND EXISTS "
+                "(SELECT 1 FROM actions WHERE actions.run_id = runs.id AND state = 'done') "
+                "ORDER BY id DESC LIMIT 1",
+                (digest,),
+            ).fetchone()
+        return int(row[0]) if row else None
 
     def set_run(self, run_id: int, **values: Any) -> None:
         if "status" in values and values["status"] in ("done", "interrupted"):

@@ -31,7 +31,7 @@ from menage.clean import storage
 from menage.clean.errors import JournalUpgradeFailed
 from menage.clean.records import SCHEMA
 from menage.clean.registry import row_problem
-from menage.errors import MenageError
+from menage.errors import MenageError, os_error_text
 
 #: the columns of an action in format 1, in the order they were made
 V1_ACTION_COLUMNS = (
@@ -135,7 +135,7 @@ def upgrade(db: sqlite3.Connection, path: Path, version: int) -> None:
         except sqlite3.Error as exc:
             raise _failed(path, version, str(exc)) from None
         except OSError as exc:
-            raise _failed(path, version, exc.strerror or str(exc)) from None
+            raise _failed(path, version, os_error_text(exc)) from None
     except MenageError as error:
         if isinstance(error, JournalUpgradeFailed) or not _is_write_error(error):
             raise

@@ -19,7 +19,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from menage.clean.errors import NothingSelected
-from menage.clean.rules import DEFAULT_RULES, KeepRule, Member, choose, is_under, parse_rule
+from menage.clean.rules import (
+    DEFAULT_RULES,
+    KeepRule,
+    Member,
+    choose,
+    folder_rules_touching,
+    is_under,
+    parse_rule,
+)
 from menage.errors import MenageError
 from menage.files.listing import FileRow
 from menage.findings import (
@@ -182,6 +190,9 @@ class _Builder:
         self.kept: set[bytes] = set()
         self.kept_left = 0
         self.all_protected = 0
+        self.groups_seen = 0
+        #: folder rules that had a copy in their folder in at least one group
+        self.rules_used: set[str] = set()
         # duplicates may be replaced by links; anything else is moved away
         self.simple_kind = "trash" if options.action == "trash" else "quarantine"
 
@@ -208,7 +219,10 @@ class _Builder:
             return
         by_path = {f.path: f for f in files}
         if remove is None:
-            choice = choose([Member(f.path, f.mtime_ns) for f in files], self.rules)
+            members = [Member(f.path, f.mtime_ns) for f in files]
+            self.groups_seen += 1
+            self.rules_used |= folder_rules_touching(members, self.rules)
+            choice = choose(members, self.rules)
             keep = [m.path for m in choice.keep]
             gone = [m.path for m in choice.remove]
             reason = choice.reason + (" (tie: first by path)" if choice.tie else "")
@@ -250,6 +264,10 @@ class _Builder:
             self.add(_action(self.simple_kind, finding.KIND, finding.items[n], detail=detail))
 
     def finish(self) -> Plan:
+        if self.groups_seen:
+            for rule in self.rules:
+                if rule.folder is not None and str(rule) not in self.rules_used:
+                    self.plan.notes.append(f"rule-decided-nothing:{rule}")
         if self.all_protected:
             self.plan.notes.append(f"groups-all-protected:{self.all_protected}")
         if self.kept_left:

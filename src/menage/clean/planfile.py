@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from menage.clean.errors import PlanInvalid, PlanUnreadable
+from menage.clean.errors import PlanInvalid, PlanNotRead, PlanUnreadable
 from menage.clean.plan import (
     KINDS,
     LINK_KINDS,
@@ -31,6 +31,7 @@ from menage.clean.plan import (
     plannable_kinds,
 )
 from menage.clean.rules import is_under
+from menage.errors import os_error_text
 from menage.files.names import escape, from_json, to_json
 from menage.i18n import _, format_size, ngettext
 
@@ -75,7 +76,7 @@ def format_plan(plan: Plan) -> str:
         )
     )
     for note in plan.notes:
-        out.append(_comment(_note_text(note)))
+        out.append(_comment(note_text(note)))
     header = {
         "menage_plan": FORMAT,
         "scan": plan.scan_id,
@@ -113,7 +114,7 @@ def _finding_title(finding: str) -> str:
     return _(kind_of(finding).plan_title)
 
 
-def _note_text(note: str) -> str:
+def note_text(note: str) -> str:
     key, _sep, value = note.partition(":")
     if key == "groups-all-protected":
         return _("{n} duplicate groups have every copy in a reference folder: no action.").format(
@@ -121,6 +122,10 @@ def _note_text(note: str) -> str:
         )
     if key == "kept-copies-left":
         return _("{n} files are kept copies of duplicate groups: left alone.").format(n=value)
+    if key == "rule-decided-nothing":
+        return _(
+            "--keep {rule!r} decided nothing: no duplicate group has a copy in that folder."
+        ).format(rule=value)
     if key == "old-files-limited":
         return _(
             "The scan listed only files older than its own --older-than ({days} days); "
@@ -183,14 +188,15 @@ def read_plan(path: str | os.PathLike[str], excluded: tuple[bytes, ...] = ()) ->
         excluded: folders no action may touch (Ménage's own state).
 
     Raises:
-        PlanUnreadable: the file cannot be read or is not UTF-8.
+        PlanNotRead: the file cannot be opened.
+        PlanUnreadable: the file is not UTF-8, or not a plan at all.
         PlanInvalid: the first mistake, with its line number (and how many more).
     """
     shown = os.fspath(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise PlanUnreadable(path=shown, detail=exc.strerror or str(exc)) from None
+        raise PlanNotRead(path=shown, detail=os_error_text(exc)) from None
     return parse_plan(raw, shown, excluded)
 
 

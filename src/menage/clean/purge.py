@@ -34,6 +34,7 @@ from menage.clean.journal import Entry, Journal
 from menage.clean.quarantine import COPY, prune_empty_folders, remove_stash
 from menage.clean.registry import operation_for
 from menage.clean.verify import Refused
+from menage.errors import os_error_text
 from menage.files.names import escape
 from menage.home import QUARANTINE_DIRNAME, home_path
 from menage.i18n import _
@@ -93,7 +94,7 @@ def purge(
             try:
                 outcome.freed += operation_for(entry).purge(entry)
             except (Refused, OSError) as exc:
-                reason = exc.reason if isinstance(exc, Refused) else (exc.strerror or str(exc))
+                reason = exc.reason if isinstance(exc, Refused) else (os_error_text(exc))
                 entry.state, entry.reason = "done", reason
                 outcome.refused.append((entry, reason))
                 continue
@@ -132,7 +133,7 @@ def purge_one(entry: Entry) -> int:
         except OSError as exc:
             raise Refused(
                 _("the quarantined folder now holds files; left in place ({error})").format(
-                    error=exc.strerror or str(exc)
+                    error=os_error_text(exc)
                 )
             ) from None
     entry.state = "purged"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from menage.clean.fsops import sync_dirs
 from menage.clean.journal import Entry, Journal
 from menage.clean.registry import operation_for
+from menage.errors import os_error_text
 from menage.i18n import _
 
 
@@ -59,9 +60,7 @@ def recover(journal: Journal) -> Recovered:
         try:
             _settle_one(entry)
         except OSError as exc:
-            entry.reason = _("cannot be settled yet: {error}").format(
-                error=exc.strerror or str(exc)
-            )
+            entry.reason = _("cannot be settled yet: {error}").format(error=os_error_text(exc))
             result.unsettled.append((entry, entry.reason))
             continue
         if entry.state == target:

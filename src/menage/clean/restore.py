@@ -38,6 +38,7 @@ from menage.clean.fsops import (
 from menage.clean.quarantine import COPY, LINK, RENAME, remove_stash, take_back
 from menage.clean.records import Entry
 from menage.clean.verify import Refused
+from menage.errors import os_error_text
 from menage.i18n import _
 
 LINK_KINDS = ("hardlink", "reflink")
@@ -254,7 +255,7 @@ def settle_undo(entry: Entry, previous: str) -> None:
     except OSError as exc:
         entry.state = previous
         entry.restored_to = None
-        entry.reason = _("not put back: {error}").format(error=exc.strerror or str(exc))
+        entry.reason = _("not put back: {error}").format(error=os_error_text(exc))
 
 
 def _settle_undo(entry: Entry, previous: str) -> None:

@@ -19,7 +19,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from menage.errors import MenageError
+from menage.errors import EXIT_USAGE, MenageError
 from menage.files.names import escape
 from menage.i18n import N_
 
@@ -29,6 +29,16 @@ DEFAULT_RULES = ("oldest",)
 class BadRule(MenageError):
     template = N_(
         "{rule!r} is not a keep rule; use oldest, newest, shortest-path, 'in DIR' or 'not-in DIR'"
+    )
+    exit_code = EXIT_USAGE
+
+
+class KeepFolderMissing(BadRule):
+    """A folder rule naming a folder that is not there: a mistyped reference folder would
+    protect nothing, and its copies would be planned for removal."""
+
+    template = N_(
+        "--keep {rule!r}: {folder} is not a folder here. Check its spelling; nothing was planned."
     )
 
 
@@ -48,6 +58,7 @@ def parse_rule(text: str) -> KeepRule:
 
     Raises:
         BadRule: not a known rule, or a folder rule without its folder.
+        KeepFolderMissing: a folder rule whose folder does not exist.
     """
     stripped = text.strip()
     for name in ("not-in", "in"):
@@ -56,7 +67,10 @@ def parse_rule(text: str) -> KeepRule:
                 folder = stripped[len(name) + 1 :].strip()
                 if not folder:
                     raise BadRule(rule=text)
-                return KeepRule(name, under_folder(folder))
+                absolute = under_folder(folder)
+                if not os.path.isdir(absolute):
+                    raise KeepFolderMissing(rule=text, folder=escape(absolute))
+                return KeepRule(name, absolute)
     if stripped in ("oldest", "newest", "shortest-path"):
         return KeepRule(stripped)
     raise BadRule(rule=text)
@@ -89,6 +103,15 @@ class Choice:
     reason: str
     #: True when the copy kept was picked by path order among equals
     tie: bool = False
+
+
+def folder_rules_touching(members: Sequence[Member], rules: Sequence[KeepRule]) -> set[str]:
+    """The folder rules (as text) that have a copy of this group in their folder."""
+    return {
+        str(rule)
+        for rule in rules
+        if rule.folder is not None and any(is_under(m.path, rule.folder) for m in members)
+    }
 
 
 def choose(members: Sequence[Member], rules: Sequence[KeepRule]) -> Choice:

@@ -35,6 +35,17 @@ def cleanup_session(
         yield journal, recovered
 
 
+def applied_by(digest: str, path: str | os.PathLike[str] | None = None) -> int | None:
+    """The run whose moves of this very plan still stand, read without taking the lock
+    (None when there is none, or no journal yet): asked before the confirmation, so
+    that a plan applied twice says so in one line instead of skipping every action."""
+    journal_path = Path(path or default_journal_path())
+    if not journal_path.exists():
+        return None
+    with Journal(journal_path, lock=False, read_only=True) as journal:
+        return journal.applied_run(digest)
+
+
 def excluded_folders() -> tuple[bytes, ...]:
     """Folders no plan may touch, by their path: Ménage's own state (index, journal,
     quarantine). Every action also checks them by identity before it acts

@@ -36,7 +36,7 @@ from menage.clean.errors import (
     JournalReadOnly,
 )
 from menage.clean.records import SCHEMA
-from menage.errors import MenageError, StorageFull
+from menage.errors import MenageError, StorageFull, os_error_text
 
 APPLICATION_ID = 0x4D4E474A  # "MNGJ"
 #: 2: each action names its source, reference and fingerprint (1 is upgraded)
@@ -132,7 +132,7 @@ def take_lock(path: Path, wait: float) -> int:
     except OSError as exc:
         if exc.errno in _READ_ONLY_ERRNOS:
             raise JournalReadOnly(
-                path=str(path), detail=exc.strerror or str(exc), folder=str(path.parent)
+                path=str(path), detail=os_error_text(exc), folder=str(path.parent)
             ) from None
         raise
     deadline = time.monotonic() + wait
@@ -192,7 +192,7 @@ def create_file(path: Path) -> None:
             raise StorageFull(path=str(path)) from None
         if exc.errno in _READ_ONLY_ERRNOS:
             raise JournalReadOnly(
-                path=str(path), detail=exc.strerror or str(exc), folder=str(path.parent)
+                path=str(path), detail=os_error_text(exc), folder=str(path.parent)
             ) from None
         raise
     finally:

@@ -24,7 +24,7 @@ from menage.clean.journal import Entry, Journal, Run
 from menage.clean.quarantine import prune_empty_folders
 from menage.clean.registry import operation_for
 from menage.clean.verify import Refused
-from menage.errors import Interrupted
+from menage.errors import Interrupted, os_error_text
 from menage.files.names import from_json
 from menage.i18n import _
 
@@ -67,9 +67,14 @@ def run_to_undo(journal: Journal, run_id: int | None) -> Run:
                 detail=_("run {run} has nothing left to restore").format(run=run.id)
             )
         return run
-    for run in reversed(journal.runs()):
+    runs = journal.runs()
+    for run in reversed(runs):
         if any(undoable(e) for e in journal.entries(run.id, ("done", "purged"))):
             return run
+    if any(journal.entries(run.id, ("undone",)) for run in runs):
+        raise NothingToUndo(
+            detail=_("every cleanup has already been undone; `menage history` lists them")
+        )
     raise NothingToUndo(detail=_("no cleanup has moved any file yet"))
 
 
@@ -108,7 +113,7 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
                     outcome.failed.append((entry, refused.reason))
                     continue
                 except OSError as exc:
-                    reason = exc.strerror or str(exc)
+                    reason = os_error_text(exc)
                     entry.reason = reason
                     outcome.failed.append((entry, reason))
                     continue

@@ -30,6 +30,7 @@ from menage.clean.bounds import Bounds
 from menage.clean.fsops import lstat_or_none, open_for_reading, same_content, same_content_fd
 from menage.clean.fsops import xattrs as xattrs_of
 from menage.clean.records import Entry
+from menage.errors import os_error_text
 from menage.files.names import escape
 from menage.i18n import N_, _
 
@@ -63,7 +64,7 @@ def check(entry: Entry, bounds: Bounds, content: bool = False) -> str | None:
             return _check_folder(entry, bounds)
         return _check_file(entry, bounds, content)
     except OSError as exc:
-        return _("cannot be checked: {error}").format(error=exc.strerror or str(exc))
+        return _("cannot be checked: {error}").format(error=os_error_text(exc))
 
 
 def _record(entry: Entry, st: os.stat_result) -> None:
@@ -228,7 +229,7 @@ def recheck(entry: Entry, bounds: Bounds) -> Opened:
     try:
         return _recheck(entry, bounds)
     except OSError as exc:
-        reason = _("cannot be checked: {error}").format(error=exc.strerror or str(exc))
+        reason = _("cannot be checked: {error}").format(error=os_error_text(exc))
         raise Refused(reason) from None
 
 

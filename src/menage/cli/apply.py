@@ -51,6 +51,8 @@ def apply(
     index_path: Path | None,
 ) -> None:
     from menage.clean import (
+        AlreadyApplied,
+        applied_by,
         apply_plan,
         check_against_index,
         check_paths,
@@ -74,9 +76,12 @@ def apply(
     if not plan.actions:
         click.echo(_("The plan has no action: nothing to do."))
         return
+    digest = plan_digest(plan_file.read_bytes())
+    earlier = applied_by(digest)
+    if earlier is not None:
+        raise AlreadyApplied(run=earlier)
     print_plan_summary(plan)
     confirm(_("Apply these actions?"), yes)
-    digest = plan_digest(plan_file.read_bytes())
     with cleanup_session() as (journal, recovered):
         report_recovered(recovered)
         with action_progress(_("Cleaning")) as progress:

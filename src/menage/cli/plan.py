@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from menage.cli._clean import plan_options, print_plan_summary, selection_options
 from menage.cli._options import index_option
 from menage.i18n import _
+
+if TYPE_CHECKING:
+    from menage.clean import Plan
 
 
 @click.command(
@@ -82,6 +86,7 @@ def plan(
         result = plan_selection(scanned, picks, options)
     else:
         result = build_plan(scanned, options, listing)
+    _warn_unused_rules(result)
     if output is None or str(output) == "-":
         write_plan(result, sys.stdout)
         return
@@ -90,3 +95,12 @@ def plan(
     print_plan_summary(result)
     if result.actions:
         click.echo(_("Read or edit it, then: menage apply {path}").format(path=output), err=True)
+
+
+def _warn_unused_rules(plan: Plan) -> None:
+    """A folder rule that decided nothing is most often a mistyped folder: say so."""
+    from menage.clean.planfile import note_text
+
+    for note in plan.notes:
+        if note.startswith("rule-decided-nothing:"):
+            click.echo(_("Warning: {text}").format(text=note_text(note)), err=True)

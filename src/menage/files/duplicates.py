@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from menage.errors import os_error_text
 from menage.files import native
 from menage.files.digests import DigestColumn, Digests, DuplicateGroup, DuplicateResult
 from menage.files.hashing import (
@@ -208,7 +209,7 @@ def _recheck(
             try:
                 st = os.lstat(path)
             except OSError as exc:
-                issues.append(Issue(path, "vanished", exc.strerror or str(exc)))
+                issues.append(Issue(path, "vanished", os_error_text(exc)))
                 continue
             if st.st_size != tree.size[i] or st.st_mtime_ns != tree.mtime_ns[i]:
                 issues.append(Issue(path, "changed", "modified during the scan; not compared"))

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import xxhash
 
+from menage.errors import os_error_text
+
 #: size of the head and tail blocks
 BLOCK = 4096
 #: files up to this size are read and hashed whole in one go: cheaper than a second open
@@ -62,10 +64,10 @@ def _open_failed(path: bytes, exc: OSError) -> int | Changed:
         except OSError as again:
             exc = again
     if exc.errno in (errno.ENOENT, errno.ESTALE):
-        return Changed("vanished", exc.strerror or str(exc))
+        return Changed("vanished", os_error_text(exc))
     if exc.errno == errno.ELOOP:
         return Changed("changed", "replaced by a symbolic link")
-    return Changed("unreadable", exc.strerror or str(exc))
+    return Changed("unreadable", os_error_text(exc))
 
 
 def _open(path: bytes) -> int:
@@ -82,7 +84,7 @@ def _check_unchanged(fd: int, job: Job) -> None:
     try:
         st = os.fstat(fd)
     except OSError as exc:
-        raise Changed("unreadable", exc.strerror or str(exc)) from None
+        raise Changed("unreadable", os_error_text(exc)) from None
     if not stat.S_ISREG(st.st_mode):
         raise Changed("changed", "no longer a regular file")
     if st.st_size != job.size or st.st_mtime_ns != job.mtime_ns:
@@ -92,7 +94,7 @@ def _check_unchanged(fd: int, job: Job) -> None:
 def _read_failed(exc: OSError) -> Changed:
     if exc.errno == errno.EISDIR:
         return Changed("changed", "no longer a regular file")
-    return Changed("unreadable", exc.strerror or str(exc))
+    return Changed("unreadable", os_error_text(exc))
 
 
 def hash_full(job: Job) -> bytes:

@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from queue import SimpleQueue
 
-from menage.errors import NotADirectory, PathError, PathNotFound
+from menage.errors import NotADirectory, PathError, PathNotFound, os_error_text
 from menage.files import native
 from menage.files.tree import (
     ISSUE_KINDS,
@@ -120,7 +120,7 @@ def resolve_roots(paths: Sequence[str | bytes | os.PathLike[str]]) -> list[bytes
         except FileNotFoundError:
             raise PathNotFound(path=shown) from None
         except OSError as exc:
-            raise PathError(path=shown, detail=exc.strerror or str(exc)) from None
+            raise PathError(path=shown, detail=os_error_text(exc)) from None
         if not stat.S_ISDIR(st.st_mode):
             raise NotADirectory(path=shown)
         root = os.path.abspath(path)
@@ -214,7 +214,7 @@ def walk(
             iterator = os.scandir(path)
         except OSError as exc:
             part.unlisted.append(dir_id)
-            part.issues.append(Issue(path, _issue_kind(exc), exc.strerror or str(exc)))
+            part.issues.append(Issue(path, _issue_kind(exc), os_error_text(exc)))
             return
         entries = 0
         subdirs: list[tuple[bytes, int, int]] = []
@@ -237,7 +237,7 @@ def walk(
                 except OSError as exc:
                     # readdir failed half-way (e.g. the folder was removed): keep what we have.
                     part.unlisted.append(dir_id)
-                    part.issues.append(Issue(path, _issue_kind(exc), exc.strerror or str(exc)))
+                    part.issues.append(Issue(path, _issue_kind(exc), os_error_text(exc)))
                     break
                 name = entry.name
                 if exclude_re is not None:
@@ -302,7 +302,7 @@ def walk(
                         kind = SPECIAL_KINDS.get(stat.S_IFMT(st.st_mode), "other")
                         part.specials.append((entry.path, kind))
                 except OSError as exc:
-                    part.issues.append(Issue(entry.path, _issue_kind(exc), exc.strerror or ""))
+                    part.issues.append(Issue(entry.path, _issue_kind(exc), os_error_text(exc)))
         part.dir_entries[dir_id] = entries
         for sub_path, sub_dev, sub_ino in subdirs:
             key = (sub_dev, sub_ino)

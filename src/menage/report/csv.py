@@ -17,7 +17,7 @@ from typing import Any
 
 from menage.files.names import escape
 from menage.files.result import ScanResult
-from menage.output import write_output
+from menage.output import make_output_folder, write_output
 
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -36,7 +36,7 @@ def write_scan_csv(result: ScanResult, folder: Path) -> list[Path]:
     Returns:
         The files written.
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    make_output_folder(folder)
     written: list[Path] = []
 
     def out(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
