@@ -41,7 +41,7 @@ def test_hardlink_undo_after_purge_rebuilds_from_the_kept_copy(menage, tmp_path)
     plan = make_plan(menage, tmp_path / "p.json", "--duplicates", "--action", "hardlink")
     menage("apply", plan, "--yes")
     purged = menage("purge", "--all", "--yes")
-    assert purged.exit_code == 0 and "Purged 1 items: 8.2 kB freed" in purged.stdout
+    assert purged.exit_code == 0 and "Purged 1 item: 8.2 kB freed" in purged.stdout
     assert menage("undo", "--yes").exit_code == 0
     assert copy.stat().st_ino != keep.stat().st_ino
     assert snapshot(tmp_path / "t") == before

@@ -120,7 +120,7 @@ def test_kept_copy_is_not_removed_as_another_finding(menage, tmp_path):
     menage("plan", "--duplicates", "--temp", "--keep", "oldest", "-o", tmp_path / "p.json")
     lines = plan_lines(tmp_path / "p.json")
     assert [os.path.basename(x["path"]) for x in lines] == ["b.txt"]
-    assert "kept copies of duplicate groups" in (tmp_path / "p.json").read_text()
+    assert "is the kept copy of a duplicate group" in (tmp_path / "p.json").read_text()
 
 
 def test_plan_leaves_menage_home_alone(menage, tmp_path, monkeypatch):

@@ -46,6 +46,7 @@ def test_json_output_and_exit_code(tmp_path):
 def test_html_report_marks_the_best_shot(tmp_path):
     folder = make_folder(tmp_path / "DCIM")
     report = tmp_path / "out" / "photos.html"
+    report.parent.mkdir()
     result = run(["photos", str(folder), "--html", str(report)], tmp_path, lang="fr")
     assert result.exit_code == 3
     assert "ne libère rien sur le téléphone" in " ".join(result.stdout.split())

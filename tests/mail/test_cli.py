@@ -54,6 +54,7 @@ def test_json_schema(menage, tmp_path: Path) -> None:
 
 def test_terminal_and_html(menage, tmp_path: Path) -> None:
     report = tmp_path / "out" / "courrier.html"
+    report.parent.mkdir()
     run = menage("mail", "analyse", _maildir(tmp_path / "Maildir"), "--html", report)
     assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[1].startswith(("Unsubscribing first", "No newsletter"))

@@ -117,24 +117,36 @@ def _finding_title(finding: str) -> str:
 def note_text(note: str) -> str:
     key, _sep, value = note.partition(":")
     if key == "groups-all-protected":
-        return _("{n} duplicate groups have every copy in a reference folder: no action.").format(
-            n=value
-        )
+        return ngettext(
+            "{n} duplicate group has every copy in a reference folder: no action.",
+            "{n} duplicate groups have every copy in a reference folder: no action.",
+            int(value),
+        ).format(n=value)
     if key == "kept-copies-left":
-        return _("{n} files are kept copies of duplicate groups: left alone.").format(n=value)
+        return ngettext(
+            "{n} file is the kept copy of a duplicate group: left alone.",
+            "{n} files are kept copies of duplicate groups: left alone.",
+            int(value),
+        ).format(n=value)
     if key == "rule-decided-nothing":
         return _(
             "--keep {rule!r} decided nothing: no duplicate group has a copy in that folder."
         ).format(rule=value)
     if key == "old-files-limited":
-        return _(
+        days = round(float(value) / 86400)
+        return ngettext(
+            "The scan listed only files older than its own --older-than ({days} day); "
+            "scan again with a smaller --older-than to see younger files.",
             "The scan listed only files older than its own --older-than ({days} days); "
-            "scan again with a smaller --older-than to see younger files."
-        ).format(days=round(float(value) / 86400))
+            "scan again with a smaller --older-than to see younger files.",
+            days,
+        ).format(days=days)
     if key == "big-files-limited":
-        return _(
+        return ngettext(
+            "The scan listed only its biggest file; scan again with a larger --top to see more.",
             "The scan listed only its {n} biggest files; scan again with a larger --top "
-            "to see more."
+            "to see more.",
+            int(value),
         ).format(n=value)
     return note
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from menage.cli._types import AGE, SIZE
-from menage.i18n import N_, _
+from menage.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from menage.clean import Outcome, Plan, Recovered
@@ -122,7 +122,7 @@ def print_plan_summary(plan: Plan, err: bool = True) -> None:
         by_finding[action.finding] += 1
         bytes_by_finding[action.finding] += action.size
     echo(
-        _("{n} actions, {size}:").format(
+        ngettext("{n} action, {size}:", "{n} actions, {size}:", len(plan.actions)).format(
             n=format_number(len(plan.actions)), size=format_size(plan.bytes)
         )
     )
@@ -224,9 +224,17 @@ def report_recovered(recovered: Recovered) -> None:
     runs = ", ".join(str(r) for r in recovered.runs) or "-"
     click.echo(
         _(
-            "An interrupted cleanup was settled (run {runs}): {finished} actions finished, "
-            "{rolled_back} rolled back. Nothing was lost."
-        ).format(runs=runs, finished=recovered.finished, rolled_back=recovered.rolled_back),
+            "An interrupted cleanup was settled (run {runs}): {finished}, {rolled_back}. "
+            "Nothing was lost."
+        ).format(
+            runs=runs,
+            finished=ngettext(
+                "{n} action finished", "{n} actions finished", recovered.finished
+            ).format(n=recovered.finished),
+            rolled_back=ngettext(
+                "{n} rolled back", "{n} rolled back", recovered.rolled_back
+            ).format(n=recovered.rolled_back),
+        ),
         err=True,
     )
     for entry, reason in recovered.unsettled:
@@ -267,12 +275,17 @@ def print_outcome(outcome: Outcome) -> None:
 
     done_bytes = sum(e.size for e in outcome.done)
     click.echo(
-        _("Run {run}: {n} done ({size}), {skipped} skipped, {failed} failed.").format(
+        _("Run {run}: {done}, {skipped}, {failed}.").format(
             run=outcome.run_id,
-            n=format_number(len(outcome.done)),
-            size=format_size(done_bytes),
-            skipped=format_number(len(outcome.skipped)),
-            failed=format_number(len(outcome.failed)),
+            done=ngettext("{n} done ({size})", "{n} done ({size})", len(outcome.done)).format(
+                n=format_number(len(outcome.done)), size=format_size(done_bytes)
+            ),
+            skipped=ngettext("{n} skipped", "{n} skipped", len(outcome.skipped)).format(
+                n=format_number(len(outcome.skipped))
+            ),
+            failed=ngettext("{n} failed", "{n} failed", len(outcome.failed)).format(
+                n=format_number(len(outcome.failed))
+            ),
         )
     )
     for entry in outcome.skipped + outcome.failed:

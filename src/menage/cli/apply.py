@@ -16,7 +16,7 @@ from menage.cli._clean import (
 )
 from menage.cli._options import dry_run_option, index_option, json_option, list_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
-from menage.i18n import _
+from menage.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from menage.clean import Plan
@@ -119,7 +119,11 @@ def _dry_run(plan: Plan) -> None:
     results = dry_run(plan)
     ok = [a for a, reason in results if reason is None]
     click.echo(
-        _("Dry run: {n} actions would be carried out ({size}), {skipped} skipped.").format(
+        ngettext(
+            "Dry run: {n} action would be carried out ({size}), {skipped} skipped.",
+            "Dry run: {n} actions would be carried out ({size}), {skipped} skipped.",
+            len(ok),
+        ).format(
             n=format_number(len(ok)),
             size=format_size(sum(a.size for a in ok)),
             skipped=format_number(len(results) - len(ok)),

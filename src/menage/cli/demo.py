@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from menage.i18n import _, format_number, format_size
+from menage.i18n import _, format_number, format_size, ngettext
 
 
 @click.command(
@@ -33,10 +33,14 @@ def demo_data(folder: Path, force: bool, seed: int) -> None:
 
     summary = make_sample(folder, seed=seed, force=force)
     click.echo(
-        _("Sample folder {path}: {files} files, {size}, {dups} of them duplicates.").format(
+        _("Sample folder {path}: {files}, {size}, {dups}.").format(
             path=folder,
-            files=format_number(summary.files),
+            files=ngettext("{n} file", "{n} files", summary.files).format(
+                n=format_number(summary.files)
+            ),
             size=format_size(summary.bytes),
-            dups=format_number(summary.duplicate_files),
+            dups=ngettext(
+                "{n} of them a duplicate", "{n} of them duplicates", summary.duplicate_files
+            ).format(n=format_number(summary.duplicate_files)),
         )
     )

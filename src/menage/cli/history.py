@@ -8,7 +8,7 @@ import click
 
 from menage.cli._clean import ACTION_LABELS, report_recovered
 from menage.cli._options import json_option
-from menage.i18n import N_, _
+from menage.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -118,17 +118,22 @@ def _details(console: Console, m: Measures) -> None:
         )
     )
     console.print(
-        _(
-            "{files} files and {folders} folders freed, {size}; {skipped} skipped, "
-            "{failed} failed, {pending} not done, {undone} put back."
-        ).format(
-            files=format_number(m.files),
-            folders=format_number(m.folders),
+        _("{files} and {folders} freed, {size}; {skipped}, {failed}, {pending}, {undone}.").format(
+            files=ngettext("{n} file", "{n} files", m.files).format(n=format_number(m.files)),
+            folders=ngettext("{n} folder", "{n} folders", m.folders).format(
+                n=format_number(m.folders)
+            ),
             size=format_size(m.bytes),
-            skipped=format_number(m.skipped),
-            failed=format_number(m.failed),
-            pending=format_number(m.pending),
-            undone=format_number(m.undone),
+            skipped=ngettext("{n} skipped", "{n} skipped", m.skipped).format(
+                n=format_number(m.skipped)
+            ),
+            failed=ngettext("{n} failed", "{n} failed", m.failed).format(n=format_number(m.failed)),
+            pending=ngettext("{n} not done", "{n} not done", m.pending).format(
+                n=format_number(m.pending)
+            ),
+            undone=ngettext("{n} put back", "{n} put back", m.undone).format(
+                n=format_number(m.undone)
+            ),
         )
     )
     labels = {

@@ -6,7 +6,7 @@ import click
 
 from menage._version import __version__
 from menage.cli._common import print_json
-from menage.i18n import _, format_number
+from menage.i18n import _, format_number, ngettext
 from menage.impact.equivalences import car_km_text
 from menage.impact.estimate import Estimate
 from menage.impact.factors import factors
@@ -160,7 +160,11 @@ def print_sources(as_json: bool = False) -> None:
         "contested": _("contested, not used"),
     }
     confidence_names = {"high": _("high"), "medium": _("medium"), "low": _("low")}
-    click.echo(_("{n} factors, from {path}").format(n=format_number(len(table)), path=table.path))
+    click.echo(
+        ngettext("{n} factor, from {path}", "{n} factors, from {path}", len(table)).format(
+            n=format_number(len(table)), path=table.path
+        )
+    )
     for f in table:
         value = format_number(f.central, _decimals(f.central))
         if f.varies:

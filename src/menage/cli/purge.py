@@ -8,7 +8,7 @@ from menage.cli._clean import action_progress, confirm, report_recovered
 from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.cli._types import AGE
 from menage.errors import EXIT_INCOMPLETE
-from menage.i18n import _
+from menage.i18n import _, ngettext
 
 
 @click.command(
@@ -54,9 +54,11 @@ def purge(
         entries = purgeable(journal, older_than_s=older_than, run_id=run_id)
         size = sum(e.size for e in entries)
         click.echo(
-            _("{n} quarantined items ({size}) to delete for good.").format(
-                n=format_number(len(entries)), size=format_size(size)
-            ),
+            ngettext(
+                "{n} quarantined item ({size}) to delete for good.",
+                "{n} quarantined items ({size}) to delete for good.",
+                len(entries),
+            ).format(n=format_number(len(entries)), size=format_size(size)),
             err=True,
         )
         if show_list or dry_run:
@@ -71,9 +73,11 @@ def purge(
                 journal, entries, progress=(lambda d, t: progress(d, t, 0)) if progress else None
             )
     click.echo(
-        _("Purged {n} items: {size} freed on disk.").format(
-            n=format_number(outcome.files), size=format_size(outcome.freed)
-        )
+        ngettext(
+            "Purged {n} item: {size} freed on disk.",
+            "Purged {n} items: {size} freed on disk.",
+            outcome.files,
+        ).format(n=format_number(outcome.files), size=format_size(outcome.freed))
     )
     for entry, reason in outcome.refused:
         click.echo(

@@ -218,4 +218,9 @@ def print_issues(result: ScanResult, err: bool = True, brief: bool = False) -> N
         kind = _(ISSUE_KINDS.get(issue.kind, issue.kind))
         click.echo(f"  {escape(issue.path)}: {kind} ({issue.detail})", err=err)
     if len(issues) > 20:
-        click.echo(_("  … and {n} more (see --json).").format(n=len(issues) - 20), err=err)
+        click.echo(
+            ngettext(
+                "  … and {n} more (see --json).", "  … and {n} more (see --json).", len(issues) - 20
+            ).format(n=len(issues) - 20),
+            err=err,
+        )

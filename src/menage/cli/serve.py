@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from menage.i18n import _, format_number
+from menage.i18n import _, format_number, ngettext
 
 INSTALL_HINT = _(
     "The campaign platform is an optional part of Ménage. Install it with:\n\n"
@@ -67,13 +67,16 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
     if prepared.demo is not None:
         if prepared.demo.created:
             click.echo(
-                _(
-                    "Demo loaded: {campaigns} campaigns, {events} events, {points} "
-                    "collection points."
-                ).format(
-                    campaigns=format_number(prepared.demo.campaigns),
-                    events=format_number(prepared.demo.events),
-                    points=format_number(prepared.demo.points),
+                _("Demo loaded: {campaigns}, {events}, {points}.").format(
+                    campaigns=ngettext(
+                        "{n} campaign", "{n} campaigns", prepared.demo.campaigns
+                    ).format(n=format_number(prepared.demo.campaigns)),
+                    events=ngettext("{n} event", "{n} events", prepared.demo.events).format(
+                        n=format_number(prepared.demo.events)
+                    ),
+                    points=ngettext(
+                        "{n} collection point", "{n} collection points", prepared.demo.points
+                    ).format(n=format_number(prepared.demo.points)),
                 ),
                 err=True,
             )

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from menage.cli._options import yes_option
-from menage.i18n import _
+from menage.i18n import _, ngettext
 
 CHANNEL_NAMES = {
     "computer": _("computer"),
@@ -77,23 +77,32 @@ def submit(
         )
     )
     echo(
-        _("What will be sent ({runs} cleanups since {since}, {channel}):").format(
+        ngettext(
+            "What will be sent ({runs} cleanup since {since}, {channel}):",
+            "What will be sent ({runs} cleanups since {since}, {channel}):",
+            totals["runs"],
+        ).format(
             runs=format_number(totals["runs"]), since=start.isoformat(),
             channel=CHANNEL_NAMES[channel],
         )
     )  # fmt: skip
     echo(
-        _("  left your folders: {files} files, {size}").format(
-            files=format_number(payload["moved_files"]), size=format_size(payload["moved_bytes"])
+        _("  left your folders: {files}, {size}").format(
+            files=ngettext("{n} file", "{n} files", payload["moved_files"]).format(
+                n=format_number(payload["moved_files"])
+            ),
+            size=format_size(payload["moved_bytes"]),
         )
     )
     echo(_("  freed on disk (purged): {size}").format(size=format_size(payload["freed_bytes"])))
     echo(_("  restored by an undo: {size}").format(size=format_size(payload["restored_bytes"])))
     for name, counts in payload["by_finding"].items():
         echo(
-            _("  {finding}: {files} files, {size}").format(
+            _("  {finding}: {files}, {size}").format(
                 finding=name,
-                files=format_number(counts["files"]),
+                files=ngettext("{n} file", "{n} files", counts["files"]).format(
+                    n=format_number(counts["files"])
+                ),
                 size=format_size(counts["bytes"]),
             )
         )

@@ -7,7 +7,7 @@ import click
 from menage.cli._clean import action_progress, confirm, report_recovered
 from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
-from menage.i18n import _
+from menage.i18n import _, ngettext
 
 
 @click.command(
@@ -35,7 +35,11 @@ def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
         run = run_to_undo(journal, run_id)
         entries = entries_to_undo(journal, run.id)
         click.echo(
-            _("Run {run}: {n} items to put back ({size}).").format(
+            ngettext(
+                "Run {run}: {n} item to put back ({size}).",
+                "Run {run}: {n} items to put back ({size}).",
+                len(entries),
+            ).format(
                 run=run.id,
                 n=format_number(len(entries)),
                 size=format_size(sum(e.size for e in entries)),
@@ -54,9 +58,9 @@ def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
                 journal, run.id, progress=(lambda d, t: progress(d, t, 0)) if progress else None
             )
     click.echo(
-        _("Run {run}: {n} items put back.").format(
-            run=run.id, n=format_number(len(outcome.restored))
-        )
+        ngettext(
+            "Run {run}: {n} item put back.", "Run {run}: {n} items put back.", len(outcome.restored)
+        ).format(run=run.id, n=format_number(len(outcome.restored)))
     )
     for entry in outcome.beside:
         assert entry.restored_to is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from menage.i18n import _, format_number
+from menage.impact.labels import years_text
 from menage.impact.sheet import DeviceSheet
 from menage.impact.summary import significant
 
@@ -39,7 +40,7 @@ def device_chart(sheet: DeviceSheet) -> str:
     )
     desc = " ".join(
         _("{years}: {make} kgCO2e of manufacturing and {use} kgCO2e of use a year.").format(
-            years=_("{n} years").format(n=format_number(s.years)),
+            years=years_text(s.years),
             make=_kg(s.manufacturing_per_year.central),
             use=_kg(s.use_per_year.central),
         )
@@ -60,7 +61,7 @@ def device_chart(sheet: DeviceSheet) -> str:
         y = top + i * (BAR_HEIGHT + GAP)
         make = s.manufacturing_per_year.central * scale
         use = s.use_per_year.central * scale
-        label = _("{n} years").format(n=format_number(s.years))
+        label = years_text(s.years)
         total = _("{kg} kgCO2e/year").format(kg=_kg(s.total_per_year.central))
         parts += [
             f'<text x="{LEFT - 8}" y="{y + BAR_HEIGHT / 2 + 5}" font-size="14" '
