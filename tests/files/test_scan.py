@@ -332,3 +332,17 @@ def test_renamed_files_are_not_read_again(tmp_path):
         again = scan([root], index=index)
     assert again.duplicates.files_read == 0
     assert again.redundant_files == 3
+
+
+def test_browser_caches_are_caches_and_a_folder_named_cache_is_not(tmp_path):
+    from menage.files.lint import folder_temp_kind
+
+    profile = tmp_path / ".config" / "chromium" / "Default"
+    for path in (profile / "Cache" / "Cache_Data" / "f_000001", tmp_path / "Cache" / "note.txt"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 100)
+    assert folder_temp_kind(os.fsencode(profile / "Cache" / "Cache_Data")) is not None
+    assert folder_temp_kind(os.fsencode(tmp_path / "Cache")) is None
+    result = scan([tmp_path], ScanOptions())
+    temp = {os.path.basename(f.file.path) for f in result.findings["temp_files"]}
+    assert temp == {b"f_000001"}

@@ -80,7 +80,7 @@ TEMP_NAME_RULES = (
     TempRule("bytecode", "*.pyo", N_("compiled Python, rebuilt on demand")),
 )
 
-#: folder names whose whole content is a cache (matched on any folder of the path)
+#: folder names (or name/name) whose whole content is a cache, matched anywhere in the path
 TEMP_DIR_RULES = (
     TempRule("cache", ".cache", N_("application cache (XDG cache folder)")),
     TempRule("cache", "__pycache__", N_("compiled Python, rebuilt on demand")),
@@ -88,6 +88,10 @@ TEMP_DIR_RULES = (
     TempRule("cache", "cache2", N_("Firefox cache")),
     TempRule("cache", "Code Cache", N_("browser code cache")),
     TempRule("cache", "GPUCache", N_("browser GPU cache")),
+    # Chrome's and Chromium's disk cache sits in the profile as plain "Cache": only the
+    # default profile's path is certain enough (a folder of one's own may be "Cache")
+    TempRule("cache", "Default/Cache", N_("Chrome or Chromium cache")),
+    TempRule("cache", "Default/Service Worker/CacheStorage", N_("browser service worker cache")),
     TempRule("cache", "INetCache", N_("Windows internet cache")),
     TempRule("cache", "Temporary Internet Files", N_("Windows internet cache")),
 )
