@@ -346,3 +346,33 @@ def test_browser_caches_are_caches_and_a_folder_named_cache_is_not(tmp_path):
     result = scan([tmp_path], ScanOptions())
     temp = {os.path.basename(f.file.path) for f in result.findings["temp_files"]}
     assert temp == {b"f_000001"}
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_snapshot_and_recycle_folders_are_left_out_unless_asked(tmp_path, monkeypatch, engine):
+    monkeypatch.setenv("MENAGE_ENGINE", engine)
+    write(tmp_path, "docs/report.pdf", b"R" * 3000)
+    for folder in (
+        ".snapshot/hourly.0/docs",
+        ".zfs/snapshot/daily/docs",
+        "$RECYCLE.BIN/S-1-5-21",
+        "System Volume Information",
+        ".Trash-1000/files",
+    ):
+        write(tmp_path, f"{folder}/report.pdf", b"R" * 3000)
+    default = scan([tmp_path], ScanOptions())
+    assert len(default.findings["duplicates"]) == 0
+    assert default.tree.excluded == 5
+    asked = scan([tmp_path], ScanOptions(snapshots=True))
+    [group] = asked.findings["duplicates"]
+    assert len(group.items) == 6
+
+
+def test_the_summary_says_what_was_left_out(menage, tmp_path):
+    write(tmp_path / "t" / "a.txt", b"a" * 100)
+    write(tmp_path / "t" / ".snapshot" / "a.txt", b"a" * 100)
+    result = menage("scan", tmp_path / "t")
+    assert "1 snapshot or recycle folder left out (--snapshots scans it)." in result.stdout
+    scanned = menage("scan", tmp_path / "t", "--snapshots")
+    assert "left out" not in scanned.stdout
+    assert "Duplicates" in scanned.stdout

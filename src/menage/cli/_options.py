@@ -33,6 +33,18 @@ def exclude_option() -> Callable[[F], F]:
     )
 
 
+def snapshots_option() -> Callable[[F], F]:
+    """``--snapshots`` → ``snapshots``: walk snapshot and recycle folders too."""
+    return click.option(
+        "--snapshots",
+        is_flag=True,
+        help=_(
+            "Also scan snapshot and recycle folders (.snapshot, .zfs, $RECYCLE.BIN, "
+            "System Volume Information, .Trash-*), left out by default."
+        ),
+    )
+
+
 def json_option(help: str | None = None) -> Callable[[F], F]:
     """``--json`` → ``as_json``: machine output."""
     return click.option("--json", "as_json", is_flag=True, help=help or _("Print as JSON."))

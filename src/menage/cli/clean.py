@@ -16,7 +16,13 @@ from menage.cli._clean import (
     selection_options,
     state_path,
 )
-from menage.cli._options import dry_run_option, exclude_option, index_option, yes_option
+from menage.cli._options import (
+    dry_run_option,
+    exclude_option,
+    index_option,
+    snapshots_option,
+    yes_option,
+)
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, ngettext
 
@@ -37,6 +43,7 @@ from menage.i18n import _, ngettext
 @dry_run_option(_("Scan and check, change nothing."))
 @yes_option()
 @exclude_option()
+@snapshots_option()
 @click.option("--no-rescan", is_flag=True, help=_("Do not scan again after the cleanup."))
 @index_option()
 def clean(
@@ -51,6 +58,7 @@ def clean(
     dry_run: bool,
     yes: bool,
     exclude: tuple[str, ...],
+    snapshots: bool,
     no_rescan: bool,
     index_path: Path | None,
 ) -> None:
@@ -77,6 +85,7 @@ def clean(
     options.rules()
     scan_options = ScanOptions(
         excludes=exclude,
+        snapshots=snapshots,
         older_than_s=min(3 * YEAR_S, older_than) if older_than is not None else 3 * YEAR_S,
         top=1000,
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from menage.cli._common import progress_bar, stdout_console
-from menage.cli._options import exclude_option, index_option, json_option
+from menage.cli._options import exclude_option, index_option, json_option, snapshots_option
 from menage.cli._types import AGE, SIZE
 from menage.cli.impact import REGIONS
 from menage.errors import EXIT_INCOMPLETE
@@ -46,6 +46,7 @@ from menage.i18n import _
     help=_("Write CSV files (one per finding) into this folder."),
 )
 @exclude_option()
+@snapshots_option()
 @click.option(
     "--min-size", type=SIZE, default=0, help=_("Ignore files smaller than this (e.g. 1MB).")
 )
@@ -122,6 +123,7 @@ def scan(
     html: Path | None,
     csv_dir: Path | None,
     exclude: tuple[str, ...],
+    snapshots: bool,
     min_size: int,
     older_than: float,
     top: int,
@@ -145,6 +147,7 @@ def scan(
         follow_links=follow_links,
         cross_devices=cross_devices,
         excludes=exclude,
+        snapshots=snapshots,
         min_size=min_size,
         older_than_s=older_than,
         top=top,

@@ -98,6 +98,7 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
             roots=roots, seconds=format_number(result.duration_s, 1)
         )
     )
+    _print_left_out(console, result)
     total = data["total"]
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
@@ -156,6 +157,29 @@ def print_scan_summary(result: ScanResult, console: Any, breakdown: str | None =
             )
     console.print(categories)
     _print_breakdown(console, data, breakdown)
+
+
+def _print_left_out(console: Any, result: ScanResult) -> None:
+    """Say what the walk left out by its own choice: snapshot and recycle folders."""
+    left_out = result.tree.excluded
+    if result.options.snapshots or not left_out:
+        return
+    n = format_number(left_out)
+    if result.options.excludes:
+        text = ngettext(
+            "{n} entry left out by --exclude or as a snapshot or recycle folder "
+            "(--snapshots scans those).",
+            "{n} entries left out by --exclude or as snapshot and recycle folders "
+            "(--snapshots scans those).",
+            left_out,
+        )
+    else:
+        text = ngettext(
+            "{n} snapshot or recycle folder left out (--snapshots scans it).",
+            "{n} snapshot and recycle folders left out (--snapshots scans them).",
+            left_out,
+        )
+    console.print(text.format(n=n))
 
 
 def _print_breakdown(console: Any, data: dict[str, Any], breakdown: str | None) -> None:

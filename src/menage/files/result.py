@@ -14,6 +14,19 @@ from menage.findings import Findings
 
 YEAR_S = 365.25 * 24 * 3600
 
+#: folders that hold snapshots of other files (NAS and ZFS snapshots, snapper) or what
+#: was deleted (Windows recycle bin, freedesktop trash of removable drives): their copies
+#: are not duplicates anybody made, and a plan must not quarantine them
+SNAPSHOT_FOLDERS = (
+    ".snapshot",
+    ".snapshots",
+    ".zfs",
+    "$RECYCLE.BIN",
+    "System Volume Information",
+    ".Trash-*",
+    ".Trashes",
+)
+
 
 @dataclass
 class ScanOptions:
@@ -35,6 +48,12 @@ class ScanOptions:
     region: str = "france"
     #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
     disk: str = "auto"
+    #: also walk snapshot and recycle folders (:data:`SNAPSHOT_FOLDERS`), left out by default
+    snapshots: bool = False
+
+    def walk_excludes(self) -> tuple[str, ...]:
+        """The patterns the walk skips: the user's, then snapshot and recycle folders."""
+        return (*self.excludes, *(() if self.snapshots else SNAPSHOT_FOLDERS))
 
     def reader_threads(self) -> int:
         return self.threads or min(4, 1 + (os.cpu_count() or 1))

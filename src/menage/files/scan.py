@@ -68,7 +68,7 @@ def scan(
         WalkOptions(
             follow_links=options.follow_links,
             cross_devices=options.cross_devices,
-            excludes=options.excludes,
+            excludes=options.walk_excludes(),
             min_size=options.min_size,
             threads=options.walker_threads(),
         ),
