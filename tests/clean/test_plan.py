@@ -114,11 +114,14 @@ def test_temp_empty_and_old_selection(menage, tree, tmp_path):
 
 def test_kept_copy_is_not_removed_as_another_finding(menage, tmp_path):
     root = tmp_path / "t"
-    write(root / "a.bak", b"same bytes", mtime=OLD)
+    write(root / "a.txt", b"same bytes", mtime=OLD)
     write(root / "b.txt", b"same bytes", mtime=OLD + 10)
     scan(menage, root)
-    menage("plan", "--duplicates", "--temp", "--keep", "oldest", "-o", tmp_path / "p.json")
+    menage(
+        "plan", "--duplicates", "--older-than", "1y", "--keep", "oldest", "-o", tmp_path / "p.json"
+    )
     lines = plan_lines(tmp_path / "p.json")
+    # a.txt is old, but it is the kept copy: no other finding removes it
     assert [os.path.basename(x["path"]) for x in lines] == ["b.txt"]
     assert "is the kept copy of a duplicate group" in (tmp_path / "p.json").read_text()
 
@@ -254,3 +257,24 @@ def test_age_and_size_are_chosen_among_every_file(menage, tmp_path):
     menage("plan", "--larger", "2kB", "-o", tmp_path / "big.json")
     big = sorted(os.path.basename(x["path"]) for x in plan_lines(tmp_path / "big.json"))
     assert big == ["medium.bin", "recent.bin", "two-years.bin"]
+
+
+def test_a_temporary_file_is_never_the_kept_copy(menage, tmp_path):
+    root = tmp_path / "t"
+    write(root / "a" / ".~lock.budget.ods#", b"lock-of-ana", mtime=OLD)
+    write(root / "b" / ".~lock.budget.ods#", b"lock-of-ana", mtime=OLD + 5)
+    write(root / "notes.txt~", b"draft" * 50, mtime=OLD)  # older than the real file
+    write(root / "notes.txt", b"draft" * 50, mtime=OLD + 5)
+    scan(menage, root)
+    menage("plan", "--duplicates", "--temp", "--keep", "oldest", "-o", tmp_path / "p.json")
+    lines = plan_lines(tmp_path / "p.json")
+    planned = {os.path.relpath(x["path"], root): x.get("keep") for x in lines}
+    # both lock files go as temporary files: neither is kept as "the copy"
+    assert planned["a/.~lock.budget.ods#"] is None and planned["b/.~lock.budget.ods#"] is None
+    # the backup file goes, the real file is kept although the backup is older
+    assert planned["notes.txt~"] == str(root / "notes.txt")
+    assert "notes.txt" not in planned
+    # without --temp, the rules alone choose among the copies
+    menage("plan", "--duplicates", "--keep", "oldest", "-o", tmp_path / "q.json")
+    alone = {os.path.relpath(x["path"], root) for x in plan_lines(tmp_path / "q.json")}
+    assert "notes.txt" in alone

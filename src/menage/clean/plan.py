@@ -191,6 +191,8 @@ class _Builder:
         self.kept_left = 0
         self.all_protected = 0
         self.groups_seen = 0
+        #: temporary files being cleaned too: never the kept copy of a group
+        self.temp_paths: set[bytes] = set()
         #: folder rules that had a copy in their folder in at least one group
         self.rules_used: set[str] = set()
         # duplicates may be replaced by links; anything else is moved away
@@ -219,12 +221,15 @@ class _Builder:
             return
         by_path = {f.path: f for f in files}
         if remove is None:
-            members = [Member(f.path, f.mtime_ns) for f in files]
+            members = [Member(f.path, f.mtime_ns) for f in files if f.path not in self.temp_paths]
+            if not members:
+                return  # copies of one temporary file: --temp takes them all
             self.groups_seen += 1
             self.rules_used |= folder_rules_touching(members, self.rules)
             choice = choose(members, self.rules)
             keep = [m.path for m in choice.keep]
             gone = [m.path for m in choice.remove]
+            gone += [f.path for f in files if f.path in self.temp_paths]
             reason = choice.reason + (" (tie: first by path)" if choice.tie else "")
         else:
             chosen = {finding.items[n].key for n in remove}
@@ -304,6 +309,10 @@ def build_plan(
         "action": options.action,
         **({"kinds": list(options.kinds)} if options.kinds else {}),
     }
+    if options.temp:
+        builder.temp_paths = {
+            f.path for t in scanned.findings["temp_files"] for f in _files(t.items)
+        }
     for key in selected:
         if key in ("old_files", "big_files"):
             _plan_old_or_big(scanned, options, builder, key, listing)
