@@ -315,3 +315,15 @@ def test_region_changes_the_impact(menage, tmp_path):
     central = lambda data: data["impact"]["cloud"]["kgco2e"]["central"]  # noqa: E731
     assert central(world) > central(france)
     assert menage("scan", tmp_path, "--region", "mars").exit_code == 2
+
+
+def test_piped_output_is_never_wrapped_nor_cut(menage, tmp_path):
+    deep = tmp_path / ("a-folder-with-a-rather-long-name-" * 3) / ("and-another-one-" * 4)
+    deep.mkdir(parents=True)
+    (deep / "x.txt").write_bytes(b"same")
+    (deep / "y.txt").write_bytes(b"same")
+    result = menage("scan", deep)
+    assert f"    {deep / 'x.txt'}\n" in result.stdout  # one line, whole
+    scans = menage("scans")
+    assert any(str(deep) in line and "50" in line for line in scans.stdout.splitlines())
+    assert "…" not in scans.stdout

@@ -52,16 +52,31 @@ class MenageGroup(click.Group):
             raise SystemExit(EXIT_ERROR) from None
 
 
-def stdout_console() -> Any:
-    from rich.console import Console
+#: the width given to output that is not a terminal: wide enough that no path is split
+#: and no column cut, since a file or a pipe has no width of its own
+PIPED_WIDTH = 10_000
 
-    return Console(highlight=False, soft_wrap=False)
+
+def stdout_console() -> Any:
+    return _console(stderr=False)
 
 
 def stderr_console() -> Any:
+    return _console(stderr=True)
+
+
+def _console(stderr: bool) -> Any:
+    """A rich console; off a terminal, lines are never wrapped nor columns cut."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    on_terminal = stream.isatty()
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=not on_terminal,
+        width=None if on_terminal else PIPED_WIDTH,
+    )
 
 
 def print_json(data: Any) -> None:

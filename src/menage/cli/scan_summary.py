@@ -47,10 +47,11 @@ def _duplicate_folders(found: FindingList, data: dict[str, Any], result: ScanRes
 
 def _old(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
     totals = found.totals()
-    return _("{files}, {size}, not modified for {years} years").format(
-        files=_files(totals.count),
-        size=format_size(totals.bytes),
-        years=format_number(result.options.older_than_s / YEAR_S, 1),
+    from menage.impact.labels import years_text
+
+    years = round(result.options.older_than_s / YEAR_S, 1)
+    return _("{files}, {size}, not modified for {years}").format(
+        files=_files(totals.count), size=format_size(totals.bytes), years=years_text(years)
     )
 
 

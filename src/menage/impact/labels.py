@@ -14,8 +14,13 @@ def _amount(value: float) -> str:
 
 
 def years_text(years: float) -> str:
-    """``1 year``, ``1.5 years``."""
-    count = int(years) if float(years).is_integer() else 2
+    """``1 year``, ``1.5 years`` (« 1,5 an » in French, singular below two)."""
+    from menage.i18n import language
+
+    if float(years).is_integer():
+        count = int(years)
+    else:
+        count = 1 if language() == "fr" and years < 2 else 2
     return ngettext("{n} year", "{n} years", count).format(n=_amount(years))
 
 
