@@ -212,7 +212,7 @@ def test_errors_in_french(tmp_path):
 @pytest.mark.parametrize(
     ("args", "french", "english"),
     [
-        pytest.param(["scan"], "Argument manquant 'PATHS...'", "Missing argument", id="missing"),
+        pytest.param(["scan"], "Argument manquant 'CHEMIN...'", "Missing argument", id="missing"),
         pytest.param(
             ["scan", "--nope", "."],
             "Option inconnue\u00a0: '--nope'",

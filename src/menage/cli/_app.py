@@ -6,6 +6,7 @@ import click
 
 from menage._version import __version__
 from menage.cli._common import MenageGroup
+from menage.cli._metavars import localise
 from menage.cli.apply import apply
 from menage.cli.clean import clean
 from menage.cli.demo import demo_data
@@ -28,6 +29,9 @@ from menage.i18n import LANGUAGES, _
     cls=MenageGroup,
     help=_(
         "Ménage: clean up files, mail and photos, safely, and measure the impact.\n\n"
+        "To start: `menage scan ~/Documents`, then `menage plan --duplicates -o plan.jsonl`, "
+        "read the plan, `menage apply plan.jsonl`; `menage undo` puts everything back. "
+        "To try on a sample folder first: `menage demo-data sample`.\n\n"
         "Exit codes: 0 success, 1 error, 2 usage error, 3 incomplete result (some "
         "entries could not be read or cleaned; they are listed), 4 index problem, 5 no "
         "space left, 6 invalid plan file, 7 cleanup journal problem, 8 not confirmed, "
@@ -45,22 +49,25 @@ def cli(lang: str | None) -> None:
     pass
 
 
-for command in (
+#: the commands in the order of the work, as ``menage --help`` lists them
+COMMANDS = (
     scan,
-    scans,
-    photos,
     plan,
     apply,
-    clean,
     undo,
-    history,
     purge,
-    impact,
+    clean,
+    history,
+    scans,
+    photos,
     mail,
-    fleet,
-    demo_data,
-    serve,
-    platform,
+    impact,
     submit,
-):
+    serve,
+    fleet,
+    platform,
+    demo_data,
+)
+for command in COMMANDS:
     cli.add_command(command)
+localise(cli)

@@ -26,7 +26,11 @@ def CommandFailed(message: str, exit_code: int) -> click.ClickException:  # noqa
 
 
 class MenageGroup(click.Group):
-    """Turns expected errors into one line and an exit code, never a traceback."""
+    """Turns expected errors into one line and an exit code, never a traceback; lists
+    its commands in the order they were added (the order of the work), not by name."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

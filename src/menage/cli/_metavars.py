@@ -1,0 +1,67 @@
+"""Placeholders in the help (``--min-size SIZE``) in the user's language.
+
+Click builds them from each option's type (``INTEGER RANGE``) or from the names we
+give (``RULE``), in English. One pass over the commands, when they are registered,
+puts every placeholder through the catalogue, so that no command has to remember it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from menage.i18n import N_, _
+
+#: the placeholders we name ourselves, and those click derives from a type's name
+_NAMED = {
+    "RULE": N_("RULE"),
+    "GLOB": N_("GLOB"),
+    "SIZE": N_("SIZE"),
+    "AGE": N_("AGE"),
+    "DURATION": N_("DURATION"),
+    "DEVICE": N_("DEVICE"),
+    "DEVICE=N": N_("DEVICE=N"),
+    "FOLDER": N_("FOLDER"),
+    "FIELD=HEADER": N_("FIELD=HEADER"),
+    "WORD=TYPE": N_("WORD=TYPE"),
+    "[RUN]": N_("[RUN]"),
+    "[SCAN]": N_("[SCAN]"),
+    "BEFORE AFTER": N_("BEFORE AFTER"),
+    "INTEGER": N_("INTEGER"),
+    "INTEGER RANGE": N_("INTEGER"),
+    "FLOAT": N_("NUMBER"),
+    "FLOAT RANGE": N_("NUMBER"),
+    "TEXT": N_("TEXT"),
+    "PATH": N_("PATH"),
+    "FILE": N_("FILE"),
+    "DIRECTORY": N_("FOLDER"),
+    "FILENAME": N_("FILE"),
+    "DATE": N_("DATE"),
+    "URL": N_("URL"),
+    "CODE": N_("CODE"),
+    "SOURCE": N_("SOURCE"),
+    "PATHS": N_("PATH"),
+    "PLAN_FILE": N_("PLAN"),
+}
+
+
+def localise(command: click.Command) -> None:
+    """Translate the placeholders of ``command`` and of its subcommands."""
+    command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            localise(sub)
+    ctx = click.Context(command)
+    for param in command.params:
+        if isinstance(param, click.Option) and (param.is_flag or param.count):
+            continue
+        if isinstance(param.type, click.Choice) and param.metavar is None:
+            continue  # click shows the choices themselves
+        shown = param.metavar or param.make_metavar(ctx)
+        dots = "..." if shown.endswith("...") else ""
+        bare = shown.removesuffix("...")
+        optional = bare.startswith("[") and bare.endswith("]") and bare not in _NAMED
+        key = bare.strip("[]") if optional else bare
+        if key in _NAMED:
+            text = _(_NAMED[key])
+            param.metavar = (f"[{text}]" if optional else text) + dots
