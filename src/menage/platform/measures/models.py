@@ -76,6 +76,21 @@ class Channel(models.TextChoices):
     CLOUD = "cloud", _("Cloud")
 
 
+class Entry(models.TextChoices):
+    """What a submission reports: the CLI's measured run, or one of the form's three kinds."""
+
+    REPORT = "report", _("Cleanup measured by menage")
+    DATA = "data", _("Data deleted by hand")
+    DEVICES = "devices", _("Devices dropped at a collection point")
+    WORKSHOP = "workshop", _("People reached at a workshop")
+
+
+class DeviceState(models.TextChoices):
+    WORKING = "working", _("Works: for reuse")
+    REPAIRABLE = "repairable", _("To repair")
+    BROKEN = "broken", _("Broken: for recycling")
+
+
 class Submission(models.Model):
     """One report of what a participant cleaned (see the module docstring)."""
 
@@ -109,6 +124,13 @@ class Submission(models.Model):
     mails_deleted = models.BigIntegerField(default=0)
     newsletters_unsubscribed = models.BigIntegerField(default=0)
     client = models.CharField(max_length=40, blank=True)
+    # the form's kinds (menage submit always sends a "report"); the channel of a devices or
+    # workshop entry is empty
+    entry = models.CharField(max_length=10, choices=Entry.choices, default=Entry.REPORT)
+    device_type = models.CharField(max_length=20, blank=True)
+    device_state = models.CharField(max_length=10, choices=DeviceState.choices, blank=True)
+    devices = models.BigIntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -125,3 +147,20 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_id}:{self.key[:8]}"
+
+
+class DashboardOptions(models.Model):
+    """What an organisation chose for its measures dashboard (absent: the defaults)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="dashboard_options"
+    )
+    # off by default: a ranking singles schools out, the organisation has to want it
+    rank_children = models.BooleanField(_("rank the organisations below ours"), default=False)
+
+    class Meta:
+        verbose_name = _("dashboard options")
+        verbose_name_plural = _("dashboard options")
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)
