@@ -21,8 +21,10 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from menage.impact.devices import device_type
 from menage.platform.campaigns.models import Campaign
 from menage.platform.organisations.models import Organisation
 
@@ -147,6 +149,23 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_id}:{self.key[:8]}"
+
+    def summary(self) -> str:
+        """What the entry reports, for the review page (the data columns say the rest)."""
+        if self.entry == Entry.DEVICES:
+            return gettext("{count} × {kind}, {state}").format(
+                count=self.devices,
+                kind=device_type(self.device_type).label() if self.device_type else "?",
+                state=self.get_device_state_display().lower(),
+            )
+        if self.entry == Entry.WORKSHOP:
+            return ngettext(
+                "{count} person reached at a workshop",
+                "{count} people reached at a workshop",
+                self.people_reached,
+            ).format(count=self.people_reached)
+        where = self.get_channel_display()
+        return where if self.entry == Entry.REPORT else f"{where} ({Entry(self.entry).label})"
 
 
 class DashboardOptions(models.Model):

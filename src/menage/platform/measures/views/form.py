@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,9 +86,9 @@ def report(request: HttpRequest, code: str, kind: str) -> HttpResponse:
             return answer
         form = FORMS[kind](request.POST)
         if form.is_valid():
-            row, _replaced = store(
-                found, form.cleaned_data["key"], form.status(), form.fields_to_store()
-            )
+            # "since" is the day of the entry: the form reports what was done, not a run
+            fields = {"since": timezone.localdate(), **form.fields_to_store()}
+            row, _replaced = store(found, form.cleaned_data["key"], form.status(), fields)
             if row.status == Submission.Status.ACCEPTED:
                 messages.success(request, _("Thank you: your entry counts in the totals."))
             else:
