@@ -67,8 +67,10 @@ def test_an_entry_of_each_kind_is_stored_once(client, parse, code):
         "data", "phone", 12_500_000_000, "accepted"
     )  # fmt: skip
     page = parse(client.get("/mesures/FORM2345/devices/"))
-    client.post("/mesures/FORM2345/devices/", {"key": key_of(page), "device_type": "laptop",
-                                               "device_state": "working", "count": "3"})  # fmt: skip
+    client.post(
+        "/mesures/FORM2345/devices/",
+        {"key": key_of(page), "device_type": "laptop", "device_state": "working", "count": "3"},
+    )
     page = parse(client.get("/mesures/FORM2345/workshop/"))
     client.post("/mesures/FORM2345/workshop/", {"key": key_of(page), "people": "24"})
     current = list(rows().filter(current=True).values_list("entry", "devices", "people_reached"))
@@ -125,8 +127,10 @@ def test_large_entries_wait_for_review_and_show_there(client, parse, code, login
     page = parse(client.get("/mesures/FORM2345/workshop/"))
     client.post("/mesures/FORM2345/workshop/", {"key": key_of(page), "people": "800"})
     page = parse(client.get("/mesures/FORM2345/devices/"))
-    client.post("/mesures/FORM2345/devices/", {"key": key_of(page), "device_type": "phone",
-                                               "device_state": "broken", "count": "60"})  # fmt: skip
+    client.post(
+        "/mesures/FORM2345/devices/",
+        {"key": key_of(page), "device_type": "phone", "device_state": "broken", "count": "60"},
+    )
     assert list(rows().values_list("status", flat=True)) == ["pending_review"] * 2
     login("alpha_manager")
     review = parse(client.get(f"/espace/campagnes/{code.campaign.slug}/mesures/"))
@@ -147,8 +151,12 @@ def test_the_form_shares_the_apis_rate_limit(client, parse, code, settings):
     settings.MENAGE_SUBMISSIONS_PER_CLIENT = 2
     for n in range(2):
         page = parse(client.get("/mesures/FORM2345/workshop/"))
-        assert client.post("/mesures/FORM2345/workshop/",
-                           {"key": key_of(page), "people": str(n + 1)}).status_code == 302  # fmt: skip
+        assert (
+            client.post(
+                "/mesures/FORM2345/workshop/", {"key": key_of(page), "people": str(n + 1)}
+            ).status_code
+            == 302
+        )
     page = parse(client.get("/mesures/FORM2345/workshop/"))
     answer = client.post("/mesures/FORM2345/workshop/", {"key": key_of(page), "people": "9"})
     assert answer.status_code == 429 and "Retry-After" in answer
