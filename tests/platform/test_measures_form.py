@@ -26,7 +26,7 @@ def code(world: dict[str, Any]) -> Any:
 
 
 def key_of(page: Any) -> str:
-    return page.find("input", attrs={"name": "key"})["value"]
+    return str(page.find("input", attrs={"name": "key"})["value"])
 
 
 def rows() -> Any:
