@@ -151,7 +151,7 @@ def test_exports_csv_and_ods_hold_the_same_aggregates(client, demo):
 def test_a_cell_that_looks_like_a_formula_is_exported_as_text():
     from menage.platform.measures.exports import to_csv, to_ods
 
-    rows = [['=HYPERLINK("http://x")', 1], ["<b>&", None]]
+    rows: list[list[Any]] = [['=HYPERLINK("http://x")', 1], ["<b>&", None]]
     assert next(csv.reader(io.StringIO(to_csv(rows))))[0].startswith("'=HYPERLINK")
     content = zipfile.ZipFile(io.BytesIO(to_ods(rows, "a<b"))).read("content.xml")
     root = ElementTree.fromstring(content)  # escaped: still well-formed XML
