@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from menage.platform.core.forms import AccessibleFormMixin
 from menage.platform.equipment.models import DEVICE_TYPE_CHOICES
@@ -90,6 +91,14 @@ class DataForm(_EntryForm):
         max_digits=13,
         decimal_places=3,
         localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "min_value": _("Enter an amount above zero, for example 2.5."),
+            "max_value": _("This amount is not plausible: check the unit (1 TB = 1,000 GB)."),
+            "invalid": _("Enter a number, for example 2.5."),
+            "max_digits": _("Enter a number, for example 2.5."),
+            "max_decimal_places": _("Three decimals at most, for example 2.5."),
+        },
     )
 
     def clean(self) -> dict[str, Any]:
@@ -117,13 +126,16 @@ class DataForm(_EntryForm):
 class DevicesForm(_EntryForm):
     device_type = forms.ChoiceField(label=_("Type of device"), choices=DEVICE_TYPE_CHOICES)
     device_state = forms.ChoiceField(
-        label=_("State"), choices=DeviceState.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("of a device", "State"),
+        choices=DeviceState.choices,
+        widget=forms.RadioSelect,
     )
     count = forms.IntegerField(
         label=_("How many?"),
         min_value=1,
         max_value=DEVICES_MAX,
         help_text=_("Several types or states: send the form once for each."),
+        error_messages={"max_value": _("More than 1,000 devices at once: send it in parts.")},
     )
 
     def fields_to_store(self) -> dict[str, Any]:
@@ -143,6 +155,7 @@ class WorkshopForm(_EntryForm):
         min_value=1,
         max_value=PEOPLE_MAX,
         help_text=_("Facilitators: count each person once, the facilitators left out."),
+        error_messages={"max_value": _("More than 5,000 people at one workshop is not plausible.")},
     )
 
     def fields_to_store(self) -> dict[str, Any]:
