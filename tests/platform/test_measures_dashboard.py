@@ -158,6 +158,15 @@ def test_a_cell_that_looks_like_a_formula_is_exported_as_text():
     assert "<b>&" in "".join(root.itertext())
 
 
+def test_device_types_follow_the_pages_language(client, parse, demo):
+    def types(url: str) -> list[str]:
+        table = parse(client.get(url)).find(id="devices-caption").parent
+        return [row.th.get_text(strip=True) for row in table.tbody.find_all("tr")]
+
+    assert "Ordinateur portable" in types(f"/campagnes/{DISTRICT_WEEK}/resultats/")
+    assert "Laptop" in types(f"/en/campaigns/{DISTRICT_WEEK}/results/")
+
+
 def test_the_bilan_is_one_printable_page(client, parse, demo):
     page = parse(client.get(f"/campagnes/{DISTRICT_WEEK}/resultats/bilan/"))
     assert page.find("h1").get_text().startswith("Bilan")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from menage.impact.devices import device_type
@@ -155,7 +155,9 @@ class Submission(models.Model):
         if self.entry == Entry.DEVICES:
             return gettext("{count} × {kind}, {state}").format(
                 count=self.devices,
-                kind=device_type(self.device_type).label() if self.device_type else "?",
+                kind=device_type(self.device_type).label(get_language() or "fr")
+                if self.device_type
+                else "?",
                 state=self.get_device_state_display().lower(),
             )
         if self.entry == Entry.WORKSHOP:

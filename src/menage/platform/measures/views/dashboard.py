@@ -16,8 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from menage.impact.devices import device_type
@@ -78,7 +78,9 @@ def _days(days: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int, int]]:
 
 def _devices(board: boards.Dashboard) -> list[tuple[str, str, int]]:
     states = dict(DeviceState.choices)
-    return [(device_type(t).label(), str(states.get(s, s)), n) for t, s, n in board.devices]
+    # the label in the page's language (the impact model's own follows MENAGE_LANG)
+    language = get_language() or "fr"
+    return [(device_type(t).label(language), str(states.get(s, s)), n) for t, s, n in board.devices]
 
 
 def _context(board: boards.Dashboard, **extra: Any) -> dict[str, Any]:
