@@ -24,6 +24,8 @@ from menage.platform.events.views import agenda, attendees, registration
 from menage.platform.events.views import manage as events_manage
 from menage.platform.measures import api as measures_api
 from menage.platform.measures.views import codes as measures_codes
+from menage.platform.measures.views import dashboard as measures_dashboard
+from menage.platform.measures.views import form as measures_form
 from menage.platform.measures.views import public as measures_public
 from menage.platform.measures.views import review as measures_review
 from menage.platform.organisations.views import invitations, members
@@ -75,6 +77,17 @@ campaign_urls = (
         path("<slug:slug>/agenda.ics", ical.campaign_feed, name="ical"),
         path(_("<slug:slug>/programme/"), campaigns_public.programme, name="programme"),
         path(_("<slug:slug>/measures/"), measures_public.counter, name="measures"),
+        path(_("<slug:slug>/results/"), measures_dashboard.campaign_dashboard, name="dashboard"),
+        path(
+            _("<slug:slug>/results/export.<str:fmt>"),
+            measures_dashboard.campaign_export,
+            name="dashboard_export",
+        ),
+        path(
+            _("<slug:slug>/results/print/"),
+            measures_dashboard.campaign_print,
+            name="dashboard_print",
+        ),
     ],
     "campaigns",
 )
@@ -87,6 +100,15 @@ event_urls = (
         path(_("registrations/<str:token>/"), registration.registration, name="registration"),
     ],
     "events",
+)
+# the participants' form, reached with a participation code (no account)
+measure_urls = (
+    [
+        path("", measures_form.enter, name="enter"),
+        path("<str:code>/", measures_form.choose, name="choose"),
+        path("<str:code>/<slug:kind>/", measures_form.report, name="report"),
+    ],
+    "measures",
 )
 outbox_urls = ([path("<str:public_id>/", outbox_public.mail_status, name="status")], "outbox")
 collection_urls = (
@@ -101,6 +123,19 @@ organisation_urls = (
         path("<slug:slug>/", organisations_public.organisation_detail, name="detail"),
         path("<slug:slug>/logo", organisations_settings.organisation_logo, name="logo"),
         path("<slug:slug>/theme.css", organisations_settings.organisation_theme, name="theme"),
+        path(
+            _("<slug:slug>/results/"), measures_dashboard.organisation_dashboard, name="dashboard"
+        ),
+        path(
+            _("<slug:slug>/results/export.<str:fmt>"),
+            measures_dashboard.organisation_export,
+            name="dashboard_export",
+        ),
+        path(
+            _("<slug:slug>/results/print/"),
+            measures_dashboard.organisation_print,
+            name="dashboard_print",
+        ),
     ],
     "organisations",
 )
@@ -187,6 +222,11 @@ space_urls = (
         path(_("campaigns/<slug:slug>/codes/"), measures_codes.code_list, name="codes"),
         path(_("codes/<int:pk>/poster/"), measures_codes.code_poster, name="code_poster"),
         path(_("codes/<int:pk>/active/"), measures_codes.code_active, name="code_active"),
+        path(
+            _("organisations/<slug:slug>/ranking/"),
+            measures_dashboard.ranking,
+            name="dashboard_ranking",
+        ),
         path(_("resources/new/"), resources_manage.resource_create, name="resource_create"),
         path(_("resources/<int:pk>/edit/"), resources_manage.resource_edit, name="resource_edit"),
         path(
@@ -219,6 +259,7 @@ urlpatterns += i18n_patterns(
     path(_("collection-points/"), include(collection_urls)),
     path(_("organisations/"), include(organisation_urls)),
     path(_("mails/"), include(outbox_urls)),
+    path(_("report/"), include(measure_urls)),
     path(_("invitations/<str:token>/"), invitations.invitation, name="invitation"),
     path(_("resources/"), include(resource_urls)),
     path(_("space/"), include(space_urls)),

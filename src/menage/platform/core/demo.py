@@ -106,9 +106,16 @@ class _Builder:
                 part_of=schools,
                 part_of_approved=visibility == "public",
             )
-        from menage.platform.measures.demo import load_measures_demo
+        from menage.platform.measures.demo import (
+            CITY_FORM,
+            DISTRICT_FORM,
+            load_form_demo,
+            load_measures_demo,
+        )
 
         load_measures_demo(schools, district)
+        load_form_demo(schools, [(s, d, dict(f)) for s, d, f in DISTRICT_FORM])
+        load_form_demo(week, [(s, d, dict(f)) for s, d, f in CITY_FORM])
         self._resources()
         from menage.platform.equipment.demo import load_equipment_demo
 

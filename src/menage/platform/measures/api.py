@@ -16,8 +16,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
-from menage.platform.core import ratelimit
 from menage.platform.measures.intake import MAX_BODY, Closed, SubmissionIn, is_open, receive
+from menage.platform.measures.limits import over_budget
 from menage.platform.measures.models import ParticipationCode
 from menage.platform.measures.openapi import schema
 
@@ -64,16 +64,8 @@ def campaign(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _limited(request: HttpRequest, found: ParticipationCode) -> bool:
-    """Count this post; true when the code or this client on it is over its budget."""
     trusted = request.headers.get("Authorization", "") == f"Token {found.token}"
-    factor = 20 if trusted else 1
-    client = ratelimit.client_address(request)
-    per_code = ratelimit.hit("submit-code", "", found.code)
-    per_client = ratelimit.hit("submit-client", client, found.code)
-    return (
-        per_code > settings.MENAGE_SUBMISSIONS_PER_CODE * factor
-        or per_client > settings.MENAGE_SUBMISSIONS_PER_CLIENT * factor
-    )
+    return over_budget(request, found, trusted=trusted)
 
 
 def _field_errors(error: ValidationError) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from menage.platform.campaigns.models import Campaign
-from menage.platform.measures.models import ParticipationCode, Submission
+from menage.platform.measures.models import Entry, ParticipationCode, Submission
 from menage.platform.organisations.models import Organisation
 
 STAFF_BYTES = 10_970_000_000_000
@@ -61,3 +61,62 @@ def load_measures_demo(campaign: Campaign, district: Organisation) -> None:
         status=Submission.Status.PENDING_REVIEW, since=campaign.starts_on, channel="computer",
         moved_files=12_000_000, moved_bytes=150 * 1000**4, freed_bytes=0, client="menage 0.1",
     )  # fmt: skip
+
+
+GB = 1000**3
+# the form's entries: (organisation slug or None for the campaign's own, day of the week,
+# fields); devices and workshops in the district's schools, data deleted by hand, devices
+# and a repair café's workshops in the city's week
+DISTRICT_FORM = [
+    ("college-jean-moulin", 1, {"entry": Entry.WORKSHOP, "people_reached": 28}),
+    ("college-jean-moulin", 3, {"entry": Entry.WORKSHOP, "people_reached": 31}),
+    ("college-jean-moulin", 2, {"entry": Entry.DEVICES, "device_type": "laptop",
+                                "device_state": "working", "devices": 6}),
+    ("college-jean-moulin", 2, {"entry": Entry.DEVICES, "device_type": "desktop",
+                                "device_state": "repairable", "devices": 4}),
+    ("college-jean-moulin", 4, {"entry": Entry.DEVICES, "device_type": "monitor",
+                                "device_state": "broken", "devices": 5}),
+    ("lycee-marie-curie", 2, {"entry": Entry.WORKSHOP, "people_reached": 45}),
+    ("lycee-marie-curie", 4, {"entry": Entry.DEVICES, "device_type": "tablet",
+                              "device_state": "working", "devices": 8}),
+    (None, 4, {"entry": Entry.DEVICES, "device_type": "laptop", "device_state": "working",
+               "devices": 12}),
+]  # fmt: skip
+CITY_FORM = [
+    (None, 0, {"entry": Entry.DATA, "channel": "cloud", "moved_bytes": 4_200_000_000}),
+    (None, 1, {"entry": Entry.DATA, "channel": "phone", "moved_bytes": 12 * GB}),
+    (None, 1, {"entry": Entry.DATA, "channel": "cloud", "moved_bytes": 27 * GB}),
+    (None, 2, {"entry": Entry.DATA, "channel": "phone", "moved_bytes": 8_500_000_000}),
+    (None, 3, {"entry": Entry.DATA, "channel": "phone", "moved_bytes": 31 * GB}),
+    (None, 2, {"entry": Entry.DEVICES, "device_type": "phone", "device_state": "working",
+               "devices": 14}),
+    (None, 3, {"entry": Entry.DEVICES, "device_type": "phone", "device_state": "broken",
+               "devices": 9}),
+    (None, 4, {"entry": Entry.DEVICES, "device_type": "laptop", "device_state": "repairable",
+               "devices": 7}),
+    ("repair-cafe-montclair", 2, {"entry": Entry.WORKSHOP, "people_reached": 18}),
+    ("repair-cafe-montclair", 4, {"entry": Entry.WORKSHOP, "people_reached": 22}),
+    ("repair-cafe-montclair", 5, {"entry": Entry.WORKSHOP, "people_reached": 15}),
+]  # fmt: skip
+
+
+def load_form_demo(
+    campaign: Campaign, entries: list[tuple[str | None, int, dict[str, object]]]
+) -> None:
+    """The form's entries of ``campaign``, each on its day (see DISTRICT_FORM, CITY_FORM)."""
+    codes: dict[str | None, ParticipationCode] = {}
+    for n, (slug, day, fields) in enumerate(entries):
+        if slug not in codes:
+            organisation = Organisation.objects.get(slug=slug) if slug else None
+            codes[slug] = ParticipationCode.objects.create(
+                campaign=campaign, organisation=organisation, label="Formulaire"
+            )
+        code = codes[slug]
+        row = Submission.objects.create(
+            code=code, campaign=campaign, organisation=code.organisation,
+            key=f"demo-form-{code.code}-{n:04d}", status=Submission.Status.ACCEPTED,
+            since=campaign.starts_on, channel=str(fields.pop("channel", "")), client="form",
+            **fields,
+        )  # fmt: skip
+        moment = dt.datetime.combine(campaign.starts_on + dt.timedelta(days=day), dt.time(17, n))
+        Submission.objects.filter(pk=row.pk).update(received_at=timezone.make_aware(moment))

@@ -9,7 +9,7 @@ integer within bounds, finding types from a fixed list). A submission over
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -134,12 +134,24 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
     )
     fields = body.model_dump(exclude={"version", "key", "by_finding"})
     fields["by_finding"] = {k: v.model_dump() for k, v in sorted(body.by_finding.items())}
+    return store(code, body.key, status, fields)
+
+
+def store(
+    code: ParticipationCode, key: str, status: str, fields: dict[str, Any]
+) -> tuple[Submission, bool]:
+    """Append one submission for ``code``; the same ``key`` replaces the current one.
+
+    The API and the form both write here: the old row stays (not current), a replaced
+    report that waited for review keeps waiting, and the (code, key) constraint holds
+    under concurrency.
+    """
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 previous = (
                     Submission.objects.select_for_update()
-                    .filter(code=code, key=body.key, current=True)
+                    .filter(code=code, key=key, current=True)
                     .first()
                 )
                 if previous is not None:
@@ -151,7 +163,7 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
                     code=code,
                     campaign_id=code.campaign_id,
                     organisation_id=code.organisation_id,
-                    key=body.key,
+                    key=key,
                     replaces=previous,
                     status=status,
                     **fields,

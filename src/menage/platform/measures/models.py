@@ -21,8 +21,10 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from menage.impact.devices import device_type
 from menage.platform.campaigns.models import Campaign
 from menage.platform.organisations.models import Organisation
 
@@ -76,6 +78,21 @@ class Channel(models.TextChoices):
     CLOUD = "cloud", _("Cloud")
 
 
+class Entry(models.TextChoices):
+    """What a submission reports: the CLI's measured run, or one of the form's three kinds."""
+
+    REPORT = "report", _("Cleanup measured by menage")
+    DATA = "data", _("Data deleted by hand")
+    DEVICES = "devices", _("Devices dropped at a collection point")
+    WORKSHOP = "workshop", _("People reached at a workshop")
+
+
+class DeviceState(models.TextChoices):
+    WORKING = "working", _("Works: for reuse")
+    REPAIRABLE = "repairable", _("To repair")
+    BROKEN = "broken", _("Broken: for recycling")
+
+
 class Submission(models.Model):
     """One report of what a participant cleaned (see the module docstring)."""
 
@@ -109,6 +126,13 @@ class Submission(models.Model):
     mails_deleted = models.BigIntegerField(default=0)
     newsletters_unsubscribed = models.BigIntegerField(default=0)
     client = models.CharField(max_length=40, blank=True)
+    # the form's kinds (menage submit always sends a "report"); the channel of a devices or
+    # workshop entry is empty
+    entry = models.CharField(max_length=10, choices=Entry.choices, default=Entry.REPORT)
+    device_type = models.CharField(max_length=20, blank=True)
+    device_state = models.CharField(max_length=10, choices=DeviceState.choices, blank=True)
+    devices = models.BigIntegerField(default=0)
+    people_reached = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -125,3 +149,39 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code_id}:{self.key[:8]}"
+
+    def summary(self) -> str:
+        """What the entry reports, for the review page (the data columns say the rest)."""
+        if self.entry == Entry.DEVICES:
+            return gettext("{count} × {kind}, {state}").format(
+                count=self.devices,
+                kind=device_type(self.device_type).label(get_language() or "fr")
+                if self.device_type
+                else "?",
+                state=self.get_device_state_display().lower(),
+            )
+        if self.entry == Entry.WORKSHOP:
+            return ngettext(
+                "{count} person reached at a workshop",
+                "{count} people reached at a workshop",
+                self.people_reached,
+            ).format(count=self.people_reached)
+        where = self.get_channel_display()
+        return where if self.entry == Entry.REPORT else f"{where} ({Entry(self.entry).label})"
+
+
+class DashboardOptions(models.Model):
+    """What an organisation chose for its measures dashboard (absent: the defaults)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="dashboard_options"
+    )
+    # off by default: a ranking singles schools out, the organisation has to want it
+    rank_children = models.BooleanField(_("rank the organisations below ours"), default=False)
+
+    class Meta:
+        verbose_name = _("dashboard options")
+        verbose_name_plural = _("dashboard options")
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)

@@ -26,6 +26,8 @@ SUMMED = (
     "restored_bytes",
     "mails_deleted",
     "newsletters_unsubscribed",
+    "devices",
+    "people_reached",
 )
 
 
@@ -38,6 +40,9 @@ class Totals:
     restored_bytes: int = 0
     mails_deleted: int = 0
     newsletters_unsubscribed: int = 0
+    #: devices declared on the form, people reached at workshops (the form's entries)
+    devices: int = 0
+    people_reached: int = 0
     #: (day, bytes moved up to the end of that day), one per day of the campaign so far
     days: list[tuple[dt.date, int]] = field(default_factory=list)
 

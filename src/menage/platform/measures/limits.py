@@ -1,0 +1,26 @@
+"""The submissions' rate limits, one budget for the API and the form alike.
+
+Each post counts against its code (a poster's code shared by a whole school) and against
+the client on that code; a client that shows the code's secret token gets twenty times
+the budget (a school's IT team sending for every machine).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from menage.platform.core import ratelimit
+from menage.platform.measures.models import ParticipationCode
+
+
+def over_budget(request: HttpRequest, code: ParticipationCode, *, trusted: bool = False) -> bool:
+    """Count this post; true when the code or this client on it is over its budget."""
+    factor = 20 if trusted else 1
+    client = ratelimit.client_address(request)
+    per_code = ratelimit.hit("submit-code", "", code.code)
+    per_client = ratelimit.hit("submit-client", client, code.code)
+    return (
+        per_code > settings.MENAGE_SUBMISSIONS_PER_CODE * factor
+        or per_client > settings.MENAGE_SUBMISSIONS_PER_CLIENT * factor
+    )
