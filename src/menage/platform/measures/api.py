@@ -8,6 +8,7 @@ too large, 429 rate-limited; never a 5xx for any body. docs/api.md documents it.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -16,10 +17,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
+from menage.platform.campaigns.queries import visible_campaigns
 from menage.platform.core import ratelimit
+from menage.platform.measures import aggregates
 from menage.platform.measures.intake import MAX_BODY, Closed, SubmissionIn, is_open, receive
 from menage.platform.measures.models import ParticipationCode
 from menage.platform.measures.openapi import schema
+from menage.platform.organisations.models import Organisation
+from menage.platform.organisations.permissions import can_manage
 
 CODE_PATTERN = r"^[A-Za-z0-9-]{4,16}$"
 
@@ -123,3 +128,30 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     except Closed:
         return _error(409, "closed", "This campaign does not take submissions any more.")
     return JsonResponse({"id": row.pk, "status": row.status}, status=200 if replaced else 201)
+
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+
+
+@require_GET
+def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public figures of a campaign the reader may see; the review counts for its organisers."""
+    found = visible_campaigns(request.user).filter(slug=slug).first() if SLUG.match(slug) else None
+    if found is None:
+        return _error(404, "unknown_campaign", "No campaign you may see has this short name.")
+    organiser = can_manage(request.user, found.organisation_id)
+    return JsonResponse(aggregates.campaign_dashboard(found, organiser=organiser))
+
+
+@require_GET
+def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation and those below it, over the campaigns the reader may see."""
+    found = Organisation.objects.filter(slug=slug).first() if SLUG.match(slug) else None
+    if found is None:
+        return _error(404, "unknown_organisation", "No organisation has this short name.")
+    organiser = can_manage(request.user, found.pk)
+    return JsonResponse(
+        aggregates.organisation_dashboard(
+            found, visible_campaigns(request.user), organiser=organiser
+        )
+    )
