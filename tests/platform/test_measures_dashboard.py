@@ -115,3 +115,23 @@ def test_a_private_campaign_is_not_shown_to_strangers(client, world):
 def test_dashboards_are_read_only(client, demo):
     url = f"/api/v1/dashboards/campaigns/{DISTRICT_WEEK}"
     assert client.post(url, {}).status_code == 405
+
+
+def test_public_dashboards_are_kept_a_few_seconds_signed_in_ones_are_fresh(
+    client, demo, settings
+):
+    from django.core.cache import cache
+
+    from menage.platform.measures.models import Submission
+
+    cache.clear()
+    settings.MENAGE_DASHBOARD_CACHE_SECONDS = 60
+    url = f"/api/v1/dashboards/campaigns/{DISTRICT_WEEK}"
+    before = client.get(url).json()["figures"]["participants"]
+    Submission.objects.filter(current=True, status="accepted").update(status="rejected")
+    assert client.get(url).json()["figures"]["participants"] == before  # kept
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("reader", password="x" * 16))
+    assert client.get(url).json()["figures"] is None  # fresh: nothing accepted any more
+    cache.clear()

@@ -140,6 +140,7 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
                 previous = (
                     Submission.objects.select_for_update()
                     .filter(code=code, key=body.key, current=True)
+                    .order_by()
                     .first()
                 )
                 if previous is not None:
