@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
              "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
              # imported once, before the fork; a slow start on a busy machine is no hang
              "--preload", "--timeout", "300"],
-            cwd=home, start_new_session=True, stdout=subprocess.DEVNULL, stderr=(home / "gunicorn.log").open("wb"),
+            cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=(home / "gunicorn.log").open("wb"),
         )  # fmt: skip
         wait_ready(port, server)
         # every worker loads its impact factors and templates before the clock starts

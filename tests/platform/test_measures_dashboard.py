@@ -117,9 +117,7 @@ def test_dashboards_are_read_only(client, demo):
     assert client.post(url, {}).status_code == 405
 
 
-def test_public_dashboards_are_kept_a_few_seconds_signed_in_ones_are_fresh(
-    client, demo, settings
-):
+def test_public_dashboards_are_kept_a_few_seconds_signed_in_ones_are_fresh(client, demo, settings):
     from django.core.cache import cache
 
     from menage.platform.measures.models import Submission

@@ -168,7 +168,7 @@ def _organisations(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]
 def campaign_dashboard(campaign: Campaign, *, organiser: bool = False) -> dict[str, Any]:
     """The campaign (and its approved operations): totals and each organisation's group."""
     ids = campaign_ids(campaign)
-    total, groups = Figures(), defaultdict(Figures)
+    total, groups = Figures(), defaultdict[int, Figures](Figures)
     for row in grouped(
         Submission.objects.filter(campaign_id__in=ids, current=True, status="accepted")
     ):
@@ -213,7 +213,7 @@ def organisation_dashboard(
         organisation_id__isnull=True, campaign__organisation_id__in=below
     )
     rows = Submission.objects.filter(attributed, campaign__in=campaigns, current=True)
-    total, groups = Figures(), defaultdict(Figures)
+    total, groups = Figures(), defaultdict[int, Figures](Figures)
     per_campaign: dict[int, Figures] = defaultdict(Figures)
     for row in grouped(rows.filter(status="accepted")):
         total.add(row)

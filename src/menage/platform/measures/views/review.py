@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -100,10 +101,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The reason is too long (at most {n} characters).").format(n=REASON_MAX)
         )
     else:
+        user = request.user
+        assert isinstance(user, User)  # login_required
         with transaction.atomic():
             Review.objects.create(
-                submission=submission, decision=decision, reason=reason, by=request.user,
-                by_name=request.user.get_full_name() or request.user.get_username(),
+                submission=submission, decision=decision, reason=reason, by=user,
+                by_name=user.get_full_name() or user.get_username(),
             )  # fmt: skip
             Submission.objects.filter(pk=submission.pk).update(status=decision)
         messages.success(
