@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=24)
     parser.add_argument("--readers", type=int, default=2)
+    parser.add_argument("--quiet-reads", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     bindir = postgres_bin()
@@ -319,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         run, elapsed = asyncio.run(drive(args, port, codes))
         wall = time.perf_counter() - wall
         client_after = resource.getrusage(resource.RUSAGE_SELF)
+        quiet = asyncio.run(quiet_reads(port, args.quiet_reads))
         stop(server)
         server_cpu = children_cpu() - children_before
         time.sleep(1)  # the backends of the closed connections exit
@@ -347,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
         "dashboard_reads": {k: len(v) for k, v in run.latencies.items()},
         "p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in run.latencies.items() if v},
         "p95_ms": {k: round(percentile(v, 0.95) * 1000, 1) for k, v in run.latencies.items()},
+        "quiet_p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in quiet.items() if v},
+        "quiet_p95_ms": {k: round(percentile(v, 0.95) * 1000, 1) for k, v in quiet.items()},
         "statuses": dict(sorted(run.statuses.items())),
         "status_5xx": fives,
         "load_tool_cpu_s": round(client_cpu, 2),
@@ -403,6 +407,20 @@ def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start in 120 s")
+
+
+async def quiet_reads(port: int, count: int) -> dict[str, list[float]]:
+    """The dashboards read one at a time once the submissions are over: their own cost,
+    without the queue behind busy workers."""
+    found: dict[str, list[float]] = {"api": [], "page": []}
+    paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
+    for n in range(count * 2):
+        kind = ("api", "page")[n % 2]
+        start = time.perf_counter()
+        status, _ = await request(port, "GET", paths[kind])
+        if status == 200:
+            found[kind].append(time.perf_counter() - start)
+    return found
 
 
 async def warm_up(port: int, count: int) -> None:

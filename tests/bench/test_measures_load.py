@@ -22,7 +22,7 @@ def test_a_tiny_load_run_loses_nothing_and_counts_nothing_twice(tmp_path):
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run_measures_load.py"), "--submissions", "120",
          "--preload", "50", "--schools", "3", "--workers", "2", "--concurrency", "6",
-         "--readers", "1", "--json", str(out)],
+         "--readers", "1", "--quiet-reads", "3", "--json", str(out)],
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
