@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # initdb, migrate and gunicorn on a busy machine
 def test_a_tiny_load_run_loses_nothing_and_counts_nothing_twice(tmp_path):
     if postgres_bin() is None:
         unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
