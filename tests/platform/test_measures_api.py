@@ -186,3 +186,65 @@ def test_openapi_schema_is_served(client):
     assert schema["openapi"].startswith("3.1")
     submission = schema["components"]["schemas"]["SubmissionIn"]
     assert submission["additionalProperties"] is False
+
+
+def test_a_token_from_another_campaign_lifts_nothing(client, codes, settings):
+    """The secret token of another campaign's code is no token here: the limit holds."""
+    from menage.platform.measures.models import Submission
+
+    settings.MENAGE_SUBMISSIONS_PER_CLIENT = 1
+    assert post(client, "OPEN2345", body(key="a" * 20)).status_code == 201
+    foreign = codes["closed"].token
+    answer = post(client, "OPEN2345", body(key="b" * 20), HTTP_AUTHORIZATION=f"Token {foreign}")
+    assert answer.status_code == 429
+    # and a poster's code with its own token sends nothing to the other campaign
+    assert post(client, "SHUT2345", body(key="c" * 20),
+                HTTP_AUTHORIZATION=f"Token {codes['open'].token}").status_code == 409  # fmt: skip
+    assert list(Submission.objects.values_list("campaign__slug", "key")) == [("semaine", "a" * 20)]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"version": 1, "moved_bytes": NaN}',
+        '{"version": 1, "moved_bytes": Infinity}',
+        "version=1&moved_bytes=5",
+        json.dumps(body(channel="computer'; DROP TABLE measures_submission; --")),
+        json.dumps(body(since="2026-01-01'; --")),
+        json.dumps(body(by_finding={"duplicates'--": {"files": 1, "bytes": 1}})),
+        json.dumps(body(client='"><img src=x onerror=alert(1)>')),
+        json.dumps(body(key="<script>alert(1)</script>-padding")),
+        json.dumps(body(moved_files=[1], moved_bytes={"$gt": 0})),
+        json.dumps(body(version="1")),
+        json.dumps(body(key="k" * 129)),
+        json.dumps({**body(), "moved_bytes": 1, "extra": {"nested": ["x"] * 100}}),
+        "\xff\xfe" + json.dumps(body()),
+    ],
+    ids=lambda raw: raw[:24],
+)
+def test_hostile_bodies_get_a_clear_400_and_nothing_is_stored(client, codes, raw):
+    from menage.platform.measures.models import Submission
+
+    answer = post(client, "OPEN2345", raw.encode("utf-8", "surrogateescape"))
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid" and answer.json()["message"]
+    assert not Submission.objects.exists()
+    # the table is still there and still takes honest submissions
+    assert post(client, "OPEN2345", body()).status_code == 201
+
+
+def test_a_lying_content_length_is_refused_before_reading(client, codes):
+    from menage.platform.measures.models import Submission
+
+    answer = post(client, "OPEN2345", body(), CONTENT_LENGTH="999999999")
+    assert answer.status_code == 413 and answer.json()["error"] == "too_large"
+    assert not Submission.objects.exists()
+
+
+def test_replays_are_counted_once_whatever_their_number(client, codes):
+    from menage.platform.measures.models import Submission
+
+    answers = [post(client, "OPEN2345", body()).status_code for _ in range(5)]
+    assert answers == [201, 200, 200, 200, 200]
+    assert total(codes["campaign"]) == 5_000
+    assert Submission.objects.filter(current=True).count() == 1

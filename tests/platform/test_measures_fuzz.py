@@ -53,10 +53,19 @@ def test_the_api_holds_its_schema(measures_schema: Any, settings: Any, mode: Any
     settings.MENAGE_SUBMISSIONS_PER_CLIENT = 10**6
     settings.MENAGE_SUBMISSIONS_PER_CODE = 10**6
     operations = [result.ok() for result in measures_schema.get_all_operations()]
-    assert len(operations) == 2
-    fixed = {"code": "FUZZ2345"} if real_code else None
+    assert len(operations) == 4
+    # a real code, campaign and organisation, or anything the schema allows
+    real = {"code": "FUZZ2345", "campaigns": "semaine-fuzz", "organisations": "ville-fuzz"}
+
+    def fixed(op: Any) -> dict[str, str] | None:
+        if not real_code:
+            return None
+        if "{code}" in op.path:
+            return {"code": real["code"]}
+        return {"slug": real["campaigns" if "/campaigns/" in op.path else "organisations"]}
+
     strategy = st.one_of(
-        [op.as_strategy(generation_mode=mode, path_parameters=fixed) for op in operations]
+        [op.as_strategy(generation_mode=mode, path_parameters=fixed(op)) for op in operations]
     )
     seen: set[int] = set()
 

@@ -55,7 +55,12 @@ def test_the_review_page_lists_each_status(login, world, reports, parse):
     page = parse(client.get(review_url("alpha-public")))
     main = page.find("main")
     headings = [h.get_text(strip=True) for h in main.find_all("h2")]
-    assert headings == ["En attente de vérification (1)", "Accepté (1)", "Refusé (1)"]
+    assert headings == [
+        "En attente de vérification (1)",
+        "Accepté (1)",
+        "Refusé (1)",
+        "Journal des décisions",
+    ]
     text = main.get_text(" ", strip=True)
     assert "150,00\u00a0To" in text and "2,00\u00a0Mo" in text and "7,00\u00a0Mo" in text
     assert "9,00\u00a0Mo" not in text  # replaced: not current
@@ -78,11 +83,49 @@ def test_accepting_and_rejecting_change_the_totals(login, world, reports):
     assert answer.status_code == 302 and answer["Location"] == review_url("alpha-public")
     assert status(reports["pending"]) == "accepted"
     assert campaign_totals(campaign).moved_bytes == before + 150 * 1000**4
-    client.post(decide_url(reports["accepted"].pk), {"decision": "reject"})
+    client.post(decide_url(reports["accepted"].pk), {"decision": "reject", "reason": "Doublon"})
     client.post(decide_url(reports["rejected"].pk), {"decision": "accept"})
     assert campaign_totals(campaign).moved_bytes == 150 * 1000**4 + 7_000_000
-    follow = client.post(decide_url(reports["pending"].pk), {"decision": "reject"}, follow=True)
+    follow = client.post(
+        decide_url(reports["pending"].pk), {"decision": "reject", "reason": "Trop"}, follow=True
+    )
     assert "Envoi refusé" in follow.content.decode()
+
+
+def test_the_review_log_says_who_when_and_why(login, world, reports, parse):
+    """Every decision is a new row of the log (append-only); a rejection needs a reason and
+    takes the report off the public counter."""
+    from menage.platform.measures.models import Review
+    from menage.platform.measures.totals import campaign_totals
+
+    campaign = world["alpha_public"]
+    client = login("alpha_manager")
+    url = decide_url(reports["accepted"].pk)
+    refused = client.post(url, {"decision": "reject", "reason": "   "}, follow=True)
+    assert "Dites pourquoi" in refused.content.decode()
+    assert client.post(url, {"decision": "reject", "reason": "x" * 501}).status_code == 302
+    assert status(reports["accepted"]) == "accepted" and not Review.objects.exists()
+    client.post(url, {"decision": "reject", "reason": "Code vu sur  un forum"})
+    assert status(reports["accepted"]) == "rejected"
+    assert campaign_totals(campaign).moved_bytes == 0
+    client.post(url, {"decision": "accept"})
+    assert campaign_totals(campaign).moved_bytes == 2_000_000
+    log = list(Review.objects.order_by("at", "pk"))
+    assert [(r.decision, r.reason, r.by_name) for r in log] == [
+        ("rejected", "Code vu sur un forum", "Alpha Manager"),
+        ("accepted", "", "Alpha Manager"),
+    ]
+    with pytest.raises(ValueError, match="append-only"):
+        log[0].save()
+    page = parse(client.get(review_url("alpha-public")))
+    section = page.find("h2", id="log").find_next("table")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in section.tbody("tr")]
+    assert [row[1:4] for row in rows] == [
+        ["Alpha Manager", "Accepté", "—"],
+        ["Alpha Manager", "Refusé", "Code vu sur un forum"],
+    ]
+    # another organisation's manager sees neither the page nor its log
+    assert login("beta_manager").get(review_url("alpha-public")).status_code == 404
 
 
 @pytest.mark.parametrize("person", ["beta_manager", "alpha_facilitator", "district_manager"])

@@ -243,6 +243,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/openapi.json", measures_api.openapi, name="api_v1_openapi"),
     path("api/v1/campaigns/<str:code>", measures_api.campaign, name="api_v1_campaign"),
     path("api/v1/campaigns/<str:code>/submissions", measures_api.submit, name="api_v1_submit"),
+    path(
+        "api/v1/dashboards/campaigns/<str:slug>",
+        measures_api.campaign_dashboard,
+        name="api_v1_campaign_dashboard",
+    ),
+    path(
+        "api/v1/dashboards/organisations/<str:slug>",
+        measures_api.organisation_dashboard,
+        name="api_v1_organisation_dashboard",
+    ),
     path("api/", api.urls),
     # OpenID Connect sign-in for agents (404 unless configured); names are the library's
     path("oidc/authenticate/", oidc.authenticate, name="oidc_authentication_init"),

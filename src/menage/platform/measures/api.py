@@ -8,18 +8,26 @@ too large, 429 rate-limited; never a 5xx for any body. docs/api.md documents it.
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from pydantic import ValidationError
 
+from menage.platform.campaigns.queries import visible_campaigns
+from menage.platform.measures import aggregates
 from menage.platform.measures.intake import MAX_BODY, Closed, SubmissionIn, is_open, receive
 from menage.platform.measures.limits import over_budget
 from menage.platform.measures.models import ParticipationCode
 from menage.platform.measures.openapi import schema
+from menage.platform.organisations.models import Organisation
+from menage.platform.organisations.permissions import can_manage
 
 CODE_PATTERN = r"^[A-Za-z0-9-]{4,16}$"
 
@@ -32,9 +40,11 @@ def _code(value: str) -> ParticipationCode | None:
     wanted = value.strip().upper()
     if not 4 <= len(wanted) <= 16:
         return None
+    # the code is unique: no ordering (the models' default orderings cost joins)
     return (
         ParticipationCode.objects.select_related("campaign__organisation", "organisation")
         .filter(code=wanted)
+        .order_by()
         .first()
     )
 
@@ -115,3 +125,56 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     except Closed:
         return _error(409, "closed", "This campaign does not take submissions any more.")
     return JsonResponse({"id": row.pk, "status": row.status}, status=200 if replaced else 201)
+
+
+def _public(key: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A public dashboard, kept ``MENAGE_DASHBOARD_CACHE_SECONDS`` in the worker's cache:
+    a counter shown on a screen or polled by many pages costs one computation per worker
+    and period. Signed-in readers (who may see private campaigns) always get fresh figures."""
+    seconds = settings.MENAGE_DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    key = f"menage:dashboard:{key}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, seconds)
+    return cast(dict[str, Any], found)
+
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,80}$")
+
+
+@require_GET
+def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public figures of a campaign the reader may see; the review counts for its organisers."""
+    found = visible_campaigns(request.user).filter(slug=slug).first() if SLUG.match(slug) else None
+    if found is None:
+        return _error(404, "unknown_campaign", "No campaign you may see has this short name.")
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            _public(f"campaign:{found.pk}", lambda: aggregates.campaign_dashboard(found))
+        )
+    organiser = can_manage(request.user, found.organisation_id)
+    return JsonResponse(aggregates.campaign_dashboard(found, organiser=organiser))
+
+
+@require_GET
+def organisation_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation and those below it, over the campaigns the reader may see."""
+    found = Organisation.objects.filter(slug=slug).first() if SLUG.match(slug) else None
+    if found is None:
+        return _error(404, "unknown_organisation", "No organisation has this short name.")
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            _public(
+                f"organisation:{found.pk}",
+                lambda: aggregates.organisation_dashboard(found, visible_campaigns(request.user)),
+            )
+        )
+    organiser = can_manage(request.user, found.pk)
+    return JsonResponse(
+        aggregates.organisation_dashboard(
+            found, visible_campaigns(request.user), organiser=organiser
+        )
+    )

@@ -152,6 +152,7 @@ def store(
                 previous = (
                     Submission.objects.select_for_update()
                     .filter(code=code, key=key, current=True)
+                    .order_by()
                     .first()
                 )
                 if previous is not None:

@@ -19,7 +19,9 @@ and the client's name and version. No names, paths, addresses or subjects.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -185,3 +187,38 @@ class DashboardOptions(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation_id)
+
+
+class Review(models.Model):
+    """One organiser's decision on a submission: who, when, and why on a rejection.
+
+    Append-only: a change of mind is a new row; the submission's ``status`` is the last
+    decision, and this log says how it got there.
+    """
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # the name as it was when deciding: the log still says who if the account goes
+    by_name = models.CharField(_("by"), max_length=300)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.decision}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("the review log is append-only")
+        super().save(*args, **kwargs)

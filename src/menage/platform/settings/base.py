@@ -167,6 +167,8 @@ MENAGE_SUBMISSIONS_PER_CODE = env_int("MENAGE_SUBMISSIONS_PER_CODE", 600)
 MENAGE_SUBMISSIONS_PER_CLIENT = env_int("MENAGE_SUBMISSIONS_PER_CLIENT", 30)
 # no figure is shown for a group with fewer participants than this
 MENAGE_MEASURES_MIN_GROUP = env_int("MENAGE_MEASURES_MIN_GROUP", 5)
+# the API's public dashboards are kept this many seconds per worker (0: computed each time)
+MENAGE_DASHBOARD_CACHE_SECONDS = env_int("MENAGE_DASHBOARD_CACHE_SECONDS", 10)
 # the reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty:
 # the client is REMOTE_ADDR (`check --deploy` warns when production has none)
 MENAGE_TRUSTED_PROXIES = env_list("MENAGE_TRUSTED_PROXIES", [])

@@ -28,3 +28,4 @@ WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 MENAGE_SITE_URL = "http://testserver"
 MENAGE_MAIL_RETRY_DELAYS = [60, 300]
+MENAGE_DASHBOARD_CACHE_SECONDS = 0  # each test reads what it just stored

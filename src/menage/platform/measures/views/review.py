@@ -1,11 +1,15 @@
 """The organisers' side of the measures: review the reports that wait (or were judged),
 and accept or reject them. Only the managers of the campaign's organisation (or of an
-organisation above it) see and judge a campaign's reports; anyone else gets a 404."""
+organisation above it) see and judge a campaign's reports; anyone else gets a 404.
+Each decision is appended to the review log (who, when, and why on a rejection), which
+the page shows under the reports; a rejected report leaves the public counter."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +18,16 @@ from django.views.decorators.http import require_POST
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.space import managed_or_404
-from menage.platform.measures.models import Submission
+from menage.platform.measures.models import Review, Submission
 from menage.platform.measures.totals import campaign_ids
 from menage.platform.organisations.permissions import managed_organisation_ids
 
 #: rows shown per status, newest first (the page says how many more there are): the
 #: reports waiting come all, the judged ones are there to change one's mind
 SHOWN = {"pending_review": 100, "accepted": 15, "rejected": 15}
+#: the review log's newest entries shown on the page
+LOG_SHOWN = 50
+REASON_MAX = 500
 DECISIONS = {"accept": Submission.Status.ACCEPTED, "reject": Submission.Status.REJECTED}
 
 
@@ -55,10 +62,15 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             {"status": str(status), "title": title, "rows": of_status[: SHOWN[status]],
              "count": count, "more": max(0, count - SHOWN[status])}
         )  # fmt: skip
+    log = Review.objects.filter(
+        submission__campaign_id__in=campaign_ids(campaign),
+        submission__campaign__organisation_id__in=managed_organisation_ids(request.user),
+    ).select_related("submission__code", "submission__organisation",
+                     "submission__campaign__organisation")[:LOG_SHOWN]  # fmt: skip
     return render(
         request,
         "measures/review.html",
-        {"campaign": campaign, "sections": sections, "section": "space"},
+        {"campaign": campaign, "sections": sections, "log": log, "section": "space"},
     )
 
 
@@ -79,10 +91,24 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         slug=back, organisation_id__in=managed_organisation_ids(request.user)
     )
     target = back if back and managed.exists() else submission.campaign.slug
+    reason = " ".join(request.POST.get("reason", "").split())
     if decision is None:
         messages.error(request, _("Choose to accept or to reject the report."))
+    elif decision == Submission.Status.REJECTED and not reason:
+        messages.error(request, _("Say why you reject the report: the review log keeps it."))
+    elif len(reason) > REASON_MAX:
+        messages.error(
+            request, _("The reason is too long (at most {n} characters).").format(n=REASON_MAX)
+        )
     else:
-        Submission.objects.filter(pk=submission.pk).update(status=decision)
+        user = request.user
+        assert isinstance(user, User)  # login_required
+        with transaction.atomic():
+            Review.objects.create(
+                submission=submission, decision=decision, reason=reason, by=user,
+                by_name=user.get_full_name() or user.get_username(),
+            )  # fmt: skip
+            Submission.objects.filter(pk=submission.pk).update(status=decision)
         messages.success(
             request,
             _("Report accepted: it counts in the totals.")

@@ -1,0 +1,435 @@
+"""The measures API under load: gunicorn on loopback, a throwaway PostgreSQL cluster.
+
+Starts a PostgreSQL cluster (initdb in a temporary folder, as the tests do), migrates,
+creates a district's campaign with one participation code per school and ``--preload``
+accepted submissions already in the table, runs ``gunicorn menage.platform.wsgi`` with
+the production settings and ``--workers`` workers on 127.0.0.1, then drives it with a
+small asyncio HTTP/1.1 client (the standard library only, so that the load tool takes
+little of the two cores): ``--concurrency`` posters send ``--submissions`` distinct
+submissions, replay one in ten once it was acknowledged and send one in fifty twice at
+the same instant, while ``--readers`` readers fetch the campaign's dashboard (JSON API)
+and its public counter page in turn.
+
+Then it checks, in the database and through the dashboard API, that every distinct
+submission counts exactly once (zero lost, zero double-counted, replays included) and
+that no answer was a 5xx (nor a 429: the bench raises the per-code budget, as a city
+expecting this load would). It prints submissions per second, the dashboards' p50 and
+p95 latency, and the CPU the load tool and the server took. Targets (issue 14): at
+least 500 submissions/s on 2 cores, p95 of a dashboard page under 100 ms.
+
+    .venv/bin/python bench/run_measures_load.py                     # 20,000 submissions
+    .venv/bin/python bench/run_measures_load.py --submissions 2000 --json out.json
+
+Exit status 1 when a check fails (lost, double-counted, 5xx, unexpected status).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.platform.postgres import PostgresCluster, postgres_bin  # noqa: E402
+
+SLUG = "semaine-bench"
+DISTRICT = "district-bench"
+MB = 1_000_000
+
+
+@dataclass
+class Run:
+    """What the client saw."""
+
+    statuses: dict[int, int] = field(default_factory=dict)
+    #: (code, key) -> the moved_bytes of the last body the server acknowledged
+    sent: dict[tuple[str, str], int] = field(default_factory=dict)
+    replays: int = 0
+    posts: int = 0
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"api": [], "page": []})
+    errors: list[str] = field(default_factory=list)
+
+    def count(self, status: int) -> None:
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+async def request(
+    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """One HTTP/1.1 exchange on a fresh connection (gunicorn's sync workers close it)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    answer = await reader.read()
+    writer.close()
+    head, _, content = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, content
+
+
+def submission(n: int) -> dict[str, Any]:
+    moved = (n % 97 + 1) * MB
+    return {
+        "version": 1, "key": f"bench-{n:012d}", "since": dt.date.today().isoformat(),
+        "channel": ("computer", "file_server", "mail", "phone")[n % 4],
+        "moved_files": n % 50 + 1, "moved_bytes": moved, "freed_bytes": moved // 2,
+        "by_finding": {"duplicates": {"files": 1, "bytes": moved // 3}}, "client": "bench",
+    }  # fmt: skip
+
+
+async def post(run: Run, port: int, code: str, n: int, *, replay: bool = False) -> None:
+    data = submission(n)
+    # each participant from its own address, through the trusted reverse proxy
+    headers = {"X-Forwarded-For": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"}
+    status, content = await request(
+        port, "POST", f"/api/v1/campaigns/{code}/submissions", json.dumps(data).encode(), headers
+    )
+    run.count(status)
+    run.posts += 1
+    run.replays += replay
+    if status in (200, 201):
+        run.sent[(code, data["key"])] = data["moved_bytes"]
+    else:
+        run.errors.append(f"POST {code} #{n}: {status} {content[:200]!r}")
+
+
+async def poster(run: Run, port: int, codes: list[str], queue: asyncio.Queue[int]) -> None:
+    while True:
+        try:
+            n = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return
+        code = codes[n % len(codes)]
+        if n % 50 == 1:  # the same submission twice at the same instant: counted once
+            await asyncio.gather(post(run, port, code, n), post(run, port, code, n, replay=True))
+        else:
+            await post(run, port, code, n)
+        if n % 10 == 0:  # sent again once acknowledged (a retry after a lost answer)
+            await post(run, port, code, n, replay=True)
+
+
+async def reader(run: Run, port: int, done: asyncio.Event) -> None:
+    paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
+    turn = 0
+    while not done.is_set():
+        kind = ("api", "page")[turn % 2]
+        turn += 1
+        start = time.perf_counter()
+        status, content = await request(port, "GET", paths[kind])
+        run.latencies[kind].append(time.perf_counter() - start)
+        run.count(status)
+        if status != 200:
+            run.errors.append(f"GET {paths[kind]}: {status} {content[:200]!r}")
+
+
+async def drive(args: argparse.Namespace, port: int, codes: list[str]) -> tuple[Run, float]:
+    run = Run()
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for n in range(args.submissions):
+        queue.put_nowait(n)
+    done = asyncio.Event()
+    readers = [asyncio.create_task(reader(run, port, done)) for _ in range(args.readers)]
+    start = time.perf_counter()
+    await asyncio.gather(*(poster(run, port, codes, queue) for _ in range(args.concurrency)))
+    elapsed = time.perf_counter() - start
+    done.set()
+    await asyncio.gather(*readers)
+    return run, elapsed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(database_url: str, home: Path) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": "menage.platform.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "MENAGE_HOME": str(home),
+        "DJANGO_STATIC_ROOT": str(home / "static"),
+        "MENAGE_TRUSTED_PROXIES": "127.0.0.1",
+        "MENAGE_SUBMISSIONS_PER_CODE": "1000000",
+    }
+
+
+def prepare(schools: int, preload: int) -> list[str]:
+    """Migrate, then a district, its schools, their codes and ``preload`` old submissions."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    from django.db import connections
+
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode, Submission
+    from menage.platform.organisations.models import Organisation
+
+    today = dt.date.today()
+    district = Organisation.objects.create(name="District", slug=DISTRICT, kind="school_district")
+    campaign = Campaign.objects.create(
+        organisation=district, name="Semaine", slug=SLUG, kind="data",
+        starts_on=today - dt.timedelta(days=3), ends_on=today + dt.timedelta(days=3),
+    )  # fmt: skip
+    codes = []
+    for n in range(schools):
+        school = Organisation.objects.create(
+            name=f"École {n:03d}", slug=f"ecole-{n:03d}", kind="school", parent=district
+        )
+        codes.append(ParticipationCode.objects.create(campaign=campaign, organisation=school))
+    rows = [
+        Submission(
+            code=codes[n % schools],
+            campaign=campaign,
+            organisation_id=codes[n % schools].organisation_id,
+            key=f"old-{n:012d}",
+            status="accepted",
+            since=today,
+            channel="computer",
+            moved_files=1,
+            moved_bytes=MB,
+            freed_bytes=0,
+        )  # fmt: skip
+        for n in range(preload)
+    ]
+    Submission.objects.bulk_create(rows, batch_size=5000)
+    # spread the old rows over the campaign's days, as a week would
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "UPDATE measures_submission SET received_at = received_at - (id % 4) * interval '1 day'"
+        )
+        cursor.execute("ANALYZE")
+    connections.close_all()
+    return [code.code for code in codes]
+
+
+def check(run: Run, preload: int) -> dict[str, Any]:
+    """The database and the dashboard against what the server acknowledged."""
+    from django.db.models import Count, Sum
+
+    from menage.platform.measures.aggregates import campaign_dashboard
+    from menage.platform.measures.models import Submission
+
+    current = Submission.objects.filter(campaign__slug=SLUG, current=True, status="accepted")
+    sums = current.filter(key__startswith="bench-").aggregate(n=Count("pk"), b=Sum("moved_bytes"))
+    duplicated = (
+        Submission.objects.filter(current=True).values("code", "key")
+        .annotate(n=Count("pk")).filter(n__gt=1).count()
+    )  # fmt: skip
+    from menage.platform.campaigns.models import Campaign
+
+    figures = campaign_dashboard(Campaign.objects.get(slug=SLUG))["figures"]
+    expected_bytes = sum(run.sent.values())
+    return {
+        "distinct_sent": len(run.sent),
+        "distinct_stored": sums["n"],
+        "lost": max(0, len(run.sent) - sums["n"]),
+        "double_counted": max(0, sums["n"] - len(run.sent)) + duplicated,
+        "bytes_match": sums["b"] == expected_bytes,
+        "dashboard_matches": figures["participants"] == preload + len(run.sent)
+        and figures["moved_bytes"] == preload * MB + expected_bytes,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def postgres_cpu(cluster: PostgresCluster) -> float:
+    """CPU seconds of the postmaster and of its backends that have exited (Linux)."""
+    pid = (cluster.data / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # utime, stime, cutime, cstime: fields 14-17 of stat(5), counted after the ")"
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--submissions", type=int, default=20_000)
+    parser.add_argument("--preload", type=int, default=20_000)
+    parser.add_argument("--schools", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=24)
+    parser.add_argument("--readers", type=int, default=2)
+    parser.add_argument("--quiet-reads", type=int, default=50)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    bindir = postgres_bin()
+    if bindir is None:
+        print("PostgreSQL server binaries (initdb, pg_ctl) not found", file=sys.stderr)
+        return 2
+    cluster = PostgresCluster(bindir)
+    home = Path(tempfile.mkdtemp(prefix="menage-load-"))
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        cluster.start()
+        cluster.run("createdb", "menage_bench")
+        url = cluster.url("menage_bench") + "&conn_max_age=600"
+        os.environ.update(environment(url, home))
+        codes = prepare(args.schools, args.preload)
+        port = free_port()
+        children_before = children_cpu()
+        database_before = postgres_cpu(cluster)
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(
+            [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
+             "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+             # imported once, before the fork; a slow start on a busy machine is no hang
+             "--preload", "--timeout", "300"],
+            cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=(home / "gunicorn.log").open("wb"),
+        )  # fmt: skip
+        wait_ready(port, server)
+        # every worker loads its impact factors and templates before the clock starts
+        asyncio.run(warm_up(port, args.workers * 4))
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
+        wall = time.perf_counter()
+        run, elapsed = asyncio.run(drive(args, port, codes))
+        wall = time.perf_counter() - wall
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
+        quiet = asyncio.run(quiet_reads(port, args.quiet_reads))
+        stop(server)
+        server_cpu = children_cpu() - children_before
+        time.sleep(1)  # the backends of the closed connections exit
+        database_cpu = postgres_cpu(cluster) - database_before
+        server = None
+        checks = check(run, args.preload)
+    finally:
+        log = home / "gunicorn.log"
+        if log.exists() and log.stat().st_size:
+            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        if server is not None:
+            stop(server)
+        cluster.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
+        client_before.ru_utime + client_before.ru_stime
+    )
+    fives = sum(n for status, n in run.statuses.items() if status >= 500)
+    results = {
+        "submissions": args.submissions,
+        "posts": run.posts,
+        "replays": run.replays,
+        "seconds": round(elapsed, 2),
+        "submissions_per_s": round(args.submissions / elapsed, 1),
+        "posts_per_s": round(run.posts / elapsed, 1),
+        "dashboard_reads": {k: len(v) for k, v in run.latencies.items()},
+        "p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in run.latencies.items() if v},
+        "p95_ms": {k: round(percentile(v, 0.95) * 1000, 1) for k, v in run.latencies.items()},
+        "quiet_p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in quiet.items() if v},
+        "quiet_p95_ms": {k: round(percentile(v, 0.95) * 1000, 1) for k, v in quiet.items()},
+        "statuses": dict(sorted(run.statuses.items())),
+        "status_5xx": fives,
+        "load_tool_cpu_s": round(client_cpu, 2),
+        "load_tool_cores": round(client_cpu / wall, 2),
+        "gunicorn_cpu_s": round(server_cpu, 2),
+        "postgres_cpu_s": round(database_cpu, 2),
+        # what 2 cores would carry if the server, PostgreSQL and the load tool had them
+        # alone (the machine is shared: the wall-clock rate depends on its neighbours)
+        "posts_per_s_on_2_dedicated_cores": round(
+            2 * run.posts / max(0.01, server_cpu + database_cpu + client_cpu), 1
+        ),
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "preload": args.preload,
+        "cpus": os.cpu_count(),
+        "load_average_1m": os.getloadavg()[0],
+        **checks,
+    }
+    print(json.dumps(results, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    for error in run.errors[:10]:
+        print(error, file=sys.stderr)
+    ok = (
+        fives == 0
+        and checks["lost"] == 0
+        and checks["double_counted"] == 0
+        and checks["bytes_match"]
+        and checks["dashboard_matches"]
+        and set(run.statuses) <= {200, 201}
+    )
+    print("checks: " + ("all passed" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Gunicorn and its workers (its own process group), gracefully then for good."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start in 120 s")
+
+
+async def quiet_reads(port: int, count: int) -> dict[str, list[float]]:
+    """The dashboards read one at a time once the submissions are over: their own cost,
+    without the queue behind busy workers."""
+    found: dict[str, list[float]] = {"api": [], "page": []}
+    paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
+    for n in range(count * 2):
+        kind = ("api", "page")[n % 2]
+        start = time.perf_counter()
+        status, _ = await request(port, "GET", paths[kind])
+        if status == 200:
+            found[kind].append(time.perf_counter() - start)
+    return found
+
+
+async def warm_up(port: int, count: int) -> None:
+    for path in (f"/api/v1/dashboards/campaigns/{SLUG}", f"/campagnes/{SLUG}/mesures/"):
+        results = await asyncio.gather(*(request(port, "GET", path) for _ in range(count)))
+        bad = [status for status, _ in results if status != 200]
+        if bad:
+            raise SystemExit(f"warm-up: {path} answered {bad[:3]}: {results[0][1][:2000]!r}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
