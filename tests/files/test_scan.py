@@ -344,7 +344,11 @@ def test_browser_caches_are_caches_and_a_folder_named_cache_is_not(tmp_path):
     assert folder_temp_kind(os.fsencode(profile / "Cache" / "Cache_Data")) is not None
     assert folder_temp_kind(os.fsencode(tmp_path / "Cache")) is None
     result = scan([tmp_path], ScanOptions())
-    temp = {os.path.basename(f.file.path) for f in result.findings["temp_files"]}
+    temp = {
+        os.path.basename(f.file.path)
+        for f in result.findings["temp_files"]
+        if isinstance(f, TempFile)
+    }
     assert temp == {b"f_000001"}
 
 
