@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from menage.fleet.footprint import FleetFootprint, Group
-from menage.i18n import _, format_number, language
+from menage.fleet.footprint import FleetFootprint, Group, Scenario
+from menage.i18n import _, format_number, format_percent, language, ngettext
 from menage.impact.devices import device_type
 
 BAR_WIDTH = 420
@@ -15,7 +15,7 @@ def _kg(value: float) -> str:
     return format_number(value, 0)
 
 
-def _chart(groups: list[Group]) -> str:
+def service_chart(groups: list[Group], chart_id: str = "chart") -> str:
     """Horizontal stacked bars (manufacturing, use) per service; numbers also in the table."""
     shown = groups[:12]
     top = max((g.total.central for g in shown), default=0) or 1
@@ -25,9 +25,9 @@ def _chart(groups: list[Group]) -> str:
     no_service = _("(no service)")
     made_word, use_word = escape(_("manufacturing")), escape(_("use"))
     parts = [
-        f'<svg role="img" aria-labelledby="chart-title" width="100%" viewBox="0 0 700 {height}" '
-        'xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{title}</title>',
+        f'<svg role="img" aria-labelledby="{chart_id}-title" width="100%" '
+        f'viewBox="0 0 700 {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{title}</title>',
     ]
     for index, group in enumerate(shown):
         y = index * row
@@ -49,6 +49,61 @@ def _chart(groups: list[Group]) -> str:
     parts.append(f'<text x="216" y="{legend_y}" font-size="13">{made_word}</text>')
     parts.append(f'<rect x="340" y="{legend_y - 11}" width="12" height="12" fill="#8fb99c"/>')
     parts.append(f'<text x="356" y="{legend_y}" font-size="13">{use_word}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def scenario_title(scenario: Scenario) -> str:
+    """``Keep laptops 6 years…`` / ``Buy refurbished for 30 % of replacements``."""
+    if scenario.key == "extend_life":
+        return _("Keep laptops {years} years instead of their current life").format(
+            years=format_number(scenario.parameters.get("years", 0), 0)
+        )
+    return _("Buy refurbished for {percent} of replacements").format(
+        percent=format_percent(scenario.parameters.get("share", 0), 0)
+    )
+
+
+def scenario_line(scenario: Scenario) -> str:
+    """What the scenario avoids a year, in words."""
+    devices = scenario.devices_per_year
+    return ngettext(
+        "{kg} kgCO2e avoided a year, {devices} device not bought a year",
+        "{kg} kgCO2e avoided a year, {devices} devices not bought a year",
+        _count(devices),
+    ).format(kg=_kg(scenario.kgco2e_per_year.central), devices=format_number(devices, 1))
+
+
+def _count(value: float) -> int:
+    # the plural form of a decimal: 1.0 is singular; 0.4 and 1.7 are plural in English and
+    # singular in French (below 2), which the catalogue's rule gives for 0; 2 and up plural
+    if round(value, 1) == 1:
+        return 1
+    return 2 if value >= 2 else 0
+
+
+def scenario_chart(result: FleetFootprint, chart_id: str = "scenarios") -> str:
+    """The fleet's yearly footprint now and with each scenario, as horizontal bars."""
+    now = result.total.total.central
+    rows = [(_("As it is"), now)] + [
+        (scenario_title(s), max(0.0, now - s.kgco2e_per_year.central)) for s in result.scenarios
+    ]
+    top = max(now, 1.0)
+    row = 46
+    height = row * len(rows) + 4
+    title = escape(_("Yearly footprint, kgCO2e: as it is and with each scenario"))
+    parts = [
+        f'<svg role="img" aria-labelledby="{chart_id}-title" width="100%" '
+        f'viewBox="0 0 700 {height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{title}</title>',
+    ]
+    for index, (label, value) in enumerate(rows):
+        y = index * row
+        width = 560 * value / top
+        colour = "#1f5f3a" if index == 0 else "#2c7a4b"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="13">{escape(label[:90])}</text>')
+        parts.append(f'<rect x="0" y="{y + 20}" width="{width:.1f}" height="18" fill="{colour}"/>')
+        parts.append(f'<text x="{width + 6:.1f}" y="{y + 34}" font-size="13">{_kg(value)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -82,23 +137,19 @@ def render_html(result: FleetFootprint, source: str = "") -> str:
     from menage.fleet.footprint import METHOD
 
     total = result.total
-    titles = {
-        "extend_life": _("Keep laptops {years} years instead of their current life"),
-        "buy_refurbished": _("Buy refurbished for {percent} % of replacements"),
-    }
     scenarios = []
     for s in result.scenarios:
-        title = titles[s.key].format(
-            years=format_number(s.parameters.get("years", 0), 0),
-            percent=format_number(100 * s.parameters.get("share", 0), 0),
+        # the colon is in the message: French puts a no-break space before it
+        line = _("{title}: {text}").format(
+            title=f"<strong>{escape(scenario_title(s))}</strong>", text=escape(scenario_line(s))
         )
-        line = _("{kg} kgCO2e avoided a year, {devices} devices not bought a year").format(
-            kg=_kg(s.kgco2e_per_year.central), devices=format_number(s.devices_per_year, 1)
-        )
-        scenarios.append(f"<li><strong>{escape(title)}</strong>: {escape(line)}</li>")
-    summary = _(
+        scenarios.append(f"<li>{line}</li>")
+    summary = ngettext(
+        "{devices} device: manufacturing {made} kgCO2e a year (amortised), use {used} kgCO2e "
+        "a year; between {low} and {high}.",
         "{devices} devices: manufacturing {made} kgCO2e a year (amortised), use {used} kgCO2e "
-        "a year; between {low} and {high}."
+        "a year; between {low} and {high}.",
+        total.devices,
     ).format(
         devices=format_number(total.devices),
         made=_kg(total.manufacturing.central),
@@ -138,11 +189,12 @@ border-bottom:1px solid #c9ccc4;padding:.3rem .5rem}}
 <p class="big">{words["big"]}</p>
 <p>{words["summary"]}</p>
 <h2>{words["services"]}</h2>
-{_chart(result.services)}
+{service_chart(result.services)}
 {service_table}
 <h2>{words["types"]}</h2>
 {type_table}
 <h2>{words["scenarios"]}</h2>
+{scenario_chart(result)}
 <ul>{"".join(scenarios)}</ul>
 <h2>{words["method"]}</h2>
 <p>{words["method_text"]}</p>
