@@ -83,15 +83,18 @@ def _count(value: float) -> int:
 
 
 def scenario_chart(result: FleetFootprint, chart_id: str = "scenarios") -> str:
-    """The fleet's yearly footprint now and with each scenario, as horizontal bars."""
-    now = result.total.total.central
-    rows = [(_("As it is"), now)] + [
-        (scenario_title(s), max(0.0, now - s.kgco2e_per_year.central)) for s in result.scenarios
+    """The fleet's yearly footprint, then what each scenario avoids a year (bars with the
+    low – high range drawn as a line): scenarios count replacements a year at a steady pace,
+    so they are set beside the footprint, not subtracted from it."""
+    total = result.total.total
+    rows = [(_("The fleet today, a year"), total)] + [
+        (_("Avoided a year: {title}").format(title=scenario_title(s)), s.kgco2e_per_year)
+        for s in result.scenarios
     ]
-    top = max(now, 1.0)
-    row = 46
+    top = max([r.high for _label, r in rows] + [1.0])
+    row = 48
     height = row * len(rows) + 4
-    title = escape(_("Yearly footprint, kgCO2e: as it is and with each scenario"))
+    title = escape(_("Yearly footprint of the fleet and what each scenario avoids, kgCO2e"))
     parts = [
         f'<svg role="img" aria-labelledby="{chart_id}-title" width="100%" '
         f'viewBox="0 0 700 {height}" xmlns="http://www.w3.org/2000/svg">',
@@ -99,11 +102,19 @@ def scenario_chart(result: FleetFootprint, chart_id: str = "scenarios") -> str:
     ]
     for index, (label, value) in enumerate(rows):
         y = index * row
-        width = 560 * value / top
-        colour = "#1f5f3a" if index == 0 else "#2c7a4b"
-        parts.append(f'<text x="0" y="{y + 14}" font-size="13">{escape(label[:90])}</text>')
+        scale = 560 / top
+        width = scale * value.central
+        colour = "#1f5f3a" if index == 0 else "#0a4f8c"
+        parts.append(f'<text x="0" y="{y + 14}" font-size="13">{escape(label[:95])}</text>')
         parts.append(f'<rect x="0" y="{y + 20}" width="{width:.1f}" height="18" fill="{colour}"/>')
-        parts.append(f'<text x="{width + 6:.1f}" y="{y + 34}" font-size="13">{_kg(value)}</text>')
+        parts.append(
+            f'<line x1="{scale * value.low:.1f}" x2="{scale * value.high:.1f}" y1="{y + 29}" '
+            f'y2="{y + 29}" stroke="#161616" stroke-width="2"/>'
+        )
+        parts.append(
+            f'<text x="{max(width, scale * value.high) + 6:.1f}" y="{y + 34}" font-size="13">'
+            f"{_kg(value.central)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
