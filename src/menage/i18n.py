@@ -106,6 +106,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current().ngettext(singular, plural, n)
 
 
+def decimal_count(value: float, digits: int = 1) -> int:
+    """The count to give ``ngettext`` for a decimal shown with ``digits`` decimals.
+
+    1.0 takes the singular; 0.4 and 1.7 take the plural in English and the singular in
+    French (below 2), which both catalogues' rules give for 0; 2 and more, the plural.
+    """
+    shown = round(value, digits)
+    if shown == 1:
+        return 1
+    return 2 if shown >= 2 else 0
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated later, where it is shown."""
     return message

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from menage.cli._common import print_json
-from menage.i18n import _, format_number, format_percent, ngettext
+from menage.i18n import _, decimal_count, format_number, format_percent, ngettext
 from menage.impact.required import REGIONS
 
 
@@ -147,14 +147,22 @@ def fleet(
         )
     longer, refurb = result.scenarios
     click.echo(
-        _("Keeping laptops {years} years: {kg} kgCO2e and {n} laptops avoided a year").format(
+        ngettext(
+            "Keeping laptops {years} years: {kg} kgCO2e and {n} laptop avoided a year",
+            "Keeping laptops {years} years: {kg} kgCO2e and {n} laptops avoided a year",
+            decimal_count(longer.devices_per_year),
+        ).format(
             years=format_number(extend_to, 0),
             kg=format_number(longer.kgco2e_per_year.central),
             n=format_number(longer.devices_per_year, 1),
         )
     )
     click.echo(
-        _("Buying {pct} refurbished: {kg} kgCO2e and {n} new devices avoided a year").format(
+        ngettext(
+            "Buying {pct} refurbished: {kg} kgCO2e and {n} new device avoided a year",
+            "Buying {pct} refurbished: {kg} kgCO2e and {n} new devices avoided a year",
+            decimal_count(refurb.devices_per_year),
+        ).format(
             pct=format_percent(refurbished / 100, 0),
             kg=format_number(refurb.kgco2e_per_year.central),
             n=format_number(refurb.devices_per_year, 1),

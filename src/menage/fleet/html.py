@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from menage.fleet.footprint import FleetFootprint, Group, Scenario
-from menage.i18n import _, format_number, format_percent, language, ngettext
+from menage.i18n import _, decimal_count, format_number, format_percent, language, ngettext
 from menage.impact.devices import device_type
 
 BAR_WIDTH = 420
@@ -70,16 +70,8 @@ def scenario_line(scenario: Scenario) -> str:
     return ngettext(
         "{kg} kgCO2e avoided a year, {devices} device not bought a year",
         "{kg} kgCO2e avoided a year, {devices} devices not bought a year",
-        _count(devices),
+        decimal_count(devices),
     ).format(kg=_kg(scenario.kgco2e_per_year.central), devices=format_number(devices, 1))
-
-
-def _count(value: float) -> int:
-    # the plural form of a decimal: 1.0 is singular; 0.4 and 1.7 are plural in English and
-    # singular in French (below 2), which the catalogue's rule gives for 0; 2 and up plural
-    if round(value, 1) == 1:
-        return 1
-    return 2 if value >= 2 else 0
 
 
 def scenario_chart(result: FleetFootprint, chart_id: str = "scenarios") -> str:
