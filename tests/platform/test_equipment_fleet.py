@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from menage.platform.equipment.intake import record_count
 from menage.platform.equipment.models import FleetInventory
@@ -52,7 +53,10 @@ def test_a_manager_imports_a_glpi_export_and_sees_its_footprint(world, login, pa
     assert "Garder les portables 6\u00a0ans" in text or "Garder les portables 6 ans" in text
     assert "appareils non achetés" in text or "appareil non acheté" in text
     # and in English, the library's words follow the page
-    english = parse(client.get(response["Location"].replace("/espace/", "/en/space/")))
+    with translation.override("en"):
+        english_url = reverse("equipment:fleet_detail", args=[inventory.pk])
+    assert english_url.startswith("/en/")
+    english = parse(client.get(english_url))
     assert "Keep laptops 6 years" in english.select_one("main").text
 
 

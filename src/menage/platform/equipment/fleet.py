@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from menage.fleet import FleetFootprint, InventoryError, Problem, fleet_footprint, read_inventory
+from menage.fleet import FleetFootprint, InventoryError, fleet_footprint, read_inventory
 from menage.fleet.footprint import METHOD
 from menage.fleet.html import scenario_chart, scenario_line, scenario_title, service_chart
 from menage.fleet.inventory import FIELDS, MAX_BYTES
@@ -51,6 +51,7 @@ class FleetUploadForm(AccessibleFormMixin, forms.Form):
     )
     file = forms.FileField(
         label=_("Inventory (CSV)"),
+        allow_empty_file=True,  # the library says what is wrong with it, like the CLI
         help_text=_(
             "Ménage's columns (type, model, purchase_date, lifespan_years, service, serial, "
             "quantity) or GLPI's computer export as it comes; UTF-8 or Windows-1252."
@@ -76,7 +77,7 @@ class FleetUploadForm(AccessibleFormMixin, forms.Form):
         fields: Any = self.fields
         fields["organisation"].queryset = organisations
         fields["file"].widget.attrs["accept"] = ".csv,text/csv"
-        self.inventory_problems: list[Problem] = []
+        self.inventory_problems: list[str] = []
         self.file_name = "inventory.csv"
 
     def clean_columns(self) -> dict[str, str]:
@@ -114,8 +115,9 @@ class FleetUploadForm(AccessibleFormMixin, forms.Form):
                 )
         except InventoryError as error:
             with speaking(get_language()):
-                self.inventory_problems = list(error.problems)
+                # messages made now, in the page's language (Problem words them when shown)
                 messages = [str(p) for p in error.problems]
+            self.inventory_problems = messages
             count = len(messages)
             self.add_error(
                 "file",

@@ -39,6 +39,7 @@ def _summary(devices: Any, found: Collected) -> dict[str, Any]:
         ],
         "reused_types": [(_label(code, n), n) for code, n in totals.by_type],
         "basis": BASIS,
+        "methods": totals.methods,
     }
 
 
