@@ -40,16 +40,22 @@ _INTAKE = [
 ]
 
 
-# the city's inventory as its service exports it: « ; », French dates, Windows-1252
+# the city's inventory as its service exports it: « ; », French dates, Windows-1252;
+# purchase years counted back from the demo's week, so that ages stay as shown
 _FLEET = """type;modele;date d'achat;service;quantite
-Portable;ThinkPad T14;15/09/2021;Accueil;6
-Portable;Latitude 5420;03/02/2020;Écoles;12
-Ordinateur de bureau;OptiPlex 7090;2019;Écoles;8
-Écran;ProLite 24;2019;Écoles;8
-Tablette;iPad 9;01/09/2022;Écoles;10
-Téléphone;Galaxy A53;2022;Services techniques;9
-Imprimante;HL-L2350DW;2018;Accueil;2
-""".encode("cp1252")
+Portable;ThinkPad T14;15/09/{y2};Accueil;6
+Portable;Latitude 5420;03/02/{y4};Écoles;12
+Ordinateur de bureau;OptiPlex 7090;{y4};Écoles;8
+Écran;ProLite 24;{y6};Écoles;8
+Tablette;iPad 9;01/09/{y2};Écoles;10
+Téléphone;Galaxy A53;{y2};Services techniques;9
+Imprimante;HL-L2350DW;{y8};Accueil;2
+"""
+
+
+def _fleet_csv(year: int) -> bytes:
+    years = {f"y{n}": year - n for n in (2, 4, 6, 8)}
+    return _FLEET.format(**years).encode("cp1252")
 
 
 def _wipe(device: Device, day: dt.date, by: Any, method: str, batch: str = "") -> None:
@@ -132,7 +138,7 @@ def load_equipment_demo(monday: dt.date, by: Any) -> int:
     FleetInventory.objects.create(
         organisation=point.campaign.organisation,
         name="parc-montclair.csv",
-        data=_FLEET,
+        data=_fleet_csv(monday.year),
         devices=55,
         uploaded_by=by if getattr(by, "is_authenticated", False) else None,
     )

@@ -81,7 +81,7 @@ class DeviceIntakeForm(AccessibleFormMixin, forms.Form):
 
     device_type = forms.ChoiceField(label=_("Type"), choices=[("", "---------")])
     condition = forms.ChoiceField(
-        label=_("State"),
+        label=_("Condition"),
         choices=Device.Condition.choices,
         initial=Device.Condition.UNKNOWN,
         widget=forms.RadioSelect,
@@ -127,7 +127,7 @@ class CountForm(AccessibleFormMixin, forms.Form):
 
     device_type = forms.ChoiceField(label=_("Type"), choices=[("", "---------")])
     condition = forms.ChoiceField(
-        label=_("State"),
+        label=_("Condition"),
         choices=Device.Condition.choices,
         initial=Device.Condition.UNKNOWN,
         widget=forms.RadioSelect,
