@@ -4,6 +4,7 @@ totals the measures' dashboards read, and hostile form input."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -169,13 +170,14 @@ def test_bulk_counts_and_the_totals_for_the_dashboards(world, login, parse):
 
 def test_record_count_refuses_what_the_form_would(world):
     point = world["alpha_public_point"]
-    for extra in (
+    extras: tuple[dict[str, Any], ...] = (
         {"device_type": "toaster"},
         {"condition": "shiny"},
         {"count": 0},
         {"weight_kg": Decimal(-1)},
-    ):
-        args = {"device_type": "phone", "condition": "unknown", "count": 2, **extra}
+    )
+    for extra in extras:
+        args: dict[str, Any] = {"device_type": "phone", "condition": "unknown", "count": 2, **extra}
         with pytest.raises(ValueError):
             record_count(point, **args)
     assert not CollectedBatch.objects.exists()
