@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +27,11 @@ DEFAULT_LANGUAGE = "fr"
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
+# a language for the current request or task only (the platform's pages call the library
+# in the visitor's language without touching the process-wide choice of the CLI)
+_local: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar(
+    "menage_language", default=None
+)
 
 
 def resolve_language(requested: str | None = None) -> str:
@@ -61,19 +69,53 @@ def setup(requested: str | None = None) -> str:
     return _language
 
 
+@contextmanager
+def speaking(requested: str | None) -> Iterator[str]:
+    """Translate and format in ``requested`` inside the block, for this context only.
+
+    The platform wraps its calls to the library (the fleet footprint, say) in it, so that
+    messages follow the page's language while the process-wide choice stays as it was.
+    """
+    code = resolve_language(requested) if requested else DEFAULT_LANGUAGE
+    chosen = _gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[code], fallback=True)
+    token = _local.set((code, chosen))
+    try:
+        yield code
+    finally:
+        _local.reset(token)
+
+
+def _current() -> _gettext.NullTranslations:
+    local = _local.get()
+    return local[1] if local is not None else _translation
+
+
 def language() -> str:
     """The language code in use."""
-    return _language
+    local = _local.get()
+    return local[0] if local is not None else _language
 
 
 def _(message: str) -> str:
     """Translate a message."""
-    return _translation.gettext(message)
+    return _current().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message whose form depends on a count."""
-    return _translation.ngettext(singular, plural, n)
+    return _current().ngettext(singular, plural, n)
+
+
+def decimal_count(value: float, digits: int = 1) -> int:
+    """The count to give ``ngettext`` for a decimal shown with ``digits`` decimals.
+
+    1.0 takes the singular; 0.4 and 1.7 take the plural in English and the singular in
+    French (below 2), which both catalogues' rules give for 0; 2 and more, the plural.
+    """
+    shown = round(value, digits)
+    if shown == 1:
+        return 1
+    return 2 if shown >= 2 else 0
 
 
 def N_(message: str) -> str:
@@ -82,7 +124,7 @@ def N_(message: str) -> str:
 
 
 def _babel_locale() -> str:
-    return "fr_FR" if _language == "fr" else "en_GB"
+    return "fr_FR" if language() == "fr" else "en_GB"
 
 
 _SIZE_UNITS = (

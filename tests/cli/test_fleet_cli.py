@@ -21,7 +21,8 @@ def test_text_json_and_html(menage, tmp_path):
     result = menage("fleet", str(source), "--html", str(html))
     assert result.exit_code == 0, result.stderr
     assert "31 devices" in result.stdout and "Écoles: 30 devices" in result.stdout
-    assert "Keeping laptops 6 years" in result.stdout and "30 % refurbished" in result.stdout
+    assert "Accueil: 1 device," in result.stdout  # one device is singular
+    assert "Keeping laptops 6 years" in result.stdout and "30% refurbished" in result.stdout
     page = BeautifulSoup(html.read_text(), "html5lib")
     heading, chart = page.find("h1"), page.find("svg")
     assert heading is not None and heading.text == "Fleet footprint"
@@ -39,6 +40,19 @@ def test_text_json_and_html(menage, tmp_path):
         setup("en")
     assert french.exit_code == 0, french.stderr
     assert "Écoles\u00a0: 30 appareils" in french.stdout
+    assert "Accueil\u00a0: 1 appareil," in french.stdout
+    assert "reconditionnés à 30\u00a0%\u00a0:" in french.stdout
+    french_html = tmp_path / "parc-fr.html"
+    setup("fr")
+    try:
+        assert menage("fleet", str(source), "--html", str(french_html)).exit_code == 0
+    finally:
+        setup("en")
+    french_page = BeautifulSoup(french_html.read_text(), "html5lib")
+    assert french_page.select_one("html[lang=fr]") is not None
+    for item in french_page.select("li"):
+        # French typography: a no-break space before every colon, never a plain one
+        assert " :" not in item.text and (":" not in item.text or "\u00a0:" in item.text)
 
 
 def test_bad_lines_are_listed_and_the_exit_code_says_so(menage, tmp_path):

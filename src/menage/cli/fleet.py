@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from menage.cli._common import print_json
-from menage.i18n import _, format_number
+from menage.i18n import _, decimal_count, format_number, format_percent, ngettext
 from menage.impact.required import REGIONS
 
 
@@ -121,7 +121,11 @@ def fleet(
         click.echo(_("warning: {text}").format(text=warning), err=True)
     total = result.total
     click.echo(
-        _("{devices} devices: {kg} kgCO2e a year (manufacturing {made}, use {used})").format(
+        ngettext(
+            "{devices} device: {kg} kgCO2e a year (manufacturing {made}, use {used})",
+            "{devices} devices: {kg} kgCO2e a year (manufacturing {made}, use {used})",
+            total.devices,
+        ).format(
             devices=format_number(total.devices),
             kg=format_number(total.total.central),
             made=format_number(total.manufacturing.central),
@@ -131,7 +135,11 @@ def fleet(
     for group in result.services:
         click.echo(
             "  "
-            + _("{service}: {devices} devices, {kg} kgCO2e a year").format(
+            + ngettext(
+                "{service}: {devices} device, {kg} kgCO2e a year",
+                "{service}: {devices} devices, {kg} kgCO2e a year",
+                group.devices,
+            ).format(
                 service=group.name or _("(no service)"),
                 devices=format_number(group.devices),
                 kg=format_number(group.total.central),
@@ -139,15 +147,23 @@ def fleet(
         )
     longer, refurb = result.scenarios
     click.echo(
-        _("Keeping laptops {years} years: {kg} kgCO2e and {n} laptops avoided a year").format(
+        ngettext(
+            "Keeping laptops {years} years: {kg} kgCO2e and {n} laptop avoided a year",
+            "Keeping laptops {years} years: {kg} kgCO2e and {n} laptops avoided a year",
+            decimal_count(longer.devices_per_year),
+        ).format(
             years=format_number(extend_to, 0),
             kg=format_number(longer.kgco2e_per_year.central),
             n=format_number(longer.devices_per_year, 1),
         )
     )
     click.echo(
-        _("Buying {pct} % refurbished: {kg} kgCO2e and {n} new devices avoided a year").format(
-            pct=format_number(refurbished, 0),
+        ngettext(
+            "Buying {pct} refurbished: {kg} kgCO2e and {n} new device avoided a year",
+            "Buying {pct} refurbished: {kg} kgCO2e and {n} new devices avoided a year",
+            decimal_count(refurb.devices_per_year),
+        ).format(
+            pct=format_percent(refurbished / 100, 0),
             kg=format_number(refurb.kgco2e_per_year.central),
             n=format_number(refurb.devices_per_year, 1),
         )

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from menage.platform.collection.models import CollectionPoint
-from menage.platform.equipment.models import Device, WipeCertificate
+from menage.platform.equipment.intake import record_count
+from menage.platform.equipment.models import Device, FleetInventory, WipeCertificate
 from menage.platform.equipment.services import (
     IntakeItem,
     create_from_intake,
@@ -37,6 +38,24 @@ _INTAKE = [
     ("printer", "Brother", "HL-L2350DW", "E78945K1", "7.2", "unknown"),
     ("tablet", "Apple", "iPad 6", "DMPW1234GHKD", "0.47", "unknown"),
 ]
+
+
+# the city's inventory as its service exports it: « ; », French dates, Windows-1252;
+# purchase years counted back from the demo's week, so that ages stay as shown
+_FLEET = """type;modele;date d'achat;service;quantite
+Portable;ThinkPad T14;15/09/{y2};Accueil;6
+Portable;Latitude 5420;03/02/{y4};Écoles;12
+Ordinateur de bureau;OptiPlex 7090;{y4};Écoles;8
+Écran;ProLite 24;{y6};Écoles;8
+Tablette;iPad 9;01/09/{y2};Écoles;10
+Téléphone;Galaxy A53;{y2};Services techniques;9
+Imprimante;HL-L2350DW;{y8};Accueil;2
+"""
+
+
+def _fleet_csv(year: int) -> bytes:
+    years = {f"y{n}": year - n for n in (2, 4, 6, 8)}
+    return _FLEET.format(**years).encode("cp1252")
 
 
 def _wipe(device: Device, day: dt.date, by: Any, method: str, batch: str = "") -> None:
@@ -97,4 +116,30 @@ def load_equipment_demo(monday: dt.date, by: Any) -> int:
     move(screen_ok, "donate", by=by, recipient="Collège Jean-Moulin")
     move(screen_broken, "no_data", by=by, note="écran\u00a0: aucune donnée")
     move(screen_broken, "recycle", by=by, channel="Recyclerie du Val")
+    # dropped in bulk and counted at the point
+    record_count(
+        point,
+        device_type="phone",
+        condition="unknown",
+        count=14,
+        weight_kg=Decimal("2.6"),
+        collected_on=collected_on,
+        by=by,
+    )
+    record_count(
+        point,
+        device_type="accessory",
+        condition="unknown",
+        count=31,
+        weight_kg=Decimal("9"),
+        collected_on=collected_on,
+        by=by,
+    )
+    FleetInventory.objects.create(
+        organisation=point.campaign.organisation,
+        name="parc-montclair.csv",
+        data=_fleet_csv(monday.year),
+        devices=55,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     return len(devices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import lazy
@@ -231,3 +232,102 @@ class PartDonation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donor.code} → {self.device.code}: {self.parts}"
+
+
+class CollectedBatch(models.Model):
+    """Devices dropped in bulk at a collection point and counted, not recorded one by one.
+
+    A box of 14 phones or 9 kg of cables: what the facilitator counts at the point goes
+    into the totals (devices collected, kg) without a device record each.
+    """
+
+    collection_point = models.ForeignKey(
+        CollectionPoint,
+        verbose_name=_("collection point"),
+        on_delete=models.PROTECT,
+        related_name="collected_batches",
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="collected_batches",
+    )
+    device_type = models.CharField(_("type"), max_length=20, choices=DEVICE_TYPE_CHOICES)
+    condition = models.CharField(
+        _("condition"),
+        max_length=10,
+        choices=Device.Condition.choices,
+        default=Device.Condition.UNKNOWN,
+    )
+    count = models.PositiveIntegerField(_("number of devices"))
+    weight_kg = models.DecimalField(
+        _("total weight (kg)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    collected_on = models.DateField(_("collected on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-collected_on", "-pk"]
+        verbose_name = _("devices counted at a collection point")
+        verbose_name_plural = _("devices counted at collection points")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1), name="collected_batch_count_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__isnull=True) | models.Q(weight_kg__gte=0),
+                name="collected_batch_weight_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.get_device_type_display()} ({self.collection_point})"
+
+
+class FleetInventory(models.Model):
+    """An organisation's equipment inventory (CSV), kept as uploaded once it read cleanly.
+
+    The footprint is computed from the file each time it is shown, with the factors of
+    the day: the file, the column mapping and the type words are all that is stored.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="fleet_inventories",
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField(_("file"))
+    columns = models.JSONField(_("column mapping"), default=dict, blank=True)
+    types = models.JSONField(_("type words"), default=dict, blank=True)
+    devices = models.PositiveIntegerField(_("devices"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("fleet inventory")
+        verbose_name_plural = _("fleet inventories")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("equipment:fleet_detail", kwargs={"pk": self.pk})
