@@ -229,6 +229,35 @@ class Journal:
             )  # fmt: skip
         return self.run(run_id)
 
+    def start_entries(
+        self, digest: str, roots: list[str], command: str, rows: list[dict[str, Any]]
+    ) -> Run:
+        """Record a run of another source than files (mail) and its actions, pending.
+
+        Each row gives ``source, kind, finding, category, path, ref, fingerprint,
+        keep, size`` and optionally ``dev, ino, mtime_ns`` (a Maildir file).
+        """
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO runs (started, status, plan_digest, plan_path, scan_id, roots, "
+                "command) VALUES (?, 'running', ?, NULL, NULL, ?, ?)",
+                (time.time(), digest, json.dumps(roots), command),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            self.db.executemany(
+                "INSERT INTO actions (run_id, line, source, ref, fingerprint, kind, finding, "
+                "category, path, keep, size, dev, ino, mtime_ns, is_dir, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+                [
+                    (run_id, n, r["source"], r["ref"], r["fingerprint"], r["kind"],
+                     r["finding"], r["category"], r.get("path"), r.get("keep"), r["size"],
+                     r.get("dev"), r.get("ino"), r.get("mtime_ns"))
+                    for n, r in enumerate(rows, start=1)
+                ],
+            )  # fmt: skip
+        return self.run(run_id)
+
     def resumable_run(self, digest: str) -> Run | None:
         """An interrupted run of the same plan, to carry on rather than start again."""
         with self._guard():

@@ -6,12 +6,14 @@ announces and *after* the one it reports:
     pending → intent → done → undoing → undone
                  ↘ skipped / failed       ↘ purging → purged
 
-Each action names its **source** (``files`` today; ``imap``, ``mbox``, ``maildir``
-later), the source's **reference** to its item (``ref``: for files, the path) and a
-**fingerprint** proper to the source (JSON; for files: device, inode, size and
-modification time as the plan saw them). The other columns are the working state of
-the files operations. Format 1 had no source, reference or fingerprint:
-:mod:`menage.clean.migrate` upgrades it.
+Each action names its **source** (``files``, ``imap``, ``mbox``, ``maildir``), the
+source's **reference** to its item (``ref``: for files, the path; for mail, the
+message's reference as JSON) and a **fingerprint** proper to the source (JSON; for
+files: device, inode, size and modification time as the plan saw them; for mail: the
+account, Message-ID, size, date and header hash). The other columns are the working
+state of the operations. Format 1 had no source, reference or fingerprint; format 2
+required a path of every action, which a message on a server has not (format 3 leaves
+it empty for mail): :mod:`menage.clean.migrate` upgrades both.
 
 Rows are checked as they are read: a state or path that Ménage never writes, or a
 (source, kind) that no registered operation handles (:mod:`menage.clean.registry`),
@@ -53,7 +55,7 @@ CREATE TABLE actions (
     kind TEXT NOT NULL,
     finding TEXT NOT NULL,
     category TEXT NOT NULL,
-    path BLOB NOT NULL,
+    path BLOB,
     keep BLOB,
     size INTEGER NOT NULL,
     dev INTEGER,
@@ -94,7 +96,8 @@ class Entry:
     kind: str
     finding: str
     category: str
-    path: bytes
+    #: the file's path (files, Maildir and mbox); None for a message on a server
+    path: bytes | None
     keep: bytes | None
     size: int
     dev: int | None
@@ -161,9 +164,13 @@ def entry_problem(row: tuple[Any, ...]) -> str | None:
         return f"action {entry.id}: unknown state {entry.state!r}"
     if entry.stash_how not in STASH_HOWS:
         return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
-    for name in ("path", "keep", "stash", "tmp", "restored_to"):
-        if not _is_path(getattr(entry, name), optional=name != "path"):
+    # a message on a server has no path: its stash and kept copy name folders, not files
+    named = ("path", "keep", "stash", "tmp", "restored_to") if entry.source != "imap" else ()
+    for name in named:
+        if not _is_path(getattr(entry, name), optional=name != "path" or entry.source != "files"):
             return f"action {entry.id}: {name} is not a path"
+    if entry.source == "imap" and entry.path is not None:
+        return f"action {entry.id}: a message on a server has no path"
     if not isinstance(entry.ref, bytes) or (entry.source == "files" and entry.ref != entry.path):
         return f"action {entry.id}: its reference is not its path"
     if not _is_fingerprint(entry.fingerprint):
