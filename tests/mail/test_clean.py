@@ -119,7 +119,8 @@ def test_an_archive_folder_named_by_the_user(menage, account, imap_password) -> 
     assert run.exit_code != 0  # no terminal, no --yes: nothing done
     run = menage(*_mail(account, "--larger", "15KB", "--archive", "Archives/Vieux", "--yes"))
     assert run.exit_code == 0, run.stderr
-    assert sum(_folders(account)["Archives/Vieux"].values()) == 3
+    big = len([m for m in _inbox() if len(m) >= 15_000])
+    assert big >= 3 and sum(_folders(account)["Archives/Vieux"].values()) == big
 
 
 def test_a_dropped_connection_mid_clean_resumes(menage, account, imap_password, at_hook):
@@ -130,11 +131,15 @@ def test_a_dropped_connection_mid_clean_resumes(menage, account, imap_password, 
     account.append("INBOX", _inbox())
     before = _folders(account)
 
-    def cut(_path: bytes) -> None:
-        for client in sessions._clients.values():
-            client.socket().shutdown(2)
+    calls: list[bytes] = []
 
-    calls = at_hook("apply.act", cut, match=lambda p: True, times=2)
+    def cut(path: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 2:  # the second message, once
+            for client in sessions._clients.values():
+                client.socket().shutdown(2)
+
+    at_hook("apply.act", cut, match=lambda p: True, times=10)
     run = menage(*_mail(account, "--sender", NEWS, "--yes"))
     assert run.exit_code == 0, run.stderr
     assert calls
@@ -168,6 +173,8 @@ def test_a_server_out_of_reach_leaves_the_run_to_carry_on(
     assert "settled" in again.stderr
     after = _folders(account)
     assert sum(after["Trash"].values()) == 3 and after["Trash"] + after["INBOX"] == before["INBOX"]
+    # the first message was moved by the first run, the others by the second
+    assert menage("undo", "--yes").exit_code == 0
     assert menage("undo", "--yes").exit_code == 0
     assert _folders(account) == before
 

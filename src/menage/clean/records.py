@@ -164,10 +164,13 @@ def entry_problem(row: tuple[Any, ...]) -> str | None:
         return f"action {entry.id}: unknown state {entry.state!r}"
     if entry.stash_how not in STASH_HOWS:
         return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
-    # a message on a server has no path: its stash and kept copy name folders, not files
-    named = ("path", "keep", "stash", "tmp", "restored_to") if entry.source != "imap" else ()
+    # a message on a server has no path (its stash and kept copy name folders); an mbox
+    # message's kept copy is another message of the mbox, not a file
+    named = {"imap": ()}.get(entry.source, ("path", "keep", "stash", "tmp", "restored_to"))
     for name in named:
-        if not _is_path(getattr(entry, name), optional=name != "path" or entry.source != "files"):
+        if name == "keep" and entry.source == "mbox":
+            continue
+        if not _is_path(getattr(entry, name), optional=name != "path"):
             return f"action {entry.id}: {name} is not a path"
     if entry.source == "imap" and entry.path is not None:
         return f"action {entry.id}: a message on a server has no path"
