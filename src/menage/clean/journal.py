@@ -363,6 +363,27 @@ class Journal:
         with self.transaction():
             self.db.executemany(f"UPDATE actions SET {assignments} WHERE id = ?", rows)
 
+    def record_unsubscription(self, **values: Any) -> None:
+        """Record one unsubscription (``menage mail unsubscribe``): ``source, sender,
+        list_id, method`` (``one-click``, ``mailto``, ``link``), ``target``, ``status``
+        (``done``, ``shown``, ``refused``, ``failed``), ``detail``, ``messages``, ``bytes``."""
+        columns = ["at", *values]
+        with self.transaction():
+            self.db.execute(
+                f"INSERT INTO unsubscriptions ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                (time.time(), *values.values()),
+            )
+
+    def unsubscriptions(self, since: float = 0) -> list[dict[str, Any]]:
+        """Unsubscriptions recorded since ``since`` (a timestamp), oldest first."""
+        with self._guard():
+            cursor = self.db.execute(
+                "SELECT * FROM unsubscriptions WHERE at >= ? ORDER BY id", (since,)
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
     def done_elsewhere(self, entry: Entry) -> int | None:
         """The run that already moved this very file (same path and inode), if any."""
         with self._guard():

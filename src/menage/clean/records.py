@@ -82,6 +82,19 @@ CREATE TABLE actions (
 );
 CREATE INDEX actions_run ON actions (run_id, state);
 CREATE INDEX actions_path ON actions (path);
+CREATE TABLE IF NOT EXISTS unsubscriptions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    source TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    list_id TEXT,
+    method TEXT NOT NULL,
+    target TEXT,
+    status TEXT NOT NULL,
+    detail TEXT,
+    messages INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
 """
 
 

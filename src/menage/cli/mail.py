@@ -11,6 +11,7 @@ from menage.cli._common import print_json, progress_bar, stdout_console
 from menage.cli._types import AGE, SIZE
 from menage.cli.impact import REGIONS
 from menage.cli.mail_clean import clean, password_prompt
+from menage.cli.mail_unsubscribe import unsubscribe
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, format_number, format_percent, format_size
 
@@ -31,6 +32,7 @@ def mail() -> None:
 
 
 mail.add_command(clean)
+mail.add_command(unsubscribe)
 
 
 _prompt = password_prompt

@@ -53,14 +53,16 @@ def _folders(root: Path) -> list[tuple[str, str, Path]]:
     return found
 
 
-def local_plan(
-    root: Path, criteria: s.Criteria, wanted: tuple[str, ...], now: float | None
-) -> s.MailPlan:
+Where = dict[tuple[str, str], tuple[str, bytes, dict[str, str]]]
+
+
+def local_folders(root: Path, wanted: tuple[str, ...] = ()) -> tuple[list[Found], Where]:
+    """Every folder's messages, and where each message is (source, path, identity)."""
     from menage.mail.local import _role
 
     problems: list[MailProblem] = []
     read: list[Found] = []
-    where: dict[tuple[str, str], tuple[str, bytes, dict[str, str]]] = {}
+    where: Where = {}
     for name, kind, path in _folders(root):
         if wanted and name not in wanted:
             continue
@@ -78,6 +80,13 @@ def local_plan(
                 if file is not None:
                     where[(name, meta.ref.key or "")] = ("maildir", os.fsencode(file), {})
         read.append((name, _role(name), messages))
+    return read, where
+
+
+def local_plan(
+    root: Path, criteria: s.Criteria, wanted: tuple[str, ...], now: float | None
+) -> s.MailPlan:
+    read, where = local_folders(root, wanted)
     targets = []
     for target in s.select(read, criteria, now):
         ref = target.meta.ref

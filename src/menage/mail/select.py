@@ -106,13 +106,14 @@ def _matches(meta: MessageMeta, criteria: Criteria, now: float) -> bool:
 
 
 def _finding(criteria: Criteria) -> str:
+    """The finding a message is taken for, named as the measures name them."""
     if criteria.newsletters:
         return "newsletters"
     if criteria.senders:
-        return "sender"
+        return "senders"
     if criteria.older_than_s is not None:
-        return "old"
-    return "large"
+        return "old_mail"
+    return "big_attachments"
 
 
 def select(
@@ -138,7 +139,7 @@ def select(
                 filters = criteria.newsletters or criteria.senders or criteria.larger
                 if (filters or criteria.older_than_s) and not _matches(meta, criteria, now):
                     continue
-                targets.append(Target(meta, "duplicates", keep=kept))
+                targets.append(Target(meta, "mail_duplicates", keep=kept))
             elif _matches(meta, criteria, now):
                 targets.append(Target(meta, _finding(criteria)))
     return targets
@@ -151,6 +152,7 @@ def _imap_folders(
     wanted: tuple[str, ...],
     archive: str | None,
     progress: Progress | None,
+    cleaning: bool = True,
 ) -> tuple[list[tuple[str, str | None, list[MessageMeta]]], str]:
     from menage.mail.analyse import _choose
     from menage.mail.cache import MailCache
@@ -161,7 +163,7 @@ def _imap_folders(
     try:
         available = list_folders(client)
         caps = client.capabilities()
-        if b"MOVE" not in caps and b"UIDPLUS" not in caps:
+        if cleaning and b"MOVE" not in caps and b"UIDPLUS" not in caps:
             raise CleanRefused(
                 source=str(source),
                 detail=_(
@@ -170,17 +172,19 @@ def _imap_folders(
                 ),
             )
         trash = next((f.name for f in available if f.role == "trash"), None)
-        destination = archive or trash
-        if destination is None:
+        destination = archive or trash or ""
+        if cleaning and not destination:
             raise CleanRefused(
                 source=str(source),
                 detail=_("the server has no Trash folder: name one with --archive FOLDER."),
             )
         reader = ImapReader(client, source, cache, options, progress)
         read, _measure, _notes = _choose(available, wanted or None, str(source))
+        if not cleaning and not wanted:  # Junk too: where spam-looking mail is found
+            read += [f for f in available if f.role == "junk" and f not in read]
         found = []
         for folder in read:
-            if folder.name == destination:
+            if cleaning and folder.name == destination:
                 continue
             _info, messages = reader.read(folder)
             found.append((folder.name, folder.role, messages))
@@ -283,3 +287,23 @@ def keep_of(target: Target) -> bytes | None:
 
 def local_path(path: Path) -> bytes:
     return os.fsencode(path)
+
+
+def read_folders(
+    spec: str,
+    *,
+    options: ImapOptions | None = None,
+    prompt: Callable[[str], str] | None = None,
+    progress: Progress | None = None,
+) -> list[tuple[str, str | None, list[MessageMeta]]]:
+    """Every folder's messages (Junk included), as the analysis reads them."""
+    source = parse_source(spec)
+    if isinstance(source, ImapSource):
+        read, _destination = _imap_folders(
+            source, options or ImapOptions(), prompt, (), None, progress, cleaning=False
+        )
+        return read
+    assert isinstance(source, LocalSource)
+    from menage.mail.local_select import local_folders
+
+    return local_folders(source.path)[0]
