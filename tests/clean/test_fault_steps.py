@@ -115,7 +115,9 @@ def assert_nothing_lost(
             found = trash.locate(path, trashed[path].dev or 0, trashed[path].ino or 0)
             stash = found[0] if found is not None else None
         assert stash is not None and _digest(stash) == digest, f"{path!r} is lost"
-    return {p for p, e in purged.items() if e.keep is None or e.kind == "quarantine"}
+    return {
+        p for p, e in purged.items() if p is not None and (e.keep is None or e.kind == "quarantine")
+    }
 
 
 def crash_in(args: list[str | Path]) -> None:

@@ -97,7 +97,7 @@ def test_a_crash_at_every_step_of_every_mail_operation(
 
         def nothing_lost() -> None:
             now = _folders(account)
-            assert now["INBOX"] + now["Trash"] == before["INBOX"]
+            assert now["INBOX"] + now["Trash"] == before["INBOX"]  # type: ignore[index]
 
     elif source == "mbox":
         box = _mbox(tmp_path / "courrier.mbox")

@@ -137,6 +137,12 @@ class Entry:
     #: what identifies the item in its source, as planned (JSON)
     fingerprint: str
 
+    @property
+    def file(self) -> bytes:
+        """The path of an action on a file (every source has one but a mail server)."""
+        assert self.path is not None, "an action on a message on a server has no path"
+        return self.path
+
 
 ENTRY_COLUMNS = [f.name for f in fields(Entry)]
 #: the columns an action's progress changes

@@ -11,9 +11,8 @@ For a sender, the most recent message carrying ``List-Unsubscribe`` decides how:
   asking for more.
 
 Nothing is ever sent for mail that looks like spam: a message in Junk, a message
-without any list or bulk header (List-Id, Precedence, an ESP's headers: a real
-newsletter has them; Ménage asks for List-Id), or one whose headers are broken. Each unsubscription, sent,
-shown or refused, is recorded in the cleanup journal and counted in ``menage
+without a List-Id (a real mailing list has one), or one whose headers are broken.
+Each unsubscription, sent, shown or refused, is recorded in the cleanup journal and counted in ``menage
 history`` and the measures.
 """
 
@@ -70,6 +69,7 @@ def choose(
     unsub = meta.unsubscribe
     assert unsub is not None
     reason = spam_reason(meta, role)
+    target: str | None
     if unsub.one_click and unsub.http and reason is None:
         method, target = "one-click", unsub.http
     elif unsub.mailto:
