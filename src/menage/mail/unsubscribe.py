@@ -12,8 +12,8 @@ For a sender, the most recent message carrying ``List-Unsubscribe`` decides how:
 
 Nothing is ever sent for mail that looks like spam: a message in Junk, a message
 without a List-Id (a real mailing list has one), or one whose headers are broken.
-Each unsubscription, sent, shown or refused, is recorded in the cleanup journal and counted in ``menage
-history`` and the measures.
+Each unsubscription, sent, shown or refused, is recorded in the cleanup journal and
+counted in ``menage history`` and the measures.
 """
 
 from __future__ import annotations
