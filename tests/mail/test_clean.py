@@ -248,3 +248,10 @@ def test_a_non_ascii_archive_folder(menage, account, imap_password, archive) -> 
     assert sum(_folders(account)[archive].values()) == 3
     assert menage("undo", "--yes").exit_code == 0
     assert sum(_folders(account)[archive].values()) == 0
+
+
+def test_prompts_take_o_oui_n_non() -> None:
+    from menage.cli._clean import is_yes
+
+    assert all(is_yes(a) for a in ("o", "oui", " OUI ", "y", "yes"))
+    assert not any(is_yes(a) for a in ("", "n", "non", "no", "ouais", "peut-être"))

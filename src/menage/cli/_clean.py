@@ -181,8 +181,18 @@ def confirm(question: str, yes: bool) -> None:
                 "Nothing was changed."
             )
         )
-    if not click.confirm(question, default=False, err=True):
+    answer = click.prompt(f"{question} {_('[y/N]')}", default="", show_default=False, err=True)
+    if not is_yes(answer):
         raise NotConfirmed(detail=_("cancelled: nothing was changed."))
+
+
+#: answers that mean yes, in French and English (anything else is no)
+YES = ("o", "oui", "y", "yes")
+
+
+def is_yes(answer: str) -> bool:
+    """Whether a typed answer says yes: o, oui, y or yes (any case, spaces around)."""
+    return answer.strip().lower() in YES
 
 
 def report_recovered(recovered: Recovered) -> None:
