@@ -92,7 +92,8 @@ def test_a_duplicate_whose_kept_copy_is_gone_stays(account, imap_password, menag
     from menage.clean import cleanup_session, home_quarantine
     from menage.mail.clean import apply_mail
     from menage.mail.imap import ImapOptions
-    from menage.mail.select import Criteria, plan_mail
+    from menage.mail.planning import plan_mail
+    from menage.mail.select import Criteria
 
     account.append("INBOX", _inbox())
     options = ImapOptions(ca_file=account.ca_pem)

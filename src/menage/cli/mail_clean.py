@@ -78,7 +78,8 @@ def clean(
     from menage.mail import sessions
     from menage.mail.clean import apply_mail
     from menage.mail.imap import ImapOptions
-    from menage.mail.select import Criteria, plan_mail
+    from menage.mail.planning import plan_mail
+    from menage.mail.select import Criteria
 
     criteria = Criteria(newsletters, senders, older_than, larger, duplicates)
     options = ImapOptions(insecure=insecure, ca_file=ca_file, oauth2=oauth2)

@@ -52,7 +52,7 @@ def unsubscribe(
     from menage.cli.mail_clean import password_prompt
     from menage.errors import EXIT_INCOMPLETE
     from menage.mail.imap import ImapOptions
-    from menage.mail.select import read_folders
+    from menage.mail.planning import read_folders
     from menage.mail.unsubscribe import choose, one_click
 
     options = ImapOptions(insecure=insecure, ca_file=ca_file, oauth2=oauth2)

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from menage.i18n import _
-from menage.mail.errors import CleanRefused, SourceInvalid
+from menage.mail.errors import CleanRefused
 from menage.mail.imap import ImapOptions, Progress
 from menage.mail.model import MessageMeta, MessageRef
-from menage.mail.source import ImapSource, LocalSource, parse_source
+from menage.mail.source import ImapSource, parse_source
 
 APART = ("trash", "junk")
 
@@ -145,7 +145,7 @@ def select(
     return targets
 
 
-def _imap_folders(
+def imap_folders(
     source: ImapSource,
     options: ImapOptions,
     prompt: Callable[[str], str] | None,
@@ -208,7 +208,7 @@ def plan_imap(
     source = parse_source(spec)
     assert isinstance(source, ImapSource)
     options = options or ImapOptions()
-    read, destination = _imap_folders(source, options, prompt, folders, archive, progress)
+    read, destination = imap_folders(source, options, prompt, folders, archive, progress)
     account = {
         "source": str(source),
         "insecure": options.insecure,
@@ -216,51 +216,6 @@ def plan_imap(
         "oauth2": options.oauth2,
     }
     return MailPlan(str(source), "imap", account, destination, select(read, criteria, now))
-
-
-def plan_mail(
-    spec: str,
-    criteria: Criteria,
-    *,
-    options: ImapOptions | None = None,
-    prompt: Callable[[str], str] | None = None,
-    folders: tuple[str, ...] = (),
-    archive: str | None = None,
-    progress: Progress | None = None,
-    now: float | None = None,
-) -> MailPlan:
-    """What ``menage mail clean`` would take from SOURCE.
-
-    Raises:
-        CleanRefused: nothing selected, no Trash, a server that cannot move safely.
-        MailError: the source cannot be read.
-    """
-    if criteria.empty:
-        raise CleanRefused(
-            source=spec,
-            detail=_(
-                "say what to clean: --newsletters, --sender, --older-than, --larger or "
-                "--duplicates."
-            ),
-        )
-    source = parse_source(spec)
-    if isinstance(source, ImapSource):
-        return plan_imap(
-            spec,
-            criteria,
-            options=options,
-            prompt=prompt,
-            folders=folders,
-            archive=archive,
-            progress=progress,
-            now=now,
-        )
-    assert isinstance(source, LocalSource)
-    from menage.mail.local_select import local_plan
-
-    if archive is not None:
-        raise SourceInvalid(source=spec)
-    return local_plan(source.path, criteria, folders, now)
 
 
 def fingerprint(plan: MailPlan, target: Target) -> str:
@@ -287,23 +242,3 @@ def keep_of(target: Target) -> bytes | None:
 
 def local_path(path: Path) -> bytes:
     return os.fsencode(path)
-
-
-def read_folders(
-    spec: str,
-    *,
-    options: ImapOptions | None = None,
-    prompt: Callable[[str], str] | None = None,
-    progress: Progress | None = None,
-) -> list[tuple[str, str | None, list[MessageMeta]]]:
-    """Every folder's messages (Junk included), as the analysis reads them."""
-    source = parse_source(spec)
-    if isinstance(source, ImapSource):
-        read, _destination = _imap_folders(
-            source, options or ImapOptions(), prompt, (), None, progress, cleaning=False
-        )
-        return read
-    assert isinstance(source, LocalSource)
-    from menage.mail.local_select import local_folders
-
-    return local_folders(source.path)[0]
