@@ -280,7 +280,7 @@ def test_nothing_is_ever_lost(files, empty_folders, temp, empty, kinds, mutation
         hooks.hook = None
         check(world)
         for entry in outcome.done:
-            assert not os.path.lexists(entry.path) or entry.kind in ("hardlink", "reflink")
+            assert not os.path.lexists(entry.file) or entry.kind in ("hardlink", "reflink")
 
         # undo, with a file saved where a restore is about to go
         undo_mutations(world, undo_changes)

@@ -103,7 +103,7 @@ def test_a_v1_run_is_undone_after_the_upgrade(menage, v1_run):
     assert relative(snapshot(tree), tree) == before, "every byte, mode and time is back"
     assert not quarantined_files(home)
     db = sqlite3.connect(home / "journal.sqlite")
-    assert db.execute("PRAGMA user_version").fetchone() == (2,)
+    assert db.execute("PRAGMA user_version").fetchone() == (3,)
     backup = sqlite3.connect(home / "journal-v1-backup.sqlite")
     assert backup.execute("PRAGMA user_version").fetchone() == (1,)
 
@@ -242,7 +242,7 @@ def test_an_upgrade_that_cannot_be_written_is_refused(menage, v1_journal, monkey
     result = menage("undo", "--yes")
     no_traceback(result)
     assert result.exit_code == 7
-    assert "is in format 1 and must be upgraded to format 2" in result.stderr
+    assert "is in format 1 and must be upgraded to format 3" in result.stderr
     assert "no space left on the device" in result.stderr and "It was not changed" in result.stderr
     assert dump(v1_journal) == before
 
@@ -264,7 +264,7 @@ def test_an_upgrade_on_a_full_disk_is_refused(menage, tmp_path, mount_tmpfs, mon
     result = menage("history")
     no_traceback(result)
     assert result.exit_code == 7, result.stderr
-    assert "must be upgraded to format 2" in result.stderr
+    assert "must be upgraded to format 3" in result.stderr
     filler.unlink()
     assert dump(journal) == before
 
@@ -273,8 +273,8 @@ def test_a_journal_of_a_newer_format_is_refused(menage, menage_home):
     from menage.clean import Journal
 
     with Journal(menage_home / "journal.sqlite") as journal:
-        journal.db.execute("PRAGMA user_version=3")
+        journal.db.execute("PRAGMA user_version=4")
     result = menage("history")
     no_traceback(result)
     assert result.exit_code == 7
-    assert "written by a newer Ménage (format 3, this version reads up to 2)" in result.stderr
+    assert "written by a newer Ménage (format 4, this version reads up to 3)" in result.stderr

@@ -47,7 +47,7 @@ def applied(menage, tree, tmp_path):
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("source", "imap", "action 1: unknown source 'imap'"),
+        ("source", "pst", "action 1: unknown source 'pst'"),
         ("kind", "delete", "action 1: unknown action 'delete'"),
     ],
 )

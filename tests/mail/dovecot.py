@@ -47,6 +47,8 @@ class Dovecot:
     user: str = USER
     password: str = PASSWORD
     process: subprocess.Popen[bytes] | None = None
+    #: the OAuth2 token introspection endpoint Dovecot asks (XOAUTH2 logins)
+    introspection: Introspection | None = None
 
     @property
     def log(self) -> str:
@@ -59,7 +61,10 @@ class Dovecot:
     def add_user(self, name: str) -> Dovecot:
         """Another account on the same server: any name logs in with the one password
         (a static passdb), each with its own mail store."""
-        return Dovecot(self.root, self.port, self.tls_port, self.ca_pem, name, self.password)
+        return Dovecot(
+            self.root, self.port, self.tls_port, self.ca_pem, name, self.password,
+            introspection=self.introspection,
+        )  # fmt: skip
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -79,7 +84,71 @@ def mail_owner() -> tuple[str, int, int]:
     return entry.pw_name, entry.pw_uid, entry.pw_gid
 
 
-def _config(root: Path, port: int, tls_port: int, cert: Path, key: Path) -> str:
+#: OAuth2 bearer tokens the test's introspection endpoint accepts: TOKEN.<user>
+TOKEN = "jeton-oauth2-de-test"
+
+
+def token_for(user: str) -> str:
+    return f"{TOKEN}.{user}"
+
+
+class Introspection:
+    """The token introspection endpoint (RFC 7662) Dovecot's oauth2 passdb asks: a
+    local HTTP server that says whether a token is active and whose it is (Dovecot
+    sends only the token, and compares the user it names with the login)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+        import urllib.parse
+
+        self.seen: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                token = (form.get("token") or [""])[0]
+                outer.seen.append(token)
+                active = token.startswith(TOKEN + ".")
+                user = token.removeprefix(TOKEN + ".") if active else ""
+                body = json.dumps({"active": active, "username": user}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self.httpd.server_address[1])
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _oauth2_config(root: Path, introspection: Introspection) -> Path:
+    path = root / "dovecot-oauth2.conf.ext"
+    path.write_text(
+        f"introspection_url = http://127.0.0.1:{introspection.port}/introspect\n"
+        "introspection_mode = post\n"
+        "username_attribute = username\n"
+        "active_attribute = active\n"
+        "active_value = true\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _config(
+    root: Path, port: int, tls_port: int, cert: Path, key: Path, oauth2: Path | None = None
+) -> str:
     owner, uid, gid = mail_owner()
     me = pwd.getpwuid(os.getuid()).pw_name
     internal = "dovecot" if os.getuid() == 0 else me
@@ -96,7 +165,7 @@ ssl_cert = <{cert}
 ssl_key = <{key}
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 default_internal_user = {internal}
 default_login_user = {login}
 first_valid_uid = 1
@@ -121,6 +190,11 @@ namespace inbox {{
 passdb {{
   driver = static
   args = password={PASSWORD}
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {oauth2}
 }}
 userdb {{
   driver = static
@@ -186,8 +260,11 @@ def running(root: Path) -> Iterator[Dovecot]:
         os.chmod(root, 0o711)  # root is a fresh mkdtemp folder (0700), not pytest's tree
     port, tls_port = free_port(), free_port()
     config = root / "dovecot.conf"
+    introspection = Introspection()
+    oauth2 = _oauth2_config(root, introspection)
     config.write_text(
-        _config(root, port, tls_port, root / "cert.pem", root / "key.pem"), encoding="utf-8"
+        _config(root, port, tls_port, root / "cert.pem", root / "key.pem", oauth2),
+        encoding="utf-8",
     )
     with open(root / "stderr.log", "wb") as stderr:
         process = subprocess.Popen(
@@ -197,9 +274,11 @@ def running(root: Path) -> Iterator[Dovecot]:
             stderr=stderr,
         )
     server = Dovecot(root, port, tls_port, root / "ca.pem", process=process)
+    server.introspection = introspection
     try:
         _wait_listening(port, process, root)
         _wait_listening(tls_port, process, root)
         yield server
     finally:
         server.stop()
+        introspection.stop()

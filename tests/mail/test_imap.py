@@ -181,3 +181,24 @@ def test_plain_imap_only_on_loopback_or_by_choice() -> None:
     remote = ImapSource("192.0.2.1", 143, "u", "starttls")
     assert not plain_allowed(remote, insecure=False)
     assert plain_allowed(remote, insecure=True)
+
+
+def test_xoauth2_login_end_to_end(menage, account, monkeypatch) -> None:
+    """XOAUTH2 against Dovecot's oauth2 passdb, which asks a local token introspection
+    endpoint (RFC 7662) started by the test whether the token is active and whose."""
+    from tests.mail import dovecot
+
+    account.append("INBOX", [messages.personal(n=1)])
+    monkeypatch.delenv("MENAGE_IMAP_PASSWORD", raising=False)
+    monkeypatch.setenv("MENAGE_IMAP_OAUTH2_TOKEN", dovecot.token_for(account.user))
+    args = ["mail", "analyse", account.url(), "--ca-file", str(account.ca_pem), "--json"]
+    run = menage(*args, "--oauth2")
+    assert run.exit_code == 0, run.stderr + account.server.log[-1500:]
+    assert '"messages": 1' in run.stdout
+    introspection = account.server.introspection
+    assert introspection is not None
+    assert dovecot.token_for(account.user) in introspection.seen
+    monkeypatch.setenv("MENAGE_IMAP_OAUTH2_TOKEN", "expired-token")
+    refused = menage(*args, "--oauth2")
+    assert refused.exit_code == 1 and "login refused" in refused.stderr
+    assert "Traceback" not in refused.stderr

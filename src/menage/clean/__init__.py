@@ -28,6 +28,7 @@ from menage.clean.session import (
     excluded_folders,
 )
 from menage.clean.undo import UndoOutcome, run_to_undo, undo_run
+from menage.mail import operations as mail_operations  # noqa: F401  (and on mail)
 
 __all__ = [
     "Action",

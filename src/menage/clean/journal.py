@@ -230,6 +230,35 @@ class Journal:
             )  # fmt: skip
         return self.run(run_id)
 
+    def start_entries(
+        self, digest: str, roots: list[str], command: str, rows: list[dict[str, Any]]
+    ) -> Run:
+        """Record a run of another source than files (mail) and its actions, pending.
+
+        Each row gives ``source, kind, finding, category, path, ref, fingerprint,
+        keep, size`` and optionally ``dev, ino, mtime_ns`` (a Maildir file).
+        """
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO runs (started, status, plan_digest, plan_path, scan_id, roots, "
+                "command) VALUES (?, 'running', ?, NULL, NULL, ?, ?)",
+                (time.time(), digest, json.dumps(roots), command),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            self.db.executemany(
+                "INSERT INTO actions (run_id, line, source, ref, fingerprint, kind, finding, "
+                "category, path, keep, size, dev, ino, mtime_ns, is_dir, state) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+                [
+                    (run_id, n, r["source"], r["ref"], r["fingerprint"], r["kind"],
+                     r["finding"], r["category"], r.get("path"), r.get("keep"), r["size"],
+                     r.get("dev"), r.get("ino"), r.get("mtime_ns"))
+                    for n, r in enumerate(rows, start=1)
+                ],
+            )  # fmt: skip
+        return self.run(run_id)
+
     def resumable_run(self, digest: str) -> Run | None:
         """An interrupted run of the same plan, to carry on rather than start again."""
         with self._guard():
@@ -346,6 +375,27 @@ class Journal:
         assignments = ", ".join(f"{c} = ?" for c in MUTABLE)
         with self.transaction():
             self.db.executemany(f"UPDATE actions SET {assignments} WHERE id = ?", rows)
+
+    def record_unsubscription(self, **values: Any) -> None:
+        """Record one unsubscription (``menage mail unsubscribe``): ``source, sender,
+        list_id, method`` (``one-click``, ``mailto``, ``link``), ``target``, ``status``
+        (``done``, ``shown``, ``refused``, ``failed``), ``detail``, ``messages``, ``bytes``."""
+        columns = ["at", *values]
+        with self.transaction():
+            self.db.execute(
+                f"INSERT INTO unsubscriptions ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                (time.time(), *values.values()),
+            )
+
+    def unsubscriptions(self, since: float = 0) -> list[dict[str, Any]]:
+        """Unsubscriptions recorded since ``since`` (a timestamp), oldest first."""
+        with self._guard():
+            cursor = self.db.execute(
+                "SELECT * FROM unsubscriptions WHERE at >= ? ORDER BY id", (since,)
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def done_elsewhere(self, entry: Entry) -> int | None:
         """The run that already moved this very file (same path and inode), if any."""

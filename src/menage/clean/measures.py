@@ -17,6 +17,7 @@ from menage.clean.journal import Entry, Journal, Run
 
 #: states in which an action's file is out of the scanned folders
 OUT = ("done", "purging", "purged")
+MAIL_SOURCES = ("imap", "mbox", "maildir")
 
 
 @dataclass
@@ -41,8 +42,10 @@ class Measures:
     #: bytes of the files put back by ``undo`` (they count no more among the freed)
     restored_bytes: int = 0
     purged_bytes: int = 0
-    #: where the items came from: local files today (mail and photos runs later)
+    #: where the items came from: ``files``, or ``imap``, ``mbox``, ``maildir`` (mail)
     source: str = "files"
+    #: messages moved out of a mailbox (and not put back)
+    messages: int = 0
     by_category: dict[str, dict[str, int]] = field(default_factory=dict)
     by_finding: dict[str, dict[str, int]] = field(default_factory=dict)
     by_action: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -72,6 +75,7 @@ class Measures:
             "pending": self.pending,
             "undone": self.undone,
             "source": self.source,
+            "messages": self.messages,
             "restored": {"items": self.undone, "bytes": self.restored_bytes},
             "purged_bytes": self.purged_bytes,
             "by_category": self.by_category,
@@ -100,6 +104,9 @@ def run_measures(journal: Journal, run: Run) -> Measures:
         planned=len(entries),
     )
     out = [e for e in entries if e.state in OUT]
+    if entries:
+        result.source = entries[0].source
+    result.messages = sum(1 for e in out if e.source in MAIL_SOURCES)
     for e in entries:
         if e.state == "skipped":
             result.skipped += 1
@@ -138,10 +145,12 @@ def run_measures(journal: Journal, run: Run) -> Measures:
 def _freed_bytes(out: list[Entry]) -> dict[int, int]:
     """Bytes credited to each entry: the inode's size, once all its paths have left."""
     by_inode: dict[tuple[int | None, int | None], list[Entry]] = defaultdict(list)
-    for e in out:
-        if not e.is_dir:
-            by_inode[(e.dev, e.ino)].append(e)
     credited: dict[int, int] = {}
+    for e in out:
+        if e.dev is None or e.ino is None:
+            credited[e.id] = e.size  # a message in a server or an mbox: no inode
+        elif not e.is_dir:
+            by_inode[(e.dev, e.ino)].append(e)
     for group in by_inode.values():
         links = max(e.nlink or 1 for e in group)
         if len(group) >= links:

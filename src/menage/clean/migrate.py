@@ -3,14 +3,18 @@
 Format 1 (Ménage up to the cleanup engine generic over sources) knew only files: an
 action had a path, device, inode and modification time. Format 2 names each action's
 source, its reference in that source and its fingerprint (:mod:`menage.clean.records`).
-A format 1 journal is upgraded when it is opened, in this order:
+Format 3 lets an action have no path (a message on an IMAP server is found by its
+reference and fingerprint, never by a path): SQLite cannot drop a ``NOT NULL``, so the
+actions table is made again and its rows copied as they are.
+A journal of format 1 or 2 is upgraded when it is opened, in this order:
 
 1. it is checked as it is (SQLite's ``quick_check``, its tables): a damaged journal is
    refused and left as it is;
-2. a copy of it is written beside it (``journal-v1-backup.sqlite``), complete and
-   fsynced, before anything changes;
+2. a copy of it is written beside it (``journal-v1-backup.sqlite``, or ``-v2-``),
+   complete and fsynced, before anything changes;
 3. the new table is made and filled, every row checked, and the version stamped, in
-   one transaction: a crash or a full disk leaves format 1 intact (SQLite rolls back).
+   one transaction: a crash or a full disk leaves the old format intact (SQLite rolls
+   back).
 
 A journal that cannot be upgraded (read-only folder, full disk) is refused with the
 reason; nothing is changed. A read-only journal (``history`` on a read-only data
@@ -44,6 +48,9 @@ V1_RUN_COLUMNS = (
     "id", "started", "finished", "status", "plan_digest", "plan_path", "scan_id",
     "scan_after", "roots", "command",
 )  # fmt: skip
+V2_ACTION_COLUMNS = (*V1_ACTION_COLUMNS, "source", "ref", "fingerprint")
+#: the columns each older format must have, to be upgraded
+OLD_COLUMNS = {1: V1_ACTION_COLUMNS, 2: V2_ACTION_COLUMNS}
 BACKUP_NAME = "journal-v1-backup"
 
 
@@ -69,11 +76,22 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE actions_v1")
 
 
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    columns = ", ".join(V2_ACTION_COLUMNS)
+    db.execute("DROP INDEX IF EXISTS actions_run")
+    db.execute("DROP INDEX IF EXISTS actions_path")
+    db.execute("ALTER TABLE actions RENAME TO actions_v2")
+    for statement in _v2_actions_statements():
+        db.execute(statement)
+    db.execute(f"INSERT INTO actions ({columns}) SELECT {columns} FROM actions_v2")
+    db.execute("DROP TABLE actions_v2")
+
+
 #: version → the function that brings it to the next version
-MIGRATIONS = {1: _v1_to_v2}
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
-def check_v1(db: sqlite3.Connection, path: Path) -> None:
+def check_v1(db: sqlite3.Connection, path: Path, version: int = 1) -> None:
     """Refuse a journal of an older format that is damaged (nothing is changed).
 
     Raises:
@@ -83,7 +101,8 @@ def check_v1(db: sqlite3.Connection, path: Path) -> None:
         result = db.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
             raise storage.damaged(path, "; ".join(str(r[0]) for r in result[:3]))
-        for table, wanted in (("runs", V1_RUN_COLUMNS), ("actions", V1_ACTION_COLUMNS)):
+        actions = OLD_COLUMNS.get(version, V1_ACTION_COLUMNS)
+        for table, wanted in (("runs", V1_RUN_COLUMNS), ("actions", actions)):
             found = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if not set(wanted) <= found:
                 raise storage.damaged(path, f"the table {table} is incomplete")
@@ -126,10 +145,10 @@ def upgrade(db: sqlite3.Connection, path: Path, version: int) -> None:
         JournalUpgradeFailed: the backup or the new format cannot be written
             (unchanged).
     """
-    check_v1(db, path)
+    check_v1(db, path, version)
     try:
         try:
-            write_backup(db, path)
+            write_backup(db, path, version)
             with storage.guard(path):
                 _migrate(db, path, version, storage.SCHEMA_VERSION)
         except sqlite3.Error as exc:
@@ -161,7 +180,7 @@ def _failed(path: Path, version: int, detail: str) -> JournalUpgradeFailed:
 
 def upgrade_in_memory(db: sqlite3.Connection, path: Path, version: int) -> sqlite3.Connection:
     """A copy of the journal in memory, upgraded (the file is left as it is)."""
-    check_v1(db, path)
+    check_v1(db, path, version)
     memory = sqlite3.connect(":memory:", isolation_level=None)
     with storage.guard(path):
         db.backup(memory)
@@ -169,17 +188,18 @@ def upgrade_in_memory(db: sqlite3.Connection, path: Path, version: int) -> sqlit
     return memory
 
 
-def backup_path(path: Path) -> Path:
+def backup_path(path: Path, version: int = 1) -> Path:
     """The first free name for the backup beside the journal."""
-    candidate = path.with_name(BACKUP_NAME + ".sqlite")
+    name = f"journal-v{version}-backup"
+    candidate = path.with_name(name + ".sqlite")
     number = 2
     while os.path.lexists(candidate):
-        candidate = path.with_name(f"{BACKUP_NAME}-{number}.sqlite")
+        candidate = path.with_name(f"{name}-{number}.sqlite")
         number += 1
     return candidate
 
 
-def write_backup(db: sqlite3.Connection, path: Path) -> Path:
+def write_backup(db: sqlite3.Connection, path: Path, version: int = 1) -> Path:
     """A complete, self-contained, fsynced copy of the journal, under a new name."""
     folder = os.fsencode(path.parent)
     tmp = temp_name(folder, b"backup")
@@ -196,7 +216,7 @@ def write_backup(db: sqlite3.Connection, path: Path) -> Path:
         finally:
             os.close(fd)
         for _attempt in range(100):
-            target = backup_path(path)
+            target = backup_path(path, version)
             try:
                 rename_noreplace(tmp, os.fsencode(target))
                 break

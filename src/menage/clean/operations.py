@@ -89,11 +89,11 @@ def prepare(entry: Entry, ctx: Context) -> None:
         entry.stash, entry.stash_how = None, None
     else:
         stash, how = ctx.quarantine.destination(
-            ctx.run_id, entry.id, entry.path, entry.dev, bool(entry.is_dir)
+            ctx.run_id, entry.id, entry.file, entry.dev, bool(entry.is_dir)
         )
         entry.stash = stash
         entry.stash_how = how if entry.kind == "quarantine" else (LINK if how == RENAME else COPY)
-    folder = os.path.dirname(entry.path)
+    folder = os.path.dirname(entry.file)
     if entry.kind in LINK_KINDS:
         entry.tmp = temp_name(folder, b"link")
     elif entry.stash_how == COPY and not entry.is_dir:
@@ -125,7 +125,7 @@ def perform(entry: Entry, ctx: Context, act: Act) -> list[bytes]:
             _remove_folder(entry, ctx)
         else:
             opened = recheck(entry, ctx.bounds)
-            hooks.at("apply.act", entry.path)
+            hooks.at("apply.act", entry.file)
             act(entry, opened, ctx)
     except Refused as refused:
         settle(entry)
@@ -151,7 +151,7 @@ def perform(entry: Entry, ctx: Context, act: Act) -> list[bytes]:
 
 
 def _dirs(entry: Entry) -> list[bytes]:
-    return [os.path.dirname(p) for p in (entry.path, entry.stash) if p is not None]
+    return [os.path.dirname(p) for p in (entry.file, entry.stash) if p is not None]
 
 
 def quarantine_act(entry: Entry, opened: Opened, ctx: Context) -> None:
@@ -160,24 +160,24 @@ def quarantine_act(entry: Entry, opened: Opened, ctx: Context) -> None:
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     if entry.stash_how == RENAME:
         try:
-            rename_noreplace(entry.path, entry.stash)
+            rename_noreplace(entry.file, entry.stash)
         except OSError as exc:
             if exc.errno != errno.EXDEV:
                 raise
             # a mount point in between (a bind mount): copy after all
             entry.stash_how = COPY
-            entry.tmp = temp_name(os.path.dirname(entry.path), b"moving")
+            entry.tmp = temp_name(os.path.dirname(entry.file), b"moving")
             ctx.record(entry)  # the name the original waits under is durable first
         else:
             if not same_file(os.lstat(entry.stash), entry.dev, entry.ino):
                 # another file took its place between the check and the move
-                put_back(entry.stash, entry.path)
+                put_back(entry.stash, entry.file)
                 raise Refused(_(CHANGED))
-            hooks.at("apply.acted", entry.path)
+            hooks.at("apply.acted", entry.file)
             reason = opened.changed(entry)
             if reason is not None:
                 try:
-                    rename_noreplace(entry.stash, entry.path)
+                    rename_noreplace(entry.stash, entry.file)
                 except FileExistsError:
                     # a new file stands at its path: it stays in the quarantine, recorded
                     entry.reason = reason
@@ -186,35 +186,35 @@ def quarantine_act(entry: Entry, opened: Opened, ctx: Context) -> None:
             return
     assert entry.tmp is not None
     copy_in(opened.item, entry.stash)
-    hooks.at("apply.acted", entry.path)
+    hooks.at("apply.acted", entry.file)
     reason = opened.changed(entry)
     if reason is not None:
         remove_stash(entry.stash)
         raise Refused(reason)
     try:
-        take_aside(entry.path, entry.tmp, entry.dev, entry.ino)
+        take_aside(entry.file, entry.tmp, entry.dev, entry.ino)
     except NotTheFile:
         remove_stash(entry.stash)
         raise Refused(_(CHANGED)) from None
     os.unlink(entry.tmp)
-    fsync_dir(os.path.dirname(entry.path))
+    fsync_dir(os.path.dirname(entry.file))
 
 
 def trash_act(entry: Entry, opened: Opened, ctx: Context) -> None:
     """Send the file to the trash of its filesystem (the quarantine across devices)."""
     assert entry.dev is not None and entry.ino is not None
     try:
-        stored = trash.send(entry.path, entry.dev, entry.ino)
+        stored = trash.send(entry.file, entry.dev, entry.ino)
     except NotTheFile:
         raise Refused(_(CHANGED)) from None
     except trash.CrossDevice:
         # the trash would copy it across filesystems: the quarantine moves it checked
         entry.kind = "quarantine"
         entry.stash, entry.stash_how = ctx.quarantine.destination(
-            ctx.run_id, entry.id, entry.path, entry.dev
+            ctx.run_id, entry.id, entry.file, entry.dev
         )
         if entry.stash_how == COPY:
-            entry.tmp = temp_name(os.path.dirname(entry.path), b"moving")
+            entry.tmp = temp_name(os.path.dirname(entry.file), b"moving")
         entry.reason = _(
             "the trash is on another filesystem (another mount): moved to Ménage's "
             "quarantine instead"
@@ -225,11 +225,11 @@ def trash_act(entry: Entry, opened: Opened, ctx: Context) -> None:
         entry.reason = entry.reason or note
         return
     entry.stash = stored
-    hooks.at("apply.acted", entry.path)
+    hooks.at("apply.acted", entry.file)
     reason = opened.changed(entry)
     if reason is not None:
-        if put_back(stored, entry.path) == entry.path:
-            trash.forget(stored, entry.path)
+        if put_back(stored, entry.file) == entry.file:
+            trash.forget(stored, entry.file)
             entry.stash = None
             raise Refused(reason)
         entry.reason = reason
@@ -253,7 +253,7 @@ def link_act(entry: Entry, opened: Opened, ctx: Context) -> None:
     os.makedirs(os.path.dirname(entry.stash), mode=0o700, exist_ok=True)
     try:
         if entry.stash_how == LINK:
-            link_open_file(opened.item, entry.path, entry.stash)
+            link_open_file(opened.item, entry.file, entry.stash)
         else:
             copy_in(opened.item, entry.stash)
     except NotTheFile:
@@ -262,11 +262,11 @@ def link_act(entry: Entry, opened: Opened, ctx: Context) -> None:
     if reason is not None:
         raise Refused(reason)
     try:
-        replace_verified(entry.tmp, entry.path, entry.dev, entry.ino)
+        replace_verified(entry.tmp, entry.file, entry.dev, entry.ino)
     except NotTheFile:
         raise Refused(_(CHANGED)) from None
-    hooks.at("apply.acted", entry.path)
-    entry.new_ino = os.lstat(entry.path).st_ino
+    hooks.at("apply.acted", entry.file)
+    entry.new_ino = os.lstat(entry.file).st_ino
 
 
 def _remove_folder(entry: Entry, ctx: Context) -> None:
@@ -275,10 +275,10 @@ def _remove_folder(entry: Entry, ctx: Context) -> None:
     reason = check(entry, ctx.bounds)
     if reason is not None:
         raise Refused(reason)
-    hooks.at("apply.act", entry.path)
+    hooks.at("apply.act", entry.file)
     if entry.kind == "trash":
         assert entry.dev is not None
-        entry.stash = trash.claim_for_folder(entry.path, entry.dev)
+        entry.stash = trash.claim_for_folder(entry.file, entry.dev)
         entry.stash_how = COPY
         ctx.record(entry)  # where its tree is made is durable first
     assert entry.stash is not None
@@ -286,23 +286,23 @@ def _remove_folder(entry: Entry, ctx: Context) -> None:
     tmp = partial_of(entry.stash)
     no_longer_empty = _("no longer empty: something was saved in it")
     try:
-        copy_empty_tree(entry.path, tmp)
+        copy_empty_tree(entry.file, tmp)
     except OSError as exc:
         if exc.errno == errno.ENOTEMPTY:
             raise Refused(no_longer_empty) from None
         raise
     rename_noreplace(tmp, entry.stash)
-    hooks.at("apply.acted", entry.path)
+    hooks.at("apply.acted", entry.file)
     try:
-        remove_empty_tree(entry.path)
+        remove_empty_tree(entry.file)
     except OSError as exc:
         remove_stash(entry.stash)
         if entry.kind == "trash":
-            trash.forget(entry.stash, entry.path)
+            trash.forget(entry.stash, entry.file)
         if exc.errno == errno.ENOTEMPTY:
             raise Refused(no_longer_empty) from None
         raise
-    fsync_dir(os.path.dirname(entry.path) or b"/")
+    fsync_dir(os.path.dirname(entry.file) or b"/")
 
 
 def settle(entry: Entry) -> None:
@@ -319,12 +319,12 @@ def settle(entry: Entry) -> None:
         return
     if entry.tmp is not None:
         _recover_aside(entry)
-    here = lstat_or_none(entry.path)
+    here = lstat_or_none(entry.file)
     original_here = same_file(here, entry.dev, entry.ino)
     if entry.is_dir:
         original_here = here is not None and original_here
         if original_here and entry.stash is not None and lstat_or_none(entry.stash):
-            _restore_subfolders(entry.stash, entry.path)
+            _restore_subfolders(entry.stash, entry.file)
     if entry.kind in LINK_KINDS:
         unlink_if_exists(entry.tmp)  # our link or clone, never placed
     remove_partial(entry.stash)
@@ -338,7 +338,7 @@ def settle(entry: Entry) -> None:
             with contextlib.suppress(OSError):
                 remove_stash(entry.stash)
                 if entry.kind == "trash":
-                    trash.forget(entry.stash, entry.path)
+                    trash.forget(entry.stash, entry.file)
         entry.state = "pending"
         return
     if stash is not None:
@@ -357,14 +357,14 @@ def _recover_aside(entry: Entry) -> None:
     if st is None:
         return
     if not same_file(st, entry.dev, entry.ino):
-        put_back(aside, entry.path)  # another file, moved by mistake: where it was
+        put_back(aside, entry.file)  # another file, moved by mistake: where it was
         return
     stashed = lstat_or_none(entry.stash)
     placed = entry.kind in LINK_KINDS and not os.path.lexists(entry.tmp)
     if stashed is not None and (placed or entry.kind == "quarantine"):
         os.unlink(aside)  # the original is safe in the quarantine: finish the move
     else:
-        put_back(aside, entry.path)
+        put_back(aside, entry.file)
 
 
 def _restore_subfolders(stash: bytes, path: bytes) -> None:
@@ -378,10 +378,10 @@ def _restore_subfolders(stash: bytes, path: bytes) -> None:
 
 def _settle_trash(entry: Entry) -> None:
     assert entry.dev is not None and entry.ino is not None
-    if same_file(lstat_or_none(entry.path), entry.dev, entry.ino):
+    if same_file(lstat_or_none(entry.file), entry.dev, entry.ino):
         entry.state = "pending"
         return
-    found = trash.locate(entry.path, entry.dev, entry.ino)
+    found = trash.locate(entry.file, entry.dev, entry.ino)
     if found is not None:
         entry.stash = found[0]
         _mark_done(entry)

@@ -6,12 +6,14 @@ announces and *after* the one it reports:
     pending → intent → done → undoing → undone
                  ↘ skipped / failed       ↘ purging → purged
 
-Each action names its **source** (``files`` today; ``imap``, ``mbox``, ``maildir``
-later), the source's **reference** to its item (``ref``: for files, the path) and a
-**fingerprint** proper to the source (JSON; for files: device, inode, size and
-modification time as the plan saw them). The other columns are the working state of
-the files operations. Format 1 had no source, reference or fingerprint:
-:mod:`menage.clean.migrate` upgrades it.
+Each action names its **source** (``files``, ``imap``, ``mbox``, ``maildir``), the
+source's **reference** to its item (``ref``: for files, the path; for mail, the
+message's reference as JSON) and a **fingerprint** proper to the source (JSON; for
+files: device, inode, size and modification time as the plan saw them; for mail: the
+account, Message-ID, size, date and header hash). The other columns are the working
+state of the operations. Format 1 had no source, reference or fingerprint; format 2
+required a path of every action, which a message on a server has not (format 3 leaves
+it empty for mail): :mod:`menage.clean.migrate` upgrades both.
 
 Rows are checked as they are read: a state or path that Ménage never writes, or a
 (source, kind) that no registered operation handles (:mod:`menage.clean.registry`),
@@ -53,7 +55,7 @@ CREATE TABLE actions (
     kind TEXT NOT NULL,
     finding TEXT NOT NULL,
     category TEXT NOT NULL,
-    path BLOB NOT NULL,
+    path BLOB,
     keep BLOB,
     size INTEGER NOT NULL,
     dev INTEGER,
@@ -80,6 +82,19 @@ CREATE TABLE actions (
 );
 CREATE INDEX actions_run ON actions (run_id, state);
 CREATE INDEX actions_path ON actions (path);
+CREATE TABLE IF NOT EXISTS unsubscriptions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    source TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    list_id TEXT,
+    method TEXT NOT NULL,
+    target TEXT,
+    status TEXT NOT NULL,
+    detail TEXT,
+    messages INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
 """
 
 
@@ -94,7 +109,8 @@ class Entry:
     kind: str
     finding: str
     category: str
-    path: bytes
+    #: the file's path (files, Maildir and mbox); None for a message on a server
+    path: bytes | None
     keep: bytes | None
     size: int
     dev: int | None
@@ -120,6 +136,12 @@ class Entry:
     ref: bytes
     #: what identifies the item in its source, as planned (JSON)
     fingerprint: str
+
+    @property
+    def file(self) -> bytes:
+        """The path of an action on a file (every source has one but a mail server)."""
+        assert self.path is not None, "an action on a message on a server has no path"
+        return self.path
 
 
 ENTRY_COLUMNS = [f.name for f in fields(Entry)]
@@ -161,9 +183,16 @@ def entry_problem(row: tuple[Any, ...]) -> str | None:
         return f"action {entry.id}: unknown state {entry.state!r}"
     if entry.stash_how not in STASH_HOWS:
         return f"action {entry.id}: unknown way of keeping {entry.stash_how!r}"
-    for name in ("path", "keep", "stash", "tmp", "restored_to"):
+    # a message on a server has no path (its stash and kept copy name folders); an mbox
+    # message's kept copy is another message of the mbox, not a file
+    named = {"imap": ()}.get(entry.source, ("path", "keep", "stash", "tmp", "restored_to"))
+    for name in named:
+        if name == "keep" and entry.source == "mbox":
+            continue
         if not _is_path(getattr(entry, name), optional=name != "path"):
             return f"action {entry.id}: {name} is not a path"
+    if entry.source == "imap" and entry.path is not None:
+        return f"action {entry.id}: a message on a server has no path"
     if not isinstance(entry.ref, bytes) or (entry.source == "files" and entry.ref != entry.path):
         return f"action {entry.id}: its reference is not its path"
     if not _is_fingerprint(entry.fingerprint):

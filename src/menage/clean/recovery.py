@@ -70,6 +70,7 @@ def recover(journal: Journal) -> Recovered:
     sync_dirs(
         d
         for e in entries
+        if e.path is not None and e.source == "files"  # mail operations sync their own
         for d in (e.path.rsplit(b"/", 1)[0] or b"/", (e.stash or b"/").rsplit(b"/", 1)[0] or b"/")
     )
     journal.save(entries)

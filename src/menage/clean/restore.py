@@ -51,13 +51,13 @@ UndoAct = Callable[[Entry, str, Record], None]
 
 def restore_target(entry: Entry) -> bytes:
     """Where an action's file goes back: its path, or beside it when something is there."""
-    here = lstat_or_none(entry.path)
+    here = lstat_or_none(entry.file)
     if here is None:
-        return entry.path
+        return entry.file
     if entry.kind in LINK_KINDS and entry.new_ino is not None and here.st_ino == entry.new_ino:
         # still the link or clone Ménage put there: replaced by the original
-        return entry.path
-    return free_name_beside(entry.path)
+        return entry.file
+    return free_name_beside(entry.file)
 
 
 def _needs_tmp(entry: Entry) -> bool:
@@ -112,7 +112,7 @@ def perform_undo(entry: Entry, previous: str, bounds: Bounds, record: Record, ac
 
 def _beside(entry: Entry, record: Record) -> bytes:
     """A new place beside the path, recorded before anything moves there."""
-    entry.restored_to = free_name_beside(entry.path)
+    entry.restored_to = free_name_beside(entry.file)
     record(entry)
     return entry.restored_to
 
@@ -126,7 +126,7 @@ def _put(entry: Entry, source: bytes, how: str, record: Record) -> None:
             return
         except FileExistsError:
             _beside(entry, record)
-    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fsdecode(entry.path))
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fsdecode(entry.file))
 
 
 def undo_quarantine(entry: Entry, previous: str, record: Record) -> None:
@@ -143,13 +143,13 @@ def undo_trash(entry: Entry, previous: str, record: Record) -> None:
     if entry.is_dir and there is not None and stat.S_ISDIR(there.st_mode):
         pass  # an empty folder's tree, made again in the trash: its own inode
     elif stored is None or not same_file(there, entry.dev, entry.ino):
-        found = trash.locate(entry.path, entry.dev, entry.ino)
+        found = trash.locate(entry.file, entry.dev, entry.ino)
         if found is None:
-            raise FileNotFoundError(2, _("no longer in the trash"), os.fsdecode(entry.path))
+            raise FileNotFoundError(2, _("no longer in the trash"), os.fsdecode(entry.file))
         stored = entry.stash = found[0]
     assert stored is not None
     _put(entry, stored, RENAME, record)
-    trash.forget(stored, entry.path)
+    trash.forget(stored, entry.file)
 
 
 def undo_link(entry: Entry, previous: str, record: Record) -> None:
@@ -157,12 +157,12 @@ def undo_link(entry: Entry, previous: str, record: Record) -> None:
     source = entry.stash if previous != "purged" else None
     if source is not None and lstat_or_none(source) is None:
         source = None
-    here = lstat_or_none(entry.path)
+    here = lstat_or_none(entry.file)
     ours_here = entry.new_ino is not None and same_file(here, entry.dev, entry.new_ino)
     if source is None and entry.kind == "reflink" and ours_here:
         # purged: the clone in place is already an independent file with the
         # original's bytes, owner, mode, times and attributes
-        entry.restored_to = entry.path
+        entry.restored_to = entry.file
         return
     if source is not None and entry.stash_how == LINK:
         os.link(source, entry.tmp, follow_symlinks=False)
@@ -171,16 +171,16 @@ def undo_link(entry: Entry, previous: str, record: Record) -> None:
         origin = source if source is not None else entry.keep
         if origin is None or lstat_or_none(origin) is None:
             raise FileNotFoundError(
-                2, _("purged, and the kept copy is gone"), os.fsdecode(entry.path)
+                2, _("purged, and the kept copy is gone"), os.fsdecode(entry.file)
             )
         durable_copy(origin, entry.tmp)
         _set_metadata(entry.tmp, entry)
     target = entry.restored_to
     assert target is not None
     placed = False
-    if target == entry.path and ours_here and entry.new_ino is not None:
+    if target == entry.file and ours_here and entry.new_ino is not None:
         try:
-            replace_verified(entry.tmp, entry.path, entry.dev, entry.new_ino)
+            replace_verified(entry.tmp, entry.file, entry.dev, entry.new_ino)
             placed = True
         except NotTheFile:
             target = _beside(entry, record)
@@ -272,7 +272,7 @@ def _settle_undo(entry: Entry, previous: str) -> None:
     there = lstat_or_none(target)
     is_our_link = (
         entry.kind in LINK_KINDS
-        and target == entry.path
+        and target == entry.file
         and there is not None
         and there.st_ino == entry.new_ino
     )
@@ -296,7 +296,7 @@ def _settle_undo(entry: Entry, previous: str) -> None:
         return
     if entry.kind == "trash":
         if entry.stash is not None:
-            trash.forget(entry.stash, entry.path)
+            trash.forget(entry.stash, entry.file)
     elif entry.stash is not None and previous != "purged":
         with contextlib.suppress(OSError):
             remove_stash(entry.stash)
@@ -313,11 +313,11 @@ def _recover_link_aside(entry: Entry) -> None:
     if st is None:
         return
     if not same_file(st, entry.dev, entry.new_ino):
-        put_back(aside, entry.path)  # not ours: back where it was
+        put_back(aside, entry.file)  # not ours: back where it was
         return
     # our own link, moved aside: the restored file takes the path (or goes beside)
     if lstat_or_none(entry.tmp) is not None:
-        target = entry.path if lstat_or_none(entry.path) is None else free_name_beside(entry.path)
+        target = entry.file if lstat_or_none(entry.file) is None else free_name_beside(entry.file)
         rename_noreplace(entry.tmp, target)
         entry.restored_to = target
     unlink_if_exists(aside)

@@ -39,8 +39,9 @@ from menage.clean.records import SCHEMA
 from menage.errors import MenageError, StorageFull, os_error_text
 
 APPLICATION_ID = 0x4D4E474A  # "MNGJ"
-#: 2: each action names its source, reference and fingerprint (1 is upgraded)
-SCHEMA_VERSION = 2
+#: 2: each action names its source, reference and fingerprint; 3: the path may be
+#: empty (a message on a server); 1 and 2 are upgraded
+SCHEMA_VERSION = 3
 RESERVE_BYTES = 512 * 1024
 #: SQLite result codes (primary) that mean something other than a bug of ours
 _CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT)

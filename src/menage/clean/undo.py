@@ -120,8 +120,8 @@ def undo_run(journal: Journal, run_id: int, progress: UndoProgress | None = None
                 outcome.restored.append(entry)
                 if entry.restored_to != entry.path:
                     outcome.beside.append(entry)
-                assert entry.restored_to is not None
-                folders.append(os.path.dirname(entry.restored_to))
+                if entry.restored_to is not None and entry.source == "files":
+                    folders.append(os.path.dirname(entry.restored_to))
             sync_dirs(folders)
             journal.save(batch)
             in_flight = []

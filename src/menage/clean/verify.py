@@ -88,7 +88,7 @@ def _item_refused(entry: Entry, st: os.stat_result | None, bounds: Bounds) -> st
         return _("modified since the scan")
     if bounds.is_own_file(st):
         return _(OWN_FILE)
-    return bounds.refuse(entry.path)
+    return bounds.refuse(entry.file)
 
 
 def _keep_refused(
@@ -125,7 +125,7 @@ def _keep_refused(
 
 
 def _check_file(entry: Entry, bounds: Bounds, content: bool) -> str | None:
-    st = lstat_or_none(entry.path)
+    st = lstat_or_none(entry.file)
     refused = _item_refused(entry, st, bounds)
     if refused is not None:
         return refused
@@ -136,13 +136,13 @@ def _check_file(entry: Entry, bounds: Bounds, content: bool) -> str | None:
     refused = _keep_refused(entry, st, lstat_or_none(entry.keep), bounds)
     if refused is not None:
         return refused
-    if content and not same_content(entry.path, entry.keep):
+    if content and not same_content(entry.file, entry.keep):
         return _("its content differs from the kept copy {path}").format(path=escape(entry.keep))
     return None
 
 
 def _check_folder(entry: Entry, bounds: Bounds) -> str | None:
-    st = lstat_or_none(entry.path)
+    st = lstat_or_none(entry.file)
     if st is None:
         return _("no longer there")
     if not stat.S_ISDIR(st.st_mode):
@@ -151,10 +151,10 @@ def _check_folder(entry: Entry, bounds: Bounds) -> str | None:
         return _("replaced by another folder")
     if (st.st_dev, st.st_ino) in bounds.own.folders:
         return _(OWN_FILE)
-    where = bounds.refuse(entry.path)
+    where = bounds.refuse(entry.file)
     if where is not None:
         return where
-    if not _only_folders(entry.path):
+    if not _only_folders(entry.file):
         return _("no longer empty")
     entry.dev, entry.ino = st.st_dev, st.st_ino
     entry.mtime_ns = st.st_mtime_ns
@@ -234,9 +234,9 @@ def recheck(entry: Entry, bounds: Bounds) -> Opened:
 
 
 def _recheck(entry: Entry, bounds: Bounds) -> Opened:
-    item = _open_verified(entry.path)
+    item = _open_verified(entry.file)
     if item is None:
-        refused = _item_refused(entry, lstat_or_none(entry.path), bounds)
+        refused = _item_refused(entry, lstat_or_none(entry.file), bounds)
         raise Refused(refused or _("changed just before the move; left in place"))
     opened = Opened(*item)
     try:

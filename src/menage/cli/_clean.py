@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from menage.cli._labels import entry_label
 from menage.cli._types import AGE, SIZE
 from menage.i18n import N_, _, ngettext
 
@@ -219,7 +220,6 @@ def ask_yes_no(question: str) -> bool:
 def report_recovered(recovered: Recovered) -> None:
     if not recovered:
         return
-    from menage.files.names import escape
 
     runs = ", ".join(str(r) for r in recovered.runs) or "-"
     click.echo(
@@ -238,7 +238,7 @@ def report_recovered(recovered: Recovered) -> None:
         err=True,
     )
     for entry, reason in recovered.unsettled:
-        click.echo(f"  {escape(entry.path)}: {reason}", err=True)
+        click.echo(f"  {entry_label(entry)}: {reason}", err=True)
 
 
 @contextlib.contextmanager
@@ -270,7 +270,6 @@ def action_progress(label: str) -> Iterator[Callable[[int, int, int], None] | No
 
 def print_outcome(outcome: Outcome) -> None:
     """What a run did, and the reasons of what it skipped (stderr)."""
-    from menage.files.names import escape
     from menage.i18n import format_number, format_size
 
     done_bytes = sum(e.size for e in outcome.done)
@@ -289,10 +288,10 @@ def print_outcome(outcome: Outcome) -> None:
         )
     )
     for entry in outcome.skipped + outcome.failed:
-        click.echo(f"  {escape(entry.path)}: {entry.reason}", err=True)
+        click.echo(f"  {entry_label(entry)}: {entry.reason}", err=True)
     for entry in outcome.done:
         if entry.reason:  # done, with a note (the trash was elsewhere, ...)
-            click.echo(f"  {escape(entry.path)}: {entry.reason}", err=True)
+            click.echo(f"  {entry_label(entry)}: {entry.reason}", err=True)
     if outcome.done:
         click.echo(
             _(

@@ -42,6 +42,7 @@ def history(run_id: int | None, as_json: bool) -> None:
 
     path = default_journal_path()
     found: list[Measures] = []
+    unsubscribed = 0
     if path.exists():
         try:
             journal = Journal(path, lock=False)
@@ -56,6 +57,7 @@ def history(run_id: int | None, as_json: bool) -> None:
                 found = [measures(run_id, journal)]
             else:
                 found = all_measures(journal)
+            unsubscribed = sum(1 for u in journal.unsubscriptions() if u["status"] == "done")
     elif run_id is not None:
         raise NoSuchRun(run=run_id)
     if as_json:
@@ -64,11 +66,22 @@ def history(run_id: int | None, as_json: bool) -> None:
     console = stdout_console()
     if not found:
         console.print(_("No cleanup yet: see `menage plan` and `menage clean`."))
+        _unsubscribed(console, unsubscribed)
         return
     if run_id is not None:
         _details(console, found[0])
         return
     _table(console, found)
+    _unsubscribed(console, unsubscribed)
+
+
+def _unsubscribed(console: Console, count: int) -> None:
+    if count:
+        console.print(
+            ngettext("{n} newsletter unsubscribed.", "{n} newsletters unsubscribed.", count).format(
+                n=count
+            )
+        )
 
 
 def _table(console: Console, found: list[Measures]) -> None:

@@ -10,6 +10,8 @@ import click
 from menage.cli._common import print_json, progress_bar, stdout_console
 from menage.cli._types import AGE, SIZE
 from menage.cli.impact import REGIONS
+from menage.cli.mail_clean import clean, password_prompt
+from menage.cli.mail_unsubscribe import unsubscribe
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, format_number, format_percent, format_size
 
@@ -29,10 +31,11 @@ def mail() -> None:
     pass
 
 
-def _prompt(who: str) -> str:
-    if not sys.stdin.isatty():
-        return ""
-    return str(click.prompt(_("Password for {who}").format(who=who), hide_input=True, err=True))
+mail.add_command(clean)
+mail.add_command(unsubscribe)
+
+
+_prompt = password_prompt
 
 
 @mail.command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from menage.cli._clean import action_progress, confirm, report_recovered
+from menage.cli._labels import entry_label
 from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.cli._types import AGE
 from menage.errors import EXIT_INCOMPLETE
@@ -38,7 +39,6 @@ def purge(
 ) -> None:
     from menage.clean import cleanup_session, purgeable
     from menage.clean import purge as purge_entries
-    from menage.files.names import escape
     from menage.i18n import format_number, format_size
 
     if older_than is None and run_id is None and not purge_all:
@@ -63,7 +63,7 @@ def purge(
         )
         if show_list or dry_run:
             for entry in entries:
-                click.echo(f"  {escape(entry.path)}")
+                click.echo(f"  {entry_label(entry)}")
         if dry_run or not entries:
             click.echo(_("Nothing was changed."))
             return
@@ -81,7 +81,7 @@ def purge(
     )
     for entry, reason in outcome.refused:
         click.echo(
-            _("  {path}: not purged: {reason}").format(path=escape(entry.path), reason=reason),
+            _("  {path}: not purged: {reason}").format(path=entry_label(entry), reason=reason),
             err=True,
         )
     if not outcome.complete:

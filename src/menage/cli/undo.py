@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from menage.cli._clean import action_progress, confirm, report_recovered
+from menage.cli._labels import entry_label
 from menage.cli._options import dry_run_option, list_option, yes_option
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, ngettext
@@ -27,9 +28,12 @@ from menage.i18n import _, ngettext
 def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
     from menage.clean import cleanup_session, run_to_undo, undo_run
     from menage.clean.undo import entries_to_undo
+    from menage.cli.mail_clean import password_prompt
     from menage.files.names import escape
     from menage.i18n import format_number, format_size
+    from menage.mail import sessions
 
+    sessions.prompt = password_prompt  # messages on a server go back over IMAP
     with cleanup_session() as (journal, recovered):
         report_recovered(recovered)
         run = run_to_undo(journal, run_id)
@@ -48,7 +52,7 @@ def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
         )
         if show_list or dry_run:
             for entry in entries:
-                click.echo(f"  {escape(entry.path)}")
+                click.echo(f"  {entry_label(entry)}")
         if dry_run:
             click.echo(_("Nothing was changed."))
             return
@@ -57,6 +61,7 @@ def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
             outcome = undo_run(
                 journal, run.id, progress=(lambda d, t: progress(d, t, 0)) if progress else None
             )
+    sessions.close_all()
     click.echo(
         ngettext(
             "Run {run}: {n} item put back.", "Run {run}: {n} items put back.", len(outcome.restored)
@@ -66,12 +71,12 @@ def undo(run_id: int | None, yes: bool, dry_run: bool, show_list: bool) -> None:
         assert entry.restored_to is not None
         click.echo(
             _("  {path} was put back as {new}: another file stands at its path.").format(
-                path=escape(entry.path), new=escape(entry.restored_to)
+                path=entry_label(entry), new=escape(entry.restored_to)
             )
         )
     for entry, reason in outcome.failed:
         click.echo(
-            _("  {path}: not put back: {reason}").format(path=escape(entry.path), reason=reason),
+            _("  {path}: not put back: {reason}").format(path=entry_label(entry), reason=reason),
             err=True,
         )
     if not outcome.complete:

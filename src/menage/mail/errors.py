@@ -71,3 +71,15 @@ class ConnectionLost(MailError):
 
 class FolderMissing(MailError):
     template = N_("{source}: no folder named {folder}")
+
+
+class CleanRefused(MailError):
+    template = N_("{source}: {detail} Nothing was changed.")
+
+
+class CleanInterrupted(MailError):
+    template = N_(
+        "{host}: the connection was lost during the cleanup ({detail}). Nothing is lost "
+        "and no action is left half done: run the same command again to carry on "
+        "(the message being moved is checked on the server first)."
+    )

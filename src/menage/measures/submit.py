@@ -140,8 +140,12 @@ def aggregate(journal: Journal, since: dt.date) -> dict[str, Any]:
             bucket = totals["by_finding"].setdefault(name, {"files": 0, "bytes": 0})
             bucket["files"] += counts["files"]
             bucket["bytes"] += counts["bytes"]
-            if finding in MAIL_FINDINGS:
+            if finding in MAIL_FINDINGS and not measures.messages:
                 totals["mails_deleted"] += counts["files"]
+        totals["mails_deleted"] += measures.messages
+    totals["newsletters_unsubscribed"] = sum(
+        1 for u in journal.unsubscriptions(start) if u["status"] == "done"
+    )
     return totals
 
 
@@ -158,7 +162,7 @@ def body(totals: dict[str, Any], *, key: str, since: dt.date, channel: str) -> d
         "restored_bytes": totals["restored_bytes"],
         "by_finding": {k: v for k, v in sorted(totals["by_finding"].items()) if v["files"]},
         "mails_deleted": totals["mails_deleted"],
-        "newsletters_unsubscribed": 0,
+        "newsletters_unsubscribed": totals.get("newsletters_unsubscribed", 0),
         "client": f"menage {__version__}"[:40],
     }
 

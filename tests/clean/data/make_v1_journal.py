@@ -28,6 +28,9 @@ import sys
 from pathlib import Path
 
 V1_COMMIT = "013499e"
+#: the last commit writing format 2 (an action's path required): the same script, run
+#: on that code, made ``v2-journal.sqlite`` (``--copy tests/clean/data/v2-journal.sqlite``)
+V2_COMMIT = "98d5df1"
 OLD = 1_500_000_000
 
 
