@@ -278,3 +278,13 @@ def test_a_temporary_file_is_never_the_kept_copy(menage, tmp_path):
     menage("plan", "--duplicates", "--keep", "oldest", "-o", tmp_path / "q.json")
     alone = {os.path.relpath(x["path"], root) for x in plan_lines(tmp_path / "q.json")}
     assert "notes.txt" in alone
+
+
+def test_the_plan_says_in_words_why_a_copy_stays(tmp_path):
+    from menage.clean.planfile import rule_text
+
+    assert rule_text("oldest") == "the oldest"
+    assert rule_text("oldest (tie: first by path)") == "the oldest; tie: the first by path"
+    assert rule_text("in /srv/ref") == "in /srv/ref"
+    assert rule_text("not-in /tmp/x") == "outside /tmp/x"
+    assert rule_text("chosen") == "chosen by you"

@@ -33,7 +33,7 @@ from menage.clean.plan import (
 from menage.clean.rules import is_under
 from menage.errors import os_error_text
 from menage.files.names import escape, from_json, to_json
-from menage.i18n import _, format_size, ngettext
+from menage.i18n import N_, _, format_size, ngettext
 
 FORMAT = 1
 _FIELDS = ("device", "inode", "size", "mtime_ns")
@@ -100,12 +100,38 @@ def format_plan(plan: Plan) -> str:
                         n=group,
                         size=format_size(action.size),
                         path=escape(action.keep),
-                        rule=action.detail or "",
+                        rule=rule_text(action.detail or ""),
                     )
                 )
             )
         out.append(_dumps(action_to_dict(action)) + "\n")
     return "".join(out)
+
+
+#: why a copy was kept, as plans record it, and how the comment says it
+_KEEP_REASONS = {
+    "oldest": N_("the oldest"),
+    "newest": N_("the newest"),
+    "shortest-path": N_("the shortest path"),
+    "path": N_("the first by path"),
+    "chosen": N_("chosen by you"),
+    "in": N_("in a reference folder"),
+}
+_TIE = " (tie: first by path)"
+
+
+def rule_text(detail: str) -> str:
+    """The rule that kept a copy, in words (the plan stores its short English key)."""
+    base = detail.removesuffix(_TIE)
+    if base.startswith("in "):
+        text = _("in {folder}").format(folder=base[3:])
+    elif base.startswith("not-in "):
+        text = _("outside {folder}").format(folder=base[7:])
+    else:
+        text = _(_KEEP_REASONS[base]) if base in _KEEP_REASONS else base
+    if detail.endswith(_TIE):
+        return _("{rule}; tie: the first by path").format(rule=text)
+    return text
 
 
 def _finding_title(finding: str) -> str:
