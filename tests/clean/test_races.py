@@ -284,7 +284,7 @@ def test_purge_never_deletes_the_last_copy(menage, pairs, tmp_path, menage_home)
         handle.write(b"changed")
     result = menage("purge", "--all", "--yes")
     assert result.exit_code == 3
-    assert "Purged 1 items" in result.stdout
+    assert "Purged 1 item:" in result.stdout
     assert "purging would delete the last copy" in result.stderr
     assert menage("undo", "--yes").exit_code == 0
     assert (d / "copies" / "big").read_bytes() == contents["copies/big"]

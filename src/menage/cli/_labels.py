@@ -4,12 +4,15 @@ server its folder and Message-ID (or size)."""
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from menage.clean.records import Entry
-from menage.files.names import escape
+if TYPE_CHECKING:  # the help must not import the cleanup (see tests/cli/test_app.py)
+    from menage.clean.records import Entry
 
 
 def entry_label(entry: Entry) -> str:
+    from menage.files.names import escape
+
     if entry.path is not None:
         return escape(entry.path)
     try:
