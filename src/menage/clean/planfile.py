@@ -25,6 +25,7 @@ from menage.clean.errors import PlanInvalid, PlanUnreadable
 from menage.clean.plan import (
     KINDS,
     LINK_KINDS,
+    PHOTO_FINDINGS,
     QUARANTINE_DIRNAME,
     Action,
     Plan,
@@ -32,11 +33,14 @@ from menage.clean.plan import (
 )
 from menage.clean.rules import is_under
 from menage.files.names import escape, from_json, to_json
-from menage.i18n import _, format_size, ngettext
+from menage.i18n import N_, _, format_size, ngettext
 
 FORMAT = 1
 _FIELDS = ("device", "inode", "size", "mtime_ns")
-_KNOWN_KEYS = {"action", "path", "finding", "keep", "group", "detail", *_FIELDS}
+_KNOWN_KEYS = {
+    "action", "path", "finding", "keep", "group", "detail", "keep_fingerprint", "confirmed",
+    *_FIELDS,
+}  # fmt: skip
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -93,6 +97,10 @@ def format_plan(plan: Plan) -> str:
             out.append("\n" + _comment(_finding_title(finding)))
         if action.group is not None and action.group != group and action.keep is not None:
             group = action.group
+            if action.finding in PHOTO_FINDINGS:
+                out.append(_comment(_photo_group_title(action)))
+                out.append(_dumps(action_to_dict(action)) + "\n")
+                continue
             out.append(
                 _comment(
                     _("group {n}, {size} each: keep {path} ({rule})").format(
@@ -107,6 +115,21 @@ def format_plan(plan: Plan) -> str:
     return "".join(out)
 
 
+_BEST_REASONS = {
+    "resolution": N_("the most pixels"),
+    "sharpness": N_("the sharpest"),
+    "size": N_("the largest file"),
+    "chosen": N_("you chose the others"),
+}
+
+
+def _photo_group_title(action: Action) -> str:
+    why = _BEST_REASONS.get(action.detail or "")
+    return _("group {n}: keep {path} ({why}); look at the photos, then confirm each line").format(
+        n=action.group, path=escape(action.keep or b""), why=_(why) if why else action.detail or ""
+    )
+
+
 def _finding_title(finding: str) -> str:
     from menage.findings import kind_of
 
@@ -119,6 +142,11 @@ def _note_text(note: str) -> str:
         return _("{n} duplicate groups have every copy in a reference folder: no action.").format(
             n=value
         )
+    if key == "photo-groups-left":
+        return _(
+            "{n} groups of similar photos left out: their best photo changed since the scan "
+            "or is removed by another action (scan again)."
+        ).format(n=value)
     if key == "kept-copies-left":
         return _("{n} files are kept copies of duplicate groups: left alone.").format(n=value)
     if key == "old-files-limited":
@@ -148,8 +176,11 @@ def action_to_dict(action: Action) -> dict[str, Any]:
         )
     if action.group is not None:
         data["group"] = action.group
-    if action.detail is not None and action.finding == "temp_files":
+    if action.detail is not None and action.finding in ("temp_files", *PHOTO_FINDINGS):
         data["detail"] = action.detail
+    if action.finding in PHOTO_FINDINGS:
+        data["keep_fingerprint"] = action.keep_fingerprint
+        data["confirmed"] = bool(action.confirmed)
     return data
 
 
@@ -347,6 +378,9 @@ def _action(
     if finding == "duplicates" and keep is None:
         fail(_('a duplicate needs its kept copy ("keep")'))
         return None
+    photo = _photo_fields(data, finding, kind, keep, fail)
+    if photo is None:
+        return None
     values: dict[str, int] = {}
     if finding != "empty_dirs":
         for name in _FIELDS:
@@ -374,7 +408,33 @@ def _action(
         group=group if isinstance(group, int) else None,
         detail=detail if isinstance(detail, str) else None,
         line=number,
+        keep_fingerprint=photo[0],
+        confirmed=photo[1],
     )
+
+
+def _photo_fields(
+    data: dict[str, Any], finding: str, kind: str, keep: bytes | None, fail: Any
+) -> tuple[dict[str, Any] | None, bool | None] | None:
+    """A near-duplicate's kept photo fingerprint and confirmation (None: a mistake)."""
+    from menage.clean.photo_keep import is_keep_fingerprint
+
+    if finding not in PHOTO_FINDINGS:
+        if "keep_fingerprint" in data or "confirmed" in data:
+            fail(_('"keep_fingerprint" and "confirmed" are for similar photos only'))
+            return None
+        return None, None
+    if kind not in ("quarantine", "trash"):
+        fail(_("a similar photo can only go to the quarantine or the trash"))
+        return None
+    if keep is None or not is_keep_fingerprint(data.get("keep_fingerprint")):
+        fail(_('a similar photo needs its kept photo ("keep", "keep_fingerprint" from the plan)'))
+        return None
+    confirmed = data.get("confirmed", False)
+    if not isinstance(confirmed, bool):
+        fail(_('"confirmed" must be true or false'))
+        return None
+    return data["keep_fingerprint"], confirmed
 
 
 def _path(

@@ -35,6 +35,8 @@ class ScanOptions:
     region: str = "france"
     #: ``auto``, ``ssd`` or ``hdd``: how to read (see menage.files.disks)
     disk: str = "auto"
+    #: run the photo analyser too (``menage scan --photos``)
+    photos: bool = False
 
     def reader_threads(self) -> int:
         return self.threads or min(4, 1 + (os.cpu_count() or 1))
@@ -62,13 +64,16 @@ class ScanResult:
     #: paths that are extra hardlinks of an inode counted once
     extra_links: set[int] = field(default_factory=set)
     scan_id: int | None = None
+    #: the ``photos`` section (counts, skipped photos, what a cleanup frees where)
+    #: when the photo analyser ran (see menage.photos.analyser)
+    photos: dict[str, Any] | None = None
     #: the JSON summary, made once (see menage.files.document.scan_summary)
     summary_cache: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
-        """True when every entry could be read."""
-        return not self.issues
+        """True when every entry (and every photo, with ``--photos``) could be read."""
+        return not self.issues and not (self.photos and self.photos["errors"])
 
     @property
     def total_files(self) -> int:
