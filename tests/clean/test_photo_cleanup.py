@@ -63,9 +63,7 @@ def test_confirmed_lines_are_applied_and_undone(menage, dcim, tmp_path):
     plan = photo_plan(menage, tmp_path)
     before = snapshot(dcim["best"].parent)
     # the person confirms the similar photo, not the burst
-    rewrite_plan(
-        plan, lambda a: {**a, "confirmed": a["finding"] == "similar_photos"}
-    )
+    rewrite_plan(plan, lambda a: {**a, "confirmed": a["finding"] == "similar_photos"})
     dry = menage("apply", plan, "--dry-run")
     assert "1 actions would be carried out" in dry.stdout, dry.stdout + dry.stderr
     result = menage("apply", plan, "--yes")
