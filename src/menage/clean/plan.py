@@ -38,7 +38,7 @@ from menage.i18n import N_, _
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
 #: findings whose actions are near-duplicate photos: confirmed one by one, and the
 #: photo kept verified by its content hash (menage.clean.photo_operations)
-PHOTO_FINDINGS = ("similar_photos", "bursts")
+PHOTO_FINDINGS = ("similar_photos", "bursts")  # as menage.clean.photo_plan
 #: actions that replace a duplicate by a link to its kept copy
 LINK_KINDS = ("hardlink", "reflink")
 QUARANTINE_DIRNAME = b".menage-quarantine"
@@ -262,37 +262,25 @@ class _Builder:
                 )
 
     def photo_group(self, finding: Finding, remove: Collection[int] | None = None) -> None:
-        """Near-duplicate photos: the best shot stays (or, when the person chose which
-        go, the best of the others); the kept photo's content hash is read now."""
-        from menage.clean.photo_keep import keep_fingerprint
+        """Near-duplicate photos (:func:`menage.clean.photo_plan.choose`): the best shot
+        stays; each removal is confirmed only when the person picked it."""
+        from menage.clean.photo_plan import choose as choose_photos
 
-        files = list(_files(finding.items))
-        best = int(getattr(finding, "best", 1)) - 1
-        chosen = set(range(len(files))) - {best} if remove is None else set(remove)
-        staying = [n for n in range(len(files)) if n not in chosen]
-        if not staying or not chosen:
-            return
-        keep_at = best if best in staying else staying[0]
-        kept = files[keep_at]
-        why = str(getattr(finding, "reason", "")) if keep_at == best else "chosen"
-        if kept.path in self.taken or self.hidden(kept.path):
-            self.photos_left += 1  # its best photo goes with another finding: no guessing
-            return
-        fingerprint = keep_fingerprint(kept.path, kept.device, kept.inode, kept.size, kept.mtime_ns)
-        if fingerprint is None:
+        choice = choose_photos(finding, remove, lambda p: p in self.taken or self.hidden(p))
+        if choice is None:
             self.photos_left += 1
             return
-        self.kept.update(files[n].path for n in staying)
-        for n in sorted(chosen):
+        self.kept.update(choice.staying)
+        for item in choice.removed:
             action = _action(
                 self.simple_kind,
                 finding.KIND,
-                files[n],
-                keep=kept.path,
+                item,
+                keep=choice.keep,
                 group=finding.number,
-                detail=why,
+                detail=choice.why,
             )
-            action.keep_fingerprint = fingerprint
+            action.keep_fingerprint = choice.fingerprint
             action.confirmed = self.confirmed
             self.add(action)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from menage.clean.errors import PlanInvalid, PlanUnreadable
+from menage.clean.photo_plan import group_title, photo_fields
 from menage.clean.plan import (
     KINDS,
     LINK_KINDS,
@@ -33,7 +34,7 @@ from menage.clean.plan import (
 )
 from menage.clean.rules import is_under
 from menage.files.names import escape, from_json, to_json
-from menage.i18n import N_, _, format_size, ngettext
+from menage.i18n import _, format_size, ngettext
 
 FORMAT = 1
 _FIELDS = ("device", "inode", "size", "mtime_ns")
@@ -98,7 +99,7 @@ def format_plan(plan: Plan) -> str:
         if action.group is not None and action.group != group and action.keep is not None:
             group = action.group
             if action.finding in PHOTO_FINDINGS:
-                out.append(_comment(_photo_group_title(action)))
+                out.append(_comment(group_title(action.group, action.keep, action.detail)))
                 out.append(_dumps(action_to_dict(action)) + "\n")
                 continue
             out.append(
@@ -113,21 +114,6 @@ def format_plan(plan: Plan) -> str:
             )
         out.append(_dumps(action_to_dict(action)) + "\n")
     return "".join(out)
-
-
-_BEST_REASONS = {
-    "resolution": N_("the most pixels"),
-    "sharpness": N_("the sharpest"),
-    "size": N_("the largest file"),
-    "chosen": N_("you chose the others"),
-}
-
-
-def _photo_group_title(action: Action) -> str:
-    why = _BEST_REASONS.get(action.detail or "")
-    return _("group {n}: keep {path} ({why}); look at the photos, then confirm each line").format(
-        n=action.group, path=escape(action.keep or b""), why=_(why) if why else action.detail or ""
-    )
 
 
 def _finding_title(finding: str) -> str:
@@ -378,7 +364,7 @@ def _action(
     if finding == "duplicates" and keep is None:
         fail(_('a duplicate needs its kept copy ("keep")'))
         return None
-    photo = _photo_fields(data, finding, kind, keep, fail)
+    photo = photo_fields(data, finding, kind, keep, fail)
     if photo is None:
         return None
     values: dict[str, int] = {}
@@ -411,30 +397,6 @@ def _action(
         keep_fingerprint=photo[0],
         confirmed=photo[1],
     )
-
-
-def _photo_fields(
-    data: dict[str, Any], finding: str, kind: str, keep: bytes | None, fail: Any
-) -> tuple[dict[str, Any] | None, bool | None] | None:
-    """A near-duplicate's kept photo fingerprint and confirmation (None: a mistake)."""
-    from menage.clean.photo_keep import is_keep_fingerprint
-
-    if finding not in PHOTO_FINDINGS:
-        if "keep_fingerprint" in data or "confirmed" in data:
-            fail(_('"keep_fingerprint" and "confirmed" are for similar photos only'))
-            return None
-        return None, None
-    if kind not in ("quarantine", "trash"):
-        fail(_("a similar photo can only go to the quarantine or the trash"))
-        return None
-    if keep is None or not is_keep_fingerprint(data.get("keep_fingerprint")):
-        fail(_('a similar photo needs its kept photo ("keep", "keep_fingerprint" from the plan)'))
-        return None
-    confirmed = data.get("confirmed", False)
-    if not isinstance(confirmed, bool):
-        fail(_('"confirmed" must be true or false'))
-        return None
-    return data["keep_fingerprint"], confirmed
 
 
 def _path(
