@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from bench.photos_set import build, build_large
@@ -100,7 +101,7 @@ def _czkawka(python: Path, folder: Path, similarity: int) -> tuple[float, list[l
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--large", type=int, default=48, help="12-MP JPEGs for the speed run")
-    parser.add_argument("--runs", type=int, default=2, help="speed runs per tool (best kept)")
+    parser.add_argument("--runs", type=int, default=3, help="speed runs per tool (median kept)")
     parser.add_argument("--threshold", type=int, default=10, help="imagededup's max distance")
     parser.add_argument("--similarity", type=int, default=10, help="czkawka's similarity level")
     args = parser.parse_args(argv)
@@ -144,16 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         "set": {"files": len(labels), "menage": ours, "imagededup_phash": theirs, "czkawka": czk},
         "speed": {
             "images": n,
-            "menage_first_s": min(first),
-            "menage_second_s": min(second),
-            "imagededup_s": min(idd),
-            "menage_images_per_s": n / min(first),
-            "imagededup_images_per_s": n / min(idd),
-            "czkawka_s": min(czk_s),
-            "czkawka_images_per_s": n / min(czk_s),
-            "speed_ratio": min(idd) / min(first),
-            "czkawka_ratio": min(czk_s) / min(first),
-            "second_run_ratio": min(first) / min(second),
+            "menage_first_s": median(first),
+            "menage_second_s": median(second),
+            "imagededup_s": median(idd),
+            "menage_images_per_s": n / median(first),
+            "imagededup_images_per_s": n / median(idd),
+            "czkawka_s": median(czk_s),
+            "czkawka_images_per_s": n / median(czk_s),
+            "speed_ratio": median(idd) / median(first),
+            "czkawka_ratio": median(czk_s) / median(first),
+            "second_run_ratio": median(first) / median(second),
         },
         "cpus": os.cpu_count(),
     }
