@@ -175,3 +175,27 @@ def test_purge_keeps_a_photo_whose_kept_photo_is_gone(menage, dcim, tmp_path):
     assert "its kept photo" in result.stderr and "is gone" in result.stderr
     assert menage("undo", "--yes").exit_code == 0
     assert dcim["copy"].exists()
+
+
+def test_through_the_workspace(tmp_path):
+    """The library's front door: scan with photos, plan the picked photo, apply, undo."""
+    from menage import Workspace
+    from menage.clean import PlanOptions
+    from menage.files.scan import ScanOptions
+
+    made = phone_folder(tmp_path / "Takeout" / "Google Photos")
+    ws = Workspace(tmp_path / "ws")
+    result = ws.scan([made["best"].parent], ScanOptions(photos=True))
+    assert result.photos is not None and result.photos["where"][0]["kind"] == "export"
+    assert (tmp_path / "ws" / "photos.sqlite").exists()
+    # a rule alone: proposals, which the cleanup skips
+    proposed = ws.plan(PlanOptions(kinds=("similar_photos",)))
+    assert [a.confirmed for a in proposed.actions] == [False]
+    skipped = ws.apply(proposed)
+    assert not skipped.done and "not confirmed" in (skipped.skipped[0].reason or "")
+    assert made["copy"].exists()
+    picked = ws.plan(picks=["similar_photos/1"])
+    outcome = ws.apply(picked)
+    assert len(outcome.done) == 1 and not made["copy"].exists()
+    ws.undo(outcome.run_id)
+    assert made["copy"].exists()
