@@ -215,7 +215,7 @@ def test_video_duration_with_ffprobe(tmp_path):
     (tmp_path / "broken.mp4").write_bytes(b"\0" * 2000)
     found = analyse([tmp_path], PhotoOptions(workers=1, video_min_size=1000))
     assert found.ffprobe
-    durations = {os.path.basename(v.path): v.duration_s for v in found.videos}
+    durations = {os.fsdecode(os.path.basename(v.path)): v.duration_s for v in found.videos}
     assert durations["VID_0001.mp4"] == pytest.approx(2.0, abs=0.2)
     # a damaged video: listed, without a duration, never an error
     assert durations["broken.mp4"] is None
