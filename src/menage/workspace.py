@@ -88,14 +88,21 @@ class Workspace:
     ) -> ScanResult:
         """Scan folders; the scan and its findings are kept in the index.
 
-        ``~`` in a path is expanded. See :func:`menage.files.scan.scan`.
+        ``~`` in a path is expanded. With ``ScanOptions(photos=True)`` the photo
+        analyser runs too, with the workspace's photo cache (``photos.sqlite``). See
+        :func:`menage.files.scan.scan`.
         """
         from menage.files.index import Index
         from menage.files.scan import scan
 
         expanded = [os.path.expanduser(os.fspath(p)) for p in paths]
         with self.active(), Index(self.index_path) as index:
-            return scan(expanded, options, index=index, progress=progress)
+            if options is None or not options.photos:
+                return scan(expanded, options, index=index, progress=progress)
+            from menage.photos.cache import PhotoCache
+
+            with PhotoCache(self.home / "photos.sqlite") as cache:
+                return scan(expanded, options, index, progress, photo_cache=cache)
 
     def findings(self, scan_id: int | None = None) -> ScanFindings:
         """The findings of a stored scan (the latest by default).

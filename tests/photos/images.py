@@ -81,3 +81,25 @@ def png_bomb(path: Path, width: int = 100_000, height: int = 100_000) -> Path:
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
     )
     return path
+
+
+def phone_folder(root: Path) -> dict[str, Path]:
+    """A small copied DCIM folder: a photo with a messaging-app copy (and an exact copy of
+    that), a burst of three, and two unrelated photos. Returns the files by role."""
+    shot = scene(1).resize((1280, 960))
+    made = {
+        "best": save(
+            shot, root / "IMG_0001.jpg", quality=92, exif=exif("2024:07:14 10:00:00", make="Cam")
+        ),
+        "copy": save(scene(1), root / "IMG_0001-whatsapp.jpg", quality=60),
+        "other": save(scene(20), root / "IMG_0020.jpg", exif=exif("2023:01:01 00:00:00", make="C")),
+        "other2": save(
+            scene(21), root / "IMG_0021.jpg", exif=exif("2023:02:01 00:00:00", make="C")
+        ),
+    }
+    for n, shift in enumerate((0, 20, 40)):
+        burst = scene(5).crop((shift, shift // 2, 560 + shift, 420 + shift // 2))
+        made[f"burst{n}"] = save(
+            burst, root / f"BURST_{n}.jpg", exif=exif(f"2024:08:01 12:00:0{n}", make="Cam")
+        )
+    return made

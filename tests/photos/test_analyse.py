@@ -198,3 +198,24 @@ def test_parallel_decoding_matches_serial(tmp_path):
     serial = analyse([tmp_path], PhotoOptions(workers=1)).to_json()
     parallel = analyse([tmp_path], PhotoOptions(workers=2)).to_json()
     assert parallel == serial and len(serial["similar"]["groups"]) == 18
+
+
+def test_video_duration_with_ffprobe(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("ffprobe") is None or shutil.which("ffmpeg") is None:
+        pytest.skip("ffprobe and ffmpeg (Debian package ffmpeg) are not installed")
+    video = tmp_path / "VID_0001.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10",
+         str(video)],
+        check=True,
+    )  # fmt: skip
+    (tmp_path / "broken.mp4").write_bytes(b"\0" * 2000)
+    found = analyse([tmp_path], PhotoOptions(workers=1, video_min_size=1000))
+    assert found.ffprobe
+    durations = {os.fsdecode(os.path.basename(v.path)): v.duration_s for v in found.videos}
+    assert durations["VID_0001.mp4"] == pytest.approx(2.0, abs=0.2)
+    # a damaged video: listed, without a duration, never an error
+    assert durations["broken.mp4"] is None

@@ -11,7 +11,10 @@ Nothing is deleted by ``apply``: files go to a quarantine (or the system trash) 
 
 from __future__ import annotations
 
-from menage.clean import file_operations  # noqa: F401  (registers the operations on files)
+from menage.clean import (
+    file_operations,  # noqa: F401  (registers the operations on files)
+    photo_operations,  # noqa: F401  (and on near-duplicate photos)
+)
 from menage.clean.apply import Outcome, apply_plan, dry_run, home_quarantine
 from menage.clean.errors import AlreadyApplied, NothingSelected
 from menage.clean.journal import Journal, default_journal_path

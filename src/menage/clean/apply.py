@@ -26,7 +26,7 @@ from menage.clean.journal import Entry, Journal
 from menage.clean.operations import Context
 from menage.clean.plan import Action, Plan
 from menage.clean.quarantine import Quarantine
-from menage.clean.records import category_of, files_fingerprint
+from menage.clean.records import category_of
 from menage.clean.registry import operation_for
 from menage.clean.verify import KEPT_COPY_REMOVED, Refused, check
 from menage.errors import Interrupted, os_error_text
@@ -201,15 +201,17 @@ def home_quarantine() -> Quarantine:
 
 def preview_entry(action: Action, number: int, run_id: int = 0) -> Entry:
     """A journal entry for an action that is not in the journal (dry runs)."""
+    from menage.clean.journal import fingerprint_of
+
     return Entry(
-        id=number, run_id=run_id, line=action.line or number, source="files", kind=action.kind,
+        id=number, run_id=run_id, line=action.line or number, source=action.source,
+        kind=action.kind,
         finding=action.finding, category=category_of(action.path), path=action.path,
         keep=action.keep, size=action.size, dev=action.device, ino=action.inode,
         mtime_ns=action.mtime_ns, is_dir=int(action.is_folder), mode=None, uid=None, gid=None,
         atime_ns=None, nlink=None, state="pending", reason=None, stash=None, stash_how=None,
         tmp=None, new_ino=None, restored_to=None, done_at=None, undone_at=None, purged_at=None,
-        ref=action.path,
-        fingerprint=files_fingerprint(action.device, action.inode, action.size, action.mtime_ns),
+        ref=action.path, fingerprint=fingerprint_of(action),
     )  # fmt: skip
 
 
@@ -226,5 +228,11 @@ def dry_run(plan: Plan) -> list[tuple[Action, str | None]]:
         if action.path in kept:
             results.append((action, _(KEPT_COPY_REMOVED)))
             continue
-        results.append((action, check(preview_entry(action, number), bounds, content=True)))
+        entry = preview_entry(action, number)
+        if entry.source == "photos":
+            from menage.clean.photo_operations import check_content
+
+            results.append((action, check_content(entry, bounds)))
+            continue
+        results.append((action, check(entry, bounds, content=True)))
     return results

@@ -23,7 +23,7 @@ from typing import Any
 from menage._sqlite import identity
 from menage.clean import migrate, registry, storage
 from menage.clean.errors import JournalBusy, JournalForeign, JournalReadOnly, JournalTooNew
-from menage.clean.plan import Plan
+from menage.clean.plan import Action, Plan
 from menage.clean.records import (
     ENTRY_COLUMNS,
     MUTABLE,
@@ -219,10 +219,10 @@ class Journal:
             self.db.executemany(
                 "INSERT INTO actions (run_id, line, source, ref, fingerprint, kind, finding, "
                 "category, path, keep, size, dev, ino, mtime_ns, is_dir, state) "
-                "VALUES (?, ?, 'files', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
                 [
-                    (run_id, n if not a.line else a.line, a.path,
-                     files_fingerprint(a.device, a.inode, a.size, a.mtime_ns), a.kind,
+                    (run_id, n if not a.line else a.line, a.source, a.path, fingerprint_of(a),
+                     a.kind,
                      a.finding, category_of(a.path), a.path, a.keep, a.size, a.device, a.inode,
                      a.mtime_ns, int(a.is_folder))
                     for n, a in enumerate(plan.actions, start=1)
@@ -406,6 +406,18 @@ class Journal:
                 (entry.path, entry.dev, entry.ino, entry.run_id),
             ).fetchone()
         return int(row[0]) if row else None
+
+
+def fingerprint_of(action: Action) -> str:
+    """The journal's fingerprint of a planned action, as its source reads it."""
+    if action.source == "photos":
+        from menage.clean.photo_keep import photos_fingerprint
+
+        return photos_fingerprint(
+            action.device, action.inode, action.size, action.mtime_ns,
+            action.keep_fingerprint, bool(action.confirmed),
+        )  # fmt: skip
+    return files_fingerprint(action.device, action.inode, action.size, action.mtime_ns)
 
 
 def default_journal_path() -> Path:

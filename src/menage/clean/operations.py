@@ -106,8 +106,16 @@ def prepare(entry: Entry, ctx: Context) -> None:
 Act = Callable[[Entry, Opened, Context], None]
 
 
-def perform(entry: Entry, ctx: Context, act: Act) -> list[bytes]:
+#: the last check before the act: the files opened and verified, or Refused
+Recheck = Callable[[Entry, Bounds], Opened]
+
+
+def perform(entry: Entry, ctx: Context, act: Act, last_check: Recheck = recheck) -> list[bytes]:
     """Carry out an action whose intent is durable: ``act`` moves or links the file.
+
+    ``last_check`` opens and verifies the file and its kept copy right before the act
+    (:func:`~menage.clean.verify.recheck`: a duplicate's bytes; a near-duplicate photo
+    has its own, :mod:`menage.clean.photo_operations`).
 
     Returns:
         Folders to fsync before the action is recorded as done.
@@ -124,7 +132,7 @@ def perform(entry: Entry, ctx: Context, act: Act) -> list[bytes]:
         if entry.is_dir:
             _remove_folder(entry, ctx)
         else:
-            opened = recheck(entry, ctx.bounds)
+            opened = last_check(entry, ctx.bounds)
             hooks.at("apply.act", entry.file)
             act(entry, opened, ctx)
     except Refused as refused:

@@ -44,6 +44,9 @@ from menage.findings import (
 from menage.i18n import N_, _
 
 KINDS = ("quarantine", "trash", "hardlink", "reflink")
+#: findings whose actions are near-duplicate photos: confirmed one by one, and the
+#: photo kept verified by its content hash (menage.clean.photo_operations)
+PHOTO_FINDINGS = ("similar_photos", "bursts")  # as menage.clean.photo_plan
 #: actions that replace a duplicate by a link to its kept copy
 LINK_KINDS = ("hardlink", "reflink")
 QUARANTINE_DIRNAME = b".menage-quarantine"
@@ -68,10 +71,19 @@ class Action:
     mtime_ns: int | None = None
     keep: bytes | None = None
     group: int | None = None
-    #: temporary file kind, for the reader of the plan
+    #: temporary file kind, or why the photo kept is the best, for the reader of the plan
     detail: str | None = None
     #: line in the plan file (0 when the plan was built in memory)
     line: int = 0
+    #: a near-duplicate photo: the kept photo's identity and content hash when planned
+    keep_fingerprint: dict[str, Any] | None = None
+    #: a near-duplicate photo: the person confirmed its removal (None: not a photo)
+    confirmed: bool | None = None
+
+    @property
+    def source(self) -> str:
+        """The journal's source of the action: ``photos`` for a near-duplicate."""
+        return "photos" if self.finding in PHOTO_FINDINGS else "files"
 
     @property
     def is_folder(self) -> bool:
@@ -195,6 +207,10 @@ class _Builder:
         self.temp_paths: set[bytes] = set()
         #: folder rules that had a copy in their folder in at least one group
         self.rules_used: set[str] = set()
+        #: photo groups left alone: their kept photo changed or is removed by another action
+        self.photos_left = 0
+        #: near-duplicate actions are confirmed (the person picked them) or proposals
+        self.confirmed = False
         # duplicates may be replaced by links; anything else is moved away
         self.simple_kind = "trash" if options.action == "trash" else "quarantine"
 
@@ -216,6 +232,9 @@ class _Builder:
     def group(self, finding: Finding, remove: Collection[int] | None = None) -> None:
         """Act on a group that keeps one item: the keep rules choose, or ``remove``
         (positions of items, from 0) says which go, and the others stay."""
+        if finding.KIND in PHOTO_FINDINGS:
+            self.photo_group(finding, remove)
+            return
         files = [f for f in _files(finding.items) if not self.hidden(f.path)]
         if len(files) < 2:
             return
@@ -261,6 +280,29 @@ class _Builder:
                     )
                 )
 
+    def photo_group(self, finding: Finding, remove: Collection[int] | None = None) -> None:
+        """Near-duplicate photos (:func:`menage.clean.photo_plan.choose`): the best shot
+        stays; each removal is confirmed only when the person picked it."""
+        from menage.clean.photo_plan import choose as choose_photos
+
+        choice = choose_photos(finding, remove, lambda p: p in self.taken or self.hidden(p))
+        if choice is None:
+            self.photos_left += 1
+            return
+        self.kept.update(choice.staying)
+        for item in choice.removed:
+            action = _action(
+                self.simple_kind,
+                finding.KIND,
+                item,
+                keep=choice.keep,
+                group=finding.number,
+                detail=choice.why,
+            )
+            action.keep_fingerprint = choice.fingerprint
+            action.confirmed = self.confirmed
+            self.add(action)
+
     def items(self, finding: Finding, positions: Iterable[int] | None = None) -> None:
         """Act on the items of a finding (all of them, or those at ``positions``)."""
         detail = finding.temp_kind if isinstance(finding, TempFile) else None
@@ -277,6 +319,8 @@ class _Builder:
             self.plan.notes.append(f"groups-all-protected:{self.all_protected}")
         if self.kept_left:
             self.plan.notes.append(f"kept-copies-left:{self.kept_left}")
+        if self.photos_left:
+            self.plan.notes.append(f"photo-groups-left:{self.photos_left}")
         return self.plan
 
 
@@ -361,6 +405,8 @@ def plan_selection(
         else:
             picked[finding.id] = (finding, positions | {item - 1})
     builder = _Builder(scanned, options)
+    # the person named each finding or photo: near-duplicates picked are confirmed
+    builder.confirmed = True
     builder.plan.selection = {"chosen": list(chosen), "action": options.action}
     order = {kind.key: n for n, kind in enumerate(all_kinds())}
     for finding, positions in sorted(

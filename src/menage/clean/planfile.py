@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from menage.clean.errors import PlanInvalid, PlanNotRead, PlanUnreadable
+from menage.clean.photo_plan import group_title, photo_fields
 from menage.clean.plan import (
     KINDS,
     LINK_KINDS,
+    PHOTO_FINDINGS,
     QUARANTINE_DIRNAME,
     Action,
     Plan,
@@ -37,7 +39,10 @@ from menage.i18n import N_, _, format_size, ngettext
 
 FORMAT = 1
 _FIELDS = ("device", "inode", "size", "mtime_ns")
-_KNOWN_KEYS = {"action", "path", "finding", "keep", "group", "detail", *_FIELDS}
+_KNOWN_KEYS = {
+    "action", "path", "finding", "keep", "group", "detail", "keep_fingerprint", "confirmed",
+    *_FIELDS,
+}  # fmt: skip
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -94,6 +99,10 @@ def format_plan(plan: Plan) -> str:
             out.append("\n" + _comment(_finding_title(finding)))
         if action.group is not None and action.group != group and action.keep is not None:
             group = action.group
+            if action.finding in PHOTO_FINDINGS:
+                out.append(_comment(group_title(action.group, action.keep, action.detail)))
+                out.append(_dumps(action_to_dict(action)) + "\n")
+                continue
             out.append(
                 _comment(
                     _("group {n}, {size} each: keep {path} ({rule})").format(
@@ -148,6 +157,14 @@ def note_text(note: str) -> str:
             "{n} duplicate groups have every copy in a reference folder: no action.",
             int(value),
         ).format(n=value)
+    if key == "photo-groups-left":
+        return ngettext(
+            "{n} group of similar photos left out: its best photo changed since the scan "
+            "or is removed by another action (scan again).",
+            "{n} groups of similar photos left out: their best photo changed since the scan "
+            "or is removed by another action (scan again).",
+            int(value),
+        ).format(n=value)
     if key == "kept-copies-left":
         return ngettext(
             "{n} file is the kept copy of a duplicate group: left alone.",
@@ -191,8 +208,11 @@ def action_to_dict(action: Action) -> dict[str, Any]:
         )
     if action.group is not None:
         data["group"] = action.group
-    if action.detail is not None and action.finding == "temp_files":
+    if action.detail is not None and action.finding in ("temp_files", *PHOTO_FINDINGS):
         data["detail"] = action.detail
+    if action.finding in PHOTO_FINDINGS:
+        data["keep_fingerprint"] = action.keep_fingerprint
+        data["confirmed"] = bool(action.confirmed)
     return data
 
 
@@ -391,6 +411,9 @@ def _action(
     if finding == "duplicates" and keep is None:
         fail(_('a duplicate needs its kept copy ("keep")'))
         return None
+    photo = photo_fields(data, finding, kind, keep, fail)
+    if photo is None:
+        return None
     values: dict[str, int] = {}
     if finding != "empty_dirs":
         for name in _FIELDS:
@@ -418,6 +441,8 @@ def _action(
         group=group if isinstance(group, int) else None,
         detail=detail if isinstance(detail, str) else None,
         line=number,
+        keep_fingerprint=photo[0],
+        confirmed=photo[1],
     )
 
 

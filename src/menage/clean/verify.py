@@ -124,6 +124,42 @@ def _keep_refused(
     return None
 
 
+def check_item(entry: Entry, bounds: Bounds) -> tuple[os.stat_result | None, str | None]:
+    """The action's own file checked as :func:`check` does (its metadata recorded in
+    the entry), without its kept copy: (its lstat, None) or (None, the reason)."""
+    st = lstat_or_none(entry.path)
+    refused = _item_refused(entry, st, bounds)
+    if refused is not None:
+        return None, refused
+    assert st is not None
+    _record(entry, st)
+    return st, None
+
+
+def open_item(entry: Entry, bounds: Bounds) -> Opened:
+    """The action's own file opened and checked as :func:`recheck` does, without its
+    kept copy (the caller checks that its own way).
+
+    Raises:
+        Refused: the file is not the one planned (nothing is left open).
+    """
+    item = _open_verified(entry.path)
+    if item is None:
+        refused = _item_refused(entry, lstat_or_none(entry.path), bounds)
+        raise Refused(refused or _("changed just before the move; left in place"))
+    opened = Opened(*item)
+    refused = _item_refused(entry, opened.item_st, bounds)
+    if refused is not None:
+        opened.close()
+        raise Refused(refused)
+    return opened
+
+
+def open_verified(path: bytes) -> tuple[int, os.stat_result] | None:
+    """``path`` opened for reading, if what was opened is still at the path."""
+    return _open_verified(path)
+
+
 def _check_file(entry: Entry, bounds: Bounds, content: bool) -> str | None:
     st = lstat_or_none(entry.file)
     refused = _item_refused(entry, st, bounds)

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
         "Carry out a plan made by `menage plan` (and maybe edited).\n\n"
         "Every line is checked first: a mistake stops everything before any file is "
         "touched. Then each file is checked again (unchanged since the scan; for a "
-        "duplicate, same bytes as the kept copy), recorded in the journal, and moved. "
+        "duplicate, same bytes as the kept copy; for a similar photo, the kept photo "
+        "unchanged since the plan), recorded in the journal, and moved. Similar photos "
+        'are removed only on the lines you confirmed ("confirmed": true). '
         "Nothing is deleted: `menage undo` puts it all back.\n\n"
         "On a terminal Ménage shows what will happen and asks; elsewhere it needs "
         "--yes.\n\n"
@@ -68,6 +70,7 @@ def apply(
     plan = read_plan(plan_file, excluded_folders())
     check_against_index(plan, index_path or default_index_path(), shown)
     check_paths(plan, shown)
+    _leave_unconfirmed(plan)
     if show_list:
         _list_actions(plan)
     if dry_run:
@@ -102,6 +105,26 @@ def apply(
             print_outcome(outcome)
     if not outcome.complete:
         click.get_current_context().exit(EXIT_INCOMPLETE)
+
+
+def _leave_unconfirmed(plan: Plan) -> None:
+    """Near-duplicate photos the person did not confirm stay: said once, not acted on."""
+    from menage.i18n import format_number, ngettext
+
+    waiting = [a for a in plan.actions if a.confirmed is False]
+    if not waiting:
+        return
+    plan.actions = [a for a in plan.actions if a.confirmed is not False]
+    click.echo(
+        ngettext(
+            "{n} similar photo is proposed but not confirmed: it stays. To remove it, "
+            'change "confirmed": false to true on its line in the plan file.',
+            "{n} similar photos are proposed but not confirmed: they stay. To remove them, "
+            'change "confirmed": false to true on their lines in the plan file.',
+            len(waiting),
+        ).format(n=format_number(len(waiting))),
+        err=True,
+    )
 
 
 def _list_actions(plan: Plan) -> None:

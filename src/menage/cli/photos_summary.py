@@ -49,14 +49,8 @@ def print_photos_summary(found: PhotoFindings, console: Any) -> None:
     console.print(table)
     if found.videos and not found.ffprobe:
         console.print(_("Video durations are not shown: ffprobe (FFmpeg) is not installed."))
-    console.print(
-        _(
-            "Cleaning a copied DCIM folder or a cloud export frees nothing on the phone: "
-            "delete the same photos in the phone's gallery (or the cloud's web page). "
-            "Deleting in a phone mounted over MTP or a synced folder does reach the phone."
-        ),
-        markup=False,
-    )
+    for origin in found.where:
+        console.print(origin.message(), markup=False)
     for error in found.errors[:_ERRORS_SHOWN]:
         console.print(f"{escape(error.path)}: {error.message}", markup=False, style="yellow")
     if len(found.errors) > _ERRORS_SHOWN:
@@ -64,4 +58,48 @@ def print_photos_summary(found: PhotoFindings, console: Any) -> None:
             _("{num} more skipped files: the JSON output (--json) lists them.").format(
                 num=format_number(len(found.errors) - _ERRORS_SHOWN)
             )
+        )
+
+
+def print_photos_where(photos: dict[str, Any], console: Any) -> None:
+    """What a cleanup of each scanned folder frees (``menage scan --photos``)."""
+    console.print()
+    console.print(
+        ngettext(
+            "{num} photo analysed ({cached} from the cache), {videos} videos.",
+            "{num} photos analysed ({cached} from the cache), {videos} videos.",
+            photos["photos"],
+        ).format(
+            num=format_number(photos["photos"]),
+            cached=format_number(photos["from_cache"]),
+            videos=format_number(photos["videos_seen"]),
+        ),
+        markup=False,
+    )
+    for where in photos["where"]:
+        console.print(where["message"], markup=False)
+
+
+def print_photo_errors(errors: list[dict[str, Any]], brief: bool = False) -> None:
+    """The photos skipped (stderr): unreadable, damaged, too large, unsupported."""
+    import click
+
+    click.echo(
+        ngettext(
+            "{num} photo could not be analysed: skipped, left as it is.",
+            "{num} photos could not be analysed: skipped, left as they are.",
+            len(errors),
+        ).format(num=format_number(len(errors))),
+        err=True,
+    )
+    if brief:
+        return
+    for error in errors[:_ERRORS_SHOWN]:
+        click.echo(f"  {error['path']}: {error['message']}", err=True)
+    if len(errors) > _ERRORS_SHOWN:
+        click.echo(
+            _("{num} more skipped files: the JSON output (--json) lists them.").format(
+                num=format_number(len(errors) - _ERRORS_SHOWN)
+            ),
+            err=True,
         )

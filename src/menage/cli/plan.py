@@ -27,7 +27,8 @@ if TYPE_CHECKING:
         "Examples:\n\n"
         "\b\n"
         "    menage plan --duplicates --keep 'in ~/Photos' --keep oldest -o plan.json\n"
-        "    menage plan --pick duplicates/3/2 --pick temp_files/1 -o plan.json"
+        "    menage plan --pick duplicates/3/2 --pick temp_files/1 -o plan.json\n"
+        "    menage plan --similar-photos -o photos-plan.json"
     ),
     short_help=_("Write an editable cleanup plan from a scan."),
 )
@@ -53,6 +54,15 @@ if TYPE_CHECKING:
         "file; the others stay), temp_files/5. Repeatable; not with the options above."
     ),
 )
+@click.option(
+    "--similar-photos",
+    is_flag=True,
+    help=_(
+        "Propose the near-duplicate photos and bursts of a `menage scan --photos` (the best "
+        "shot of each group stays). Proposals only: each line is applied once you confirm "
+        'it in the plan file ("confirmed": true), or pick photos with --pick.'
+    ),
+)
 @index_option()
 def plan(
     scan_id: int | None,
@@ -64,6 +74,7 @@ def plan(
     keep: tuple[str, ...],
     action: str,
     picks: tuple[str, ...],
+    similar_photos: bool,
     output: Path | None,
     index_path: Path | None,
 ) -> None:
@@ -72,6 +83,8 @@ def plan(
     from menage.home import default_index_path
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
+    if similar_photos:
+        options.kinds = ("similar_photos", "bursts")
     options.rules()  # a bad rule fails before the index is opened
     if picks and options.selected_kinds():
         raise click.UsageError(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -116,6 +119,14 @@ from menage.i18n import _
     default=0,
     help=_("Reader threads (default: chosen from the number of CPUs)."),
 )
+@click.option(
+    "--photos",
+    is_flag=True,
+    help=_(
+        "Analyse the photos and videos too, in the same pass: near-duplicates, bursts, "
+        "blurry photos, screenshots, big videos (as `menage photos`, with its cache)."
+    ),
+)
 def scan(
     paths: tuple[str, ...],
     as_json: bool,
@@ -136,6 +147,7 @@ def scan(
     region: str,
     disk: str,
     threads: int,
+    photos: bool,
 ) -> None:
     from menage.cli.scan_summary import print_issues, print_scan_summary
     from menage.files.index import Index
@@ -155,6 +167,7 @@ def scan(
         threads=threads,
         region=region.lower(),
         disk=disk,
+        photos=photos,
     )
     machine = as_json or print0
     if html is not None:
@@ -166,8 +179,12 @@ def scan(
             click.echo(
                 _("The previous index was kept as {path}.").format(path=index.moved_aside), err=True
             )
-        with progress_bar() as progress:
-            result = run_scan(paths, options, index=index, progress=progress)
+        with contextlib.ExitStack() as stack:
+            photo_cache = stack.enter_context(_photo_cache()) if photos else None
+            progress = stack.enter_context(progress_bar())
+            result = run_scan(
+                paths, options, index=index, progress=progress, photo_cache=photo_cache
+            )
         # earlier scans of the same folders give the report its before/after
         history = index.scans() if html is not None else []
 
@@ -195,6 +212,29 @@ def scan(
         out.flush()
     else:
         print_scan_summary(result, stdout_console(), breakdown=breakdown)
-    if not result.complete:
+        if result.photos is not None:
+            from menage.cli.photos_summary import print_photos_where
+
+            print_photos_where(result.photos, stdout_console())
+    if result.issues:
         print_issues(result, err=True, brief=machine)
+    if result.photos is not None and result.photos["errors"]:
+        from menage.cli.photos_summary import print_photo_errors
+
+        print_photo_errors(result.photos["errors"], brief=machine)
+    if not result.complete:
         click.get_current_context().exit(EXIT_INCOMPLETE)
+
+
+@contextlib.contextmanager
+def _photo_cache() -> Iterator[Any]:
+    from menage.home import menage_home
+    from menage.photos import PhotoCache
+
+    with PhotoCache(menage_home() / "photos.sqlite") as cache:
+        if cache.moved_aside is not None:
+            click.echo(
+                _("The damaged photo cache was kept as {path}.").format(path=cache.moved_aside),
+                err=True,
+            )
+        yield cache

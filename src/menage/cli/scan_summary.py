@@ -70,6 +70,18 @@ def _generic(found: FindingList, data: dict[str, Any], result: ScanResult) -> st
     )
 
 
+def _photo_groups(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
+    totals = found.totals()
+    counted = ngettext("{n} group", "{n} groups", totals.count).format(
+        n=format_number(totals.count)
+    )
+    return _(
+        "{groups}, {size}: {free} to free once you confirm (menage plan --similar-photos)"
+    ).format(
+        groups=counted, size=format_size(totals.bytes), free=format_size(totals.reclaimable_bytes)
+    )
+
+
 #: how a kind's row reads, when it says more than its count and size
 _ROWS: dict[str, Callable[[FindingList, dict[str, Any], ScanResult], str]] = {
     "duplicates": _duplicates,
@@ -77,6 +89,8 @@ _ROWS: dict[str, Callable[[FindingList, dict[str, Any], ScanResult], str]] = {
     "old_files": _old,
     "empty_files": _count,
     "empty_dirs": _count,
+    "similar_photos": _photo_groups,
+    "bursts": _photo_groups,
 }
 #: kinds shown as a list below the table rather than as a row
 _LISTED = ("big_files",)

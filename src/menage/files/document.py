@@ -94,6 +94,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
         },
         "categories": {c: {"files": n, "bytes": b} for c, (n, b) in by_category.items()},
         **sections(result.findings, facts),
+        **({"photos": result.photos} if result.photos is not None else {}),
         "reclaimable": reclaimable.to_json(),
         "impact": storage_summary(reclaimable.total, options.region).to_dict(),
         "by_folder": sorted(

@@ -50,6 +50,8 @@ class ScanOptions:
     disk: str = "auto"
     #: also walk snapshot and recycle folders (:data:`SNAPSHOT_FOLDERS`), left out by default
     snapshots: bool = False
+    #: run the photo analyser too (``menage scan --photos``)
+    photos: bool = False
 
     def walk_excludes(self) -> tuple[str, ...]:
         """The patterns the walk skips: the user's, then snapshot and recycle folders."""
@@ -81,13 +83,16 @@ class ScanResult:
     #: paths that are extra hardlinks of an inode counted once
     extra_links: set[int] = field(default_factory=set)
     scan_id: int | None = None
+    #: the ``photos`` section (counts, skipped photos, what a cleanup frees where)
+    #: when the photo analyser ran (see menage.photos.analyser)
+    photos: dict[str, Any] | None = None
     #: the JSON summary, made once (see menage.files.document.scan_summary)
     summary_cache: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
-        """True when every entry could be read."""
-        return not self.issues
+        """True when every entry (and every photo, with ``--photos``) could be read."""
+        return not self.issues and not (self.photos and self.photos["errors"])
 
     @property
     def total_files(self) -> int:

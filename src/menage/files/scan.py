@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from menage.files import analysers as _file_analysers
 from menage.files.disks import read_order
@@ -20,7 +21,10 @@ from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
 from menage.files.result import YEAR_S, ScanOptions, ScanResult
 from menage.files.walk import WalkOptions, resolve_roots, walk
-from menage.findings import run_analysers
+from menage.findings import Findings, run_analysers
+
+if TYPE_CHECKING:
+    from menage.photos.cache import PhotoCache
 
 __all__ = ["YEAR_S", "ScanOptions", "ScanProgress", "ScanResult", "scan"]
 
@@ -34,6 +38,7 @@ def scan(
     index: Index | None = None,
     progress: ScanProgress | None = None,
     now: float | None = None,
+    photo_cache: PhotoCache | None = None,
 ) -> ScanResult:
     """Scan folders for duplicate, big, old, temporary and empty files.
 
@@ -44,6 +49,8 @@ def scan(
             is kept and every file is read.
         progress: called with (stage, done, total) as the scan goes.
         now: the current time (seconds since the epoch), for "old" files.
+        photo_cache: with ``options.photos``, where the photos' measures are kept
+            (None: an in-memory cache, every photo decoded).
 
     Returns:
         The :class:`ScanResult`; unreadable or changing entries are in ``issues``.
@@ -102,10 +109,16 @@ def scan(
         top=options.top,
         now=now,
     )
+    findings = run_analysers("file", scanned, {"older_than_s": options.older_than_s})
+    photos: dict[str, Any] | None = None
+    if options.photos:
+        findings, photos = _photos(tree, duplicates.groups, extra_links, findings, photo_cache,
+                                   progress)  # fmt: skip
     result = ScanResult(
         tree=tree,
         duplicates=duplicates,
-        findings=run_analysers("file", scanned, {"older_than_s": options.older_than_s}),
+        findings=findings,
+        photos=photos,
         options=options,
         started=started,
         duration_s=0.0,
@@ -135,3 +148,40 @@ def scan(
             lambda scan_id: compressed_document(result, scan_id),
         )
     return result
+
+
+def _photos(
+    tree: Any,
+    groups: Any,
+    extra_links: set[int],
+    findings: Findings,
+    cache: PhotoCache | None,
+    progress: ScanProgress | None,
+) -> tuple[Findings, dict[str, Any]]:
+    """Run the photo analyser over the same listing; its findings join the files'."""
+    # Pillow and numpy are imported only when photos are asked for
+    from menage.photos.analyse import PhotoOptions
+    from menage.photos.analyser import PhotoScan, run_photo_analysers
+    from menage.photos.cache import PhotoCache
+
+    def photo_progress(stage: str, done: int, total: int | None) -> None:
+        if progress is not None:
+            progress(f"photos:{stage}", done, total)
+
+    own = cache is None
+    cache = cache or PhotoCache(None)
+    try:
+        scanned = PhotoScan(
+            roots=list(tree.roots),
+            tree=tree,
+            groups=groups,
+            extra_links=extra_links,
+            options=PhotoOptions(),
+            cache=cache,
+            progress=photo_progress,
+        )
+        photo_findings, summary = run_photo_analysers(scanned)
+    finally:
+        if own:
+            cache.__exit__(None, None, None)
+    return Findings([*findings, *photo_findings], findings.settings), summary

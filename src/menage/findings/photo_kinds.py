@@ -3,8 +3,9 @@
 They are what ``menage photos`` finds (:mod:`menage.photos.findings`, which keeps its
 own JSON form, schema ``menage.photos``, until its analyser registers on this model).
 Their items are files (photos on a disk or a phone's copied folder); they use the
-generic JSON form of :class:`~menage.findings.model.Finding`. Plans cannot act on
-them yet: the cleanup must first check that the photo kept is unchanged.
+generic JSON form of :class:`~menage.findings.model.Finding`. Plans can act on the
+near-duplicates and bursts: each removal is a proposal the person confirms, and the
+photo kept is verified unchanged at the last moment (:mod:`menage.clean.photo_operations`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ class SimilarPhotos(Finding):
     #: why that one: "resolution", "sharpness" or "size"
     reason: str
 
+    @property
+    def reclaimable_bytes(self) -> int:
+        """Every photo but the one kept (the best shot, not the largest file)."""
+        return _all_but_best(self)
+
+
+def _all_but_best(finding: SimilarPhotos | Burst) -> int:
+    if not 1 <= finding.best <= len(finding.items):
+        return 0
+    return finding.bytes - finding.items[finding.best - 1].size
+
 
 @dataclass(frozen=True)
 class Burst(Finding):
@@ -38,6 +50,11 @@ class Burst(Finding):
     start: str
     #: seconds from the first shot to the last
     span_s: float
+
+    @property
+    def reclaimable_bytes(self) -> int:
+        """Every photo but the one kept (the best shot, not the largest file)."""
+        return _all_but_best(self)
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,10 @@ for _kind in (
         source="photo",
         label=N_("similar photos"),
         title=N_("Similar photos"),
-        plan_title=N_("Similar photos: the photos below are removed, each kept one stays."),
+        plan_title=N_(
+            "Similar photos (not identical): proposals. Each line is applied only once you "
+            'confirm it: change "confirmed": false to true, or delete the line.'
+        ),
         cls=SimilarPhotos,
         fields=(
             Field("best", "integer", "the photo kept by default, from 1"),
@@ -82,15 +102,16 @@ for _kind in (
         order=110,
         grouped=True,
         keep_one=True,
-        # until the cleanup checks near-duplicates (the kept photo unchanged)
-        plannable=False,
     ),
     FindingKind(
         key="bursts",
         source="photo",
         label=N_("bursts"),
         title=N_("Bursts of photos"),
-        plan_title=N_("Bursts: the photos below are removed, each kept one stays."),
+        plan_title=N_(
+            "Bursts of photos: proposals. Each line is applied only once you confirm it: "
+            'change "confirmed": false to true, or delete the line.'
+        ),
         cls=Burst,
         fields=(
             Field("best", "integer", "the photo kept by default, from 1"),
@@ -102,7 +123,6 @@ for _kind in (
         order=120,
         grouped=True,
         keep_one=True,
-        plannable=False,
     ),
     FindingKind(
         key="blurry_photos",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from menage.errors import PathNotFound
 from menage.i18n import N_, _
 from menage.photos import media
-from menage.photos.cache import PhotoCache, key_of
+from menage.photos.cache import PhotoCache
 from menage.photos.decode import Decoded, DecodeFailure, decode
 from menage.photos.findings import (
     Burst,
@@ -41,6 +41,7 @@ from menage.photos.findings import (
     Video,
 )
 from menage.photos.hashing import distance
+from menage.photos.origin import origins
 from menage.photos.similar import similar_groups
 
 #: below this variance of the Laplacian (greyscale, 512 px a side) a photo is blurry:
@@ -195,12 +196,6 @@ def analyse(
 def _analyse(
     roots: list[bytes], options: PhotoOptions, cache: PhotoCache, progress: Progress | None
 ) -> PhotoFindings:
-    found = PhotoFindings(
-        roots=roots,
-        burst_seconds=options.burst_seconds,
-        blur_threshold=options.blur_threshold,
-        video_min_size=options.video_min_size,
-    )
     skip = os.fsencode(os.path.realpath(options.skip)) if options.skip else None
     walk_errors: list[tuple[bytes, str]] = []
     entries: dict[bytes, media.Entry] = {}
@@ -209,15 +204,43 @@ def _analyse(
             entries.setdefault(entry.path, entry)
             if progress is not None:
                 progress("walk", len(entries), None)
+    found = analyse_entries(roots, list(entries.values()), options, cache, progress)
+    found.where = origins(roots)
     found.errors.extend(PhotoError(p, "walk", _message("walk", m)) for p, m in walk_errors)
+    found.errors.sort(key=lambda e: e.path)
+    return found
 
+
+def analyse_entries(
+    roots: Sequence[bytes],
+    listed: Sequence[media.Entry],
+    options: PhotoOptions,
+    cache: PhotoCache,
+    progress: Progress | None = None,
+) -> PhotoFindings:
+    """Analyse media files already listed (by the walk, or by a files scan's tree).
+
+    Args:
+        roots: the folders they were found in (kept with the findings).
+        listed: the photos, videos and RAW files, each once.
+        options: thresholds and workers.
+        cache: the photo cache: photos unchanged since it saw them are not decoded.
+        progress: called with (stage, done, total).
+    """
+    found = PhotoFindings(
+        roots=list(roots),
+        burst_seconds=options.burst_seconds,
+        blur_threshold=options.blur_threshold,
+        video_min_size=options.video_min_size,
+    )
+    entries = {entry.path: entry for entry in listed}
     measured: dict[bytes, Decoded] = {}
     to_decode: list[bytes] = []
     for path, entry in entries.items():
         if entry.kind == "raw":
             found.errors.append(PhotoError(path, "raw", _message("raw")))
         elif entry.kind == "photo":
-            hit = cache.lookup(path, key_of(entry.st))
+            hit = cache.lookup(path, entry.key)
             if hit is None:
                 to_decode.append(path)
             else:
@@ -232,7 +255,7 @@ def _analyse(
             )
         else:
             measured[path] = result
-            fresh.append((path, key_of(entries[path].st), result))
+            fresh.append((path, entries[path].key, result))
     found.decoded = len(fresh)
     cache.store(fresh)
 
@@ -252,12 +275,12 @@ def _find(
     photos = [
         Photo(
             path=p,
-            size=entries[p].st.st_size,
+            size=entries[p].size,
             width=d.width,
             height=d.height,
             format=d.format,
             sharpness=d.sharpness,
-            taken=d.taken if d.taken is not None else float(int(entries[p].st.st_mtime)),
+            taken=d.taken if d.taken is not None else float(entries[p].mtime_ns // 1_000_000_000),
             camera=d.camera,
         )
         for p, d in zip(paths, decoded, strict=True)
@@ -293,7 +316,7 @@ def _find(
     found.videos_seen = len(videos)
     command = media.ffprobe()
     found.ffprobe = command is not None
-    for entry in sorted(videos, key=lambda e: (-e.st.st_size, e.path)):
-        if entry.st.st_size >= options.video_min_size:
+    for entry in sorted(videos, key=lambda e: (-e.size, e.path)):
+        if entry.size >= options.video_min_size:
             length = media.duration(command, entry.path) if command else None
-            found.videos.append(Video(entry.path, entry.st.st_size, length))
+            found.videos.append(Video(entry.path, entry.size, length))

@@ -17,15 +17,21 @@ bytes, ``reclaimable_bytes`` what removing the proposed photos would free::
                 "videos": [{"path", "size", "duration_s": S or null}, ...],
                 "reclaimable_bytes": N},
      "errors": [{"path", "reason", "message"}, ...],
+     "where": [{"root": PATH, "kind": KIND, "service": NAME or null,
+                "frees_at_source": BOOL, "message": TEXT}, ...],
      "reclaimable_bytes": N}
 
     GROUP = {"paths": [PATH, ...], "best": PATH, "reason": "resolution" | "sharpness"
              | "size", "remove": [PATH, ...], "reclaimable_bytes": N}
 
-``why`` of a screenshot is ``"name"`` (its name says so) or ``"screen"`` (a PNG at a
-screen resolution without camera EXIF). The top-level ``reclaimable_bytes`` counts
-each file once even when several findings propose it. New keys may be added within a
-version; a key is never removed or changed in meaning without a new version.
+``where`` says, for each folder, what a cleanup there frees (:mod:`menage.photos.origin`):
+``kind`` is ``phone``, ``cloud``, ``synced``, ``card`` (cleaning reaches the device or
+the cloud: ``frees_at_source`` true), ``export``, ``copy`` or ``folder`` (it frees space
+on this computer only). ``why`` of a screenshot is ``"name"`` (its name says so) or
+``"screen"`` (a PNG at a screen resolution without camera EXIF). The top-level
+``reclaimable_bytes`` counts each file once even when several findings propose it.
+New keys may be added within a version; a key is never removed or changed in meaning
+without a new version.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from datetime import datetime
 from typing import Any
 
 from menage.files.names import to_json
+from menage.photos.origin import Origin
 
 SCHEMA = "menage.photos"
 SCHEMA_VERSION = 1
@@ -147,6 +154,8 @@ class PhotoFindings:
     ffprobe: bool = False
     videos: list[Video] = field(default_factory=list)
     errors: list[PhotoError] = field(default_factory=list)
+    #: what a cleanup of each folder frees (filled in by :func:`menage.photos.analyse`)
+    where: list[Origin] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -219,5 +228,6 @@ class PhotoFindings:
                 {"path": to_json(e.path), "reason": e.reason, "message": e.message}
                 for e in self.errors
             ],
+            "where": [o.to_json() for o in self.where],
             "reclaimable_bytes": self.reclaimable_bytes,
         }

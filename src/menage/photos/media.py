@@ -42,11 +42,19 @@ _SCREENSHOT_NAME = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A media file found by the walk, with its ``os.stat`` result."""
+    """A media file found by the walk (or listed by a files scan), as it was seen."""
 
     path: bytes
-    st: os.stat_result
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
     kind: str  # "photo", "video" or "raw"
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        """The identity a cached measure must match: device, inode, size, mtime."""
+        return self.dev, self.ino, self.size, self.mtime_ns
 
 
 def walk(root: bytes, skip: bytes | None, errors: list[tuple[bytes, str]]) -> Iterator[Entry]:
@@ -92,17 +100,25 @@ def walk(root: bytes, skip: bytes | None, errors: list[tuple[bytes, str]]) -> It
                 yield entry
 
 
+def media_kind(path: bytes) -> str | None:
+    """``"photo"``, ``"video"``, ``"raw"`` by the name's extension, or None."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext in PHOTO_EXTENSIONS:
+        return "photo"
+    if ext in VIDEO_EXTENSIONS:
+        return "video"
+    if ext in RAW_EXTENSIONS:
+        return "raw"
+    return None
+
+
 def _entry(path: bytes, st: os.stat_result) -> Entry | None:
     if not stat.S_ISREG(st.st_mode):
         return None
-    ext = os.path.splitext(path)[1].lower()
-    if ext in PHOTO_EXTENSIONS:
-        return Entry(path, st, "photo")
-    if ext in VIDEO_EXTENSIONS:
-        return Entry(path, st, "video")
-    if ext in RAW_EXTENSIONS:
-        return Entry(path, st, "raw")
-    return None
+    kind = media_kind(path)
+    if kind is None:
+        return None
+    return Entry(path, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, kind)
 
 
 def screenshot_reason(path: bytes, fmt: str, width: int, height: int, camera: bool) -> str | None:

@@ -169,7 +169,10 @@ def other_sections(findings: Findings) -> list[dict[str, Any]]:
                 "reclaimable": format_size(totals.reclaimable_bytes),
                 "rows": [
                     {
+                        "id": finding.id,
                         "paths": [_label(item) for item in finding.items[:GROUP_PATHS]],
+                        # a group of similar photos keeps its best shot (position from 1)
+                        "best": int(getattr(finding, "best", 0)),
                         "size": format_size(finding.bytes),
                         "reclaimable": format_size(finding.reclaimable_bytes),
                     }

@@ -130,6 +130,7 @@ def photos_context(found: PhotoFindings, cache: PhotoCache) -> dict[str, Any]:
                 _("every photo could be read") if found.complete else _("files skipped"),
             ),
         ],
+        "where": [origin.message() for origin in found.where],
         "similar": _groups(found.similar, cache, when=False),
         "similar_more": max(0, len(found.similar) - LIMIT),
         "bursts": _groups(found.bursts, cache, when=True),

@@ -246,6 +246,19 @@ def _impact(reclaimable: int, region: str) -> dict[str, Any]:
     }
 
 
+def _photos(photos: dict[str, Any] | None) -> dict[str, Any] | None:
+    if photos is None:
+        return None
+    return {
+        "count": photos["photos"],
+        "videos": photos["videos_seen"],
+        "cached": photos["from_cache"],
+        "where": [w["message"] for w in photos["where"]],
+        "errors": photos["errors"][:SHOWN],
+        "error_count": len(photos["errors"]),
+    }
+
+
 def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict[str, Any]:
     """What the template shows, every value already formatted for the current language."""
     tree = result.tree
@@ -305,6 +318,7 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "paths": finding_view.paths(empty_dirs[:SHOWN]),
         },
         "other_findings": finding_view.other_sections(findings),
+        "photos": _photos(result.photos),
         "errors": {
             "count": len(result.issues),
             "rows": [
