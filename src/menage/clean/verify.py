@@ -127,7 +127,7 @@ def _keep_refused(
 def check_item(entry: Entry, bounds: Bounds) -> tuple[os.stat_result | None, str | None]:
     """The action's own file checked as :func:`check` does (its metadata recorded in
     the entry), without its kept copy: (its lstat, None) or (None, the reason)."""
-    st = lstat_or_none(entry.path)
+    st = lstat_or_none(entry.file)
     refused = _item_refused(entry, st, bounds)
     if refused is not None:
         return None, refused
@@ -143,9 +143,9 @@ def open_item(entry: Entry, bounds: Bounds) -> Opened:
     Raises:
         Refused: the file is not the one planned (nothing is left open).
     """
-    item = _open_verified(entry.path)
+    item = _open_verified(entry.file)
     if item is None:
-        refused = _item_refused(entry, lstat_or_none(entry.path), bounds)
+        refused = _item_refused(entry, lstat_or_none(entry.file), bounds)
         raise Refused(refused or _("changed just before the move; left in place"))
     opened = Opened(*item)
     refused = _item_refused(entry, opened.item_st, bounds)
