@@ -16,6 +16,7 @@ from menage.cli.mail import mail
 from menage.cli.photos import photos
 from menage.cli.plan import plan
 from menage.cli.purge import purge
+from menage.cli.review import review
 from menage.cli.scan import scan
 from menage.cli.scans import scans
 from menage.cli.serve import platform, serve
@@ -48,6 +49,7 @@ def cli(lang: str | None) -> None:
 for command in (
     scan,
     scans,
+    review,
     photos,
     plan,
     apply,
