@@ -265,7 +265,7 @@ class ReviewServer:
 
     def start(self, poll_s: float = 1.0) -> None:
         """Serve in a thread, and stop on "Terminer" or when idle."""
-        serving = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        serving = threading.Thread(target=self.httpd.serve_forever, args=(0.1,), daemon=True)
         watching = threading.Thread(target=self._watch, args=(poll_s,), daemon=True)
         self._threads = [serving, watching]
         for thread in self._threads:
