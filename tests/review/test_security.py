@@ -55,7 +55,7 @@ def test_the_page_with_its_token_is_served_with_strict_headers(client):
     status, headers, text = client.get("")
     assert status == 200
     assert "default-src 'none'" in headers["content-security-policy"]
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     assert headers["x-frame-options"] == "DENY"
     assert headers["cache-control"] == "no-store"
     assert 'name="csrf"' in text
