@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from menage.review import Review
 from menage.review.folders import offered_folders
@@ -16,10 +17,16 @@ def soup(text: str) -> BeautifulSoup:
     return BeautifulSoup(text, "html.parser")
 
 
+def one(node: Any, selector: str) -> Tag:
+    found = node.select_one(selector)
+    assert isinstance(found, Tag), selector
+    return found
+
+
 def test_the_first_page_offers_the_folders_with_labels(client, tree):
     status, _headers, text = client.get("")
     page = soup(text)
-    assert status == 200 and page.html["lang"] == "en"
+    assert status == 200 and one(page, "html")["lang"] == "en"
     boxes = page.select("input[name=folder]")
     assert [b["value"] for b in boxes] == [
         str(tree / "Documents"),
@@ -27,8 +34,8 @@ def test_the_first_page_offers_the_folders_with_labels(client, tree):
         str(tree),
     ]
     for box in boxes:
-        assert page.select_one(f"label[for={box['id']}]") is not None
-    assert page.select_one("input[name=csrf]")["value"] == client.server.guard.csrf
+        assert one(page, f"label[for={box['id']}]") is not None
+    assert one(page, "input[name=csrf]")["value"] == client.server.guard.csrf
 
 
 def test_the_whole_flow_cleans_into_the_quarantine_and_undo_puts_back(client, tree, menage_home):
@@ -37,18 +44,18 @@ def test_the_whole_flow_cleans_into_the_quarantine_and_undo_puts_back(client, tr
     assert status == 303 and headers["location"].endswith("/summary")
     status, _headers, text = client.get("summary")
     assert status == 200
-    figures = soup(text).select_one(".figures dd").get_text()
+    figures = one(soup(text), ".figures dd").get_text()
     assert "65" in figures  # 40 kB + 25 kB of extra copies
     assert "smartphone one year longer" in text
     assert "kgCO2e" in text or "gCO2e" in text
 
     page = soup(client.get("review")[2])
     group = page.select("fieldset.group")[0]
-    kept = group.select_one("li.kept .path").get_text()
+    kept = one(group, "li.kept .path").get_text()
     assert kept.endswith("Documents/rapport-1.pdf")  # the oldest copy is kept
     assert "oldest copy is kept" in group.get_text()
 
-    status, headers, _text = client.post("clean", {"pick": group.select_one("input")["value"]})
+    status, headers, _text = client.post("clean", {"pick": one(group, "input")["value"]})
     assert status == 303
     run = int(headers["location"].rsplit("/", 1)[1])
     assert (tree / "Documents" / "rapport-1.pdf").exists()
@@ -66,7 +73,7 @@ def test_the_whole_flow_cleans_into_the_quarantine_and_undo_puts_back(client, tr
     assert status == 303 and headers["location"].endswith("/history")
     assert (tree / "Copies" / "rapport-1 (copie).pdf").stat().st_size == 40_064
     history = soup(client.get("history")[2])
-    assert "1 file is back in its place" in history.select_one("[role=status]").get_text()
+    assert "1 file is back in its place" in one(history, "[role=status]").get_text()
     assert "It is empty" in history.get_text()
     # the notice is said once
     assert soup(client.get("history")[2]).select_one("[role=status]") is None
@@ -128,10 +135,10 @@ def test_the_scan_page_refreshes_without_javascript(client, tree):
     review.job = ScanJob(roots=[tree], done=12)
     review.roots = [tree]
     page = soup(client.get("scan")[2])
-    assert page.select_one("noscript meta[http-equiv=refresh]") is not None
-    assert page.select_one("script[src$='progress.js']") is not None
-    assert page.select_one("progress#bar") is not None
-    assert "12 files" in page.select_one("#status").get_text()
+    assert one(page, "noscript meta[http-equiv=refresh]") is not None
+    assert one(page, "script[src$='progress.js']") is not None
+    assert one(page, "progress#bar") is not None
+    assert "12 files" in one(page, "#status").get_text()
 
 
 def test_pages_before_a_scan_send_back_to_the_folders(client):
@@ -157,7 +164,7 @@ def test_static_files(client):
 
 def test_submit_shows_the_command_for_a_join_code(client):
     page = soup(client.get("submit?code=VAL7K3QM")[2])
-    assert page.select_one("pre code").get_text() == "menage submit --campaign VAL7K3QM"
+    assert one(page, "pre code").get_text() == "menage submit --campaign VAL7K3QM"
     status, _headers, text = client.get("submit?code=%3Cscript%3E")
     assert status == 400 and "<script>" not in text
 
@@ -205,8 +212,8 @@ def test_pages_follow_the_language(client, lang):
         page = soup(client.get("")[2])
     finally:
         i18n.setup("en")
-    assert page.html["lang"] == lang
-    heading = page.select_one("h1").get_text()
+    assert one(page, "html")["lang"] == lang
+    heading = one(page, "h1").get_text()
     assert heading == {"fr": "Faire le tri dans vos fichiers", "en": "Tidy up your files"}[lang]
 
 

@@ -20,7 +20,7 @@ def test_listens_on_loopback_only(server):
 
 
 def test_every_other_interface_is_closed(server):
-    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    addresses = {str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None)}
     for address in addresses - {"127.0.0.1", "::1"}:
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         with socket.socket(family) as sock:

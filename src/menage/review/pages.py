@@ -49,11 +49,12 @@ def problem(message: str, status: int = 400, back: str = "") -> Page:
 def impact(n_bytes: int) -> dict[str, Any]:
     """The footprint of ``n_bytes`` for a page: a year on this disk, in the cloud, the
     sources, and the comparison with keeping a phone one year longer."""
-    from menage.impact import storage_summary
+    from menage.impact import format_co2, storage_summary
 
     summary = storage_summary(n_bytes)
     return {
         "size": format_size(n_bytes),
+        "co2": format_co2(summary.primary.kgco2e),
         "headline": summary.headline(),
         "synced": summary.synced_line(),
         "message": summary.message(),
@@ -132,7 +133,8 @@ def summary(review: Review) -> Page:
     reclaimable = scanned.findings.reclaimable()
     kinds = []
     for found in scanned.findings:
-        shown = found.kind.key in reclaimable.by_kind or found.kind.key in ("big_files", "old_files")
+        key = found.kind.key
+        shown = key in reclaimable.by_kind or key in ("big_files", "old_files")
         if shown and len(found):
             size = reclaimable.by_kind.get(found.kind.key, found.totals().bytes)
             kinds.append(

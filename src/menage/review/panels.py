@@ -11,12 +11,13 @@ here; the photos and mail analysers register theirs with :func:`register_panel`.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from menage.clean.plan import PlanOptions
-from menage.clean.rules import Member, choose
+from menage.clean.rules import Member, choose, is_under
 from menage.files.names import escape
 from menage.findings import Duplicates, FileItem, Finding, ScanFindings, SingleFile, TempFile
 from menage.i18n import N_, _, format_date, format_size
@@ -88,10 +89,21 @@ def sections(scanned: ScanFindings) -> list[Section]:
     return [section for panel in _PANELS.values() for section in panel(scanned)]
 
 
-def _file(item: FileItem, pick: str = "", kept: bool = False, detail: str = "") -> File:
+def shown_path(path: bytes, roots: Sequence[bytes]) -> str:
+    """A path as the page shows it: from the scanned folder's name down."""
+    for root in sorted(roots, key=len, reverse=True):
+        if is_under(path, root) and path != root:
+            parent = os.path.dirname(root.rstrip(b"/")) or b"/"
+            return escape(os.path.relpath(path, parent))
+    return escape(path)
+
+
+def _file(
+    item: FileItem, roots: Sequence[bytes], pick: str = "", kept: bool = False, detail: str = ""
+) -> File:
     when = datetime.fromtimestamp(item.mtime_ns / 1e9)
     return File(
-        path=escape(item.path),
+        path=shown_path(item.path, roots),
         size=format_size(item.size),
         modified=format_date(when),
         iso=when.date().isoformat(),
@@ -101,7 +113,7 @@ def _file(item: FileItem, pick: str = "", kept: bool = False, detail: str = "") 
     )
 
 
-def _group(finding: Duplicates) -> Group:
+def _group(finding: Duplicates, roots: Sequence[bytes]) -> Group:
     files = [item for item in finding.items if isinstance(item, FileItem)]
     choice = choose([Member(f.path, f.mtime_ns) for f in files], PlanOptions().rules())
     kept = {m.path for m in choice.keep}
@@ -112,7 +124,7 @@ def _group(finding: Duplicates) -> Group:
         each=format_size(finding.size),
         freed=format_size(finding.reclaimable_bytes),
         rule=_(RULE_REASONS.get(choice.reason, RULE_REASONS["path"])),
-        files=[_file(f, kept=f.path in kept) for f in ordered],
+        files=[_file(f, roots, kept=f.path in kept) for f in ordered],
     )
 
 
@@ -136,7 +148,7 @@ def file_panel(scanned: ScanFindings) -> Iterator[Section]:
             ),
             count=len(dupes),
             freed=format_size(reclaimable.get("duplicates", 0)),
-            groups=[_group(f) for f in shown if isinstance(f, Duplicates)],
+            groups=[_group(f, scanned.roots) for f in shown if isinstance(f, Duplicates)],
             more=len(dupes) - len(shown),
         )
     singles = (
@@ -163,7 +175,7 @@ def file_panel(scanned: ScanFindings) -> Iterator[Section]:
             detail = ""
             if isinstance(finding, TempFile):
                 detail = _(TEMP_KIND_LABELS.get(finding.temp_kind, finding.temp_kind))
-            files.append(_file(finding.file, pick=finding.id, detail=detail))
+            files.append(_file(finding.file, scanned.roots, pick=finding.id, detail=detail))
         yield Section(
             key=key,
             title=_(title),
