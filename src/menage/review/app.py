@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -79,8 +79,13 @@ class ReviewApp:
         self.guard = guard
         #: set when the person clicked "Terminer"
         self.finished = threading.Event()
+        #: requests being answered (the server stops once their pages are sent)
+        self.active = 0
+        self.settled = threading.Condition()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        with self.settled:
+            self.active += 1
         try:
             status, headers, body = self.answer(environ)
         except Exception:  # a bug: said on the page, logged, the server keeps running
@@ -99,7 +104,17 @@ class ReviewApp:
                 )
             )
         start_response(f"{status} {_REASONS.get(status, 'OK')}", headers + SECURITY_HEADERS)
-        return [body] if environ.get("REQUEST_METHOD") != "HEAD" else []
+        return _Body(body if environ.get("REQUEST_METHOD") != "HEAD" else b"", self._sent)
+
+    def _sent(self) -> None:
+        with self.settled:
+            self.active -= 1
+            self.settled.notify_all()
+
+    def wait_settled(self, timeout: float) -> bool:
+        """Wait until no page is being sent (the "Terminer" page itself, say)."""
+        with self.settled:
+            return self.settled.wait_for(lambda: self.active == 0, timeout)
 
     # -- the request ----------------------------------------------------------------
 
@@ -231,6 +246,20 @@ def _text(status: int, message: str) -> tuple[int, list[tuple[str, str]], bytes]
     return status, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
 
 
+class _Body:
+    """A response body that says when the server has sent it (WSGI calls ``close``)."""
+
+    def __init__(self, body: bytes, sent: Callable[[], None]) -> None:
+        self.body = body
+        self.sent = sent
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.body
+
+    def close(self) -> None:
+        self.sent()
+
+
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
@@ -259,6 +288,7 @@ class ReviewServer:
         self.guard.port = self.httpd.server_port
         self._threads: list[threading.Thread] = []
         self.stopped = threading.Event()
+        self._stopping = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -280,12 +310,14 @@ class ReviewServer:
         self.stop()
 
     def stop(self) -> None:
-        """Stop serving (the requests being answered finish first)."""
-        if self.stopped.is_set():
-            return
-        self.stopped.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        """Stop serving, once the pages being sent are sent."""
+        with self._stopping:
+            if self.stopped.is_set():
+                return
+            self.app.wait_settled(10.0)
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.stopped.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the server stops; True when it did."""
