@@ -7,7 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from menage.i18n import _
 from menage.output import write_output
 
 DESKTOP_NAME = "menage-review.desktop"
@@ -31,10 +30,11 @@ def desktop_entry(command: list[str]) -> str:
         "[Desktop Entry]\n"
         "Type=Application\n"
         "Version=1.5\n"
-        f"Name={escape(_('Ménage: tidy up my files'))}\n"
-        "Name[en]=Ménage: tidy up my files\n"
-        "Name[fr]=Ménage : faire le tri dans mes fichiers\n"
-        f"Comment={escape(_('Find duplicates, big and old files, and clean them safely'))}\n"
+        "Name=Ménage: tidy up my files\n"
+        "Name[fr]=Ménage\u00a0: faire le tri dans mes fichiers\n"
+        "Comment=Find duplicates, big and old files, and clean them safely\n"
+        "Comment[fr]=Trouver les doublons, les gros et les vieux fichiers, "
+        "et les ranger sans risque\n"
         f"Exec={escape(exec_line)}\n"
         "Icon=folder\n"
         "Terminal=false\n"
