@@ -252,6 +252,7 @@ def history(review: Review) -> Page:
                 "when": format_datetime(m.started.astimezone()),
                 "iso": m.started.isoformat(),
                 "files": format_number(m.files),
+                "count": m.files,
                 "size": format_size(m.bytes),
                 "restored": format_number(m.undone),
                 "state": m.state,
