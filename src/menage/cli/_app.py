@@ -17,6 +17,7 @@ from menage.cli.mail import mail
 from menage.cli.photos import photos
 from menage.cli.plan import plan
 from menage.cli.purge import purge
+from menage.cli.review import review
 from menage.cli.scan import scan
 from menage.cli.scans import scans
 from menage.cli.serve import platform, serve
@@ -52,6 +53,7 @@ def cli(lang: str | None) -> None:
 #: the commands in the order of the work, as ``menage --help`` lists them
 COMMANDS = (
     scan,
+    review,
     plan,
     apply,
     undo,

@@ -1,0 +1,150 @@
+"""One review: the folders offered and chosen, the scan running in the background, the
+last findings, and when the person was last seen (the server stops when idle).
+
+A :class:`Review` is shared by the server's threads; its fields change under its lock.
+Everything it does to files goes through the :class:`~menage.Workspace`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from menage.errors import MenageError
+from menage.i18n import N_
+from menage.review.folders import Offered
+
+if TYPE_CHECKING:
+    from menage.findings import ScanFindings
+    from menage.workspace import Workspace
+
+#: the progress stages of a scan, as the page names them
+STAGES = {
+    "walk": N_("Listing files"),
+    "hash:whole": N_("Comparing small files"),
+    "hash:head": N_("Comparing beginnings"),
+    "hash:tail": N_("Comparing ends"),
+    "hash:full": N_("Comparing contents"),
+}
+
+
+@dataclass
+class ScanJob:
+    """A scan running in a thread, and what it said last."""
+
+    roots: list[Path]
+    stage: str = "walk"
+    done: int = 0
+    total: int | None = None
+    finished: bool = False
+    scan_id: int | None = None
+    error: str | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def state(self) -> str:
+        if not self.finished:
+            return "running"
+        return "error" if self.error is not None else "done"
+
+
+class Review:
+    """The state of one review page.
+
+    Args:
+        workspace: where scans, the journal and the quarantine live.
+        offered: the folders the page may scan; nothing else is accepted.
+        timeout_s: seconds without a request after which the server stops.
+        clock: the monotonic clock (tests pass their own).
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        offered: Sequence[Offered],
+        timeout_s: float = 1800.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.workspace = workspace
+        self.offered = list(offered)
+        self.timeout_s = timeout_s
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.last_seen = clock()
+        self.roots: list[Path] = []
+        self.job: ScanJob | None = None
+        self.notice: str | None = None
+        self.busy = 0
+        self._findings: dict[int, ScanFindings] = {}
+
+    # -- activity -----------------------------------------------------------------
+
+    def seen(self) -> None:
+        with self.lock:
+            self.last_seen = self.clock()
+
+    def idle(self) -> bool:
+        """No request for ``timeout_s`` and nothing running: time to stop."""
+        with self.lock:
+            running = self.busy or (self.job is not None and not self.job.finished)
+            return not running and self.clock() - self.last_seen >= self.timeout_s
+
+    # -- scanning -----------------------------------------------------------------
+
+    def start_scan(self, roots: list[Path]) -> ScanJob:
+        """Scan ``roots`` in a thread (the one running, if a scan is running already)."""
+        with self.lock:
+            if self.job is not None and not self.job.finished:
+                return self.job
+            job = ScanJob(roots=list(roots))
+            self.roots = list(roots)
+            self.job = job
+        job.thread = threading.Thread(target=self._scan, args=(job,), daemon=True)
+        job.thread.start()
+        return job
+
+    def _scan(self, job: ScanJob) -> None:
+        def progress(stage: str, done: int, total: int | None) -> None:
+            with self.lock:
+                job.stage, job.done, job.total = stage, done, total
+
+        try:
+            result = self.workspace.scan(job.roots, progress=progress)
+        except MenageError as exc:
+            with self.lock:
+                job.error = exc.message
+        except Exception as exc:  # noqa: BLE001 - said on the page, never a traceback
+            with self.lock:
+                job.error = f"{type(exc).__name__}: {exc}"
+        else:
+            with self.lock:
+                job.scan_id = result.scan_id
+        finally:
+            with self.lock:
+                job.finished = True
+
+    def scan_id(self) -> int | None:
+        """The scan of this review, once finished."""
+        with self.lock:
+            job = self.job
+            return job.scan_id if job is not None and job.finished else None
+
+    def findings(self, scan_id: int) -> ScanFindings:
+        """The findings of a scan, read once from the index.
+
+        Raises:
+            NoSuchScan: the index has no such scan.
+        """
+        cached = self._findings.get(scan_id)
+        if cached is None:
+            cached = self._findings[scan_id] = self.workspace.findings(scan_id)
+        return cached
+
+    def take_notice(self) -> str | None:
+        with self.lock:
+            notice, self.notice = self.notice, None
+            return notice
