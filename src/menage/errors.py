@@ -36,6 +36,7 @@ file, 7 cleanup journal problem, 8 not confirmed, 130 interrupted.
 from __future__ import annotations
 
 import errno
+import os
 from typing import Any, ClassVar
 
 from menage.i18n import N_, _
@@ -185,3 +186,11 @@ def os_error_text(exc: OSError) -> str:
     if exc.errno in _OS_ERRORS:
         return _(_OS_ERRORS[exc.errno])
     return exc.strerror or str(exc)
+
+
+def system_error_text(text: str) -> str:
+    """The system's English message (from the native core's ``strerror``) in our words."""
+    for code, message in _OS_ERRORS.items():
+        if text == os.strerror(code):
+            return _(message)
+    return text

@@ -36,7 +36,7 @@ def _cases() -> list[tuple[str, str, str, str]]:
     return [
         (op.source, op.kind, point, which)
         for op in operations()
-        if op.source == "files"  # mail: tests/mail/test_clean_faults.py
+        if op.source in ("files", "photos")  # mail: tests/mail/test_clean_faults.py
         for point in op.points
         for which in ("first", "last")
     ]
@@ -233,3 +233,10 @@ def test_a_crash_at_every_step_of_every_operation(menage, menage_home, where, tm
         p: v for p, v in before.items() if not any(p == g or p.startswith(g + b"/") for g in gone)
     }
     assert snapshot(root) == expected, f"{kind} at {point} ({which}): the tree is back"
+
+
+def test_every_registered_source_has_its_crash_test():
+    """A new source must get its scenarios here or in the mail crash test."""
+    from tests.mail.test_clean_faults import MAIL_SOURCES
+
+    assert {op.source for op in operations()} == {"files", "photos", *MAIL_SOURCES}

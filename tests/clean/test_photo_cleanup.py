@@ -65,7 +65,7 @@ def test_confirmed_lines_are_applied_and_undone(menage, dcim, tmp_path):
     # the person confirms the similar photo, not the burst
     rewrite_plan(plan, lambda a: {**a, "confirmed": a["finding"] == "similar_photos"})
     dry = menage("apply", plan, "--dry-run")
-    assert "1 actions would be carried out" in dry.stdout, dry.stdout + dry.stderr
+    assert "1 action would be carried out" in dry.stdout, dry.stdout + dry.stderr
     result = menage("apply", plan, "--yes")
     assert result.exit_code == 0, result.stderr
     assert "2 similar photos are proposed but not confirmed" in result.stderr

@@ -23,12 +23,15 @@ from tests.clean.test_fault_steps import Injected, crash_in, undo_until_done
 from tests.mail import messages
 from tests.mail.test_clean import NEWS, _folders, _inbox, _mbox, _mbox_digests
 
+#: the sources these scenarios cover (files and photos: tests/clean/test_fault_steps.py)
+MAIL_SOURCES = ("imap", "mbox", "maildir")
+
 
 def _cases() -> list[tuple[str, str, str, str]]:
     return [
         (op.source, op.kind, point, which)
         for op in operations()
-        if op.source != "files"
+        if op.source in MAIL_SOURCES
         for point in op.points
         for which in ("first", "last")
     ]

@@ -26,10 +26,10 @@ def test_campaign_dashboard_adds_up(client, demo):
     data = answer.json()
     figures = data["figures"]
     assert data["shown"] and figures["moved_bytes"] == 10_970_000_000_000 + 730_570_000_000
-    assert figures["participants"] == 64
+    assert figures["participants"] == 72
     assert figures["days"][-1]["cumulative_moved_bytes"] == figures["moved_bytes"]
     assert sum(day["moved_bytes"] for day in figures["days"]) == figures["moved_bytes"]
-    assert sum(day["participants"] for day in figures["days"]) == 64
+    assert sum(day["participants"] for day in figures["days"]) == 72
     assert sum(figures["by_channel"].values()) == figures["moved_bytes"]
     kg = figures["impact"]["avoided_kgco2e"]
     assert 0 < kg["low"] <= kg["central"] <= kg["high"]
@@ -83,9 +83,9 @@ def test_organisers_get_the_review_counts(client, demo):
     client.force_login(user)
     data = client.get(f"/api/v1/dashboards/campaigns/{DISTRICT_WEEK}").json()
     assert data["review"]["statuses"]["pending_review"] == 1
-    assert data["review"]["statuses"]["accepted"] == 64
+    assert data["review"]["statuses"]["accepted"] == 72
     org = client.get("/api/v1/dashboards/organisations/direction-academique-du-val").json()
-    assert org["review"]["statuses"]["accepted"] == 64
+    assert org["review"]["statuses"]["accepted"] == 72
     assert "review" not in client.get("/api/v1/dashboards/organisations/ville-de-montclair").json()
 
 

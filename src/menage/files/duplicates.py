@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from menage.errors import os_error_text
+from menage.errors import os_error_text, system_error_text
 from menage.files import native
 from menage.files.digests import DigestColumn, Digests, DuplicateGroup, DuplicateResult
 from menage.files.hashing import (
@@ -386,7 +386,9 @@ def _native_find_duplicates(
     return DuplicateResult(
         groups=groups,
         empty=found["empty"],
-        issues=[Issue(paths[i], kind, detail) for i, kind, detail in found["issues"]],
+        issues=[
+            Issue(paths[i], kind, system_error_text(detail)) for i, kind, detail in found["issues"]
+        ],
         links=links,
         digests=digests,
         computed=found["computed"],

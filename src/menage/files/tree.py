@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from menage.errors import system_error_text
 from menage.i18n import N_
 
 #: Kinds of entries that are listed but never opened.
@@ -185,5 +186,7 @@ def from_columns(roots: list[bytes], found: dict[str, Any]) -> Tree:
     tree.dir_unlisted = set(found["dir_unlisted"])
     for name in ("symlinks", "broken_links", "specials", "other_devices", "excluded", "own"):
         setattr(tree, name, found[name])
-    tree.issues = [Issue(path, kind, detail) for path, kind, detail in found["issues"]]
+    tree.issues = [
+        Issue(path, kind, system_error_text(detail)) for path, kind, detail in found["issues"]
+    ]
     return tree

@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from menage.errors import OutputNotWritten, os_error_text
 from menage.output import write_output
 
 DESKTOP_NAME = "menage-review.desktop"
@@ -48,8 +49,14 @@ def install_shortcut(folder: Path | None = None) -> Path:
     Raises:
         OutputNotWritten: the folder or the file cannot be written.
     """
-    target = (folder or applications_folder()) / DESKTOP_NAME
+    where = folder or applications_folder()
+    # the freedesktop applications folder may not exist yet on a fresh account: it is a
+    # standard place, made here on purpose (outputs never make missing folders)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputNotWritten(path=str(where), detail=os_error_text(exc)) from None
+    target = where / DESKTOP_NAME
     command = [sys.executable, "-m", "menage", "review"]
-    # written atomically; its folder is created if needed
-    write_output(target, desktop_entry(command).encode("utf-8"))
+    write_output(target, desktop_entry(command).encode("utf-8"))  # written atomically
     return target
