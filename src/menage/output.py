@@ -102,6 +102,15 @@ def check_output(target: str | bytes | os.PathLike[str]) -> None:
         raise _refuse(path, _("permission denied"))
 
 
+def _existing_parent(path: bytes) -> bytes:
+    """The folder ``path`` goes in, which must exist: a mistyped folder is never created
+    (the output would land where nobody looks)."""
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        raise _refuse(path, _("the folder {path} does not exist").format(path=_shown(parent)))
+    return parent
+
+
 def make_output_folder(folder: str | os.PathLike[str]) -> None:
     """Create a folder for outputs (e.g. ``--csv DIR``), never its missing parents.
 
@@ -109,9 +118,7 @@ def make_output_folder(folder: str | os.PathLike[str]) -> None:
         OutputNotWritten: the parent folder does not exist, or the folder cannot be made.
     """
     path = os.path.abspath(os.fsencode(folder))
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        raise _refuse(path, _("the folder {path} does not exist").format(path=_shown(parent)))
+    _existing_parent(path)
     try:
         os.mkdir(path)
     except FileExistsError:
@@ -154,10 +161,7 @@ def open_output(target: str | bytes | os.PathLike[str]) -> Iterator[IO[bytes]]:
         with _in_place(path, st.st_mode) as handle:
             yield handle
         return
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        # a mistyped folder is not created: the file would land where nobody looks
-        raise _refuse(path, _("the folder {path} does not exist").format(path=_shown(parent)))
+    parent = _existing_parent(path)
     try:
         fd, tmp = _create_temp(parent, st)
     except OSError as exc:
