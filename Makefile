@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 TOOLS ?= .tools
 UV := $(TOOLS)/bin/uv
 SAMPLE ?= build/sample
-PYTEST_ARGS ?= -n 2
+# --durations: the slowest tests named in every run, to keep the suite under 15 minutes
+PYTEST_ARGS ?= -n 2 --durations=30
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
