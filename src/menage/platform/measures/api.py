@@ -151,11 +151,8 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     found = visible_campaigns(request.user).filter(slug=slug).first() if SLUG.match(slug) else None
     if found is None:
         return _error(404, "unknown_campaign", "No campaign you may see has this short name.")
-    if not request.user.is_authenticated:
-        return JsonResponse(
-            _public(f"campaign:{found.pk}", lambda: aggregates.campaign_dashboard(found))
-        )
-    organiser = can_manage(request.user, found.organisation_id)
+    # the figures are cached per campaign, exact (aggregates: keyed on the last ids)
+    organiser = request.user.is_authenticated and can_manage(request.user, found.organisation_id)
     return JsonResponse(aggregates.campaign_dashboard(found, organiser=organiser))
 
 

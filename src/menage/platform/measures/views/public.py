@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from menage.platform.campaigns.queries import Moved, campaign_or_moved, redirect_moved
+from menage.platform.measures.aggregates import by_organisation, campaign_totals
 from menage.platform.measures.chart import progress_svg
-from menage.platform.measures.totals import by_organisation, campaign_totals
 
 
 def counter(request: HttpRequest, slug: str) -> HttpResponse:
