@@ -22,7 +22,14 @@ from pydantic import ValidationError
 
 from menage.platform.campaigns.queries import visible_campaigns
 from menage.platform.measures import aggregates
-from menage.platform.measures.intake import MAX_BODY, Closed, SubmissionIn, is_open, receive
+from menage.platform.measures.intake import (
+    MAX_BODY,
+    Closed,
+    SubmissionIn,
+    find_code,
+    is_open,
+    receive,
+)
 from menage.platform.measures.limits import over_budget
 from menage.platform.measures.models import ParticipationCode
 from menage.platform.measures.openapi import schema
@@ -37,16 +44,7 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
 
 
 def _code(value: str) -> ParticipationCode | None:
-    wanted = value.strip().upper()
-    if not 4 <= len(wanted) <= 16:
-        return None
-    # the code is unique: no ordering (the models' default orderings cost joins)
-    return (
-        ParticipationCode.objects.select_related("campaign__organisation", "organisation")
-        .filter(code=wanted)
-        .order_by()
-        .first()
-    )
+    return find_code(value)
 
 
 @require_GET
