@@ -273,7 +273,8 @@ def _version(campaign: Campaign) -> tuple[tuple[int, int | None], ...]:
     reviews = q(Review._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE tree(id) AS (SELECT %s UNION SELECT c.id FROM {campaigns} c "
+            f"WITH RECURSIVE tree(id) AS (SELECT c.id FROM {campaigns} c WHERE c.id = %s "
+            f"UNION SELECT c.id FROM {campaigns} c "
             f"JOIN tree t ON c.part_of_id = t.id WHERE c.part_of_approved) "
             f"SELECT t.id, (SELECT MAX(s.id) FROM {submissions} s WHERE s.campaign_id = t.id) "
             f"FROM tree t UNION ALL SELECT -1, (SELECT MAX(r.id) FROM {reviews} r) "
@@ -319,11 +320,10 @@ def names(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
     }
 
 
-def by_organisation(campaign: Campaign) -> list[tuple[str, Totals]]:
+def named(figures: Counted) -> list[tuple[str, Totals]]:
     """Each attributed organisation's totals, by name (the public counter)."""
-    groups = counted(campaign).by_owner
-    found = names(groups)
-    return sorted(((found[pk][0], t) for pk, t in groups.items()), key=lambda g: g[0])
+    found = names(figures.by_owner)
+    return sorted(((found[pk][0], t) for pk, t in figures.by_owner.items()), key=lambda g: g[0])
 
 
 def under(
