@@ -13,11 +13,12 @@ dashboard costs the same few queries however many schools it lists.
 * No figure is given for a group of fewer than ``MENAGE_MEASURES_MIN_GROUP``
   participations (``shown`` is false).
 * **Cache.** A campaign's folded figures are kept in the worker, keyed on its tree of
-  approved operations and on the last submission id of each campaign of that tree and
-  the last review id, read in one indexed query (:func:`_version`). Submissions and
-  reviews are append-only (a correction is a new row, a decision a new review, both
-  written in the same transaction as the status they change), so any change to what
-  counts moves the key: reads between posts cost that one query and no aggregation.
+  approved operations, on the number and last id of the submissions of each campaign of
+  that tree and of the reviews, read in one indexed query (:func:`_version`).
+  Submissions and reviews are append-only (a correction is a new row, a decision a new
+  review, both written in the same transaction as the status they change), so any change
+  to what counts moves the key: reads between posts cost that one query and no
+  aggregation, and no counter row is shared by the posts.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from menage.impact.campaign import campaign_totals as impact_totals
 from menage.platform.campaigns.models import Campaign
@@ -265,9 +265,12 @@ def forget() -> None:
         _cache.clear()
 
 
-def _version(campaign: Campaign) -> tuple[tuple[int, int | None], ...]:
-    """The campaign's tree and, per campaign of it, its last submission id; then the last
-    review id: one query, on the (campaign, id) and primary key indexes."""
+def _version(campaign: Campaign) -> tuple[tuple[int, int, int | None], ...]:
+    """The campaign's tree and, per campaign of it, how many submissions it has and its
+    last id; then the same of the reviews: one query, on the (campaign, id) index.
+
+    The count, not only the last id: ids are drawn when a row is written and committed in
+    any order, so a row with a smaller id can appear after the last id was read."""
     q = connection.ops.quote_name
     campaigns, submissions = q(Campaign._meta.db_table), q(Submission._meta.db_table)
     reviews = q(Review._meta.db_table)
@@ -276,12 +279,13 @@ def _version(campaign: Campaign) -> tuple[tuple[int, int | None], ...]:
             f"WITH RECURSIVE tree(id) AS (SELECT c.id FROM {campaigns} c WHERE c.id = %s "
             f"UNION SELECT c.id FROM {campaigns} c "
             f"JOIN tree t ON c.part_of_id = t.id WHERE c.part_of_approved) "
-            f"SELECT t.id, (SELECT MAX(s.id) FROM {submissions} s WHERE s.campaign_id = t.id) "
-            f"FROM tree t UNION ALL SELECT -1, (SELECT MAX(r.id) FROM {reviews} r) "
-            f"ORDER BY 1",
+            f"SELECT t.id, (SELECT COUNT(*) FROM {submissions} s WHERE s.campaign_id = t.id), "
+            f"(SELECT MAX(s.id) FROM {submissions} s WHERE s.campaign_id = t.id) FROM tree t "
+            f"UNION ALL SELECT -1, (SELECT COUNT(*) FROM {reviews} r), "
+            f"(SELECT MAX(r.id) FROM {reviews} r) ORDER BY 1",
             [campaign.pk],
         )
-        return tuple((int(pk), last) for pk, last in cursor.fetchall())
+        return tuple((int(pk), int(n), last) for pk, n, last in cursor.fetchall())
 
 
 def counted(campaign: Campaign) -> Counted:
@@ -290,7 +294,7 @@ def counted(campaign: Campaign) -> Counted:
     found = _cache.get(campaign.pk)
     if found is not None and found[0] == key:
         return found[1]
-    ids = {pk for pk, _last in key[0] if pk >= 0}
+    ids = {pk for pk, _n, _last in key[0] if pk >= 0}
     total = Totals(start=campaign.starts_on, end=campaign.ends_on)
     by_owner: dict[int, Totals] = {}
     for row in grouped(counted_rows(ids)):
@@ -356,92 +360,3 @@ def campaigns_of(organisation: Organisation, visible: QuerySet[Campaign]) -> lis
         .distinct()
     )
     return list(visible.filter(pk__in=ids).order_by("-starts_on", "name"))
-
-
-# --- the API's answers -----------------------------------------------------------------
-
-
-def review_counts(rows: QuerySet[Submission]) -> dict[str, Any]:
-    """For organisers: current reports by status, and by participation code."""
-    statuses = dict.fromkeys(Submission.Status.values, 0)
-    statuses.update(rows.values_list("status").annotate(n=Count("pk")).order_by())
-    codes = (
-        rows.values_list("code__code", "code__label", "campaign__slug")
-        .annotate(n=Count("pk"))
-        .order_by("campaign__slug", "code__code")
-    )
-    return {
-        "statuses": statuses,
-        "codes": [
-            {"code": code, "label": label, "campaign": slug, "reports": n}
-            for code, label, slug, n in codes
-        ],
-    }
-
-
-def campaign_dashboard(campaign: Campaign, *, organiser: bool = False) -> dict[str, Any]:
-    """The campaign (and its approved operations): totals and each organisation's group.
-
-    The figures come from the cache (built once per language and version); the names,
-    which an organiser may change at any time, are read fresh."""
-    figures = counted(campaign)
-    language = f"{get_language()}:{settings.MENAGE_MEASURES_MIN_GROUP}"
-    if language not in figures.api:
-        figures.api[language] = {
-            "total": figures.total.to_dict(),
-            **{str(pk): totals.to_dict() for pk, totals in figures.by_owner.items()},
-        }
-    built = figures.api[language]
-    found = names(figures.by_owner)
-    answer: dict[str, Any] = {
-        "version": 1,
-        "campaign": {"slug": campaign.slug, "name": campaign.name,
-                     "organisation": campaign.organisation.name,
-                     "starts_on": campaign.starts_on.isoformat(),
-                     "ends_on": campaign.ends_on.isoformat()},
-        "minimum_group": settings.MENAGE_MEASURES_MIN_GROUP,
-        **built["total"],
-        "groups": [
-            {"organisation": found[pk][0], "slug": found[pk][1], **built[str(pk)]}
-            for pk in sorted(figures.by_owner, key=lambda pk: found[pk][0])
-        ],
-    }  # fmt: skip
-    if organiser:
-        rows = Submission.objects.filter(campaign_id__in=campaign_ids(campaign), current=True)
-        answer["review"] = review_counts(rows)
-    return answer
-
-
-def organisation_dashboard(
-    organisation: Organisation, campaigns: QuerySet[Campaign], *, organiser: bool = False
-) -> dict[str, Any]:
-    """What was attributed to ``organisation`` and below, in ``campaigns`` (those the reader
-    may see); one group for the organisation's own reports and one per child, rolled up."""
-    below = organisation.descendant_ids()
-    tree = names(below)
-    child_of = under(organisation, tree)
-    rows = Submission.objects.filter(owned_by(below), campaign__in=campaigns, current=True)
-    total, groups, per_campaign = Totals(), dict[int, Totals](), dict[int, Totals]()
-    for row in grouped(rows.filter(status=Submission.Status.ACCEPTED)):
-        total.add(row)
-        groups.setdefault(child_of(row.owner), Totals()).add(row)
-        per_campaign.setdefault(row.campaign, Totals()).add(row)
-    titles = dict(Campaign.objects.filter(pk__in=per_campaign).values_list("pk", "slug"))
-    answer: dict[str, Any] = {
-        "version": 1,
-        "organisation": {"slug": organisation.slug, "name": organisation.name,
-                         "kind": organisation.kind},
-        "minimum_group": settings.MENAGE_MEASURES_MIN_GROUP,
-        **total.to_dict(),
-        "groups": [
-            {"organisation": tree[pk][0], "slug": tree[pk][1], **figures.to_dict()}
-            for pk, figures in sorted(groups.items(), key=lambda item: tree[item[0]][0])
-        ],
-        "campaigns": [
-            {"slug": titles[pk], **figures.to_dict()}
-            for pk, figures in sorted(per_campaign.items(), key=lambda item: titles[item[0]])
-        ],
-    }  # fmt: skip
-    if organiser:
-        answer["review"] = review_counts(rows)
-    return answer
