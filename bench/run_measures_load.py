@@ -233,7 +233,7 @@ def check(run: Run, preload: int) -> dict[str, Any]:
     """The database and the dashboard against what the server acknowledged."""
     from django.db.models import Count, Sum
 
-    from menage.platform.measures.aggregates import campaign_dashboard
+    from menage.platform.measures.api import campaign_answer
     from menage.platform.measures.models import Submission
 
     current = Submission.objects.filter(campaign__slug=SLUG, current=True, status="accepted")
@@ -244,7 +244,7 @@ def check(run: Run, preload: int) -> dict[str, Any]:
     )  # fmt: skip
     from menage.platform.campaigns.models import Campaign
 
-    figures = campaign_dashboard(Campaign.objects.get(slug=SLUG))["figures"]
+    figures = campaign_answer(Campaign.objects.get(slug=SLUG))["figures"]
     expected_bytes = sum(run.sent.values())
     return {
         "distinct_sent": len(run.sent),
@@ -255,6 +255,10 @@ def check(run: Run, preload: int) -> dict[str, Any]:
         "dashboard_matches": figures["participants"] == preload + len(run.sent)
         and figures["moved_bytes"] == preload * MB + expected_bytes,
     }
+
+
+def quiet_reads_done(quiet: dict[str, list[float]]) -> int:
+    return max(1, sum(len(v) for v in quiet.values()))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -269,6 +273,26 @@ def postgres_cpu(cluster: PostgresCluster) -> float:
     # utime, stime, cutime, cstime: fields 14-17 of stat(5), counted after the ")"
     ticks = sum(int(value) for value in fields[11:15])
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(parent: int) -> float:
+    """CPU seconds of the live processes whose parent is ``parent`` (gunicorn's workers,
+    PostgreSQL's backends), read from /proc (Linux): per phase, before they exit."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == parent:  # ppid: field 4 of stat(5)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def phase_cpu(server: subprocess.Popen[bytes], cluster: PostgresCluster) -> tuple[float, float]:
+    """(gunicorn, PostgreSQL) CPU seconds so far, live processes included."""
+    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    return tree_cpu(server.pid), tree_cpu(postmaster) + postgres_cpu(cluster)
 
 
 def children_cpu() -> float:
@@ -316,11 +340,14 @@ def main(argv: list[str] | None = None) -> int:
         # every worker loads its impact factors and templates before the clock starts
         asyncio.run(warm_up(port, args.workers * 4))
         client_before = resource.getrusage(resource.RUSAGE_SELF)
+        load_before = phase_cpu(server, cluster)
         wall = time.perf_counter()
         run, elapsed = asyncio.run(drive(args, port, codes))
         wall = time.perf_counter() - wall
         client_after = resource.getrusage(resource.RUSAGE_SELF)
+        load_after = phase_cpu(server, cluster)
         quiet = asyncio.run(quiet_reads(port, args.quiet_reads))
+        quiet_after = phase_cpu(server, cluster)
         stop(server)
         server_cpu = children_cpu() - children_before
         time.sleep(1)  # the backends of the closed connections exit
@@ -362,6 +389,17 @@ def main(argv: list[str] | None = None) -> int:
         "posts_per_s_on_2_dedicated_cores": round(
             2 * run.posts / max(0.01, server_cpu + database_cpu + client_cpu), 1
         ),
+        # CPU per request of each phase, live workers and backends included: what says
+        # whether 500/s fits on N cores (the wall-clock rate depends on the neighbours)
+        "load_cpu_ms_per_post": {
+            "gunicorn": round((load_after[0] - load_before[0]) * 1000 / max(1, run.posts), 2),
+            "postgres": round((load_after[1] - load_before[1]) * 1000 / max(1, run.posts), 2),
+        },
+        "load_reads": sum(len(v) for v in run.latencies.values()),
+        "quiet_cpu_ms_per_read": {
+            "gunicorn": round((quiet_after[0] - load_after[0]) * 1000 / quiet_reads_done(quiet), 2),
+            "postgres": round((quiet_after[1] - load_after[1]) * 1000 / quiet_reads_done(quiet), 2),
+        },
         "workers": args.workers,
         "concurrency": args.concurrency,
         "preload": args.preload,

@@ -36,7 +36,7 @@ ParticipationCode.objects.create(campaign=old, code="SHUT2345")
 TOTALS = """
 import json
 from menage.platform.campaigns.models import Campaign
-from menage.platform.measures.totals import campaign_totals
+from menage.platform.measures.aggregates import campaign_totals
 t = campaign_totals(Campaign.objects.get(slug="semaine"))
 print(json.dumps({"moved_bytes": t.moved_bytes, "moved_files": t.moved_files,
     "restored_bytes": t.restored_bytes, "participants": t.participants}))

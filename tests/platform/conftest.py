@@ -72,6 +72,16 @@ def _french_by_default() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_measures_cache() -> Iterator[None]:
+    """The measures figures' worker cache starts empty: rolled-back tests reuse ids."""
+    from menage.platform.measures.aggregates import forget
+
+    forget()
+    yield
+    forget()
+
+
 @pytest.fixture
 def on_postgresql(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--platform-db") == "postgresql")

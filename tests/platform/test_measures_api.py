@@ -64,7 +64,7 @@ def post(client: Any, code: str, data: Any, **extra: Any) -> Any:
 
 
 def total(campaign: Any) -> int:
-    from menage.platform.measures.totals import campaign_totals
+    from menage.platform.measures.aggregates import campaign_totals
 
     return campaign_totals(campaign).moved_bytes
 
@@ -154,7 +154,7 @@ def test_unknown_and_closed_and_injected_codes(client, codes):
 
 
 def test_a_code_counts_only_for_its_own_campaign(client, codes):
-    from menage.platform.measures.totals import campaign_totals
+    from menage.platform.measures.aggregates import campaign_totals
 
     post(client, "OPEN2345", body())
     assert campaign_totals(codes["closed"].campaign).moved_bytes == 0

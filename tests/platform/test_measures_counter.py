@@ -88,8 +88,8 @@ def test_the_demo_week_adds_up_and_each_day_gets_its_share(demo):
     repeated every five participations, always putting the smallest on Monday)."""
     from django.db.models import Sum
 
+    from menage.platform.measures.aggregates import campaign_totals
     from menage.platform.measures.models import Submission
-    from menage.platform.measures.totals import campaign_totals
 
     rows = Submission.objects.filter(campaign=demo, status="accepted")
     staff = rows.filter(organisation__slug="direction-academique-du-val")
@@ -108,7 +108,7 @@ def test_the_demo_week_adds_up_and_each_day_gets_its_share(demo):
 def test_days_are_the_platforms_days_not_utcs(world):
     """00:30 on Tuesday in Paris is still Monday in UTC: it counts on Tuesday, on SQLite
     and on PostgreSQL; what came before the first day or after the last still counts."""
-    from menage.platform.measures.totals import campaign_totals
+    from menage.platform.measures.aggregates import campaign_totals
 
     campaign = world["alpha_public"]
     start = campaign.starts_on

@@ -73,7 +73,7 @@ def test_the_review_page_lists_each_status(login, world, reports, parse):
 
 
 def test_accepting_and_rejecting_change_the_totals(login, world, reports):
-    from menage.platform.measures.totals import campaign_totals
+    from menage.platform.measures.aggregates import campaign_totals
 
     campaign = world["alpha_public"]
     client = login("alpha_manager")
@@ -95,8 +95,8 @@ def test_accepting_and_rejecting_change_the_totals(login, world, reports):
 def test_the_review_log_says_who_when_and_why(login, world, reports, parse):
     """Every decision is a new row of the log (append-only); a rejection needs a reason and
     takes the report off the public counter."""
+    from menage.platform.measures.aggregates import campaign_totals
     from menage.platform.measures.models import Review
-    from menage.platform.measures.totals import campaign_totals
 
     campaign = world["alpha_public"]
     client = login("alpha_manager")

@@ -1,88 +1,159 @@
-"""Dashboard figures in one grouped query: totals, a per-day series and impact ranges.
+"""Every measures figure, from one grouped query over the current, accepted submissions.
 
-Any page or the API builds a dashboard from :func:`campaign_dashboard` or
-:func:`organisation_dashboard`; both read the current, accepted submissions with **one**
-``GROUP BY`` (attributed organisation, campaign, channel, day) and fold the groups in
-Python, so a dashboard costs the same few queries however many schools it lists.
+The public counter, the dashboards (pages, exports, bilan) and the API all read here.
+The submissions are summed with **one** ``GROUP BY`` (attributed organisation, campaign,
+channel, day, kind of entry, device type and state) and every rollup (the campaign's
+total, each organisation's, a district's over its schools, the per-day series, the
+channels, the devices declared) is folded in Python over the grouped rows, so a
+dashboard costs the same few queries however many schools it lists.
 
 * A submission counts for its code's organisation (a school), else for its campaign's
-  organisation. An organisation's dashboard counts what was attributed to it or to an
-  organisation below it, in every campaign the reader may see: a school's reports sent
-  under its district's week count for the school (and the district), not for the city
-  whose campaign it is not.
+  organisation. A campaign counts its operations that its organisers approved (a
+  school's operation under its district's week), all the way down.
 * No figure is given for a group of fewer than ``MENAGE_MEASURES_MIN_GROUP``
-  participations (``shown`` is false and ``figures`` is ``None``).
-* Impact: the bytes that left participants' storage (``moved_bytes``), a year of storage
-  not kept, through :func:`menage.impact.campaign.campaign_totals`: computers and phones
-  as local disks, file servers, mailboxes and cloud accounts as data-centre storage.
+  participations (``shown`` is false).
+* **Cache.** A campaign's folded figures are kept in the worker, keyed on its tree of
+  approved operations, on the number and last id of the submissions of each campaign of
+  that tree and of the reviews, read in one indexed query (:func:`_version`).
+  Submissions and reviews are append-only (a correction is a new row, a decision a new
+  review, both written in the same transaction as the status they change), so any change
+  to what counts moves the key: reads between posts cost that one query and no
+  aggregation, and no counter row is shared by the posts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from menage.impact.campaign import campaign_totals as impact_totals
 from menage.platform.campaigns.models import Campaign
-from menage.platform.measures.models import Submission
-from menage.platform.measures.totals import SUMMED, campaign_ids
+from menage.platform.measures.models import Entry, Review, Submission
 from menage.platform.organisations.models import Organisation
 
+SUMMED = (
+    "moved_files",
+    "moved_bytes",
+    "freed_bytes",
+    "restored_bytes",
+    "mails_deleted",
+    "newsletters_unsubscribed",
+    "devices",
+    "people_reached",
+)
+_MOVED, _DEVICES = SUMMED.index("moved_bytes"), SUMMED.index("devices")
 #: channels whose bytes sat on the participant's own disk; the others on servers
 LOCAL_CHANNELS = frozenset({"computer", "phone"})
 
 
+class Row(NamedTuple):
+    """One group of the grouped query."""
+
+    organisation: int | None
+    campaign_organisation: int
+    campaign: int
+    channel: str
+    day: dt.date
+    entry: str
+    device_type: str
+    device_state: str
+    n: int
+    sums: tuple[int, ...]
+
+    @property
+    def owner(self) -> int:
+        """The organisation the rows count for: the code's, else the campaign's."""
+        return self.organisation or self.campaign_organisation
+
+
 @dataclass
-class Figures:
-    """The sums of one group of submissions."""
+class Totals:
+    """The sums of one group of submissions (a campaign, an organisation, a school)."""
 
     participants: int = 0
-    sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMED, 0))
+    moved_files: int = 0
+    moved_bytes: int = 0
+    freed_bytes: int = 0
+    restored_bytes: int = 0
+    mails_deleted: int = 0
+    newsletters_unsubscribed: int = 0
+    #: devices declared on the form, people reached at workshops (the form's entries)
+    devices: int = 0
+    people_reached: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
     #: day -> (participations, bytes moved) received that day
-    days: dict[dt.date, tuple[int, int]] = field(default_factory=dict)
+    per_day: dict[dt.date, tuple[int, int]] = field(default_factory=dict)
+    #: (device type, state) -> devices declared on the form
+    declared: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: the campaign's days, for the series (None: only the days with data)
+    start: dt.date | None = None
+    end: dt.date | None = None
 
-    def add(self, row: dict[str, Any]) -> None:
-        self.participants += row["n"]
-        for name in SUMMED:
-            self.sums[name] += int(row[name] or 0)
-        moved = int(row["moved_bytes"] or 0)
-        self.by_channel[row["channel"]] = self.by_channel.get(row["channel"], 0) + moved
-        n, total = self.days.get(row["day"], (0, 0))
-        self.days[row["day"]] = (n + row["n"], total + moved)
+    def add(self, row: Row) -> None:
+        self.participants += row.n
+        for name, value in zip(SUMMED, row.sums, strict=True):
+            setattr(self, name, getattr(self, name) + value)
+        moved = row.sums[_MOVED]
+        self.by_channel[row.channel] = self.by_channel.get(row.channel, 0) + moved
+        n, total = self.per_day.get(row.day, (0, 0))
+        self.per_day[row.day] = (n + row.n, total + moved)
+        if row.entry == Entry.DEVICES:
+            kind = (row.device_type, row.device_state)
+            self.declared[kind] = self.declared.get(kind, 0) + row.sums[_DEVICES]
+
+    def merge(self, other: Totals) -> Totals:
+        """A new group with both groups' sums (the « others » of a dashboard)."""
+        merged = Totals(start=self.start, end=self.end)
+        for name in ("participants", *SUMMED):
+            setattr(merged, name, getattr(self, name) + getattr(other, name))
+        for channel in self.by_channel.keys() | other.by_channel.keys():
+            merged.by_channel[channel] = self.by_channel.get(channel, 0) + other.by_channel.get(
+                channel, 0
+            )
+        for kind in self.declared.keys() | other.declared.keys():
+            merged.declared[kind] = self.declared.get(kind, 0) + other.declared.get(kind, 0)
+        for day in self.per_day.keys() | other.per_day.keys():
+            a, b = self.per_day.get(day, (0, 0)), other.per_day.get(day, (0, 0))
+            merged.per_day[day] = (a[0] + b[0], a[1] + b[1])
+        return merged
 
     @property
     def shown(self) -> bool:
         return self.participants >= settings.MENAGE_MEASURES_MIN_GROUP
 
-    def series(self, start: dt.date | None, end: dt.date | None) -> list[dict[str, Any]]:
+    @property
+    def sums(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in SUMMED}
+
+    def series(self) -> list[dict[str, Any]]:
         """One point per day from ``start`` to the last day with data (at most ``end``);
         what came before ``start`` counts on the first day and after the last on the last,
         so the daily values add up to the total. Without bounds, only days with data."""
-        if start is None or end is None:
-            days = sorted(self.days)
+        if self.start is None or self.end is None:
+            days = sorted(self.per_day)
         else:
-            last = min(end, max([start, *self.days]))
-            days = [start + dt.timedelta(days=n) for n in range((last - start).days + 1)]
+            last = min(self.end, max([self.start, *self.per_day]))
+            days = [self.start + dt.timedelta(days=n) for n in range((last - self.start).days + 1)]
         points: list[dict[str, Any]] = []
         running = 0
-        for index, day in enumerate(days):
-            folded = [
-                value
-                for other, value in self.days.items()
-                if other == day
-                or (index == 0 and other < day)
-                or (index == len(days) - 1 and other > day)
-            ]
-            n, moved = sum(v[0] for v in folded), sum(v[1] for v in folded)
+        first, final = (days[0], days[-1]) if days else (None, None)
+        folded: dict[dt.date, tuple[int, int]] = {}
+        for day, (n, moved) in self.per_day.items():
+            at = first if first is not None and day < first else day
+            at = final if final is not None and at > final else at
+            a, b = folded.get(at, (0, 0))
+            folded[at] = (a + n, b + moved)
+        for day in days:
+            n, moved = folded.get(day, (0, 0))
             running += moved
             points.append(
                 {"date": day.isoformat(), "participants": n, "moved_bytes": moved,
@@ -90,9 +161,20 @@ class Figures:
             )  # fmt: skip
         return points
 
-    def impact(self) -> dict[str, Any]:
+    @property
+    def days(self) -> list[tuple[dt.date, int]]:
+        """(day, bytes moved up to the end of that day): the chart's points."""
+        return [
+            (dt.date.fromisoformat(p["date"]), p["cumulative_moved_bytes"]) for p in self.series()
+        ]
+
+    def local_and_cloud(self) -> tuple[int, int]:
         local = sum(b for channel, b in self.by_channel.items() if channel in LOCAL_CHANNELS)
-        cloud = sum(b for channel, b in self.by_channel.items() if channel not in LOCAL_CHANNELS)
+        return local, sum(self.by_channel.values()) - local
+
+    def impact(self) -> dict[str, Any]:
+        """The data's impact (the API's: a year of storage not kept)."""
+        local, cloud = self.local_and_cloud()
         full = impact_totals(deleted_cloud_bytes=cloud, deleted_local_bytes=local).to_dict()
         return {
             "region": full["region"],
@@ -100,27 +182,21 @@ class Figures:
             "avoided_kgco2e": full["avoided_kgco2e"],
             "avoided_kwh": full["avoided_kwh"],
             "lines": [
-                {
-                    "activity": line["activity"],
-                    "quantity": line["quantity"],
-                    "unit": line["unit"],
-                    "kgco2e": line["kgco2e"],
-                    "sources": line["sources"],
-                }
+                {key: line[key] for key in ("activity", "quantity", "unit", "kgco2e", "sources")}
                 for line in full["lines"]
-            ],  # fmt: skip
+            ],
             "method": full["method"],
         }
 
-    def to_dict(self, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
-        """``figures``: the sums, the series and the impact; ``None`` under the minimum."""
+    def to_dict(self) -> dict[str, Any]:
+        """The API's form: ``figures`` (sums, series, impact), ``None`` under the minimum."""
         return {
             "shown": self.shown,
             "figures": {
                 "participants": self.participants,
                 **self.sums,
                 "by_channel": dict(sorted(self.by_channel.items())),
-                "days": self.series(start, end),
+                "days": self.series(),
                 "impact": self.impact(),
             }
             if self.shown
@@ -128,35 +204,118 @@ class Figures:
         }
 
 
-def grouped(rows: QuerySet[Submission]) -> Iterable[dict[str, Any]]:
-    """One dict per (organisation, campaign's organisation, campaign, channel, day)."""
-    return (
+# --- reading ---------------------------------------------------------------------------
+
+
+def campaign_ids(campaign: Campaign) -> set[int]:
+    """The campaign and its approved operations, all the way down."""
+    found, frontier = {campaign.pk}, [campaign.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Campaign.objects.filter(
+                part_of_id__in=frontier, part_of_approved=True
+            ).values_list("pk", flat=True)
+            if pk not in found
+        ]
+        found.update(frontier)
+    return found
+
+
+def counted_rows(ids: Iterable[int]) -> QuerySet[Submission]:
+    """The submissions that count: current and accepted, in these campaigns."""
+    return Submission.objects.filter(
+        campaign_id__in=set(ids), current=True, status=Submission.Status.ACCEPTED
+    )
+
+
+def grouped(rows: QuerySet[Submission]) -> list[Row]:
+    """The rows grouped by what any rollup needs (see the module docstring)."""
+    found = (
         rows.annotate(day=TruncDate("received_at", tzinfo=timezone.get_default_timezone()))
-        .values("organisation_id", "campaign__organisation_id", "campaign_id", "channel", "day")
+        .values_list("organisation_id", "campaign__organisation_id", "campaign_id", "channel",
+                     "day", "entry", "device_type", "device_state")
         .annotate(n=Count("pk"), **{name: Sum(name) for name in SUMMED})
         .order_by()
-    )
+    )  # fmt: skip
+    return [Row._make((*values[:9], tuple(int(v or 0) for v in values[9:]))) for values in found]
 
 
-def review_counts(rows: QuerySet[Submission]) -> dict[str, Any]:
-    """For organisers: current reports by status, and by participation code."""
-    statuses = dict.fromkeys(Submission.Status.values, 0)
-    statuses.update(rows.values_list("status").annotate(n=Count("pk")).order_by())
-    codes = (
-        rows.values_list("code__code", "code__label", "campaign__slug")
-        .annotate(n=Count("pk"))
-        .order_by("campaign__slug", "code__code")
-    )
-    return {
-        "statuses": statuses,
-        "codes": [
-            {"code": code, "label": label, "campaign": slug, "reports": n}
-            for code, label, slug, n in codes
-        ],
-    }
+@dataclass
+class Counted:
+    """A campaign's figures: the total and each attributed organisation's."""
+
+    total: Totals
+    by_owner: dict[int, Totals]
+    #: the campaign and its approved operations
+    ids: set[int]
+    #: the API's answer, built once per language
+    api: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _organisations(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
+_cache: dict[int, tuple[tuple[Any, ...], Counted]] = {}
+_cache_lock = threading.Lock()
+#: campaigns kept per worker (a city has a handful running; the oldest go first)
+CACHE_SIZE = 256
+
+
+def forget() -> None:
+    """Empty this worker's cache (tests: SQLite reuses the ids of rolled-back rows)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _version(campaign: Campaign) -> tuple[tuple[int, int, int | None], ...]:
+    """The campaign's tree and, per campaign of it, how many submissions it has and its
+    last id; then the same of the reviews: one query, on the (campaign, id) index.
+
+    The count, not only the last id: ids are drawn when a row is written and committed in
+    any order, so a row with a smaller id can appear after the last id was read."""
+    q = connection.ops.quote_name
+    campaigns, submissions = q(Campaign._meta.db_table), q(Submission._meta.db_table)
+    reviews = q(Review._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE tree(id) AS (SELECT c.id FROM {campaigns} c WHERE c.id = %s "
+            f"UNION SELECT c.id FROM {campaigns} c "
+            f"JOIN tree t ON c.part_of_id = t.id WHERE c.part_of_approved) "
+            f"SELECT t.id, (SELECT COUNT(*) FROM {submissions} s WHERE s.campaign_id = t.id), "
+            f"(SELECT MAX(s.id) FROM {submissions} s WHERE s.campaign_id = t.id) FROM tree t "
+            f"UNION ALL SELECT -1, (SELECT COUNT(*) FROM {reviews} r), "
+            f"(SELECT MAX(r.id) FROM {reviews} r) ORDER BY 1",
+            [campaign.pk],
+        )
+        return tuple((int(pk), int(n), last) for pk, n, last in cursor.fetchall())
+
+
+def counted(campaign: Campaign) -> Counted:
+    """The campaign's figures, from this worker's cache when nothing changed since."""
+    key = (_version(campaign), campaign.starts_on, campaign.ends_on)
+    found = _cache.get(campaign.pk)
+    if found is not None and found[0] == key:
+        return found[1]
+    ids = {pk for pk, _n, _last in key[0] if pk >= 0}
+    total = Totals(start=campaign.starts_on, end=campaign.ends_on)
+    by_owner: dict[int, Totals] = {}
+    for row in grouped(counted_rows(ids)):
+        total.add(row)
+        if row.owner not in by_owner:
+            by_owner[row.owner] = Totals(start=campaign.starts_on, end=campaign.ends_on)
+        by_owner[row.owner].add(row)
+    result = Counted(total, by_owner, ids)
+    with _cache_lock:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[campaign.pk] = (key, result)
+    return result
+
+
+def campaign_totals(campaign: Campaign) -> Totals:
+    return counted(campaign).total
+
+
+def names(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
+    """pk -> (name, slug, parent) of these organisations."""
     return {
         pk: (name, slug, parent)
         for pk, name, slug, parent in Organisation.objects.filter(pk__in=set(ids)).values_list(
@@ -165,76 +324,39 @@ def _organisations(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]
     }
 
 
-def campaign_dashboard(campaign: Campaign, *, organiser: bool = False) -> dict[str, Any]:
-    """The campaign (and its approved operations): totals and each organisation's group."""
-    ids = campaign_ids(campaign)
-    total, groups = Figures(), defaultdict[int, Figures](Figures)
-    for row in grouped(
-        Submission.objects.filter(campaign_id__in=ids, current=True, status="accepted")
-    ):
-        total.add(row)
-        groups[row["organisation_id"] or row["campaign__organisation_id"]].add(row)
-    names = _organisations(groups)
-    start, end = campaign.starts_on, campaign.ends_on
-    answer: dict[str, Any] = {
-        "version": 1,
-        "campaign": {"slug": campaign.slug, "name": campaign.name,
-                     "organisation": campaign.organisation.name,
-                     "starts_on": start.isoformat(), "ends_on": end.isoformat()},
-        "minimum_group": settings.MENAGE_MEASURES_MIN_GROUP,
-        **total.to_dict(start, end),
-        "groups": [
-            {"organisation": names[pk][0], "slug": names[pk][1], **figures.to_dict(start, end)}
-            for pk, figures in sorted(groups.items(), key=lambda item: names[item[0]][0])
-        ],
-    }  # fmt: skip
-    if organiser:
-        answer["review"] = review_counts(
-            Submission.objects.filter(campaign_id__in=ids, current=True)
-        )
-    return answer
+def named(figures: Counted) -> list[tuple[str, Totals]]:
+    """Each attributed organisation's totals, by name (the public counter)."""
+    found = names(figures.by_owner)
+    return sorted(((found[pk][0], t) for pk, t in figures.by_owner.items()), key=lambda g: g[0])
 
 
-def organisation_dashboard(
-    organisation: Organisation, campaigns: QuerySet[Campaign], *, organiser: bool = False
-) -> dict[str, Any]:
-    """What was attributed to ``organisation`` and below, in ``campaigns`` (those the reader
-    may see); one group for the organisation's own reports and one per child, rolled up."""
-    below = organisation.descendant_ids()
-    tree = _organisations(below)
+def under(
+    organisation: Organisation, tree: dict[int, tuple[str, str, int | None]]
+) -> Callable[[int], int]:
+    """pk -> the organisation's direct child it is under (or the organisation itself);
+    ``tree``: :func:`names` of the organisation's descendants."""
 
     def child_of(pk: int) -> int:
-        # walk up to the organisation's direct child (or the organisation itself)
         while pk != organisation.pk and tree[pk][2] != organisation.pk:
             pk = tree[pk][2] or organisation.pk
         return pk
 
-    attributed = Q(organisation_id__in=below) | Q(
-        organisation_id__isnull=True, campaign__organisation_id__in=below
+    return child_of
+
+
+def owned_by(organisation_ids: set[int]) -> Q:
+    """Submissions attributed to one of these organisations."""
+    return Q(organisation_id__in=organisation_ids) | Q(
+        organisation__isnull=True, campaign__organisation_id__in=organisation_ids
     )
-    rows = Submission.objects.filter(attributed, campaign__in=campaigns, current=True)
-    total, groups = Figures(), defaultdict[int, Figures](Figures)
-    per_campaign: dict[int, Figures] = defaultdict(Figures)
-    for row in grouped(rows.filter(status="accepted")):
-        total.add(row)
-        groups[child_of(row["organisation_id"] or row["campaign__organisation_id"])].add(row)
-        per_campaign[row["campaign_id"]].add(row)
-    titles = dict(Campaign.objects.filter(pk__in=per_campaign).values_list("pk", "slug"))
-    answer: dict[str, Any] = {
-        "version": 1,
-        "organisation": {"slug": organisation.slug, "name": organisation.name,
-                         "kind": organisation.kind},
-        "minimum_group": settings.MENAGE_MEASURES_MIN_GROUP,
-        **total.to_dict(),
-        "groups": [
-            {"organisation": tree[pk][0], "slug": tree[pk][1], **figures.to_dict()}
-            for pk, figures in sorted(groups.items(), key=lambda item: tree[item[0]][0])
-        ],
-        "campaigns": [
-            {"slug": titles[pk], **figures.to_dict()}
-            for pk, figures in sorted(per_campaign.items(), key=lambda item: titles[item[0]])
-        ],
-    }  # fmt: skip
-    if organiser:
-        answer["review"] = review_counts(rows)
-    return answer
+
+
+def campaigns_of(organisation: Organisation, visible: QuerySet[Campaign]) -> list[Campaign]:
+    """The visible campaigns the organisation's tree reported in, the latest first."""
+    ids = (
+        Submission.objects.filter(owned_by(organisation.descendant_ids()), current=True)
+        .order_by()
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    return list(visible.filter(pk__in=ids).order_by("-starts_on", "name"))

@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.translation import gettext as _
 
+from menage.platform.measures.aggregates import Totals
 from menage.platform.measures.dashboard import Dashboard
-from menage.platform.measures.totals import Totals
 
 Cell = str | int | float | None
 

@@ -4,17 +4,29 @@ The body is validated by :class:`SubmissionIn` (unknown fields refused, every nu
 integer within bounds, finding types from a fixed list). A submission over
 :data:`REVIEW_BYTES` is kept but waits for an organiser's review; one over
 :data:`ABSURD_BYTES`, or with more bytes on disk than moved, is refused.
+
+The hot path costs two statements: the rate-limit upsert and one ``INSERT ... SELECT
+... WHERE`` the code is active and its campaign open ``ON CONFLICT DO NOTHING`` (the
+idempotency key's unique index), on SQLite and PostgreSQL alike. The participation code
+is read from a per-worker cache (:func:`find_code`, ``CODE_SECONDS``); closing a code or
+a campaign still takes effect at once everywhere, since the insert checks it again.
+Only a replay or a correction of a key (the insert found a current row) takes the
+transaction that replaces the row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from typing import Annotated, Any, Literal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from menage.platform.campaigns.models import Campaign
 from menage.platform.measures.models import ParticipationCode, Submission
 
 TB = 1000**4
@@ -108,6 +120,10 @@ class SubmissionIn(BaseModel):
         return self
 
 
+#: a grace week after the last day: people report what they cleaned during the week
+GRACE = dt.timedelta(days=7)
+
+
 class Closed(Exception):
     """The campaign is over (or not started): no submission is taken."""
 
@@ -115,8 +131,54 @@ class Closed(Exception):
 def is_open(code: ParticipationCode, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
     campaign = code.campaign
-    # a grace week after the last day: people report what they cleaned during the week
-    return code.active and campaign.starts_on <= today <= campaign.ends_on + dt.timedelta(days=7)
+    return code.active and campaign.starts_on <= today <= campaign.ends_on + GRACE
+
+
+#: how long a worker keeps a participation code it read (closing is checked on insert)
+CODE_SECONDS = 10.0
+_codes: dict[str, tuple[float, ParticipationCode]] = {}
+_codes_lock = threading.Lock()
+
+
+def find_code(value: str, *, fresh: bool = False) -> ParticipationCode | None:
+    """The participation code typed or sent (any case), with its campaign and organisations;
+    ``None`` for an unknown one (never cached: a code created a second ago works)."""
+    wanted = value.strip().upper()
+    if not 4 <= len(wanted) <= 16:
+        return None
+    now = time.monotonic()
+    cached = None if fresh else _codes.get(wanted)
+    if cached is not None and now - cached[0] < CODE_SECONDS:
+        return cached[1]
+    # the code is unique: no ordering (the models' default orderings cost joins)
+    found = (
+        ParticipationCode.objects.select_related("campaign__organisation", "organisation")
+        .filter(code=wanted)
+        .order_by()
+        .first()
+    )
+    with _codes_lock:
+        if len(_codes) > 10_000:
+            _codes.clear()
+        if found is None:
+            _codes.pop(wanted, None)
+        else:
+            _codes[wanted] = (now, found)
+    return found
+
+
+def forget_codes(**_kwargs: Any) -> None:
+    """Empty this worker's codes (a code or a campaign changed here; other workers keep
+    theirs ``CODE_SECONDS`` at most, and the insert checks closing anyway)."""
+    with _codes_lock:
+        _codes.clear()
+
+
+for _model in (ParticipationCode, Campaign):
+    post_save.connect(forget_codes, sender=_model, dispatch_uid=f"menage-codes-{_model.__name__}")
+    post_delete.connect(
+        forget_codes, sender=_model, dispatch_uid=f"menage-codes-del-{_model.__name__}"
+    )
 
 
 def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bool]:
@@ -126,7 +188,11 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
         Closed: the campaign does not take submissions today.
     """
     if not is_open(code):
-        raise Closed
+        # this worker's copy may be older than a reopening: ask the database before refusing
+        fresh = find_code(code.code, fresh=True)
+        if fresh is None or not is_open(fresh):
+            raise Closed
+        code = fresh
     status = (
         Submission.Status.PENDING_REVIEW
         if body.moved_bytes > REVIEW_BYTES
@@ -146,6 +212,13 @@ def store(
     report that waited for review keeps waiting, and the (code, key) constraint holds
     under concurrency.
     """
+    row = _insert_new(code, key, status, fields)
+    if row is not None:
+        return row, False
+    # the key has a current row (a replay or a correction), or the code was closed
+    fresh = find_code(code.code, fresh=True)
+    if fresh is None or not is_open(fresh):
+        raise Closed
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -173,3 +246,35 @@ def store(
         except IntegrityError:
             continue  # the same key arrived twice at once: the second one replaces the first
     raise RuntimeError("could not store the submission")  # pragma: no cover
+
+
+def _insert_new(
+    code: ParticipationCode, key: str, status: str, fields: dict[str, Any]
+) -> Submission | None:
+    """Insert the submission in one statement, unless its key has a current row or the
+    code is closed (both checked by the database at that instant); ``None`` then."""
+    row = Submission(
+        code_id=code.pk, campaign_id=code.campaign_id, organisation_id=code.organisation_id,
+        key=key, status=status, **fields,
+    )  # fmt: skip
+    columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in columns]
+    today, adapt = timezone.localdate(), connection.ops.adapt_datefield_value
+    q = connection.ops.quote_name
+    table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
+    campaigns = q(Campaign._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(q(f.column) for f in columns)}) "
+            f"SELECT {', '.join(['%s'] * len(columns))} WHERE EXISTS ("
+            f"SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
+            f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
+            f"ON CONFLICT DO NOTHING RETURNING id",
+            [*values, code.pk, adapt(today), adapt(today - GRACE)],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    row.pk = int(found[0])
+    row._state.adding = False
+    return row

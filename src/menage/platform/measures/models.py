@@ -107,7 +107,12 @@ class Submission(models.Model):
         ParticipationCode, on_delete=models.PROTECT, related_name="submissions"
     )
     # copied from the code when received: totals filter on them without a join
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="submissions")
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        db_index=False,  # the (campaign, id) index below serves it
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, on_delete=models.PROTECT, related_name="submissions"
     )
@@ -147,7 +152,11 @@ class Submission(models.Model):
                 name="one_current_submission_per_key",
             )
         ]
-        indexes = [models.Index(fields=["campaign", "current", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "current", "status"]),
+            # a campaign's last submission id, which keys the figures' cache (aggregates)
+            models.Index(fields=["campaign", "id"], name="measures_sub_campaign_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code_id}:{self.key[:8]}"

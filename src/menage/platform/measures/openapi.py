@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from menage.platform.measures.aggregates import SUMMED
 from menage.platform.measures.intake import MAX_BODY, SubmissionIn
-from menage.platform.measures.totals import SUMMED
 
 
 def _error(description: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:

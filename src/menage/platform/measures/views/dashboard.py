@@ -29,6 +29,7 @@ from menage.platform.campaigns.queries import (
     visible_campaigns,
 )
 from menage.platform.core.space import managed_or_404
+from menage.platform.measures import aggregates
 from menage.platform.measures import dashboard as boards
 from menage.platform.measures.chart import progress_svg
 from menage.platform.measures.exports import table, to_csv, to_ods
@@ -125,7 +126,7 @@ def organisation_dashboard(request: HttpRequest, slug: str, view: str = "page") 
     organisation = get_object_or_404(
         Organisation.objects.select_related("dashboard_options"), slug=slug
     )
-    campaigns = boards.campaigns_of(organisation, visible_campaigns(request.user))
+    campaigns = aggregates.campaigns_of(organisation, visible_campaigns(request.user))
     wanted = request.GET.get("campaign", "")[:80]
     chosen = next((c for c in campaigns if c.slug == wanted), campaigns[0] if campaigns else None)
     base = reverse("organisations:dashboard", args=[organisation.slug])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from menage.platform.measures.forms import FORMS, CodeForm
-from menage.platform.measures.intake import is_open, store
+from menage.platform.measures.intake import find_code, is_open, store
 from menage.platform.measures.limits import over_budget
 from menage.platform.measures.models import ParticipationCode, Submission
 
@@ -29,14 +29,7 @@ TITLES = {
 
 
 def _code_or_none(value: str) -> ParticipationCode | None:
-    wanted = value.strip().upper()
-    if not 4 <= len(wanted) <= 16:
-        return None
-    return (
-        ParticipationCode.objects.select_related("campaign__organisation", "organisation")
-        .filter(code=wanted)
-        .first()
-    )
+    return find_code(value)
 
 
 def _code_or_404(value: str) -> ParticipationCode:

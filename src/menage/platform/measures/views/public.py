@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from menage.platform.campaigns.queries import Moved, campaign_or_moved, redirect_moved
+from menage.platform.measures.aggregates import counted, named
 from menage.platform.measures.chart import progress_svg
-from menage.platform.measures.totals import by_organisation, campaign_totals
 
 
 def counter(request: HttpRequest, slug: str) -> HttpResponse:
@@ -16,14 +16,15 @@ def counter(request: HttpRequest, slug: str) -> HttpResponse:
         campaign = campaign_or_moved(request.user, slug)
     except Moved as moved:
         return redirect_moved(request.path, slug, moved.campaign.slug)
-    totals = campaign_totals(campaign)
+    figures = counted(campaign)
+    totals = figures.total
     return render(
         request,
         "measures/counter.html",
         {
             "campaign": campaign,
             "totals": totals,
-            "groups": by_organisation(campaign),
+            "groups": named(figures),
             "chart": progress_svg(totals.days) if totals.shown else "",
             "minimum": settings.MENAGE_MEASURES_MIN_GROUP,
         },

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.space import managed_or_404
+from menage.platform.measures.aggregates import campaign_ids
 from menage.platform.measures.models import Review, Submission
-from menage.platform.measures.totals import campaign_ids
 from menage.platform.organisations.permissions import managed_organisation_ids
 
 #: rows shown per status, newest first (the page says how many more there are): the

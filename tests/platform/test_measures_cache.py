@@ -1,0 +1,204 @@
+"""The measures' hot paths: what a post and a counter read cost in queries, and the
+campaign figures' cache, which must follow every change of what counts (a new report, a
+correction, a decision in review, an approved operation) and never let a closed code in.
+
+Query counts, not timings: the timings live in bench/run_measures_load.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+TB = 1000**4
+
+
+@pytest.fixture
+def week(world: dict[str, Any], settings: Any) -> dict[str, Any]:
+    """The alpha city's public campaign, open today, with a poster code."""
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode
+
+    settings.MENAGE_MEASURES_MIN_GROUP = 1
+    today = dt.date.today()
+    Campaign.objects.filter(pk=world["alpha_public"].pk).update(
+        starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1)
+    )
+    campaign = Campaign.objects.get(pk=world["alpha_public"].pk)
+    code = ParticipationCode.objects.create(campaign=campaign, code="CACHE234")
+    return {"campaign": campaign, "code": code, "slug": campaign.slug}
+
+
+def send(key: str, moved: int = 1_000, code: str = "CACHE234") -> Any:
+    body = {"version": 1, "key": key.ljust(16, "-"), "since": dt.date.today().isoformat(),
+            "channel": "computer", "moved_files": 1, "moved_bytes": moved}  # fmt: skip
+    return Client().post(
+        f"/api/v1/campaigns/{code}/submissions", json.dumps(body), content_type="application/json"
+    )
+
+
+def shown(slug: str) -> int:
+    """The bytes the public dashboard API gives (through the cache)."""
+    figures = Client().get(f"/api/v1/dashboards/campaigns/{slug}").json()["figures"]
+    return int(figures["moved_bytes"]) if figures else 0
+
+
+def aggregations(queries: Any) -> int:
+    return sum("GROUP BY" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_post_costs_two_statements_once_the_code_is_known(week, django_assert_num_queries):
+    assert send("first").status_code == 201  # this worker reads the code once
+    # the rate-limit upsert (both budgets) and the insert (which checks the code is open)
+    with django_assert_num_queries(2):
+        assert send("second").status_code == 201
+    # a replay: the insert finds the key; the code is read afresh (closed since?), and the
+    # replacing transaction (two savepoint statements inside the test's own) does the rest
+    with django_assert_num_queries(8) as replay:
+        assert send("second").status_code == 200
+    assert not any("GROUP BY" in q["sql"] for q in replay.captured_queries)
+    assert shown(week["slug"]) == 2_000
+
+
+def test_the_form_stores_with_the_same_single_insert(week, django_assert_max_num_queries):
+    from menage.platform.measures.models import Submission
+
+    client = Client()
+    assert client.get("/mesures/CACHE234/workshop/").status_code == 200
+    # the budget, the insert, and the session that carries the thank-you message
+    with django_assert_max_num_queries(6) as posted:
+        answer = client.post("/mesures/CACHE234/workshop/", {"key": "w" * 32, "people": 12})
+    assert answer.status_code == 302
+    table = Submission._meta.db_table
+    assert sum(table in q["sql"] for q in posted.captured_queries) == 1
+    assert shown(week["slug"]) == 0  # no bytes, but counted:
+    assert Client().get(f"/api/v1/dashboards/campaigns/{week['slug']}").json()["figures"][
+        "people_reached"
+    ] == 12
+
+
+def test_reads_between_posts_cost_no_aggregation(week, client, django_assert_max_num_queries):
+    assert send("one", 5_000).status_code == 201
+    counter = f"/campagnes/{week['slug']}/mesures/"
+    api = f"/api/v1/dashboards/campaigns/{week['slug']}"
+    with django_assert_max_num_queries(8) as first:
+        assert client.get(counter).status_code == 200
+    assert aggregations(first) == 1  # one grouped query for the whole campaign
+    # nothing changed: the campaign, its version (one query on indexes), the names
+    with django_assert_max_num_queries(4) as again:
+        assert client.get(counter).status_code == 200
+    assert aggregations(again) == 0
+    with django_assert_max_num_queries(4) as read:
+        assert client.get(api).json()["figures"]["moved_bytes"] == 5_000
+    assert aggregations(read) == 0
+    # a new report moves the version: aggregated again, once
+    assert send("two", 7_000).status_code == 201
+    with django_assert_max_num_queries(8) as after:
+        assert client.get(api).json()["figures"]["moved_bytes"] == 12_000
+    assert aggregations(after) == 1
+
+
+def test_a_correction_replaces_the_cached_figure(week):
+    assert send("corrected", 5_000).status_code == 201
+    assert shown(week["slug"]) == 5_000
+    assert send("corrected", 3_000).status_code == 200  # after an undo: a correction
+    assert shown(week["slug"]) == 3_000
+
+
+def test_a_rejection_in_review_leaves_the_counter_at_once(week, login, parse):
+    from menage.platform.measures.models import Submission
+
+    assert send("kept", 5_000).status_code == 201
+    assert send("doubtful", 2_000).status_code == 201
+    assert shown(week["slug"]) == 7_000  # cached now
+    doubtful = Submission.objects.get(key__startswith="doubtful")
+    manager = login("alpha_manager")
+    answer = manager.post(
+        f"/espace/envois/{doubtful.pk}/decider/", {"decision": "reject", "reason": "Doublon"}
+    )
+    assert answer.status_code == 302
+    assert shown(week["slug"]) == 5_000
+    page = parse(Client().get(f"/campagnes/{week['slug']}/mesures/"))
+    assert "5,00\u00a0ko" in page.find("ul", class_="counter").get_text(" ", strip=True)
+    # and back: accepted again, counted again
+    manager.post(f"/espace/envois/{doubtful.pk}/decider/", {"decision": "accept"})
+    assert shown(week["slug"]) == 7_000
+
+
+def test_a_report_accepted_in_review_joins_the_counter(week, login):
+    from menage.platform.measures.models import Submission
+
+    assert send("small", 5_000).status_code == 201
+    large = send("large", 150 * TB)
+    assert large.status_code == 201 and large.json()["status"] == "pending_review"
+    assert shown(week["slug"]) == 5_000
+    row = Submission.objects.get(key__startswith="large")
+    login("alpha_manager").post(f"/espace/envois/{row.pk}/decider/", {"decision": "accept"})
+    assert shown(week["slug"]) == 5_000 + 150 * TB
+
+
+def test_an_approved_operation_joins_the_cached_counter(week):
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode
+
+    campaign = week["campaign"]
+    operation = Campaign.objects.create(
+        organisation=campaign.organisation, name="Opération", slug="operation", kind="data",
+        starts_on=campaign.starts_on, ends_on=campaign.ends_on, part_of=campaign,
+    )  # fmt: skip
+    ParticipationCode.objects.create(campaign=operation, code="OPER2345")
+    assert send("main", 5_000).status_code == 201
+    assert send("school", 2_000, code="OPER2345").status_code == 201
+    assert shown(week["slug"]) == 5_000  # not approved yet
+    Campaign.objects.filter(pk=operation.pk).update(part_of_approved=True)
+    assert shown(week["slug"]) == 7_000
+
+
+def test_a_code_closed_by_another_worker_is_refused_at_once(week):
+    """This worker keeps the code a few seconds; the insert checks the code and the
+    campaign at that instant, so a close made elsewhere (no signal here) holds."""
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode, Submission
+
+    assert send("before", 5_000).status_code == 201  # the code is cached, open
+    ParticipationCode.objects.filter(pk=week["code"].pk).update(active=False)
+    refused = send("after-close", 1_000)
+    assert refused.status_code == 409 and refused.json()["error"] == "closed"
+    ParticipationCode.objects.filter(pk=week["code"].pk).update(active=True)
+    assert send("reopened", 1_000).status_code == 201
+    # the campaign's end moved back by its organisers in another worker: closed too
+    past = dt.date.today() - dt.timedelta(days=30)
+    Campaign.objects.filter(pk=week["campaign"].pk).update(
+        starts_on=past - dt.timedelta(days=5), ends_on=past
+    )
+    assert send("after-end", 1_000).status_code == 409
+    assert not Submission.objects.filter(key__startswith="after").exists()
+    assert Submission.objects.filter(current=True).count() == 2
+
+
+def test_a_code_reopened_elsewhere_is_taken_again(week, login):
+    from menage.platform.measures.models import ParticipationCode
+
+    manager = login("alpha_manager")
+    manager.post(f"/espace/codes/{week['code'].pk}/ouverture/", {"active": "0"})
+    assert send("closed", 1_000).status_code == 409  # this worker now keeps it closed
+    ParticipationCode.objects.filter(pk=week["code"].pk).update(active=True)
+    assert send("open-again", 1_000).status_code == 201  # asked the database first
+
+
+def test_a_closed_campaign_keeps_its_counter(week):
+    from menage.platform.campaigns.models import Campaign
+
+    assert send("last", 4_000).status_code == 201
+    assert shown(week["slug"]) == 4_000
+    past = dt.date.today() - dt.timedelta(days=30)
+    Campaign.objects.filter(pk=week["campaign"].pk).update(
+        starts_on=past - dt.timedelta(days=5), ends_on=past
+    )
+    assert send("late", 1_000).status_code == 409
+    assert shown(week["slug"]) == 4_000
