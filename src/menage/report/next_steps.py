@@ -77,8 +77,8 @@ def _quote(path: bytes) -> str:
 
 
 def next_steps(result: ScanResult) -> list[Step]:
-    """The :data:`STEPS` steps that free the most, biggest first (one review step at
-    most: the review page shows old and big files together)."""
+    """At most :data:`STEPS` steps: the plans that free the most, biggest first, then
+    the review page for old (or else big) files, which people choose one by one."""
     findings = result.findings
     scan = [] if result.scan_id is None else [str(result.scan_id)]
     roots = " ".join(_quote(root) for root in result.tree.roots)
@@ -109,15 +109,17 @@ def next_steps(result: ScanResult) -> list[Step]:
         (f"{plan} --similar-photos -o {PLAN_FILE}", apply),
         True,
     )
+    candidates.sort(key=lambda c: -c[0])
+    # then old (or else big) files, chosen by hand on the review page: not a sure gain
     review = (f"menage review {roots}",)
     add("old_files", total("old_files"), review, True)
-    add("big_files", total("big_files"), review, True)
-    candidates.sort(key=lambda c: -c[0])
-    steps: list[Step] = []
-    for freed, key, commands, at_most in candidates:
-        if any(step.commands == commands for step in steps):
-            continue
-        steps.append(Step(key, _(_TITLES[key]), commands, freed, at_most, _(_NOTES[key])))
-        if len(steps) == STEPS:
-            break
-    return steps
+    if all(key != "old_files" for _freed, key, _commands, _most in candidates):
+        add("big_files", total("big_files"), review, True)
+    steps = [
+        Step(key, _(_TITLES[key]), commands, freed, at_most, _(_NOTES[key]))
+        for freed, key, commands, at_most in candidates
+    ]
+    if len(steps) > STEPS and steps[-1].commands == review:
+        # the review step stays: it is the only one for what is not a copy
+        steps = [*steps[: STEPS - 1], steps[-1]]
+    return steps[:STEPS]
