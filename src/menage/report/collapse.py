@@ -8,8 +8,8 @@ shortened:
   at the top of the page; with several roots, each path starts with its root's name);
 * :func:`duplicates`: when whole folders are copies of each other (the
   ``duplicate_folders`` findings), one line per set of folders and none of their files
-  as groups; the other groups whose copies sit in the same folders (a partial copy of
-  a folder) on one line too; the rest as groups, largest first;
+  as groups; two groups or more whose copies sit in the same two folders or more (a
+  partial copy of a folder) on one line too; the rest as groups, largest first;
 * :func:`old_by_folder`: old files counted by folder (count, size, oldest date), at the
   deepest level that keeps the list short.
 """
@@ -104,10 +104,12 @@ def duplicates(
             _folder_row(_folders(found), found.files, found.size, found.redundant_bytes, True)
         )
     single: list[Duplicates] = []
+    collapsed: list[list[Duplicates]] = []
     for parents, shared in by_folders.items():
-        if len(shared) < 2:
+        if len(shared) < 2 or len(parents) < 2:
             single.extend(shared)
             continue
+        collapsed.append(shared)
         size = sum(group.size for group in shared)
         freed = sum(group.reclaimable_bytes for group in shared)
         rows.append(_folder_row(list(parents), len(shared), size, freed, False))
@@ -121,9 +123,7 @@ def duplicates(
         # which groups each line stands for (the tests check that none is shown twice)
         "group_numbers": {
             "folders": sorted(g.number for shared in covered.values() for g in shared)
-            + sorted(
-                g.number for shared in by_folders.values() if len(shared) >= 2 for g in shared
-            ),
+            + sorted(g.number for shared in collapsed for g in shared),
             "listed": [group.number for group in single[:ROWS]],
         },
     }

@@ -23,10 +23,10 @@ from menage.findings import (
     TempFile,
 )
 from menage.i18n import N_, _, format_date, format_number, format_size
-from menage.report.collapse import shown_path
+from menage.report.collapse import ROWS, shown_path
 
 #: rows shown in each list of the page (the JSON and CSV outputs hold everything)
-SHOWN = 10
+SHOWN = ROWS
 #: paths shown for one group of duplicates
 GROUP_PATHS = 20
 #: the kinds that have a section of their own in the page

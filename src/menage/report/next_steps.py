@@ -12,8 +12,8 @@ import os
 import shlex
 from dataclasses import dataclass
 
-from menage.files.result import YEAR_S, ScanResult
-from menage.i18n import N_, _, language
+from menage.files.result import ScanResult
+from menage.i18n import N_, _
 
 #: steps shown
 STEPS = 3
@@ -57,19 +57,6 @@ _NOTES = {
     "big_files": N_("Tick only what you no longer need; it goes to Ménage's bin, undo-able."),
     "similar_photos": N_("The best shot of each group stays; you confirm each group."),
 }
-
-
-def age_text(seconds: float) -> str:
-    """``3a``/``3y``, ``6m``, ``30j``/``30d``: a duration as ``--older-than`` takes it,
-    in the current language."""
-    french = language() == "fr"
-    years = seconds / YEAR_S
-    if years >= 1 and abs(years - round(years)) < 0.05:
-        return f"{round(years)}{'a' if french else 'y'}"
-    months = seconds / (YEAR_S / 12)
-    if months >= 1 and abs(months - round(months)) < 0.05:
-        return f"{round(months)}m"
-    return f"{max(1, round(seconds / 86400))}{'j' if french else 'd'}"
 
 
 def _quote(path: bytes) -> str:
