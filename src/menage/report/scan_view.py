@@ -41,7 +41,9 @@ from menage.report.svg import Bar, bar_chart
 __all__ = ["SHOWN", "ChartTable", "scan_context"]
 
 #: bars in each chart (and rows in the table that repeats its numbers)
-CHART_BARS = 10
+CHART_BARS = 8
+#: biggest files and largest temporary files listed (the other lists: SHOWN)
+SHORT_LIST = 5
 #: earlier scans shown in the history table
 HISTORY_ROWS = 10
 
@@ -284,7 +286,7 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
         "categories": _category_chart(totals, total_bytes),
         "folders": biggest,
         "dup": collapse.duplicates(findings["duplicates"], folders, tree.roots),
-        "big_files": finding_view.file_rows(big[:SHOWN], tree.roots),
+        "big_files": finding_view.file_rows(big[:SHORT_LIST], tree.roots),
         "big_file_count": len(big),
         "old": {
             "count": old_totals.count,
@@ -324,4 +326,5 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
         "next_steps": next_steps(result),
         "impact": _impact(totals["reclaimable"]["total"], result.options.region),
         "shown": SHOWN,
+        "short_list": SHORT_LIST,
     }
