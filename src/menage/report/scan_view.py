@@ -1,8 +1,10 @@
 """What the HTML report of a scan shows, every value formatted for the current language.
 
 :func:`scan_context` turns a :class:`~menage.files.scan.ScanResult` into plain data for
-``templates/scan.html``: summary figures, the three charts with the tables that repeat
-their numbers, the lists (cut at :data:`SHOWN` rows) and the history of the same folders.
+``templates/scan.html``: what to do now (:mod:`menage.report.next_steps`), summary
+figures, the two charts with the tables that repeat their numbers, the lists made short
+(:mod:`menage.report.collapse`: paths relative to the scanned folder, cut at
+:data:`SHOWN` rows) and the history of the same folders, identical scans merged.
 File names are given in their escaped display form (:func:`menage.files.names.escape`).
 """
 
