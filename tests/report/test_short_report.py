@@ -182,3 +182,15 @@ def test_the_french_report(tree, tmp_path):
     assert "`" not in text and "README" not in text
     assert "Dossiers qui contiennent les mêmes fichiers" in text
     assert "Fichiers anciens par dossier" in text
+
+
+def test_paths_with_several_roots_start_with_the_root_s_name():
+    from menage.report.collapse import shown_path
+
+    roots = [b"/home/ana/Documents", b"/mnt/cle"]
+    assert shown_path(b"/home/ana/Documents/a.txt", roots) == "Documents/a.txt"
+    assert shown_path(b"/mnt/cle/b/c.txt", roots) == "cle/b/c.txt"
+    assert shown_path(b"/mnt/cle", roots) == "cle"
+    assert shown_path(b"/home/ana/Documents/a.txt", roots[:1]) == "a.txt"
+    assert shown_path(b"/etc/hosts", [b"/"]) == "etc/hosts"
+    assert shown_path(b"/mnt/cl\xe9/x", [b"/mnt"]) == "cl\\xe9/x"  # escaped, as everywhere
