@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import stat
 import sys
@@ -31,7 +30,18 @@ from collections.abc import Iterator
 from typing import IO
 
 from menage import hooks
-from menage._fs import fsync_dir, rename_exchange, rename_noreplace, temp_name
+from menage._fs import (
+    O_BINARY,
+    O_CLOEXEC,
+    O_NOCTTY,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    fsync_dir,
+    rename_exchange,
+    rename_noreplace,
+    set_blocking,
+    temp_name,
+)
 from menage.errors import OutputNotWritten, os_error_text
 from menage.i18n import _
 
@@ -187,7 +197,7 @@ def _create_temp(parent: bytes, old: os.stat_result | None) -> tuple[int, bytes]
     for _attempt in range(_ATTEMPTS):
         tmp = temp_name(parent, b"output")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY, 0o600)
         except FileExistsError:
             continue
         if old is not None:
@@ -256,7 +266,7 @@ def _in_place(path: bytes, mode: int) -> Iterator[IO[bytes]]:
     refused = _kind_refused(path, mode)
     if refused is not None:
         raise refused
-    flags = os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC
+    flags = os.O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC
     hooks.at("output.act", path)
     try:
         fd = os.open(path, flags)
@@ -269,7 +279,7 @@ def _in_place(path: bytes, mode: int) -> Iterator[IO[bytes]]:
         os.close(fd)
         raise _refuse(path, _("it changed while being opened; nothing was written"))
     # writes block normally from here on (a pipe that is full waits for its reader)
-    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    set_blocking(fd)
     with os.fdopen(fd, "wb") as handle:
         try:
             yield handle

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from menage._fs import open_folder_path
 from menage.files.names import escape
 from menage.home import QUARANTINE_DIRNAME, OwnFolders, own_folders
 from menage.i18n import N_, _
@@ -116,19 +117,10 @@ class Bounds:
 
 
 def resolve(folder: bytes) -> bytes:
-    """The folder's path with every symbolic link followed: one ``open`` and one
-    ``readlink`` of ``/proc/self/fd`` where it can, else ``os.path.realpath``."""
-    try:
-        fd = os.open(folder, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return os.path.realpath(folder)
-    try:
-        real = os.readlink(b"/proc/self/fd/%d" % fd)
-    except OSError:
-        return os.path.realpath(folder)
-    finally:
-        os.close(fd)
-    if not real.startswith(b"/") or real.endswith(b" (deleted)"):
+    """The folder's path with every symbolic link followed: one ``open`` where the
+    system can (:func:`menage._fs.open_folder_path`), else ``os.path.realpath``."""
+    real = open_folder_path(folder)
+    if real is None or not real.startswith(b"/") or real.endswith(b" (deleted)"):
         return os.path.realpath(folder)
     return real
 

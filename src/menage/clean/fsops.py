@@ -20,15 +20,28 @@ import os
 import stat
 from collections.abc import Iterable
 
-from menage._fs import fsync_dir, rename_noreplace, temp_name
+from menage._fs import (
+    O_BINARY,
+    O_CLOEXEC,
+    O_NOATIME,
+    O_NOFOLLOW,
+    O_NONBLOCK,
+    REFLINK_UNSUPPORTED,
+    fsync_dir,
+    hardlink,
+    link_open_file_by_fd,
+    rename_noreplace,
+    set_xattr,
+    temp_name,
+    xattrs,
+)
+from menage._fs import reflink as reflink_fd
 
 CHUNK = 1 << 20
-_FICLONE = 0x40049409  # _IOW(0x94, 9, int), in fcntl from Python 3.12 on
-REFLINK_UNSUPPORTED = (errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL, errno.ENOTTY, errno.ENOSYS)
 #: errors that mean "there is nothing at this path that we could have made"
 _NOTHING_THERE = (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP)
 
-__all__ = ["fsync_dir", "rename_noreplace", "temp_name"]
+__all__ = ["REFLINK_UNSUPPORTED", "fsync_dir", "rename_noreplace", "temp_name", "xattrs"]
 
 #: the longest file name when the folder does not say (ext4, btrfs, XFS)
 _NAME_MAX = 255
@@ -41,9 +54,9 @@ class NotTheFile(Exception):
 def open_for_reading(path: bytes) -> int:
     """Open a regular file without following a link, without blocking on a FIFO, and
     without updating the access time when allowed (our own files, or root)."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    flags = os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_BINARY
     try:
-        return os.open(path, flags | getattr(os, "O_NOATIME", 0))
+        return os.open(path, flags | O_NOATIME)
     except PermissionError:
         return os.open(path, flags)
 
@@ -76,21 +89,6 @@ def same_content(a: bytes, b: bytes) -> bool:
         os.close(fa)
 
 
-def xattrs(fd: int) -> dict[str, bytes]:
-    """The extended attributes of an open file (ACLs are ``system.posix_acl_*``)."""
-    try:
-        names = os.listxattr(fd)
-    except OSError as exc:
-        if exc.errno in (errno.ENOTSUP, errno.ENOSYS):
-            return {}
-        raise
-    found: dict[str, bytes] = {}
-    for name in names:
-        with contextlib.suppress(OSError):
-            found[name] = os.getxattr(fd, name)
-    return found
-
-
 def copy_metadata(st: os.stat_result, fd: int, attributes: dict[str, bytes]) -> None:
     """Give the open file ``fd`` the owner, mode, extended attributes and times of ``st``.
 
@@ -102,7 +100,7 @@ def copy_metadata(st: os.stat_result, fd: int, attributes: dict[str, bytes]) -> 
     os.fchmod(fd, stat.S_IMODE(st.st_mode))
     for name, value in attributes.items():
         try:
-            os.setxattr(fd, name, value)
+            set_xattr(fd, name, value)
         except OSError as exc:
             raise OSError(
                 exc.errno, f"{exc.strerror}: cannot keep its extended attribute {name}"
@@ -156,7 +154,7 @@ def durable_copy(source: bytes | int, target: bytes) -> os.stat_result:
     src = open_for_reading(source) if isinstance(source, bytes) else os.dup(source)
     try:
         st = os.fstat(src)
-        dst = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        dst = os.open(target, os.O_RDWR | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY, 0o600)
         try:
             try:
                 _copy_data(src, dst, st.st_size)
@@ -184,12 +182,10 @@ def reflink(source: int, target: bytes, like: int) -> os.stat_result:
         OSError: ``EOPNOTSUPP``, ``EXDEV``, ``EINVAL`` or ``ENOTTY`` where the filesystem
             cannot share blocks; the partial file is removed.
     """
-    import fcntl
-
-    dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY, 0o600)
     try:
         try:
-            fcntl.ioctl(dst, _FICLONE, source)
+            reflink_fd(source, dst)
             copy_metadata(os.fstat(like), dst, xattrs(like))
             os.fsync(dst)
             return os.fstat(dst)
@@ -204,24 +200,18 @@ def reflink(source: int, target: bytes, like: int) -> os.stat_result:
 def link_open_file(fd: int, path: bytes, target: bytes) -> None:
     """Make ``target`` a new link to the open file ``fd`` (known by ``path``).
 
-    Through ``/proc/self/fd`` the link is to the very inode that was opened and
-    checked, even if ``path`` was replaced meanwhile; where that is refused, ``path``
-    is linked and the link checked against the open file.
+    Through ``/proc/self/fd`` (Linux) the link is to the very inode that was opened and
+    checked, even if ``path`` was replaced meanwhile; where that is not possible,
+    ``path`` is linked and the link checked against the open file.
 
     Raises:
         NotTheFile: ``path`` no longer holds the open file (nothing left behind).
         OSError: the link cannot be made.
     """
-    proc = b"/proc/self/fd/%d" % fd
-    try:
-        os.link(proc, target, follow_symlinks=True)
+    if link_open_file_by_fd(fd, target):
         return
-    except FileExistsError:
-        raise
-    except OSError:
-        pass  # no /proc, or a kernel that refuses it (EXDEV across mount namespaces)
     try:
-        os.link(path, target, follow_symlinks=False)
+        hardlink(path, target)
     except FileNotFoundError:
         raise NotTheFile() from None
     st, made = os.fstat(fd), os.lstat(target)

@@ -26,7 +26,7 @@ import os
 import stat
 from collections.abc import Iterable
 
-from menage._fs import fsync_dir, rename_noreplace, temp_name
+from menage._fs import allocated_bytes, free_bytes, fsync_dir, rename_noreplace, temp_name
 from menage.clean.fsops import durable_copy, lstat_or_none, remove_empty_tree, same_file
 from menage.home import QUARANTINE_DIRNAME
 
@@ -114,8 +114,7 @@ def copy_in(source: bytes | int, stash: bytes) -> None:
     """
     os.makedirs(os.path.dirname(stash), mode=0o700, exist_ok=True)
     st = os.stat(source) if isinstance(source, bytes) else os.fstat(source)
-    disk = os.statvfs(os.path.dirname(stash))
-    if disk.f_bavail * disk.f_frsize < min(st.st_size, st.st_blocks * 512) + ROOM_LEFT:
+    if free_bytes(os.path.dirname(stash)) < min(st.st_size, allocated_bytes(st)) + ROOM_LEFT:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fsdecode(stash))
     tmp = partial_of(stash)
     durable_copy(source, tmp)

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 
 from menage import hooks
-from menage._fs import rename_noreplace, temp_name
+from menage._fs import O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK, hardlink, rename_noreplace, temp_name
 from menage.clean import trash
 from menage.clean.bounds import Bounds
 from menage.clean.fsops import (
@@ -165,7 +165,7 @@ def undo_link(entry: Entry, previous: str, record: Record) -> None:
         entry.restored_to = entry.file
         return
     if source is not None and entry.stash_how == LINK:
-        os.link(source, entry.tmp, follow_symlinks=False)
+        hardlink(source, entry.tmp)
     else:
         # purged: the content is the kept copy's (they were byte-for-byte equal)
         origin = source if source is not None else entry.keep
@@ -201,7 +201,7 @@ def _set_metadata(path: bytes, entry: Entry) -> None:
     """Give our own new file the mode, owner and times the original had."""
     if entry.mode is None or entry.mtime_ns is None:
         return
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     try:
         st = os.fstat(fd)
         if entry.uid is not None and entry.gid is not None:
@@ -221,7 +221,7 @@ def _restore_metadata(entry: Entry) -> None:
     if target is None or entry.mode is None or entry.mtime_ns is None or entry.is_dir:
         return
     try:
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(target, os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
     except OSError:
         return  # unreadable (mode 000 and not ours): its own times are intact
     try:

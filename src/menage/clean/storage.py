@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from menage import _fs
 from menage._fs import fsync_dir, rename_noreplace, temp_name
 from menage._sqlite import create
 from menage.clean.errors import (
@@ -57,10 +57,9 @@ def quarantine_folder() -> str:
 
 def free_bytes(folder: Path) -> int | None:
     try:
-        st = os.statvfs(folder)
+        return _fs.free_bytes(folder)
     except OSError:
         return None
-    return st.f_bavail * st.f_frsize
 
 
 def _nearly_full(folder: Path) -> bool:
@@ -98,10 +97,7 @@ def _read_only(folder: Path) -> bool:
 
 
 def _is_read_only_mount(folder: Path) -> bool:
-    try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
+    return _fs.read_only_mount(folder)
 
 
 def damaged(path: Path, detail: str) -> JournalCorrupted:
@@ -129,7 +125,7 @@ def take_lock(path: Path, wait: float) -> int:
     """
     lock_path = path.with_name(path.name + ".lock")
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _fs.O_CLOEXEC, 0o600)
     except OSError as exc:
         if exc.errno in _READ_ONLY_ERRNOS:
             raise JournalReadOnly(
@@ -139,7 +135,7 @@ def take_lock(path: Path, wait: float) -> int:
     deadline = time.monotonic() + wait
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _fs.lock(fd, blocking=False)
             return fd
         except BlockingIOError:
             if time.monotonic() >= deadline:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from urllib.parse import quote_from_bytes, unquote_to_bytes
 
-from menage._fs import fsync_dir, rename_noreplace
+from menage._fs import O_NOFOLLOW, fsync_dir, rename_noreplace, user_id
 from menage.clean.fsops import NotTheFile, lstat_or_none, put_back, same_file
 from menage.clean.quarantine import find_mount_point
 
@@ -49,13 +49,18 @@ def _device_of(path: bytes) -> int | None:
         path = parent
 
 
+def _uid() -> bytes:
+    """The user's number, as the freedesktop.org trash names its folders."""
+    return str(user_id() or 0).encode()
+
+
 def trash_for(path: bytes, dev: int) -> tuple[bytes, bytes | None]:
     """The trash a file goes to: (its folder, the top folder its paths are relative to)."""
     home = home_trash()
     if _device_of(home) == dev:
         return home, None
     top = find_mount_point(path, dev)
-    uid = str(os.getuid()).encode()
+    uid = _uid()
     shared = os.path.join(top, b".Trash")
     st = lstat_or_none(shared)
     if st is not None and stat.S_ISDIR(st.st_mode) and st.st_mode & stat.S_ISVTX:
@@ -67,7 +72,7 @@ def trash_dirs(path: bytes, dev: int) -> Iterator[tuple[bytes, bytes | None]]:
     """Every trash a file may be in: (trash, top folder for relative paths)."""
     yield home_trash(), None
     top = find_mount_point(path, dev)
-    uid = str(os.getuid()).encode()
+    uid = _uid()
     yield os.path.join(top, b".Trash", uid), top
     yield os.path.join(top, b".Trash-" + uid), top
 
@@ -106,7 +111,7 @@ def _claim(path: bytes, dev: int) -> Iterator[tuple[bytes, bytes]]:
         if os.path.lexists(stored):
             continue
         try:
-            fd = os.open(info_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            fd = os.open(info_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, 0o600)
         except FileExistsError:
             continue
         try:

@@ -15,10 +15,10 @@ compressed, without the list of old files (:func:`compressed_document`).
 
 from __future__ import annotations
 
-import pwd
 import zlib
 from typing import Any
 
+from menage._fs import owner_name
 from menage._jsonstream import write_json
 from menage._version import __version__
 from menage.files.columnar import mask, totals
@@ -33,10 +33,7 @@ NOT_STORED = ("old_files",)
 
 
 def _owner_name(uid: int) -> str:
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return str(uid)
+    return owner_name(uid)
 
 
 def _text(path: bytes) -> str:

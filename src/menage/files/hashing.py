@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import xxhash
 
+from menage._fs import O_BINARY, O_CLOEXEC, O_NOFOLLOW, O_NONBLOCK
 from menage.errors import os_error_text
 
 #: size of the head and tail blocks
@@ -27,7 +28,7 @@ WHOLE_LIMIT = 16 * 1024
 TAIL_MIN = 1024 * 1024
 _CHUNK = 1024 * 1024
 
-_BASE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_BASE_FLAGS = os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_BINARY
 _FLAGS = _BASE_FLAGS | getattr(os, "O_NOATIME", 0)
 
 _digest = xxhash.xxh3_128_digest

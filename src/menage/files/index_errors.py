@@ -8,6 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from menage._fs import free_bytes, read_only_mount
 from menage.errors import (
     IndexBusy,
     IndexCorrupted,
@@ -20,10 +21,9 @@ from menage.errors import (
 
 def _no_space_left(folder: Path) -> bool:
     try:
-        stats = os.statvfs(folder)
+        return free_bytes(folder) < 1 << 20
     except OSError:
         return False
-    return stats.f_bavail * stats.f_frsize < 1 << 20
 
 
 #: SQLite's primary result codes that say the file is damaged or cannot be read or
@@ -66,7 +66,4 @@ def error_for(exc: sqlite3.Error, path: Path) -> MenageError | None:
 
 
 def _read_only(folder: Path) -> bool:
-    try:
-        return not os.access(folder, os.W_OK) or bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
+    return not os.access(folder, os.W_OK) or read_only_mount(folder)

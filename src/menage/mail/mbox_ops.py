@@ -15,7 +15,6 @@ message in the mbox against the count recorded (``nlink``) before acting.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -24,7 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from menage import hooks
-from menage._fs import fsync_dir, temp_name
+from menage._fs import O_NOFOLLOW, fsync_dir, lock, temp_name
 from menage.clean.registry import Operation, register
 from menage.clean.verify import Refused
 from menage.i18n import _
@@ -65,12 +64,12 @@ def _sha(entry: Entry) -> str:
 def _locked(path: bytes) -> Iterator[tuple[bytes, os.stat_result | None]]:
     """The mbox's bytes and identity, under an exclusive lock (None: it is gone)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | O_NOFOLLOW)
     except FileNotFoundError:
         yield b"", None
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        lock(fd)
         st = os.fstat(fd)
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read()
@@ -92,7 +91,7 @@ def _same(path: bytes, st: os.stat_result | None) -> bool:
 
 
 def _write_new(target: bytes, content: bytes, mode: int = 0o600) -> None:
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, mode)
     try:
         view = memoryview(content)
         while view:

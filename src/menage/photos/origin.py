@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from menage._fs import MOUNTINFO
 from menage.files.names import escape, to_json
 from menage.i18n import _
 
@@ -128,8 +129,10 @@ class Origin:
 def _mounts() -> list[tuple[bytes, str]]:
     """(mount point, filesystem type) of every mount, longest mount point first."""
     found: list[tuple[bytes, str]] = []
+    if MOUNTINFO is None:
+        return found
     try:
-        with open("/proc/self/mountinfo", "rb") as handle:
+        with open(MOUNTINFO, "rb") as handle:
             for line in handle:
                 left, _sep, right = line.partition(b" - ")
                 fields = left.split()

@@ -8,14 +8,11 @@ kind (the photos and mail analysers' ones) gets a section made from its declarat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from menage.files.names import escape
 from menage.findings import (
-    DuplicateFolders,
-    Duplicates,
     FileItem,
     Finding,
     FindingList,
@@ -26,9 +23,10 @@ from menage.findings import (
     TempFile,
 )
 from menage.i18n import N_, _, format_date, format_number, format_size
+from menage.report.collapse import ROWS, shown_path
 
-#: rows shown in each list of the page
-SHOWN = 50
+#: rows shown in each list of the page (the JSON and CSV outputs hold everything)
+SHOWN = ROWS
 #: paths shown for one group of duplicates
 GROUP_PATHS = 20
 #: the kinds that have a section of their own in the page
@@ -59,13 +57,13 @@ def _date(mtime_ns: int) -> str:
     return format_date(datetime.fromtimestamp(mtime_ns / 1e9))
 
 
-def _label(item: Item) -> str:
+def _label(item: Item, roots: Sequence[bytes]) -> str:
     if isinstance(item, FileItem | FolderItem):
-        return escape(item.path)
+        return shown_path(item.path, roots)
     return f"{item.mailbox} #{item.uid}"
 
 
-def file_rows(found: Iterable[Finding]) -> list[dict[str, Any]]:
+def file_rows(found: Iterable[Finding], roots: Sequence[bytes]) -> list[dict[str, Any]]:
     """Size, date and path of each file finding."""
     rows = []
     for finding in found:
@@ -74,7 +72,7 @@ def file_rows(found: Iterable[Finding]) -> list[dict[str, Any]]:
         when = datetime.fromtimestamp(item.mtime_ns / 1e9)
         rows.append(
             {
-                "path": escape(item.path),
+                "path": shown_path(item.path, roots),
                 "size": format_size(item.size),
                 "modified": _date(item.mtime_ns),
                 "iso": when.date().isoformat(),
@@ -83,44 +81,12 @@ def file_rows(found: Iterable[Finding]) -> list[dict[str, Any]]:
     return rows
 
 
-def paths(found: Iterable[Finding]) -> list[str]:
+def paths(found: Iterable[Finding], roots: Sequence[bytes]) -> list[str]:
     """The item of each finding, shown."""
-    return [_label(finding.items[0]) for finding in found]
+    return [_label(finding.items[0], roots) for finding in found]
 
 
-def duplicate_groups(found: FindingList) -> list[dict[str, Any]]:
-    shown = []
-    for group in found[:SHOWN]:
-        assert isinstance(group, Duplicates)
-        files = [item for item in group.items if isinstance(item, FileItem)]
-        shown.append(
-            {
-                "size": format_size(group.size),
-                "copies": format_number(len(files)),
-                "redundant": format_size(group.reclaimable_bytes),
-                "paths": [(escape(f.path), len(f.links)) for f in files[:GROUP_PATHS]],
-                "more": max(0, len(files) - GROUP_PATHS),
-            }
-        )
-    return shown
-
-
-def duplicate_folders(found: FindingList) -> list[dict[str, Any]]:
-    rows = []
-    for folder in found[:SHOWN]:
-        assert isinstance(folder, DuplicateFolders)
-        rows.append(
-            {
-                "paths": [_label(item) for item in folder.items],
-                "files": format_number(folder.files),
-                "size": format_size(folder.size),
-                "redundant": format_size(folder.redundant_bytes),
-            }
-        )
-    return rows
-
-
-def temporary(found: FindingList) -> dict[str, Any]:
+def temporary(found: FindingList, roots: Sequence[bytes]) -> dict[str, Any]:
     """Temporary files by kind of rule, and the largest ones."""
     kinds: dict[str, list[Any]] = defaultdict(lambda: [0, 0, set()])
     every: list[TempFile] = []
@@ -146,12 +112,12 @@ def temporary(found: FindingList) -> dict[str, Any]:
         ],
         "largest": [
             {**row, "kind": _(TEMP_KIND_LABELS.get(f.temp_kind, f.temp_kind))}
-            for row, f in zip(file_rows(largest), largest, strict=True)
+            for row, f in zip(file_rows(largest, roots), largest, strict=True)
         ],
     }
 
 
-def other_sections(findings: Findings) -> list[dict[str, Any]]:
+def other_sections(findings: Findings, roots: Sequence[bytes]) -> list[dict[str, Any]]:
     """A section for each kind found that has none of its own in the page."""
     sections = []
     for found in findings:
@@ -170,7 +136,7 @@ def other_sections(findings: Findings) -> list[dict[str, Any]]:
                 "rows": [
                     {
                         "id": finding.id,
-                        "paths": [_label(item) for item in finding.items[:GROUP_PATHS]],
+                        "paths": [_label(item, roots) for item in finding.items[:GROUP_PATHS]],
                         # a group of similar photos keeps its best shot (position from 1)
                         "best": int(getattr(finding, "best", 0)),
                         "size": format_size(finding.bytes),

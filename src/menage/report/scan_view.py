@@ -1,8 +1,10 @@
 """What the HTML report of a scan shows, every value formatted for the current language.
 
 :func:`scan_context` turns a :class:`~menage.files.scan.ScanResult` into plain data for
-``templates/scan.html``: summary figures, the three charts with the tables that repeat
-their numbers, the lists (cut at :data:`SHOWN` rows) and the history of the same folders.
+``templates/scan.html``: what to do now (:mod:`menage.report.next_steps`), summary
+figures, the two charts with the tables that repeat their numbers, the lists made short
+(:mod:`menage.report.collapse`: paths relative to the scanned folder, cut at
+:data:`SHOWN` rows) and the history of the same folders, identical scans merged.
 File names are given in their escaped display form (:func:`menage.files.names.escape`).
 """
 
@@ -31,14 +33,19 @@ from menage.i18n import (
     language,
     ngettext,
 )
-from menage.report import finding_view
+from menage.report import collapse, finding_view
+from menage.report.collapse import shown_path
 from menage.report.finding_view import SHOWN
+from menage.report.next_steps import next_steps
+from menage.report.sources import named_sources
 from menage.report.svg import Bar, bar_chart
 
 __all__ = ["SHOWN", "ChartTable", "scan_context"]
 
 #: bars in each chart (and rows in the table that repeats its numbers)
-CHART_BARS = 10
+CHART_BARS = 8
+#: biggest files and largest temporary files listed (the other lists: SHOWN)
+SHORT_LIST = 5
 #: earlier scans shown in the history table
 HISTORY_ROWS = 10
 
@@ -101,20 +108,6 @@ def _chart_table(
     )
 
 
-def _folder_label(path: bytes, roots: Sequence[bytes]) -> str:
-    """A folder as short as it stays clear: relative to its root (with the root's name
-    when several roots were scanned)."""
-    for root in roots:
-        base = root.rstrip(b"/")
-        if path == base or path.startswith(base + b"/"):
-            rest = path[len(base) + 1 :]
-            name = base.rsplit(b"/", 1)[-1] or b"/"
-            if len(roots) > 1:
-                return escape(name + b"/" + rest if rest else name)
-            return escape(rest) if rest else escape(path)
-    return escape(path)
-
-
 def _category_chart(totals: dict[str, Any], total_bytes: int) -> ChartTable:
     items = [
         (
@@ -140,14 +133,13 @@ def _category_chart(totals: dict[str, Any], total_bytes: int) -> ChartTable:
     )
 
 
-def _folder_charts(
-    totals: dict[str, Any], roots: Sequence[bytes], total_bytes: int
-) -> tuple[ChartTable, ChartTable]:
+def _folder_chart(totals: dict[str, Any], roots: Sequence[bytes], total_bytes: int) -> ChartTable:
     folders = totals["by_folder"]
 
     def labels(item: dict[str, Any]) -> tuple[str, str]:
         path = from_json(item["path"])
-        return _folder_label(path, roots), escape(path)
+        label = shown_path(path, roots)
+        return label, label
 
     biggest = _chart_table(
         "chart-folders",
@@ -168,30 +160,7 @@ def _folder_charts(
         value_column=1,
         more=max(0, len(folders) - CHART_BARS),
     )
-    with_duplicates = sorted(
-        (item for item in folders if item["duplicate_bytes"]),
-        key=lambda item: (-item["duplicate_bytes"], item["path"]),
-    )
-    duplicates = _chart_table(
-        "chart-duplicates",
-        _("Duplicates by folder"),
-        [_("Folder"), _("In duplicates"), _("Folder size"), _("Share of the folder")],
-        [
-            (
-                *labels(item),
-                item["duplicate_bytes"],
-                [
-                    format_size(item["duplicate_bytes"]),
-                    format_size(item["bytes"]),
-                    format_percent(item["duplicate_bytes"] / item["bytes"]),
-                ],
-            )
-            for item in with_duplicates[:CHART_BARS]
-        ],
-        value_column=0,
-        more=max(0, len(with_duplicates) - CHART_BARS),
-    )
-    return biggest, duplicates
+    return biggest
 
 
 def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any] | None:
@@ -217,21 +186,43 @@ def _history(result: ScanResult, history: Sequence[ScanRecord]) -> dict[str, Any
         "rate_now": format_percent(result.duplicate_rate),
         "redundant_change": _signed_size(result.redundant_bytes - first.redundant_bytes),
         "bytes_change": _signed_size(result.total_bytes - first.bytes),
-        "rows": [
+        "rows": _merged(earlier[-HISTORY_ROWS:]),
+        "more": max(0, len(earlier) - HISTORY_ROWS),
+    }
+
+
+def _merged(records: Sequence[ScanRecord]) -> list[dict[str, Any]]:
+    """One row per run of consecutive scans with the same figures (« 3 × … »)."""
+    rows: list[dict[str, Any]] = []
+    last: tuple[Any, ...] | None = None
+    for record in records:
+        figures = (record.files, record.bytes, record.redundant_bytes, record.complete)
+        when = record.started.astimezone()
+        if rows and figures == last:
+            row = rows[-1]
+            row["count"] += 1
+            row["ids"] = f"{row['first_id']}–{record.id}"
+            row["last_date"] = format_datetime(when, "short")
+            row["last_iso"] = record.started.isoformat()
+            continue
+        last = figures
+        rows.append(
             {
-                "id": record.id,
-                "date": format_datetime(record.started.astimezone(), "short"),
+                "first_id": record.id,
+                "ids": str(record.id),
+                "count": 1,
+                "date": format_datetime(when, "short"),
                 "iso": record.started.isoformat(),
+                "last_date": "",
+                "last_iso": "",
                 "files": format_number(record.files),
                 "size": format_size(record.bytes),
                 "redundant": format_size(record.redundant_bytes),
                 "rate": format_percent(record.rate),
                 "complete": record.complete,
             }
-            for record in earlier[-HISTORY_ROWS:]
-        ],
-        "more": max(0, len(earlier) - HISTORY_ROWS),
-    }
+        )
+    return rows
 
 
 def _impact(reclaimable: int, region: str) -> dict[str, Any]:
@@ -242,7 +233,7 @@ def _impact(reclaimable: int, region: str) -> dict[str, Any]:
         "headline": summary.headline(),
         "local": summary.synced_line(),
         "message": summary.message(),
-        "sources": ", ".join(summary.sources()),
+        "sources": named_sources(summary.sources()),
     }
 
 
@@ -264,7 +255,7 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
     tree = result.tree
     totals = scan_summary(result)
     total_bytes = result.total_bytes
-    biggest, by_duplicates = _folder_charts(totals, tree.roots, total_bytes)
+    biggest = _folder_chart(totals, tree.roots, total_bytes)
     findings = result.findings
     folders, big, old = findings["duplicate_folders"], findings["big_files"], findings["old_files"]
     empty_files, empty_dirs = findings["empty_files"], findings["empty_dirs"]
@@ -296,34 +287,31 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
         ),
         "categories": _category_chart(totals, total_bytes),
         "folders": biggest,
-        "folders_with_duplicates": by_duplicates,
-        "groups": finding_view.duplicate_groups(findings["duplicates"]),
-        "duplicate_folders": finding_view.duplicate_folders(folders),
-        "duplicate_folder_count": len(folders),
-        "big_files": finding_view.file_rows(big[:SHOWN]),
+        "dup": collapse.duplicates(findings["duplicates"], folders, tree.roots),
+        "big_files": finding_view.file_rows(big[:SHORT_LIST], tree.roots),
         "big_file_count": len(big),
         "old": {
             "count": old_totals.count,
             "bytes": old_totals.bytes,
             "age": _age(result.options.older_than_s),
-            "files": finding_view.file_rows(old[:SHOWN]),
+            "by_folder": collapse.old_by_folder(old, tree.roots),
         },
-        "temp": finding_view.temporary(findings["temp_files"]),
+        "temp": finding_view.temporary(findings["temp_files"], tree.roots),
         "empty_files": {
             "count": len(empty_files),
-            "paths": finding_view.paths(empty_files[:SHOWN]),
+            "paths": finding_view.paths(empty_files[:SHOWN], tree.roots),
         },
         "empty_dirs": {
             "count": len(empty_dirs),
-            "paths": finding_view.paths(empty_dirs[:SHOWN]),
+            "paths": finding_view.paths(empty_dirs[:SHOWN], tree.roots),
         },
-        "other_findings": finding_view.other_sections(findings),
+        "other_findings": finding_view.other_sections(findings, tree.roots),
         "photos": _photos(result.photos),
         "errors": {
             "count": len(result.issues),
             "rows": [
                 {
-                    "path": escape(issue.path),
+                    "path": shown_path(issue.path, tree.roots),
                     "kind": _(ISSUE_KINDS.get(issue.kind, issue.kind)),
                     "detail": issue.detail,
                 }
@@ -337,6 +325,8 @@ def scan_context(result: ScanResult, history: Sequence[ScanRecord] = ()) -> dict
             "excluded": tree.excluded,
         },
         "history": _history(result, history),
+        "next_steps": next_steps(result),
         "impact": _impact(totals["reclaimable"]["total"], result.options.region),
         "shown": SHOWN,
+        "short_list": SHORT_LIST,
     }

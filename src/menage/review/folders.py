@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from menage._fs import user_id
 from menage.i18n import N_, _
 
 
@@ -33,7 +34,9 @@ def _dcim_folders(home: Path) -> list[Path]:
     patterns = [(home, "DCIM"), (home, "*/DCIM")]
     if user:
         patterns += [(Path("/media") / user, "*/DCIM"), (Path("/run/media") / user, "*/DCIM")]
-    patterns.append((Path(f"/run/user/{os.getuid()}/gvfs"), "*/*/DCIM"))
+    uid = user_id()
+    if uid is not None:
+        patterns.append((Path(f"/run/user/{uid}/gvfs"), "*/*/DCIM"))
     found: list[Path] = []
     for base, pattern in patterns:
         try:
