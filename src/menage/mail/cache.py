@@ -21,7 +21,7 @@ from pathlib import Path
 
 from menage import _sqlite
 from menage.home import menage_home
-from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe
+from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe, frozen
 
 APPLICATION_ID = 0x4D4E4D4C  # "MNML"
 VERSION = 2
@@ -247,17 +247,35 @@ class MailCache:
             uid, seen, size, message_id, date, header_hash, sender, sender_name, subject,
             timestamp, list_id, bulk, auto, unsub, attachments, defects,
         ) in rows:  # fmt: skip
-            yield MessageMeta(
-                MessageRef(folder, uidvalidity, uid, None, message_id, size, date, header_hash),
-                sender,
-                sender_name,
-                subject,
-                timestamp,
-                bool(seen),
-                list_id,
-                None if unsub is None else Unsubscribe(*loads(unsub)),
-                bool(bulk),
-                bool(auto),
-                () if attachments is None else tuple(Attachment(*a) for a in loads(attachments)),
-                () if defects is None else tuple(loads(defects)),
+            ref = frozen(
+                MessageRef,
+                {
+                    "folder": folder,
+                    "uidvalidity": uidvalidity,
+                    "uid": uid,
+                    "key": None,
+                    "message_id": message_id,
+                    "size": size,
+                    "date": date,
+                    "header_hash": header_hash,
+                },
+            )
+            yield frozen(
+                MessageMeta,
+                {
+                    "ref": ref,
+                    "sender": sender,
+                    "sender_name": sender_name,
+                    "subject": subject,
+                    "timestamp": timestamp,
+                    "seen": bool(seen),
+                    "list_id": list_id,
+                    "unsubscribe": None if unsub is None else Unsubscribe(*loads(unsub)),
+                    "bulk": bool(bulk),
+                    "auto_submitted": bool(auto),
+                    "attachments": ()
+                    if attachments is None
+                    else tuple(Attachment(*a) for a in loads(attachments)),
+                    "defects": () if defects is None else tuple(loads(defects)),
+                },
             )
