@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from email import errors as email_errors
 from email import policy
@@ -176,54 +175,47 @@ class QuickHeaders:
     """Well-formed ASCII header fields, read without the ``email`` parser: the values
     are those :class:`email.message.Message` (compat32) gives for the same bytes."""
 
-    __slots__ = ("_fields", "defects")
+    __slots__ = ("defects", "fields")
 
     def __init__(self, fields: dict[str, str]) -> None:
-        self._fields = fields
+        #: each field's value by its lower-case name (the first one of a name)
+        self.fields = fields
         self.defects: list[object] = []
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self._fields.get(name.lower(), default)
-
-    def names(self) -> Iterable[str]:
-        """The fields' names, in lower case."""
-        return self._fields.keys()
+        return self.fields.get(name.lower(), default)
 
 
 Headers = Message | QuickHeaders
-_FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
+#: a block of plain fields: ``Name: value`` lines, each with its continuation lines
+#: (unambiguous: the value starts after all the blanks, so a line that is not plain
+#: fails at once, without backtracking over the fields before it)
+_FIELD = (
+    r"([\x21-\x39\x3b-\x7e]+):[ \t]*"
+    r"((?:[^ \t\r\n][^\r\n]*)?(?:\r\n[ \t][^\r\n]*)*)(?:\r\n|\Z)"
+)
+_BLOCK = re.compile(f"(?:{_FIELD})*")
+_FIELDS = re.compile(_FIELD)
 
 
 def _quick(raw: bytes) -> QuickHeaders | None:
     """The fields when every line is plain (ASCII, CRLF, ``Name: value`` or a
-    continuation); None for anything the ``email`` parser must judge."""
+    continuation), up to the first empty line; None for anything the ``email`` parser
+    must judge. Checked and cut by two regular expressions, not line by line."""
     if not raw.isascii():
         return None
     data = raw.decode("ascii")
     crlf = data.count("\r\n")
     if data.count("\n") != crlf or data.count("\r") != crlf:
         return None
-    fields: dict[str, str] = {}
-    name = ""
-    value: list[str] = []
-    for line in data.split("\r\n"):
-        if not line:
-            break
-        if line[0] in " \t":
-            if not name:
-                return None
-            value.append(line)
-            continue
-        found = _FIELD_NAME.match(line)
-        if found is None:
-            return None
-        if name and name not in fields:
-            fields[name] = "\r\n".join(value)
-        name = line[: found.end() - 1].lower()
-        value = [line[found.end() :].lstrip(" \t")]
-    if name and name not in fields:
-        fields[name] = "\r\n".join(value)
-    return QuickHeaders(fields)
+    if data.startswith("\r\n"):
+        return QuickHeaders({})
+    end = data.find("\r\n\r\n")
+    block = data if end < 0 else data[: end + 2]
+    if _BLOCK.fullmatch(block) is None:
+        return None
+    # the first field of a name counts: assigned last, going backwards
+    return QuickHeaders({name.lower(): value for name, value in reversed(_FIELDS.findall(block))})
 
 
 def parse_headers(raw: bytes) -> Headers:
@@ -247,10 +239,28 @@ def meta_from_headers(
 ) -> MessageMeta:
     """The metadata of one message from its (parsed) headers and what the store says."""
     defects = [type(d).__name__ for d in headers.defects]
-    texts = {name: text(headers.get(name, "")) for name in HASHED}
+    if isinstance(headers, QuickHeaders):
+        # plain fields: their values as they are, decoded only where an encoded word is
+        fields = headers.fields
+
+        def field(name: str) -> str:
+            value = fields.get(name)
+            if value is None:
+                return ""
+            return value if "=?" not in value else text(value)
+
+        esp = not _ESP_KEYS.isdisjoint(fields)
+    else:
+        parsed = headers
+
+        def field(name: str) -> str:
+            return text(parsed.get(name, ""))
+
+        esp = any(headers.get(name) is not None for name in ESP_FIELDS)
+    texts = {name: field(name) for name in HASHED}
     name, address = _address(texts["from"])
     if not address:
-        pairs = getaddresses([text(headers.get("sender", ""))])
+        pairs = getaddresses([field("sender")])
         name, address = pairs[0] if pairs else ("", "")
     if not address:
         defects.append("NoSender")
@@ -268,18 +278,15 @@ def meta_from_headers(
             defects.append("BadDate")
     if timestamp is None:
         timestamp = fallback_time
-    list_id_raw = text(headers.get("list-id", "")).strip()
+    list_id_raw = field("list-id").strip()
     list_found = _ANGLE.search(list_id_raw)
     list_id = (list_found.group(1) if list_found else list_id_raw) or None
-    unsubscribe = parse_unsubscribe(
-        text(headers.get("list-unsubscribe", "")), text(headers.get("list-unsubscribe-post", ""))
+    unsub_raw = field("list-unsubscribe")
+    unsubscribe = (
+        parse_unsubscribe(unsub_raw, field("list-unsubscribe-post")) if unsub_raw else None
     )
-    precedence = _norm(text(headers.get("precedence", "")))
-    auto = _norm(text(headers.get("auto-submitted", "")))
-    if isinstance(headers, QuickHeaders):
-        esp = not _ESP_KEYS.isdisjoint(headers.names())
-    else:
-        esp = any(headers.get(field) is not None for field in ESP_FIELDS)
+    precedence = _norm(field("precedence"))
+    auto = _norm(field("auto-submitted"))
     bulk = bool(unsubscribe or list_id or precedence in ("bulk", "list", "junk") or esp)
     ref = MessageRef(
         folder=folder,
