@@ -255,6 +255,7 @@ def main() -> None:
         help="cProfile the first run into FILE and the second into FILE.second (pstats)",
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="menage-mailbench-"))
     home = Path(tempfile.mkdtemp(prefix="menage-mailbench-home-"))
     os.environ["MENAGE_HOME"] = str(home)
@@ -330,8 +331,18 @@ def main() -> None:
             f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | "
             f"{wire / 1e6:,.1f} MB | {wire / size:.2%} |"
         )
-    first, second = rows[0][2], rows[1][2]
-    print(f"\nSecond run: {first / second:.0f}x faster than the first.")
+    first, second, warm = rows[0][2], rows[1][2], rows[2][2]
+    print(
+        f"\nSecond run: {first / second:.1f}x faster than the first (server cold), "
+        f"{warm / second:.1f}x faster than a first run against the warm server."
+    )
+    load_after = os.getloadavg()
+    print(
+        "Load average (1, 5, 15 min): "
+        f"{' / '.join(f'{x:.1f}' for x in load_before)} before, "
+        f"{' / '.join(f'{x:.1f}' for x in load_after)} after "
+        f"({os.cpu_count()} cores)."
+    )
     if args.before:
         print("(before: bytes counted over both its runs)")
 
