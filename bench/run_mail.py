@@ -183,9 +183,10 @@ from pathlib import Path
 options = ImapOptions(ca_file=Path(sys.argv[3]))
 times = []
 for _ in range(2):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = analyse_source(sys.argv[2], options=options)
-    times.append((result.total.messages, time.perf_counter() - start))
+    elapsed = time.perf_counter() - start
+    times.append((result.total.messages, elapsed, time.process_time() - cpu))
 print(json.dumps(times))
 """
 
@@ -211,26 +212,27 @@ def before(rev: str, url: str, ca: Path, proxy: CountingProxy) -> list[Row]:
             text=True,
             env=env,
         ).stdout
-        (count1, first), (count2, second) = json.loads(out.strip().splitlines()[-1])
+        (count1, first, cpu1), (count2, second, cpu2) = json.loads(out.strip().splitlines()[-1])
         wire = proxy.down + proxy.up  # both runs: the second sends next to nothing
         return [
-            (f"before ({rev}), first run", count1, first, wire),
-            (f"before ({rev}), second run, cache", count2, second, 0),
+            (f"before ({rev}), first run", count1, first, wire, cpu1),
+            (f"before ({rev}), second run, cache", count2, second, 0, cpu2),
         ]
     finally:
         shutil.rmtree(tree, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
 
 
-Row = tuple[str, int, float, int]
+#: label, messages, seconds, bytes on the socket, CPU seconds of the client process
+Row = tuple[str, int, float, int, float]
 
 
 def timed(label: str, url: str, options: ImapOptions, proxy: CountingProxy, cache: Path) -> Row:
     proxy.reset()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = analyse_source(url, options=options, cache_path=cache)
     seconds = time.perf_counter() - start
-    return (label, result.total.messages, seconds, proxy.down + proxy.up)
+    return (label, result.total.messages, seconds, proxy.down + proxy.up, time.process_time() - cpu)
 
 
 def main() -> None:
@@ -255,6 +257,7 @@ def main() -> None:
         help="cProfile the first run into FILE and the second into FILE.second (pstats)",
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()
     root = Path(tempfile.mkdtemp(prefix="menage-mailbench-"))
     home = Path(tempfile.mkdtemp(prefix="menage-mailbench-home-"))
     os.environ["MENAGE_HOME"] = str(home)
@@ -295,7 +298,7 @@ def main() -> None:
                 )
             )
             proxy.reset()
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             count = floor(account, proxy.port)
             rows.append(
                 (
@@ -303,13 +306,14 @@ def main() -> None:
                     count,
                     time.perf_counter() - start,
                     proxy.down + proxy.up,
+                    time.process_time() - cpu,
                 )
             )
             if args.before:
                 rows.extend(before(args.before, url, account.ca_pem, proxy))
             if not args.skip_naive:
                 proxy.reset()
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 count = naive(account, proxy.port)
                 rows.append(
                     (
@@ -317,21 +321,36 @@ def main() -> None:
                         count,
                         time.perf_counter() - start,
                         proxy.down + proxy.up,
+                        time.process_time() - cpu,
                     )
                 )
     finally:
         shutil.rmtree(root, ignore_errors=True)
         shutil.rmtree(home, ignore_errors=True)
     print(f"\nMailbox: {args.messages:,} messages, {size / 1e6:,.0f} MB (seed {args.seed})\n")
-    print("| run | messages | seconds | messages/s | bytes on the socket | share of mailbox |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, count, seconds, wire in rows:
+    print(
+        "| run | messages | seconds | messages/s | client CPU s | messages per client "
+        "CPU s | bytes on the socket | share of mailbox |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, count, seconds, wire, cpu in rows:
         print(
-            f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | "
-            f"{wire / 1e6:,.1f} MB | {wire / size:.2%} |"
+            f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | {cpu:.2f} | "
+            f"{count / max(cpu, 1e-3):,.0f} | {wire / 1e6:,.1f} MB | {wire / size:.2%} |"
         )
-    first, second = rows[0][2], rows[1][2]
-    print(f"\nSecond run: {first / second:.0f}x faster than the first.")
+    first, second, warm = rows[0][2], rows[1][2], rows[2][2]
+    print(
+        f"\nSecond run: {first / second:.1f}x faster than the first (server cold), "
+        f"{warm / second:.1f}x faster than a first run against the warm server; "
+        f"in client CPU {rows[2][4] / rows[1][4]:.1f}x (warm first run / second run)."
+    )
+    load_after = os.getloadavg()
+    print(
+        "Load average (1, 5, 15 min): "
+        f"{' / '.join(f'{x:.1f}' for x in load_before)} before, "
+        f"{' / '.join(f'{x:.1f}' for x in load_after)} after "
+        f"({os.cpu_count()} cores)."
+    )
     if args.before:
         print("(before: bytes counted over both its runs)")
 

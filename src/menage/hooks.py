@@ -12,6 +12,9 @@ inject faults (the hook raises). The points:
 
 * ``apply.act``: an action's file and kept copy were just re-checked (identity, and
   content through the open files); the move, link or removal comes next;
+* ``apply.copied``: an IMAP server without MOVE: the message was copied to the Trash
+  (or archive folder) and is still in its folder; ``STORE \\Deleted`` + ``UID EXPUNGE``
+  come next (``undo.copied``: the same, back to its folder);
 * ``apply.acted``: the file was moved or linked; the final verification comes next;
 * ``undo.act``: a restore target was just found free (or holding Ménage's own link);
   the rename into place comes next;
@@ -27,7 +30,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 #: the documented points, with when they run
-POINTS = ("apply.act", "apply.acted", "undo.act", "purge.act", "output.act", "journal.upgrade")
+POINTS = (
+    "apply.act",
+    "apply.copied",
+    "apply.acted",
+    "undo.act",
+    "undo.copied",
+    "purge.act",
+    "output.act",
+    "journal.upgrade",
+)
 
 Hook = Callable[[str, bytes], None]
 

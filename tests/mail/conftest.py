@@ -45,6 +45,20 @@ def dovecot_server() -> Iterator[dovecot.Dovecot]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def dovecot_without_move() -> Iterator[dovecot.Dovecot]:
+    """A second Dovecot that does not offer MOVE (``imap_capability`` without it):
+    moving takes COPY + STORE \\Deleted + UID EXPUNGE there."""
+    if not dovecot.available():
+        _unavailable("Dovecot is not installed (Debian package dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="menage-dovecot-nomove-"))
+    try:
+        with dovecot.running(root, dovecot.WITHOUT_MOVE) as server:
+            yield server
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 class Account:
     """One mailbox on the test server, with a way to fill it."""
 
@@ -111,6 +125,12 @@ class Account:
 def account(dovecot_server: dovecot.Dovecot) -> Account:
     """A fresh, empty account on the session's Dovecot."""
     return Account(dovecot_server.add_user(f"user{os.getpid()}x{next(_accounts)}"))
+
+
+@pytest.fixture
+def account_without_move(dovecot_without_move: dovecot.Dovecot) -> Account:
+    """A fresh, empty account on the Dovecot without MOVE."""
+    return Account(dovecot_without_move.add_user(f"user{os.getpid()}x{next(_accounts)}"))
 
 
 @pytest.fixture

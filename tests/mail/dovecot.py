@@ -146,8 +146,24 @@ def _oauth2_config(root: Path, introspection: Introspection) -> Path:
     return path
 
 
+#: what Dovecot 2.3 offers after login, without MOVE (RFC 6851): a server where moving
+#: a message takes COPY + STORE \Deleted + UID EXPUNGE (UIDPLUS)
+WITHOUT_MOVE = (
+    "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES "
+    "THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN "
+    "NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES "
+    "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY STATUS=SIZE LITERAL+ SPECIAL-USE"
+)
+
+
 def _config(
-    root: Path, port: int, tls_port: int, cert: Path, key: Path, oauth2: Path | None = None
+    root: Path,
+    port: int,
+    tls_port: int,
+    cert: Path,
+    key: Path,
+    oauth2: Path | None = None,
+    capability: str = "+SPECIAL-USE",
 ) -> str:
     owner, uid, gid = mail_owner()
     me = pwd.getpwuid(os.getuid()).pw_name
@@ -174,7 +190,7 @@ mail_uid = {uid}
 mail_gid = {gid}
 mail_plugins =
 mail_fsync = never
-imap_capability = +SPECIAL-USE
+imap_capability = {capability}
 namespace inbox {{
   inbox = yes
   separator = /
@@ -239,8 +255,9 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes], root: Path) -> 
 
 
 @contextlib.contextmanager
-def running(root: Path) -> Iterator[Dovecot]:
-    """Start Dovecot in ``root`` (created), yield it, stop it."""
+def running(root: Path, capability: str = "+SPECIAL-USE") -> Iterator[Dovecot]:
+    """Start Dovecot in ``root`` (created), yield it, stop it; ``capability`` is its
+    ``imap_capability`` (what it offers after login, e.g. :data:`WITHOUT_MOVE`)."""
     import trustme
 
     root.mkdir(parents=True, exist_ok=True)
@@ -263,7 +280,7 @@ def running(root: Path) -> Iterator[Dovecot]:
     introspection = Introspection()
     oauth2 = _oauth2_config(root, introspection)
     config.write_text(
-        _config(root, port, tls_port, root / "cert.pem", root / "key.pem", oauth2),
+        _config(root, port, tls_port, root / "cert.pem", root / "key.pem", oauth2, capability),
         encoding="utf-8",
     )
     with open(root / "stderr.log", "wb") as stderr:

@@ -83,3 +83,28 @@ def test_no_message_id_still_has_a_reference() -> None:
     assert meta.ref.message_id is None
     assert "NoMessageId" in meta.defects
     assert len(meta.ref.header_hash) == 24 and meta.ref.size == len(raw)
+
+
+def test_the_cache_gives_back_each_message_as_it_was_stored(tmp_path) -> None:
+    from menage.mail.cache import MailCache
+    from menage.mail.model import Attachment
+
+    metas = [
+        _meta(messages.newsletter(n=1), uid=3, seen=True),
+        _meta(messages.personal(n=2), uid=5),
+        _meta(b"From: =?utf-8?q?caf=C3=A9?= <x@y.fr>\r\nSubject: sans id\r\n\r\n", uid=9),
+    ]
+    attached = metas[1].__class__(
+        **{**metas[1].__dict__, "attachments": (Attachment("a.pdf", "application/pdf", 7),)}
+    )
+    metas[1] = attached
+    assert metas[0].unsubscribe is not None and metas[2].defects
+    cache = MailCache(tmp_path / "cache.sqlite")
+    try:
+        cache.start_folder("acct", "INBOX", 7)
+        cache.store("acct", "INBOX", 7, metas)
+        again = list(cache.messages("acct", "INBOX", 7))
+    finally:
+        cache.close()
+    assert again == metas
+    assert [m.to_json() for m in again] == [m.to_json() for m in metas]

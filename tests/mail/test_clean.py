@@ -249,3 +249,71 @@ def test_a_non_ascii_archive_folder(menage, account, imap_password, archive) -> 
     assert sum(_folders(account)[archive].values()) == 3
     assert menage("undo", "--yes").exit_code == 0
     assert sum(_folders(account)[archive].values()) == 0
+
+
+def test_without_move_clean_then_undo(menage, account_without_move, monkeypatch, menage_home):
+    """A server without MOVE (Dovecot told not to offer it): COPY + STORE \\Deleted +
+    UID EXPUNGE of exactly that UID, there and back; nothing else is expunged."""
+    account = account_without_move
+    monkeypatch.setenv("MENAGE_IMAP_PASSWORD", account.password)
+    probe = account.client()
+    assert b"MOVE" not in probe.capabilities() and b"UIDPLUS" in probe.capabilities()
+    probe.logout()
+    account.append("INBOX", _inbox())
+    # another message marked deleted by someone else: a plain EXPUNGE would remove it
+    client = account.client()
+    client.select_folder("INBOX")
+    marked = client.search(["ALL"])[3]
+    client.add_flags([marked], [b"\\Deleted"])
+    client.logout()
+    before = _folders(account)
+    run = menage(*_mail(account, "--sender", NEWS, "--yes"))
+    assert run.exit_code == 0, run.stderr
+    after = _folders(account)
+    assert sum(after["Trash"].values()) == 3 and sum(after["INBOX"].values()) == 4
+    assert after["Trash"] + after["INBOX"] == before["INBOX"]
+    client = account.client()
+    client.select_folder("INBOX")
+    assert marked in client.search(["DELETED"])  # still there, still marked
+    client.logout()
+    undo = menage("undo", "--yes")
+    assert undo.exit_code == 0, undo.stderr
+    assert _folders(account) == before
+
+
+def _cut_between_copy_and_expunge(at_hook, point: str) -> list[bytes]:
+    from menage.mail import sessions
+
+    calls: list[bytes] = []
+
+    def cut(path: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 2:  # the second message, once: copied, not yet expunged
+            for client in sessions._clients.values():
+                client.socket().shutdown(2)
+
+    at_hook(point, cut, match=lambda p: True, times=10)
+    return calls
+
+
+def test_without_move_a_connection_dropped_between_copy_and_expunge(
+    menage, account_without_move, monkeypatch, at_hook
+):
+    """Cut after the COPY, before STORE + EXPUNGE, on the way there and on the way
+    back: the client reconnects, finds the copy, finishes the move; each message ends in
+    exactly one folder, none twice, none lost."""
+    account = account_without_move
+    monkeypatch.setenv("MENAGE_IMAP_PASSWORD", account.password)
+    account.append("INBOX", _inbox())
+    before = _folders(account)
+    calls = _cut_between_copy_and_expunge(at_hook, "apply.copied")
+    run = menage(*_mail(account, "--sender", NEWS, "--yes"))
+    assert run.exit_code == 0, run.stderr
+    assert len(calls) == 3
+    after = _folders(account)
+    assert sum(after["Trash"].values()) == 3 and after["Trash"] + after["INBOX"] == before["INBOX"]
+    calls = _cut_between_copy_and_expunge(at_hook, "undo.copied")
+    undo = menage("undo", "--yes")
+    assert undo.exit_code == 0, undo.stderr
+    assert len(calls) >= 2
+    assert _folders(account) == before

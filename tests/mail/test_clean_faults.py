@@ -6,7 +6,9 @@ and each hook point it declares, a fault (an exception standing for a kill) is
 injected the first and the last time the point is reached. Then every message is in
 its mailbox or in the stash its journal record names; the next command settles what
 was in progress; ``undo`` (until nothing is left) gives the mailbox back. An IMAP
-move is one command on the server: the message is in one folder or the other.
+move is one command on the server (MOVE): the message is in one folder or the other;
+on a server without MOVE (``*.copied``, run against a Dovecot that does not offer it)
+the message is in both between the COPY and the EXPUNGE.
 """
 
 from __future__ import annotations
@@ -89,7 +91,9 @@ def test_a_crash_at_every_step_of_every_mail_operation(
     assert source in ("imap", "mbox", "maildir"), f"add a scenario for {source!r} here"
     journal = menage_home / "journal.sqlite"
     if source == "imap":
-        account = request.getfixturevalue("account")
+        # the COPY + EXPUNGE steps only happen on a server without MOVE
+        server = "account_without_move" if point.endswith(".copied") else "account"
+        account = request.getfixturevalue(server)
         monkeypatch.setenv("MENAGE_IMAP_PASSWORD", account.password)
         account.append("INBOX", _inbox())
         target: str = account.url()
@@ -100,7 +104,12 @@ def test_a_crash_at_every_step_of_every_mail_operation(
 
         def nothing_lost() -> None:
             now = _folders(account)
-            assert now["INBOX"] + now["Trash"] == before["INBOX"]  # type: ignore[index]
+            both = now["INBOX"] + now["Trash"]
+            if point.endswith(".copied") and not settled:
+                # killed between COPY and EXPUNGE: in both folders until settled
+                assert both >= before["INBOX"]  # type: ignore[index]
+            else:
+                assert both == before["INBOX"]  # type: ignore[index]
 
     elif source == "mbox":
         box = _mbox(tmp_path / "courrier.mbox")
@@ -137,10 +146,12 @@ def test_a_crash_at_every_step_of_every_mail_operation(
     finally:
         hooks.hook = None
     assert calls, f"{point} was never reached by a {source} {kind} action"
+    settled = False
     if phase != "purge":
         nothing_lost()
-    settled = menage("history", "--json")
-    assert settled.exit_code == 0, settled.stderr
+    history = menage("history", "--json")
+    assert history.exit_code == 0, history.stderr
+    settled = True
     if phase != "purge":
         nothing_lost()
     if phase == "apply":

@@ -287,3 +287,83 @@ def test_quick_date_as_parsedate_to_datetime(value: str) -> None:
     except (TypeError, ValueError, IndexError, OverflowError) as exc:
         got = type(exc).__name__
     assert got == expected
+
+
+def _quick_line_by_line(raw: bytes) -> dict[str, str] | None:
+    """The previous quick reader (line by line), kept as the reference of the regular
+    expression one."""
+    import re
+
+    if not raw.isascii():
+        return None
+    data = raw.decode("ascii")
+    crlf = data.count("\r\n")
+    if data.count("\n") != crlf or data.count("\r") != crlf:
+        return None
+    fields: dict[str, str] = {}
+    name = ""
+    value: list[str] = []
+    for line in data.split("\r\n"):
+        if not line:
+            break
+        if line[0] in " \t":
+            if not name:
+                return None
+            value.append(line)
+            continue
+        found = re.match(r"[\x21-\x39\x3b-\x7e]+:", line)
+        if found is None:
+            return None
+        if name and name not in fields:
+            fields[name] = "\r\n".join(value)
+        name = line[: found.end() - 1].lower()
+        value = [line[found.end() :].lstrip(" \t")]
+    if name and name not in fields:
+        fields[name] = "\r\n".join(value)
+    return fields
+
+
+def _variants(raw: bytes) -> list[bytes]:
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    return [
+        raw,
+        head,
+        head + b"\r\n",
+        head + b"\r\n\r\n",
+        head + b"\r\n \r\n\r\n",
+        head.replace(b": ", b":\t \t", 2) + b"\r\n\r\n",
+        head + b"\r\nSubject:   \r\n  folded only\r\n\r\n",
+        head + b"\r\n: no name\r\n\r\n",
+        head + b"\r\n\r\nFrom: after the blank line\r\n",
+        head.replace(b"\r\n", b"\r\n\t", 1),
+    ]
+
+
+@pytest.mark.parametrize("k", range(7))
+def test_quick_reader_as_the_line_by_line_one_on_malformed_headers(k: int) -> None:
+    from menage.mail.headers import QuickHeaders, _quick
+
+    for raw in _variants(_malformed(k)) + _variants(messages.newsletter(n=k)):
+        new = _quick(raw)
+        old = _quick_line_by_line(raw)
+        assert (None if new is None else new.fields) == old, raw
+        assert new is None or isinstance(new, QuickHeaders)
+
+
+def test_quick_reader_as_the_line_by_line_one_on_real_mail(stdlib_messages) -> None:
+    from menage.mail.headers import _quick
+
+    for _name, raw in stdlib_messages:
+        crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+        for variant in (raw, crlf, *_variants(crlf)):
+            new = _quick(variant)
+            assert (None if new is None else new.fields) == _quick_line_by_line(variant)
+
+
+def test_quick_reader_refuses_a_bad_last_line_after_many_fields_at_once() -> None:
+    from menage.mail.headers import _quick
+
+    many = b"".join(b"X-F%d:   \t value  %d\r\n  folded\r\n" % (k, k) for k in range(300))
+    assert _quick(many + b"no colon here\r\n\r\n") is None  # (backtracking would hang)
+    quick = _quick(many + b"\r\n")
+    assert quick is not None and quick.fields["x-f299"] == "value  299\r\n  folded"

@@ -73,6 +73,50 @@ def test_second_run_fetches_only_what_changed(account, imap_password) -> None:
     assert third.total.read == 2
 
 
+def _commands(monkeypatch) -> list[str]:
+    """The commands the client sends from now on (imaplib's own send, recorded)."""
+    import imaplib
+
+    sent: list[str] = []
+    original = imaplib.IMAP4.send
+
+    def send(self, data: bytes) -> None:
+        sent.append(data.decode("utf-8", "replace").split(" ", 1)[-1].strip())
+        original(self, data)
+
+    monkeypatch.setattr(imaplib.IMAP4, "send", send)
+    return sent
+
+
+def test_condstore_second_run_asks_only_what_changed(account, imap_password, monkeypatch):
+    """With CONDSTORE (Dovecot has it) a changed folder is asked the flags changed since
+    the last run over the cached UIDs and the UIDs beyond the last cached one; its UIDs
+    are searched only when its message count says some left."""
+    account.append("INBOX", [messages.newsletter(n=k) for k in range(6)])
+    assert analyse_source(account.url("imaps"), options=_options(account)).fetched == 6
+    account.append("INBOX", [messages.personal(n=1)])
+    client = account.client()
+    client.select_folder("INBOX")
+    client.add_flags(client.search(["ALL"])[:2], [b"\\Seen"])
+    client.logout()
+    sent = _commands(monkeypatch)
+    second = analyse_source(account.url("imaps"), options=_options(account))
+    assert second.fetched == 1 and second.total.messages == 7 and second.total.read == 2
+    fetches = [c for c in sent if "FETCH" in c]
+    assert fetches[0].startswith("UID FETCH 1:6 (UID FLAGS) (CHANGEDSINCE "), fetches
+    assert fetches[1].startswith("UID FETCH 7:7 (UID RFC822.SIZE"), fetches
+    assert len(fetches) == 2 and not [c for c in sent if "SEARCH" in c], sent
+    client = account.client()
+    client.select_folder("INBOX")
+    client.delete_messages(client.search(["ALL"])[2:4])
+    client.expunge()
+    client.logout()
+    sent.clear()
+    third = analyse_source(account.url("imaps"), options=_options(account))
+    assert third.fetched == 0 and third.total.messages == 5 and third.total.read == 2
+    assert [c for c in sent if "SEARCH" in c] == ["UID SEARCH UID 1:7"], sent
+
+
 def test_non_ascii_folders_and_trash_apart(account, imap_password) -> None:
     account.append("Reçus/Été 2024", [messages.receipt(n=k) for k in range(2)])
     account.append("Trash", [messages.personal(n=3)])

@@ -87,6 +87,8 @@ def build_analysis(
     first_seen: dict[tuple[str, ...], MessageMeta] = {}
     dup_groups: dict[tuple[str, ...], list[MessageMeta]] = {}
     reclaimable: dict[tuple[str, str], int] = {}
+    no_sender = _("(no sender)")
+    years: dict[float, str] = {}
     for info, messages in folders:
         if info.role in APART:
             tally = trash if info.role == "trash" else junk
@@ -96,15 +98,20 @@ def build_analysis(
         for meta in messages:
             size, seen, stamp = meta.size, meta.seen, meta.timestamp
             total.add(size, seen, stamp)
-            sender = meta.sender or _("(no sender)")
+            sender = meta.sender or no_sender
             senders[sender].add(size, seen, stamp)
-            domains[meta.domain or sender].add(size, seen, stamp)
-            domain_senders[meta.domain or sender].add(sender)
+            domain = meta.domain or sender
+            domains[domain].add(size, seen, stamp)
+            domain_senders[domain].add(sender)
             age = (now - stamp) / DAY if stamp is not None else None
             if stamp is not None:
-                year = str(datetime.fromtimestamp(stamp, UTC).year)
-                by_year[year][0] += 1
-                by_year[year][1] += size
+                day = stamp // DAY  # the year of each day, worked out once
+                year = years.get(day)
+                if year is None:
+                    year = years[day] = str(datetime.fromtimestamp(stamp, UTC).year)
+                counts = by_year[year]
+                counts[0] += 1
+                counts[1] += size
             if meta.bulk:
                 key = (sender, meta.list_id)
                 lists[key].add(size, seen, stamp)

@@ -4,6 +4,11 @@ Messages are keyed by (account, folder, UIDVALIDITY, UID): a UID means the same 
 for as long as the folder's UIDVALIDITY holds (RFC 3501), so a second analysis fetches
 only new messages and changed flags. Each batch is committed as it arrives, so a
 dropped connection loses nothing already read. No body and no password is stored.
+
+Each message is one row of plain columns (no JSON document to decode per message):
+a second analysis reads a folder in one query and builds its messages straight from
+the rows. A cache file of an older format is emptied and started again (it holds
+nothing that cannot be fetched again).
 """
 
 from __future__ import annotations
@@ -16,10 +21,10 @@ from pathlib import Path
 
 from menage import _sqlite
 from menage.home import menage_home
-from menage.mail.model import MessageMeta
+from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe, frozen
 
 APPLICATION_ID = 0x4D4E4D4C  # "MNML"
-VERSION = 1
+VERSION = 2
 
 SCHEMA = """
 CREATE TABLE folders (
@@ -38,10 +43,63 @@ CREATE TABLE messages (
     uidvalidity INTEGER NOT NULL,
     uid INTEGER NOT NULL,
     seen INTEGER NOT NULL,
-    meta TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    message_id TEXT,
+    date TEXT,
+    header_hash TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    timestamp REAL,
+    list_id TEXT,
+    bulk INTEGER NOT NULL,
+    auto_submitted INTEGER NOT NULL,
+    unsubscribe TEXT,
+    attachments TEXT,
+    defects TEXT,
     PRIMARY KEY (account, folder, uidvalidity, uid)
-)
+) WITHOUT ROWID
 """
+_COLUMNS = (
+    "uid, seen, size, message_id, date, header_hash, sender, sender_name, subject, "
+    "timestamp, list_id, bulk, auto_submitted, unsubscribe, attachments, defects"
+)
+_INSERT = (
+    "INSERT OR REPLACE INTO messages (account, folder, uidvalidity, "
+    + _COLUMNS
+    + ") VALUES ("
+    + ", ".join("?" * 19)
+    + ")"
+)
+
+
+def _row(account: str, folder: str, uidvalidity: int, m: MessageMeta) -> tuple[object, ...]:
+    """One message as the columns of its row (lists and the unsubscribe methods as
+    compact JSON, NULL when empty)."""
+    ref, unsub = m.ref, m.unsubscribe
+    return (
+        account,
+        folder,
+        uidvalidity,
+        ref.uid,
+        int(m.seen),
+        ref.size,
+        ref.message_id,
+        ref.date,
+        ref.header_hash,
+        m.sender,
+        m.sender_name,
+        m.subject,
+        m.timestamp,
+        m.list_id,
+        int(m.bulk),
+        int(m.auto_submitted),
+        None if unsub is None else json.dumps([unsub.one_click, unsub.http, unsub.mailto]),
+        json.dumps([[a.filename, a.content_type, a.size] for a in m.attachments])
+        if m.attachments
+        else None,
+        json.dumps(m.defects) if m.defects else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -71,8 +129,13 @@ class MailCache:
             app, version, empty = _sqlite.identity(db)
             if empty:
                 _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
-            elif app != APPLICATION_ID or version != VERSION:
-                raise sqlite3.DatabaseError("foreign or other version")
+            elif app != APPLICATION_ID:
+                raise sqlite3.DatabaseError("foreign file")
+            elif version != VERSION:  # our own cache in an older format: start again
+                db.close()
+                self.path.unlink()
+                db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
             return db
         except sqlite3.DatabaseError:
             aside = self.path.with_name(self.path.name + ".damaged")
@@ -124,6 +187,21 @@ class MailCache:
             (uidnext, messages, modseq, account, folder),
         )
 
+    def last_uid(self, account: str, folder: str, uidvalidity: int) -> int:
+        """The highest UID cached for the folder (0 when none)."""
+        row = self.db.execute(
+            "SELECT max(uid) FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ?",
+            (account, folder, uidvalidity),
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def count(self, account: str, folder: str, uidvalidity: int) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ?",
+            (account, folder, uidvalidity),
+        ).fetchone()
+        return int(row[0])
+
     def uids(self, account: str, folder: str, uidvalidity: int) -> set[int]:
         rows = self.db.execute(
             "SELECT uid FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ?",
@@ -135,12 +213,9 @@ class MailCache:
         self, account: str, folder: str, uidvalidity: int, metas: Iterable[MessageMeta]
     ) -> None:
         """Save one batch, in one transaction."""
-        rows = [
-            (account, folder, uidvalidity, m.ref.uid, int(m.seen), json.dumps(m.to_json()))
-            for m in metas
-        ]
+        rows = [_row(account, folder, uidvalidity, m) for m in metas]
         self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany(_INSERT, rows)
         self.db.execute("COMMIT")
 
     def forget(self, account: str, folder: str, uidvalidity: int, uids: Iterable[int]) -> None:
@@ -161,12 +236,46 @@ class MailCache:
         self.db.execute("COMMIT")
 
     def messages(self, account: str, folder: str, uidvalidity: int) -> Iterator[MessageMeta]:
+        """The folder's messages in UID order, read in one query."""
         rows = self.db.execute(
-            "SELECT seen, meta FROM messages WHERE account = ? AND folder = ? AND uidvalidity = ? "
-            "ORDER BY uid",
+            "SELECT " + _COLUMNS + " FROM messages "
+            "WHERE account = ? AND folder = ? AND uidvalidity = ? ORDER BY uid",
             (account, folder, uidvalidity),
-        )
-        for seen, meta in rows:
-            data = json.loads(meta)
-            data["seen"] = bool(seen)
-            yield MessageMeta.from_json(data)
+        ).fetchall()
+        loads = json.loads
+        for (
+            uid, seen, size, message_id, date, header_hash, sender, sender_name, subject,
+            timestamp, list_id, bulk, auto, unsub, attachments, defects,
+        ) in rows:  # fmt: skip
+            ref = frozen(
+                MessageRef,
+                {
+                    "folder": folder,
+                    "uidvalidity": uidvalidity,
+                    "uid": uid,
+                    "key": None,
+                    "message_id": message_id,
+                    "size": size,
+                    "date": date,
+                    "header_hash": header_hash,
+                },
+            )
+            yield frozen(
+                MessageMeta,
+                {
+                    "ref": ref,
+                    "sender": sender,
+                    "sender_name": sender_name,
+                    "subject": subject,
+                    "timestamp": timestamp,
+                    "seen": bool(seen),
+                    "list_id": list_id,
+                    "unsubscribe": None if unsub is None else Unsubscribe(*loads(unsub)),
+                    "bulk": bool(bulk),
+                    "auto_submitted": bool(auto),
+                    "attachments": ()
+                    if attachments is None
+                    else tuple(Attachment(*a) for a in loads(attachments)),
+                    "defects": () if defects is None else tuple(loads(defects)),
+                },
+            )

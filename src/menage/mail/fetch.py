@@ -121,12 +121,12 @@ def _items(values: list[Any]) -> dict[bytes, Any] | None:
 
 def stream_fetch(
     client: IMAPClient,
-    uids: Iterable[int],
+    uids: Iterable[int] | bytes,
     items: list[bytes],
     modifiers: bytes = b"",
 ) -> Iterator[tuple[int, dict[bytes, Any]]]:
-    """``UID FETCH`` of ``uids`` (sent as ranges in one command): (uid, items) pairs
-    as they arrive.
+    """``UID FETCH`` of ``uids`` (sent as ranges in one command, or given as an IMAP
+    UID set such as ``b"101:200"``): (uid, items) pairs as they arrive.
 
     Raises:
         FetchRefused: the server said NO or BAD.
@@ -136,7 +136,8 @@ def stream_fetch(
     tag = imap._new_tag()  # noqa: SLF001 - numbered like imapclient's own commands
     wanted = b"(UID " + b" ".join(items) + b")"
     extra = b" (" + modifiers + b")" if modifiers else b""
-    imap.send(tag + b" UID FETCH " + uid_set(uids) + b" " + wanted + extra + b"\r\n")
+    wanted_uids = uids if isinstance(uids, bytes) else uid_set(uids)
+    imap.send(tag + b" UID FETCH " + wanted_uids + b" " + wanted + extra + b"\r\n")
     try:
         yield from _answers(imap.file, tag)
     finally:

@@ -46,12 +46,12 @@ FIELDS = (
     "AUTO-SUBMITTED",
     *ESP_FIELDS,
 )
+_ESP_KEYS = frozenset(field.lower() for field in ESP_FIELDS)
 #: fields hashed to recognise a message (and duplicates) without its Message-ID
 HASHED = ("from", "to", "cc", "subject", "date", "message-id")
 
 _parser = BytesHeaderParser(policy=policy.compat32)
 _ANGLE = re.compile(r"<([^>]*)>")
-_SPACES = re.compile(r"\s+")
 
 
 def text(value: object) -> str:
@@ -80,7 +80,8 @@ def text(value: object) -> str:
 
 
 def _norm(value: str) -> str:
-    return _SPACES.sub(" ", value).strip().lower()
+    # str.split() and the regular expression \s agree on what whitespace is
+    return " ".join(value.split()).lower()
 
 
 def header_hash(headers: Headers) -> str:
@@ -89,13 +90,9 @@ def header_hash(headers: Headers) -> str:
 
 
 def _hash_texts(texts: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for name in HASHED:
-        digest.update(name.encode())
-        digest.update(b":")
-        digest.update(_norm(texts[name]).encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()[:24]
+    # one update of the whole text: the same digest as one update per piece
+    joined = "".join(f"{name}:{_norm(texts[name])}\n" for name in HASHED)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:24]
 
 
 #: ``Name <local@domain>`` or ``local@domain`` in the plain forms parseaddr reads the
@@ -178,50 +175,47 @@ class QuickHeaders:
     """Well-formed ASCII header fields, read without the ``email`` parser: the values
     are those :class:`email.message.Message` (compat32) gives for the same bytes."""
 
-    __slots__ = ("_fields", "defects")
+    __slots__ = ("defects", "fields")
 
     def __init__(self, fields: dict[str, str]) -> None:
-        self._fields = fields
+        #: each field's value by its lower-case name (the first one of a name)
+        self.fields = fields
         self.defects: list[object] = []
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self._fields.get(name.lower(), default)
+        return self.fields.get(name.lower(), default)
 
 
 Headers = Message | QuickHeaders
-_FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+:")
+#: a block of plain fields: ``Name: value`` lines, each with its continuation lines
+#: (unambiguous: the value starts after all the blanks, so a line that is not plain
+#: fails at once, without backtracking over the fields before it)
+_FIELD = (
+    r"([\x21-\x39\x3b-\x7e]+):[ \t]*"
+    r"((?:[^ \t\r\n][^\r\n]*)?(?:\r\n[ \t][^\r\n]*)*)(?:\r\n|\Z)"
+)
+_BLOCK = re.compile(f"(?:{_FIELD})*")
+_FIELDS = re.compile(_FIELD)
 
 
 def _quick(raw: bytes) -> QuickHeaders | None:
     """The fields when every line is plain (ASCII, CRLF, ``Name: value`` or a
-    continuation); None for anything the ``email`` parser must judge."""
+    continuation), up to the first empty line; None for anything the ``email`` parser
+    must judge. Checked and cut by two regular expressions, not line by line."""
     if not raw.isascii():
         return None
     data = raw.decode("ascii")
     crlf = data.count("\r\n")
     if data.count("\n") != crlf or data.count("\r") != crlf:
         return None
-    fields: dict[str, str] = {}
-    name = ""
-    value: list[str] = []
-    for line in data.split("\r\n"):
-        if not line:
-            break
-        if line[0] in " \t":
-            if not name:
-                return None
-            value.append(line)
-            continue
-        found = _FIELD_NAME.match(line)
-        if found is None:
-            return None
-        if name and name not in fields:
-            fields[name] = "\r\n".join(value)
-        name = line[: found.end() - 1].lower()
-        value = [line[found.end() :].lstrip(" \t")]
-    if name and name not in fields:
-        fields[name] = "\r\n".join(value)
-    return QuickHeaders(fields)
+    if data.startswith("\r\n"):
+        return QuickHeaders({})
+    end = data.find("\r\n\r\n")
+    block = data if end < 0 else data[: end + 2]
+    if _BLOCK.fullmatch(block) is None:
+        return None
+    # the first field of a name counts: assigned last, going backwards
+    return QuickHeaders({name.lower(): value for name, value in reversed(_FIELDS.findall(block))})
 
 
 def parse_headers(raw: bytes) -> Headers:
@@ -245,10 +239,28 @@ def meta_from_headers(
 ) -> MessageMeta:
     """The metadata of one message from its (parsed) headers and what the store says."""
     defects = [type(d).__name__ for d in headers.defects]
-    texts = {name: text(headers.get(name, "")) for name in HASHED}
+    if isinstance(headers, QuickHeaders):
+        # plain fields: their values as they are, decoded only where an encoded word is
+        fields = headers.fields
+
+        def field(name: str) -> str:
+            value = fields.get(name)
+            if value is None:
+                return ""
+            return value if "=?" not in value else text(value)
+
+        esp = not _ESP_KEYS.isdisjoint(fields)
+    else:
+        parsed = headers
+
+        def field(name: str) -> str:
+            return text(parsed.get(name, ""))
+
+        esp = any(headers.get(name) is not None for name in ESP_FIELDS)
+    texts = {name: field(name) for name in HASHED}
     name, address = _address(texts["from"])
     if not address:
-        pairs = getaddresses([text(headers.get("sender", ""))])
+        pairs = getaddresses([field("sender")])
         name, address = pairs[0] if pairs else ("", "")
     if not address:
         defects.append("NoSender")
@@ -266,15 +278,15 @@ def meta_from_headers(
             defects.append("BadDate")
     if timestamp is None:
         timestamp = fallback_time
-    list_id_raw = text(headers.get("list-id", "")).strip()
+    list_id_raw = field("list-id").strip()
     list_found = _ANGLE.search(list_id_raw)
     list_id = (list_found.group(1) if list_found else list_id_raw) or None
-    unsubscribe = parse_unsubscribe(
-        text(headers.get("list-unsubscribe", "")), text(headers.get("list-unsubscribe-post", ""))
+    unsub_raw = field("list-unsubscribe")
+    unsubscribe = (
+        parse_unsubscribe(unsub_raw, field("list-unsubscribe-post")) if unsub_raw else None
     )
-    precedence = _norm(text(headers.get("precedence", "")))
-    auto = _norm(text(headers.get("auto-submitted", "")))
-    esp = any(headers.get(field) is not None for field in ESP_FIELDS)
+    precedence = _norm(field("precedence"))
+    auto = _norm(field("auto-submitted"))
     bulk = bool(unsubscribe or list_id or precedence in ("bulk", "list", "junk") or esp)
     ref = MessageRef(
         folder=folder,

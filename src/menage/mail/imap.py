@@ -1,13 +1,15 @@
 """Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
 
 What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
-then, for messages not yet in the cache, one ``UID FETCH`` per 5,000 UIDs (sent as
-ranges, ``1:5000``) of
+then, for messages not yet in the cache, one ``UID FETCH`` per range of 5,000 UIDs
+beyond the last cached one (``1:5000``, ``5001:10000``...) of
 ``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``, its
 answer streamed and parsed by :mod:`menage.mail.fetch`.
 Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
 and no message becomes read. A folder whose STATUS (UIDVALIDITY, UIDNEXT, MESSAGES,
-HIGHESTMODSEQ) is unchanged since the cached analysis is not opened at all.
+HIGHESTMODSEQ) is unchanged since the cached analysis is not opened at all; a changed
+one is asked only for flags changed since (``CHANGEDSINCE``, CONDSTORE), the UIDs
+beyond the last cached one, and its UIDs only when its message count says some left.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from menage.mail.errors import (
     MailError,
     PasswordMissing,
 )
-from menage.mail.fetch import FetchRefused, stream_fetch
+from menage.mail.fetch import FetchRefused, stream_fetch, uid_set
 from menage.mail.headers import FIELDS, meta_from_headers, parse_headers
 from menage.mail.model import FolderInfo, MessageMeta
 from menage.mail.source import ImapSource
@@ -313,7 +315,9 @@ class ImapReader:
         )
         if not unchanged:
             self.cache.start_folder(account, name, uidvalidity)
-            self._sync(name, uidvalidity, state.modseq if state and state.complete else None)
+            whole = state is not None and state.complete and state.uidvalidity == uidvalidity
+            resume = state is not None and not state.complete and state.uidvalidity == uidvalidity
+            self._sync(name, uidvalidity, state.modseq if whole and state else None, resume)
             self.cache.finish_folder(
                 account, name, status.get(b"UIDNEXT"), status.get(b"MESSAGES"), modseq
             )
@@ -321,39 +325,37 @@ class ImapReader:
         size = status.get(b"SIZE", sum(m.size for m in messages))
         return FolderInfo(name, folder.role, len(messages), size), messages
 
-    def _sync(self, name: str, uidvalidity: int, modseq: int | None) -> None:
+    def _sync(self, name: str, uidvalidity: int, modseq: int | None, resume: bool) -> None:
+        """Bring the folder's cached messages up to date (the folder is SELECTed
+        read-only, then closed).
+
+        The cached UIDs of a folder read whole are 1..last: new messages are the UID
+        ranges beyond it, fetched in batches of ``batch`` UIDs; flags changed since are
+        asked with ``CHANGEDSINCE`` (CONDSTORE) over ``1:last``; and the UIDs are
+        searched only when the message count says some left. A folder whose last read
+        was cut short (``resume``) is searched whole, to fetch exactly what is missing.
+        """
         account = self.source.account
-        self.client.select_folder(name, readonly=True)
+        selected = self.client.select_folder(name, readonly=True)
         try:
-            current = set(self.client.search("ALL"))
-            known = self.cache.uids(account, name, uidvalidity)
-            gone = known - current
-            if gone:
-                self.cache.forget(account, name, uidvalidity, gone)
-            self._refresh_flags(name, uidvalidity, sorted(known & current), modseq)
-            new = sorted(current - known)
-            total = len(new)
-            done = 0
-            batch = max(1, self.options.batch)
-            for start in range(0, total, batch):
-                uids = new[start : start + batch]
-                metas: list[MessageMeta] = []
-                try:
-                    for uid, item in stream_fetch(self.client, uids, FETCH_ITEMS):
-                        # an unsolicited FETCH (a flag changed meanwhile) has no size: skip
-                        if b"RFC822.SIZE" in item:
-                            metas.append(_meta(name, uidvalidity, uid, item))
-                except FetchRefused as exc:
-                    raise MailError(source=self.source.host, detail=_reason(exc)) from exc
-                finally:
-                    # what arrived before a drop is kept: the next run resumes after it
-                    self.cache.store(account, name, uidvalidity, metas)
-                    self.fetched += len(metas)
-                done += len(uids)
-                if self.progress:
-                    self.progress("mail:fetch", done, total)
-                if self.options.after_batch:
-                    self.options.after_batch(self.fetched)
+            exists = int(selected.get(b"EXISTS", 0))
+            uidnext = int(selected.get(b"UIDNEXT", 0))
+            if resume:
+                current = set(self.client.search("ALL"))
+                known = self.cache.uids(account, name, uidvalidity)
+                self._forget(name, uidvalidity, known - current)
+                self._refresh_flags(name, uidvalidity, uid_set(sorted(known & current)), None)
+                self._fetch_new(name, uidvalidity, sorted(current - known))
+                return
+            last = self.cache.last_uid(account, name, uidvalidity)
+            count = self.cache.count(account, name, uidvalidity)
+            if last:
+                self._refresh_flags(name, uidvalidity, b"1:%d" % last, modseq)
+            fetched = self._fetch_new(name, uidvalidity, _ranges(last + 1, uidnext, exists - count))
+            if count and exists != count + fetched:  # some left (or came meanwhile)
+                current = set(self.client.search(["UID", f"1:{last}"]))
+                known = self.cache.uids(account, name, uidvalidity)
+                self._forget(name, uidvalidity, {u for u in known if u <= last} - current)
         finally:
             try:
                 self.client.unselect_folder()
@@ -362,9 +364,44 @@ class ImapReader:
             except Exception:  # noqa: BLE001, S110 - CLOSE is harmless on a read-only folder
                 pass
 
-    def _refresh_flags(
-        self, name: str, uidvalidity: int, uids: list[int], modseq: int | None
-    ) -> None:
+    def _forget(self, name: str, uidvalidity: int, gone: set[int]) -> None:
+        if gone:
+            self.cache.forget(self.source.account, name, uidvalidity, gone)
+
+    def _fetch_new(self, name: str, uidvalidity: int, batches: _Batches) -> int:
+        """Fetch and cache each batch (listed UIDs, or UID ranges with an expected
+        count); how many messages came."""
+        account = self.source.account
+        if isinstance(batches, list):
+            size = max(1, self.options.batch)
+            total: int | None = len(batches)
+            sets = [uid_set(batches[k : k + size]) for k in range(0, len(batches), size)]
+        else:
+            sets, total = batches(max(1, self.options.batch))
+        done = 0
+        for uids in sets:
+            low = int(uids.split(b":")[0].split(b",")[0])
+            metas: list[MessageMeta] = []
+            try:
+                for uid, item in stream_fetch(self.client, uids, FETCH_ITEMS):
+                    # an unsolicited FETCH (a flag changed meanwhile) has no size, and
+                    # ``n:*`` answers the last message even below n: both skipped
+                    if b"RFC822.SIZE" in item and uid >= low:
+                        metas.append(_meta(name, uidvalidity, uid, item))
+            except FetchRefused as exc:
+                raise MailError(source=self.source.host, detail=_reason(exc)) from exc
+            finally:
+                # what arrived before a drop is kept: the next run resumes after it
+                self.cache.store(account, name, uidvalidity, metas)
+                self.fetched += len(metas)
+                done += len(metas)
+            if self.progress:
+                self.progress("mail:fetch", done, total)
+            if self.options.after_batch:
+                self.options.after_batch(self.fetched)
+        return done
+
+    def _refresh_flags(self, name: str, uidvalidity: int, uids: bytes, modseq: int | None) -> None:
         if not uids:
             return
         modifiers = f"CHANGEDSINCE {modseq}".encode() if modseq and self._condstore else b""
@@ -376,6 +413,24 @@ class ImapReader:
             raise MailError(source=self.source.host, detail=_reason(exc)) from exc
         if seen:
             self.cache.set_seen(self.source.account, name, uidvalidity, seen)
+
+
+_Batches = list[int] | Callable[[int], tuple[list[bytes], int | None]]
+
+
+def _ranges(first: int, uidnext: int, expected: int) -> _Batches:
+    """UID ranges from ``first`` on, ``size`` UIDs each, up to the folder's UIDNEXT
+    (the last one open-ended, ``n:*``, when the server gave no UIDNEXT)."""
+
+    def cut(size: int) -> tuple[list[bytes], int | None]:
+        if not uidnext:
+            return [b"%d:*" % first], max(expected, 0) or None
+        sets = [
+            b"%d:%d" % (low, min(low + size, uidnext) - 1) for low in range(first, uidnext, size)
+        ]
+        return sets, max(expected, 0)
+
+    return cut
 
 
 def close(client: IMAPClient) -> None:

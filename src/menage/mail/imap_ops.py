@@ -10,12 +10,15 @@ folder it goes to (the server's Trash, or an archive folder the user named), its
   a duplicate's kept copy is checked present on the server right before; then one
   ``UID MOVE``, or ``UID COPY`` + ``UID STORE +FLAGS \\Deleted`` + ``UID EXPUNGE`` of
   exactly that UID (UIDPLUS). A server with neither is refused: a plain EXPUNGE would
-  remove other messages marked deleted.
+  remove other messages marked deleted. Between the COPY and the EXPUNGE the message
+  is in both folders, never in neither.
 * **settle**: still under its UID in its folder: nothing happened (a copy left in the
   destination by an interrupted COPY is finished instead); else found in the
   destination: done; else it vanished.
 * **undo**: found again in the destination by Message-ID and size (without a
-  Message-ID: by size, date and the header hash), moved back to its folder.
+  Message-ID: by size, date and the header hash), moved back to its folder. An undo
+  cut between its COPY and its EXPUNGE is settled from its folder: the copy is there
+  (other than a duplicate's kept copy), so the destination's one is removed.
 
 A dropped connection is met by opening a new one and settling the action from what
 the server shows, then trying once more; if the server stays out of reach, the
@@ -124,13 +127,16 @@ def _can_move(client: IMAPClient) -> bool:
     )
 
 
-def _move(client: IMAPClient, uid: int, folder: str, can_move: bool) -> None:
+def _move(
+    client: IMAPClient, uid: int, folder: str, can_move: bool, point: str, ref: bytes
+) -> None:
     if not client.folder_exists(folder):
         client.create_folder(folder)
     if can_move:
         client.move([uid], folder)
     else:
         client.copy([uid], folder)
+        hooks.at(point, ref)  # copied, not yet removed: settle finishes it
         client.add_flags([uid], [DELETED])
         client.uid_expunge([uid])
 
@@ -170,7 +176,7 @@ def _perform(entry: Entry, client: IMAPClient) -> None:
         if not recognised(client, ref.folder, kept, [kept.uid] if kept.uid else []):
             raise Refused(_("its kept copy is no longer on the server; left in place"))
     hooks.at("apply.act", entry.ref)
-    _move(client, uid, entry.stash.decode("utf-8"), can_move)
+    _move(client, uid, entry.stash.decode("utf-8"), can_move, "apply.copied", entry.ref)
     hooks.at("apply.acted", entry.ref)
     entry.state = "done"
     entry.done_at = time.time()
@@ -268,7 +274,7 @@ def undo(entry: Entry, previous: str, bounds: Bounds, record: Record) -> None:
                 _("no longer in {folder} on the server (emptied?)").format(folder=destination)
             )
         hooks.at("undo.act", entry.ref)
-        _move(client, uids[0], ref.folder, can_move)
+        _move(client, uids[0], ref.folder, can_move, "undo.copied", entry.ref)
     except BaseException as exc:
         if _lost(exc):
             sessions.drop(account)
@@ -280,13 +286,33 @@ def undo(entry: Entry, previous: str, bounds: Bounds, record: Record) -> None:
     entry.state, entry.undone_at, entry.reason = "undone", time.time(), None
 
 
+def _copied_back(client: IMAPClient, entry: Entry, ref: MessageRef) -> bool:
+    """Whether the message is in its folder again (other than as its kept copy)."""
+    found = set(find(client, ref.folder, ref))
+    if entry.keep is not None:
+        kept = MessageRef.from_json(json.loads(entry.keep))
+        if kept.folder == ref.folder and kept.uid is not None:
+            found.discard(kept.uid)
+    return bool(found)
+
+
 def settle_undo(entry: Entry, previous: str) -> None:
-    """Still in the Trash: not put back; gone from it: put back."""
+    """Gone from the Trash: put back. Still there: not put back, unless the server has
+    no MOVE and the copy is already in its folder (an interrupted COPY + EXPUNGE): then
+    the Trash's copy is removed, as the undo would have."""
     account = _account(entry)
     assert entry.stash is not None
+    stash = entry.stash.decode("utf-8")
+    ref = ref_of(entry)
     try:
         client = sessions.client_for(account)
-        if find(client, entry.stash.decode("utf-8"), ref_of(entry)):
+        left = find(client, stash, ref)
+        if left and b"MOVE" not in client.capabilities() and _copied_back(client, entry, ref):
+            client.select_folder(stash)
+            client.add_flags(left[:1], [DELETED])
+            client.uid_expunge(left[:1])
+            entry.state, entry.undone_at = "undone", entry.undone_at or time.time()
+        elif left:
             entry.state = previous
         else:
             entry.state, entry.undone_at = "undone", entry.undone_at or time.time()
@@ -319,6 +345,6 @@ MOVE = register(
         purge=purge,
         settle_purge=settle_purge,
         purgeable=False,
-        points=("apply.act", "apply.acted", "undo.act"),
+        points=("apply.act", "apply.copied", "apply.acted", "undo.act", "undo.copied"),
     )
 )
