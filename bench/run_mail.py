@@ -35,7 +35,8 @@ from imapclient import IMAPClient  # noqa: E402
 from tests.mail import dovecot, messages  # noqa: E402
 
 from menage.mail.analyse import analyse_source  # noqa: E402
-from menage.mail.imap import FETCH_ITEMS, ImapOptions  # noqa: E402
+from menage.mail.imap import ImapOptions  # noqa: E402
+from menage.mail.imap_meta import FETCH_ITEMS  # noqa: E402
 
 
 class CountingProxy:

@@ -108,3 +108,26 @@ def test_the_cache_gives_back_each_message_as_it_was_stored(tmp_path) -> None:
         cache.close()
     assert again == metas
     assert [m.to_json() for m in again] == [m.to_json() for m in metas]
+
+
+def test_a_cache_of_the_older_format_is_started_again(tmp_path) -> None:
+    import sqlite3
+
+    from menage.mail.cache import APPLICATION_ID, MailCache
+
+    path = tmp_path / "cache.sqlite"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE messages (meta TEXT)")
+    old.execute("INSERT INTO messages VALUES ('{}')")
+    old.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    old.execute("PRAGMA user_version=1")
+    old.commit()
+    old.close()
+    cache = MailCache(path)
+    try:
+        cache.start_folder("acct", "INBOX", 7)
+        cache.store("acct", "INBOX", 7, [_meta(messages.personal(n=1), uid=1)])
+        assert [m.ref.uid for m in cache.messages("acct", "INBOX", 7)] == [1]
+    finally:
+        cache.close()
+    assert not path.with_name(path.name + ".damaged").exists()  # ours: not set aside

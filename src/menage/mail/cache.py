@@ -132,9 +132,10 @@ class MailCache:
             elif app != APPLICATION_ID:
                 raise sqlite3.DatabaseError("foreign file")
             elif version != VERSION:  # our own cache in an older format: start again
-                db.close()
-                self.path.unlink()
-                db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("DROP TABLE IF EXISTS messages")
+                db.execute("DROP TABLE IF EXISTS folders")
+                db.execute("COMMIT")
                 _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
             return db
         except sqlite3.DatabaseError:

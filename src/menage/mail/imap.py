@@ -19,9 +19,7 @@ import os
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -37,16 +35,18 @@ from menage.mail.errors import (
     PasswordMissing,
 )
 from menage.mail.fetch import FetchRefused, stream_fetch, uid_set
-from menage.mail.headers import FIELDS, meta_from_headers, parse_headers
+
+# kept importable from here (they lived here before)
+from menage.mail.imap_meta import FETCH_ITEMS as FETCH_ITEMS
+from menage.mail.imap_meta import HEADER_ITEM as HEADER_ITEM
+from menage.mail.imap_meta import _meta
+from menage.mail.imap_meta import internal_date as internal_date
 from menage.mail.model import FolderInfo, MessageMeta
 from menage.mail.source import ImapSource
-from menage.mail.structure import from_bodystructure
 
 PASSWORD_ENV = "MENAGE_IMAP_PASSWORD"
 TOKEN_ENV = "MENAGE_IMAP_OAUTH2_TOKEN"
 KEYRING_SERVICE = "menage-imap"
-HEADER_ITEM = ("BODY.PEEK[HEADER.FIELDS (" + " ".join(FIELDS) + ")]").encode()
-FETCH_ITEMS = [b"RFC822.SIZE", b"INTERNALDATE", b"FLAGS", b"BODYSTRUCTURE", HEADER_ITEM]
 _LOST = (imaplib.IMAP4.abort, OSError, EOFError)
 
 Progress = Callable[[str, int, int | None], None]
@@ -207,53 +207,6 @@ def list_folders(client: IMAPClient) -> list[ImapFolder]:
             continue
         found.append(ImapFolder(str(name), role_of(str(name), tuple(flags))))
     return found
-
-
-def _header_bytes(item: dict[bytes, Any]) -> bytes:
-    for key, value in item.items():
-        if key.startswith(b"BODY[HEADER"):
-            return bytes(value or b"")
-    return b""
-
-
-_MONTHS = {
-    month.encode(): number
-    for number, month in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split(), 1)
-}
-
-
-def internal_date(value: Any) -> float | None:
-    """An INTERNALDATE (``17-Jul-1996 02:44:25 -0700``) as a timestamp; None if odd."""
-    if not isinstance(value, bytes):
-        return None
-    try:
-        day, clock, zone = value.strip().split(b" ")
-        d, m, y = day.split(b"-")
-        hh, mm, ss = (int(x) for x in clock.split(b":"))
-        offset = (int(zone[1:3]) * 3600 + int(zone[3:5]) * 60) * (-1 if zone[:1] == b"-" else 1)
-        moment = datetime(int(y), _MONTHS[m.upper()], int(d), hh, mm, ss, tzinfo=UTC)
-    except (ValueError, KeyError, OverflowError):
-        return None
-    return moment.timestamp() - offset
-
-
-def _meta(folder: str, uidvalidity: int, uid: int, item: dict[bytes, Any]) -> MessageMeta:
-    flags = {f.lower() for f in item.get(b"FLAGS", ())}
-    fallback = internal_date(item.get(b"INTERNALDATE"))
-    try:
-        attachments = from_bodystructure(item.get(b"BODYSTRUCTURE"))
-    except Exception:  # noqa: BLE001 - an odd structure loses its attachments, not the message
-        attachments = ()
-    return meta_from_headers(
-        parse_headers(_header_bytes(item)),
-        folder=folder,
-        size=int(item.get(b"RFC822.SIZE", 0)),
-        seen=b"\\seen" in flags,
-        uidvalidity=uidvalidity,
-        uid=uid,
-        attachments=attachments,
-        fallback_time=fallback,
-    )
 
 
 class ImapReader:

@@ -68,7 +68,7 @@ def _lost(exc: BaseException) -> bool:
 
 def recognised(client: IMAPClient, folder: str, ref: MessageRef, uids: list[int]) -> list[int]:
     """Those of ``uids`` (in the selected ``folder``) that are the message ``ref``."""
-    from menage.mail.imap import FETCH_ITEMS, _meta
+    from menage.mail.imap_meta import FETCH_ITEMS, _meta
 
     if not uids:
         return []
