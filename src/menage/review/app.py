@@ -163,6 +163,8 @@ class ReviewApp:
             return pages.done(review, int(route[5:]))
         if route == "history":
             return pages.history(review)
+        if route.startswith("thumb/"):
+            return pages.thumbnail(review, route)
         if route == "submit":
             return pages.submit(query)
         return pages.problem(_("There is no such page."), 404)
@@ -202,6 +204,8 @@ class ReviewApp:
     def render(self, page: Page) -> tuple[int, list[tuple[str, str]], bytes]:
         if page.redirect is not None:
             return page.status, [("Location", self.base() + page.redirect)], b""
+        if page.image is not None:
+            return page.status, [("Content-Type", "image/jpeg")], page.image
         if page.json is not None:
             body = json.dumps(page.json).encode()
             return page.status, [("Content-Type", "application/json")], body

@@ -35,6 +35,8 @@ class Page:
     status: int = 200
     redirect: str | None = None
     json: dict[str, Any] | None = None
+    #: a thumbnail (image/jpeg)
+    image: bytes | None = None
 
 
 def see(route: str) -> Page:
@@ -154,6 +156,20 @@ def summary(review: Review) -> Page:
             "kinds": kinds,
         },
     )
+
+
+def thumbnail(review: Review, route: str) -> Page:
+    """A photo's small thumbnail (the photo panel), never the full-size file."""
+    from menage.review import thumbnails
+
+    try:
+        item = thumbnails.photo_item(review, route)
+    except OutsideRoots as exc:
+        return problem(exc.message, 403)
+    data = None if item is None else thumbnails.thumbnail(review, item)
+    if data is None:
+        return problem(_("There is no such photo."), 404)
+    return Page(image=data)
 
 
 def review_page(review: Review, error: str | None = None, picked: Sequence[str] = ()) -> Page:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from menage.clean.plan import PlanOptions
 from menage.clean.rules import Member, choose, is_under
@@ -72,6 +73,8 @@ class Section:
     freed: str
     groups: list[Group] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
+    #: groups of photos, shown as thumbnails (:mod:`menage.review.photo_panel`)
+    photos: list[Any] = field(default_factory=list)
     more: int = 0
 
 

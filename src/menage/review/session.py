@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from menage.errors import MenageError
+from menage.files.result import ScanOptions
 from menage.i18n import N_
 from menage.review.folders import Offered
 
@@ -29,6 +30,8 @@ STAGES = {
     "hash:head": N_("Comparing beginnings"),
     "hash:tail": N_("Comparing ends"),
     "hash:full": N_("Comparing contents"),
+    "photos:decode": N_("Looking at the photos"),
+    "photos:walk": N_("Looking for photos"),
 }
 
 
@@ -113,7 +116,9 @@ class Review:
                 job.stage, job.done, job.total = stage, done, total
 
         try:
-            result = self.workspace.scan(job.roots, progress=progress)
+            # the photo analysis too: it looks only at photos, and keeps its cache
+            options = ScanOptions(photos=True)
+            result = self.workspace.scan(job.roots, options, progress=progress)
         except MenageError as exc:
             with self.lock:
                 job.error = exc.message
