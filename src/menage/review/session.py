@@ -20,6 +20,9 @@ from menage.i18n import N_
 from menage.review.folders import Offered
 
 if TYPE_CHECKING:
+    import ssl
+
+    from menage.review.mailbox import Mailbox
     from menage.findings import ScanFindings
     from menage.workspace import Workspace
 
@@ -82,6 +85,12 @@ class Review:
         self.job: ScanJob | None = None
         self.notice: str | None = None
         self.busy = 0
+        #: the language the person chose on the page (None: Ménage's, French first)
+        self.lang: str | None = None
+        #: the mailbox added on the page (its password in memory only)
+        self.mailbox: Mailbox | None = None
+        #: trusted certificates for one-click unsubscribing (None: the system's)
+        self.ssl_context: ssl.SSLContext | None = None
         self._findings: dict[int, ScanFindings] = {}
 
     # -- activity -----------------------------------------------------------------
