@@ -127,7 +127,9 @@ def test_one_click_unsubscribe_from_the_page(
         {"kind": "imap", "host": "imap.example.org", "user": "u", "password": SECRET, "tls": "no"},
     ],
 )
-def test_the_mailbox_form_refuses_hostile_input(mail_client: Client, fields: dict) -> None:
+def test_the_mailbox_form_refuses_hostile_input(
+    mail_client: Client, fields: dict[str, str | list[str]]
+) -> None:
     status, _headers, page = mail_client.post("mail/add", fields)
     assert status == 400
     assert 'role="alert"' in page
@@ -145,7 +147,7 @@ def test_the_password_is_never_in_a_page_or_an_address(
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    fields = {
+    fields: dict[str, str | list[str]] = {
         "kind": "imap", "host": "127.0.0.1", "port": str(port), "user": "alice",
         "password": SECRET, "tls": "no",
     }  # fmt: skip

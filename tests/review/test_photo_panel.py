@@ -79,7 +79,9 @@ def test_cleaning_a_photo_group_and_a_duplicate_group_then_undo(
     photo_client: Client, photos: tuple[Path, dict[str, Path]], menage_home: Path
 ) -> None:
     root, made = photos
-    status, headers, _text = photo_client.post("clean", {"pick": ["duplicates/1", "similar_photos/1"]})
+    status, headers, _text = photo_client.post(
+        "clean", {"pick": ["duplicates/1", "similar_photos/1"]}
+    )
     assert status == 303, _text
     run = headers["location"].rsplit("/", 1)[-1]
     assert made["best"].exists()

@@ -11,13 +11,13 @@ cached.
 from __future__ import annotations
 
 import functools
-import re
-from contextlib import nullcontext
 import json
 import logging
+import re
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any

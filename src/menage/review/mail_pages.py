@@ -157,8 +157,10 @@ def unsubscribe(review: Review, form: Form) -> Page:
     if mailbox is None or mailbox.analysis is None:
         return see("mail")
     given = form.get("newsletter", [])
-    if len(given) != 1 or not given[0].isdigit() or int(given[0]) >= min(
-        len(mailbox.analysis.newsletters), SHOWN
+    if (
+        len(given) != 1
+        or not given[0].isdigit()
+        or int(given[0]) >= min(len(mailbox.analysis.newsletters), SHOWN)
     ):
         return mail_page(review, _("The form sent something that is not a newsletter."))
     sender = mailbox.analysis.newsletters[int(given[0])].sender

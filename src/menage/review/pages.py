@@ -20,6 +20,8 @@ from menage.review.quarantine import holdings
 from menage.review.security import OutsideRoots, check_paths_inside, chosen_folders
 from menage.review.session import STAGES, Review
 
+#: near-duplicate photos (shown with what their cleanup frees, not counted in the total)
+PHOTO_KINDS = ("similar_photos", "bursts")
 Form = Mapping[str, Sequence[str]]
 #: a finding or one of its items: ``duplicates/3``, ``duplicates/3/2``
 PICK = re.compile(r"^[a-z][a-z_]{0,40}/[1-9][0-9]{0,9}(/[1-9][0-9]{0,9})?$")
@@ -136,14 +138,19 @@ def summary(review: Review) -> Page:
     kinds = []
     for found in scanned.findings:
         key = found.kind.key
-        shown = key in reclaimable.by_kind or key in ("big_files", "old_files")
+        # near-duplicate photos: what all but each group's best shot would free
+        photos = key in PHOTO_KINDS
+        shown = key in reclaimable.by_kind or key in ("big_files", "old_files") or photos
         if shown and len(found):
-            size = reclaimable.by_kind.get(found.kind.key, found.totals().bytes)
+            totals = found.totals()
+            size = reclaimable.by_kind.get(
+                key, totals.reclaimable_bytes if photos else totals.bytes
+            )
             kinds.append(
                 {
                     "title": _(found.kind.title),
                     "count": format_number(len(found)),
-                    "freed": reclaimable.by_kind.get(found.kind.key) is not None,
+                    "freed": key in reclaimable.by_kind or photos,
                     "impact": impact(size),
                 }
             )

@@ -84,7 +84,6 @@ def photo_panel(scanned: ScanFindings) -> Iterator[Section]:
             "group to keep only its best shot."
         ),
     }
-    reclaimable = scanned.findings.reclaimable().by_kind
     for key in PHOTO_KINDS:
         if key not in scanned.findings:
             continue
@@ -97,7 +96,7 @@ def photo_panel(scanned: ScanFindings) -> Iterator[Section]:
             title=_(found.kind.title),
             intro=_(intros[key]),
             count=len(found),
-            freed=format_size(reclaimable.get(key, 0)),
+            freed=format_size(found.totals().reclaimable_bytes),
             photos=[_group(f, scanned.roots) for f in shown],
             more=len(found) - len(shown),
         )

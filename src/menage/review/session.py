@@ -22,8 +22,8 @@ from menage.review.folders import Offered
 if TYPE_CHECKING:
     import ssl
 
-    from menage.review.mailbox import Mailbox
     from menage.findings import ScanFindings
+    from menage.review.mailbox import Mailbox
     from menage.workspace import Workspace
 
 #: the progress stages of a scan, as the page names them
