@@ -72,6 +72,14 @@ def _rows(mailbox: Mailbox) -> dict[str, list[dict[str, Any]]]:
 
 def mail_page(review: Review, error: str | None = None, status: int = 200) -> Page:
     mailbox = review.mailbox
+    if mailbox is not None and mailbox.stale and error is None:
+        try:
+            _busy(review, 1)
+            mailbox.analyse(review.workspace)
+        except MenageError as exc:
+            error = exc.message
+        finally:
+            _busy(review, -1)
     context: dict[str, Any] = {
         "step": 0,
         "error": error,

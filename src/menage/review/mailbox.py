@@ -53,6 +53,8 @@ class Mailbox:
     #: the IMAP password, in memory only
     password: str = field(default="", repr=False)
     analysis: MailAnalysis | None = None
+    #: a cleanup was undone since the analysis: read the mailbox again
+    stale: bool = False
 
     @property
     def imap(self) -> bool:
@@ -72,6 +74,7 @@ class Mailbox:
 
         with workspace.active():
             self.analysis = analyse_source(self.spec, options=self.options, prompt=self.prompt)
+        self.stale = False
         return self.analysis
 
     def clean(self, workspace: Workspace, senders: Sequence[str]) -> Outcome:

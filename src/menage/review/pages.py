@@ -251,6 +251,8 @@ def undo(review: Review, form: Form) -> Page:
     finally:
         with review.lock:
             review.busy -= 1
+    if review.mailbox is not None:
+        review.mailbox.stale = True  # messages may be back: read the mailbox again
     back = len(outcome.restored) + len(outcome.beside)
     message = ngettext(
         "Cleanup {run} undone: {n} file is back in its place.",

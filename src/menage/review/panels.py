@@ -88,8 +88,11 @@ def register_panel(source: str, panel: Panel) -> None:
 
 
 def sections(scanned: ScanFindings) -> list[Section]:
-    """Every panel's sections for a scan, in the order the panels were registered."""
-    return [section for panel in _PANELS.values() for section in panel(scanned)]
+    """Every panel's sections for a scan: the groups first, in the order the panels
+    were registered."""
+    found = [section for panel in _PANELS.values() for section in panel(scanned)]
+    # groups first (duplicates, similar photos, bursts: one copy stays), then single files
+    return sorted(found, key=lambda s: not (s.groups or s.photos))
 
 
 def shown_path(path: bytes, roots: Sequence[bytes]) -> str:
