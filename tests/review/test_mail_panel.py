@@ -14,6 +14,7 @@ import pytest
 from menage import Workspace
 from menage.review import Review, ReviewServer, offered_folders
 from tests.mail import messages
+from tests.mail.conftest import Account, account, dovecot_server  # noqa: F401 - fixtures
 from tests.mail.test_unsubscribe import NEWS, Server, https, letter  # noqa: F401 - fixture
 from tests.review.conftest import Client
 
@@ -186,3 +187,46 @@ def test_the_language_switch(mail_client: Client) -> None:
     assert status == 303 and headers["location"].endswith(mail_client.base)
     assert '<html lang="en">' in mail_client.get("")[2]
     assert mail_client.get("lang/de")[0] == 404
+
+
+# -- an IMAP account on the test Dovecot -------------------------------------------------
+
+
+def test_an_imap_account_cleaned_and_put_back(
+    mail_client: Client,
+    account: Account,  # noqa: F811
+    menage_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.mail.test_clean import _folders, _inbox
+
+    # the password comes from the form only (no environment, no keyring)
+    monkeypatch.delenv("MENAGE_IMAP_PASSWORD", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    # over TLS, the test server's CA trusted as a system one would be
+    monkeypatch.setenv("SSL_CERT_FILE", str(account.ca_pem))
+    account.append("INBOX", _inbox())
+    before = _folders(account)
+    fields: dict[str, str | list[str]] = {
+        "kind": "imap", "host": "127.0.0.1", "port": str(account.tls_port),
+        "user": account.user, "password": account.password,
+    }  # fmt: skip
+    status, headers, page = mail_client.post("mail/add", fields)
+    assert status == 303, page
+    assert account.password not in headers["location"]
+    page = mail_client.get("mail")[2]
+    assert NEWS in page and account.password not in page
+    row = re.search(
+        r'value="(newsletter/\d+)"[^>]*>\s*<label[^>]*><span class="path">' + NEWS, page
+    )
+    assert row is not None
+    status, headers, page = mail_client.post("mail/clean", {"pick": [row.group(1)]})
+    assert status == 303, page
+    after = _folders(account)
+    assert sum(after["Trash"].values()) == 3
+    run = headers["location"].rsplit("/", 1)[-1]
+    assert mail_client.post("undo", {"run": run})[0] == 303
+    assert _folders(account) == before
+    for stored in menage_home.rglob("*"):
+        if stored.is_file():
+            assert account.password.encode() not in stored.read_bytes(), stored

@@ -249,6 +249,9 @@ def undo(review: Review, form: Form) -> Page:
     except MenageError as exc:
         return problem(exc.message, 409, "history")
     finally:
+        from menage.mail import sessions
+
+        sessions.close_all()  # the IMAP connections an undo of mail opened
         with review.lock:
             review.busy -= 1
     if review.mailbox is not None:
