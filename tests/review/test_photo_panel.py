@@ -176,3 +176,23 @@ def test_a_hostile_image_gets_no_thumbnail(tmp_path: Path) -> None:
     Image.new("RGB", (50, 50)).save(broken, "JPEG")
     broken.write_bytes(broken.read_bytes()[:40])
     assert make_thumbnail(os.fsencode(broken)) is None
+
+
+def test_a_big_cleanup_runs_in_the_background_with_its_progress(
+    photo_client: Client, photos: tuple[Path, dict[str, Path]]
+) -> None:
+    review = photo_client.server.review
+    review.background_from = 1  # every plan is "big" here
+    assert photo_client.get("clean.json")[2] == '{"state": "none", "next": ""}'
+    status, headers, _text = photo_client.post("clean", {"pick": ["bursts/1"]})
+    assert status == 303 and headers["location"].endswith("/cleaning")
+    job = review.clean_job
+    assert job is not None and job.thread is not None
+    job.thread.join(60)
+    assert job.finished and job.error is None and job.total == 2
+    status, _headers, body = photo_client.get("clean.json")
+    assert status == 200 and f'"next": "done/{job.run_id}"' in body and '"done": 2' in body
+    status, headers, _text = photo_client.get("cleaning")
+    assert status == 303 and headers["location"].endswith(f"/done/{job.run_id}")
+    _root, made = photos
+    assert sum(made[f"burst{n}"].exists() for n in range(3)) == 1

@@ -224,3 +224,16 @@ def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots): 
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert "Lettres d’information" in page.locator("main").inner_text()
     check_step(page, axe_script, shots, "9-mail-fr")
+
+
+def test_the_cleaning_page_while_it_runs(page, server, axe_script, shots):  # noqa: F811
+    from menage.review.session import CleanJob
+
+    server.review.clean_job = CleanJob(total=400, done=120, bytes=5_000_000)
+    page.goto(server.url + "cleaning")
+    assert page.locator("progress").get_attribute("max") == "400"
+    assert "120 of 400" in page.get_by_role("status").inner_text()
+    check_step(page, axe_script, shots, "4-cleaning")
+    server.review.clean_job.finished = True
+    server.review.clean_job.error = "another cleanup is running"
+    page.wait_for_selector("text=another cleanup is running")

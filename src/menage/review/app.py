@@ -172,6 +172,10 @@ class ReviewApp:
             return pages.scanning(review)
         if route == "progress.json":
             return Page(json=pages.progress(review))
+        if route == "cleaning":
+            return pages.cleaning(review)
+        if route == "clean.json":
+            return Page(json=pages.clean_progress(review))
         if route == "summary":
             return pages.summary(review)
         if route == "review":

@@ -209,6 +209,9 @@ def clean(review: Review, form: Form) -> Page:
         check_paths_inside(plan.roots, review.roots)
         if not plan.actions:
             return review_page(review, _("Nothing to do: what was ticked is kept."), picks)
+        if len(plan.actions) >= review.background_from:
+            review.start_clean(plan)  # a big cleanup: its progress on the page
+            return see("cleaning")
         outcome = ws.apply(plan)
     except MenageError as exc:
         return review_page(review, exc.message, picks)
@@ -217,6 +220,39 @@ def clean(review: Review, form: Form) -> Page:
             review.busy -= 1
     review._findings.clear()
     return see(f"done/{outcome.run_id}")
+
+
+def clean_progress(review: Review) -> dict[str, Any]:
+    """Where the background cleanup is, for the page and for its script."""
+    with review.lock:
+        job = review.clean_job
+        if job is None:
+            return {"state": "none", "next": ""}
+        done, total, n_bytes, finished = job.done, job.total, job.bytes, job.finished
+        run_id, error = job.run_id, job.error
+    state = "running" if not finished else "error" if error is not None else "done"
+    text = _("{done} of {total} files put in Ménage's bin ({size})").format(
+        done=format_number(done), total=format_number(total), size=format_size(n_bytes)
+    )
+    return {
+        "state": state,
+        "text": text,
+        "done": done,
+        "total": total,
+        "error": error,
+        "next": f"done/{run_id}" if state == "done" else "",
+    }
+
+
+def cleaning(review: Review) -> Page:
+    now = clean_progress(review)
+    if now["state"] == "none":
+        return see("review")
+    if now["state"] == "done":
+        return see(now["next"])
+    if now["state"] == "error":
+        return problem(now["error"], 409, "history")
+    return Page("cleaning.html", {"step": 4, "progress": now})
 
 
 def done(review: Review, run_id: int) -> Page:

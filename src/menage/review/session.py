@@ -22,6 +22,7 @@ from menage.review.folders import Offered
 if TYPE_CHECKING:
     import ssl
 
+    from menage.clean import Plan
     from menage.findings import ScanFindings
     from menage.review.mailbox import Mailbox
     from menage.workspace import Workspace
@@ -58,6 +59,19 @@ class ScanJob:
         return "error" if self.error is not None else "done"
 
 
+@dataclass
+class CleanJob:
+    """A cleanup running in a thread (a big one: the page shows its progress)."""
+
+    total: int
+    done: int = 0
+    bytes: int = 0
+    finished: bool = False
+    run_id: int | None = None
+    error: str | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+
 class Review:
     """The state of one review page.
 
@@ -92,6 +106,10 @@ class Review:
         #: trusted certificates for one-click unsubscribing (None: the system's)
         self.ssl_context: ssl.SSLContext | None = None
         self._findings: dict[int, ScanFindings] = {}
+        #: the cleanup running in the background, if any
+        self.clean_job: CleanJob | None = None
+        #: plans of at least this many actions run in the background, with a progress page
+        self.background_from = 200
 
     # -- activity -----------------------------------------------------------------
 
@@ -162,3 +180,37 @@ class Review:
         with self.lock:
             notice, self.notice = self.notice, None
             return notice
+
+    # -- cleaning -----------------------------------------------------------------
+
+    def start_clean(self, plan: Plan) -> CleanJob:
+        """Apply ``plan`` in a thread through the workspace, with its progress."""
+        job = CleanJob(total=len(plan.actions))
+        with self.lock:
+            self.clean_job = job
+            self.busy += 1
+        job.thread = threading.Thread(target=self._clean, args=(job, plan), daemon=True)
+        job.thread.start()
+        return job
+
+    def _clean(self, job: CleanJob, plan: Plan) -> None:
+        def progress(done: int, total: int, n_bytes: int) -> None:
+            with self.lock:
+                job.done, job.total, job.bytes = done, total, n_bytes
+
+        try:
+            outcome = self.workspace.apply(plan, progress=progress)
+        except MenageError as exc:
+            with self.lock:
+                job.error = exc.message
+        except Exception as exc:  # noqa: BLE001 - said on the page, never a traceback
+            with self.lock:
+                job.error = f"{type(exc).__name__}: {exc}"
+        else:
+            with self.lock:
+                job.run_id = outcome.run_id
+        finally:
+            with self.lock:
+                job.finished = True
+                self.busy -= 1
+                self._findings.clear()
