@@ -66,6 +66,8 @@ def test_an_mbox_newsletter_cleaned_then_put_back(mail_client: Client, tmp_path:
     assert status == 303, _text
     run = headers["location"].rsplit("/", 1)[-1]
     assert len(contents(box)) == 1  # the personal message stays
+    done = mail_client.get(f"done/{run}")[2]
+    assert "3 messages went to Ménage's bin" in done and f"{mail_client.base}mail" in done
     status, _headers, _text = mail_client.post("undo", {"run": run})
     assert status == 303
     # every message is back (the undo appends them again)
@@ -225,6 +227,7 @@ def test_an_imap_account_cleaned_and_put_back(
     after = _folders(account)
     assert sum(after["Trash"].values()) == 3
     run = headers["location"].rsplit("/", 1)[-1]
+    assert "3 messages went to the server's Trash" in mail_client.get(f"done/{run}")[2]
     assert mail_client.post("undo", {"run": run})[0] == 303
     assert _folders(account) == before
     for stored in menage_home.rglob("*"):

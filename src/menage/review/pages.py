@@ -270,6 +270,8 @@ def done(review: Review, run_id: int) -> Page:
             "skipped": measures.skipped + measures.failed,
             "impact": impact(measures.bytes),
             "undoable": measures.state not in ("undone",) and measures.files > 0,
+            # a mailbox's cleanup: messages, to the server's Trash over IMAP
+            "mail": measures.source if measures.source in ("imap", "mbox", "maildir") else "",
         },
     )
 
