@@ -196,3 +196,31 @@ def test_a_big_cleanup_runs_in_the_background_with_its_progress(
     assert status == 303 and headers["location"].endswith(f"/done/{job.run_id}")
     _root, made = photos
     assert sum(made[f"burst{n}"].exists() for n in range(3)) == 1
+
+
+def test_photos_chosen_one_by_one(
+    photo_client: Client, photos: tuple[Path, dict[str, Path]], menage_home: Path
+) -> None:
+    from bs4 import BeautifulSoup
+
+    root, _made = photos
+    page = BeautifulSoup(photo_client.get("review")[2], "html.parser")
+    burst = page.find("input", attrs={"value": "bursts/1"}).find_parent("fieldset")
+    rows = {
+        li.find(class_="path").get_text(): (
+            li.find("input")["value"],
+            "kept" in li.get("class", []),
+        )
+        for li in burst.find_all("li")
+    }
+    assert len(rows) == 3 and sum(kept for _pick, kept in rows.values()) == 1
+    # one photo that is not the best goes; the best and the third stay
+    name, (pick, _kept) = next((n, r) for n, r in rows.items() if not r[1])
+    status, _headers, text = photo_client.post("clean", {"pick": [pick]})
+    assert status == 303, text
+    assert not (root / "DCIM" / name).exists()
+    assert all((root / "DCIM" / n).exists() for n in rows if n != name)
+    # every photo of a group chosen: one must stay, said on the page
+    every = [r[0] for r in rows.values()]
+    status, _headers, text = photo_client.post("clean", {"pick": every})
+    assert status == 400 and "one must stay" in text

@@ -172,7 +172,7 @@ def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_
     assert "the most pixels" in similar.inner_text()
     # a photo group and a duplicate group, ticked with the keyboard
     for box in (
-        similar.locator("input[name=pick]"),
+        similar.locator("legend input[name=pick]"),
         page.locator("fieldset.group:not(.photos) input[name=pick]").first,
     ):
         box.focus()

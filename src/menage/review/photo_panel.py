@@ -28,6 +28,8 @@ class Photo:
     """One photo of a group, as a thumbnail and its name."""
 
     thumb: str
+    #: this photo alone (``similar_photos/2/1``): it goes, the best of the others stays
+    pick: str
     path: str
     name: str
     size: str
@@ -56,6 +58,7 @@ def _group(finding: Finding, roots: list[bytes]) -> PhotoGroup:
         photos.append(
             Photo(
                 thumb=f"thumb/{finding.id}/{position}.jpg",
+                pick=f"{finding.id}/{position}",
                 path=shown,
                 name=shown.rsplit("/", 1)[-1],
                 size=format_size(item.size),
