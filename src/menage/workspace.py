@@ -33,6 +33,7 @@ from menage.home import home_path, menage_home, using_home
 
 if TYPE_CHECKING:
     from menage.clean import Outcome, Plan, PlanOptions, PurgeOutcome, UndoOutcome
+    from menage.clean.apply import ApplyProgress
     from menage.clean.measures import Measures
     from menage.clean.records import Run
     from menage.files.result import ScanOptions, ScanResult
@@ -149,9 +150,10 @@ class Workspace:
                 listing = list(index.listing(scanned.roots))
             return build_plan(scanned, options, listing)
 
-    def apply(self, plan: Plan) -> Outcome:
+    def apply(self, plan: Plan, progress: ApplyProgress | None = None) -> Outcome:
         """Carry out a plan through the journal: nothing is deleted, everything can be
         undone. The plan is checked first, as ``menage apply`` checks a plan file.
+        ``progress`` is called with (actions handled, actions in all, bytes handled).
 
         Raises:
             PlanInvalid: the plan's roots are not its scan's, or an action leaves them.
@@ -173,7 +175,9 @@ class Workspace:
             check_paths(plan, shown)
             digest = plan_digest(format_plan(plan).encode("utf-8"))
             with cleanup_session(self.journal_path) as (journal, _recovered):
-                return apply_plan(plan, journal, home_quarantine(), digest, command="api")
+                return apply_plan(
+                    plan, journal, home_quarantine(), digest, command="api", progress=progress
+                )
 
     def undo(self, run_id: int | None = None) -> UndoOutcome:
         """Put back every file of a run (the latest with something to undo by default).

@@ -132,3 +132,108 @@ def test_errors_and_the_end_in_chromium(page, server, tree, axe_script, shots): 
     page.wait_for_selector("h1")
     assert "stopped" in page.locator("h1").inner_text()
     assert server.wait(30)
+
+
+@pytest.fixture
+def photo_server(tmp_path: Path, menage_home: Path) -> Any:
+    from menage import Workspace
+    from menage.review import Review, ReviewServer, offered_folders
+    from tests.review.test_photo_panel import make_photos
+
+    root = tmp_path / "maison"
+    made = make_photos(root)
+    running = ReviewServer(Review(Workspace(menage_home), offered_folders([root])))
+    running.start(poll_s=0.2)
+    yield running, root, made
+    running.stop()
+
+
+def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_script, shots):  # noqa: F811
+    server, root, made = photo_server
+    url = server.url
+    page.goto(url)
+    page.get_by_role("button", name="Look for what can be cleaned").click()
+    page.wait_for_url(url + "summary", timeout=120_000)
+    assert "Similar photos" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Review and choose").click()
+    page.wait_for_url(url + "review")
+    # every thumbnail arrived and is small (never the full-size photo)
+    images = page.locator(".thumbs img")
+    assert images.count() == 5
+    for n in range(images.count()):
+        images.nth(n).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=images.nth(n).element_handle()
+        )
+        assert images.nth(n).evaluate("img => Math.max(img.naturalWidth, img.naturalHeight)") <= 160
+    check_step(page, axe_script, shots, "4-review-photos")
+    similar = page.locator("fieldset.photos").first
+    assert "best shot, kept" in similar.locator("li.kept").inner_text()
+    assert "the most pixels" in similar.inner_text()
+    # a photo group and a duplicate group, ticked with the keyboard
+    for box in (
+        similar.locator("legend input[name=pick]"),
+        page.locator("fieldset.group:not(.photos) input[name=pick]").first,
+    ):
+        box.focus()
+        page.keyboard.press("Space")
+        assert box.is_checked()
+    page.get_by_role("button", name="Put in Ménage's bin").click()
+    page.wait_for_url(url + "done/*")
+    assert not made["copy"].exists() and made["best"].exists()
+    assert not (root / "Copies" / "rapport-1 (copie).pdf").exists()
+    held = [p.name for p in (menage_home / "quarantine").rglob("*") if p.is_file()]
+    assert any("IMG_0001-whatsapp" in name for name in held), held
+    page.get_by_role("button", name="Undo this cleanup").click()
+    page.wait_for_url(url + "history")
+    assert made["copy"].exists()
+    assert (root / "Copies" / "rapport-1 (copie).pdf").exists()
+
+
+def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots):  # noqa: F811
+    from tests.mail import messages
+    from tests.review.test_mail_panel import contents, make_mbox
+
+    raws = [messages.newsletter(n=k) for k in range(3)]
+    raws += [messages.newsletter("infos@club.example.org", n=k, one_click=False) for k in range(2)]
+    raws += [messages.with_attachment(size=1_200_000), messages.personal(n=1)]
+    box = make_mbox(tmp_path / "Courrier.mbox", raws)
+    page.goto(server.url + "mail")
+    check_step(page, axe_script, shots, "9-mail-add")
+    page.get_by_label("Its path").fill(str(box))
+    page.get_by_role("button", name="Look at this mailbox").click()
+    page.wait_for_url(server.url + "mail")
+    main = page.locator("main").inner_text()
+    assert "news@lettres.example.com" in main and "Big attachments" in main
+    check_step(page, axe_script, shots, "9-mail-found")
+    box_pick = page.get_by_label("news@lettres.example.com", exact=False).first
+    box_pick.check()
+    page.get_by_role("button", name="Move the ticked senders' messages out").click()
+    page.wait_for_url(server.url + "done/*")
+    assert len(contents(box)) == 4
+    page.get_by_role("button", name="Undo this cleanup").click()
+    page.wait_for_url(server.url + "history")
+    assert len(contents(box)) == 7
+    page.goto(server.url + "mail")
+    assert "7" in page.locator(".figures").inner_text()  # read again after the undo
+
+    # in French, the page switched from its own link
+    page.goto(server.url + "mail")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url(server.url + "mail")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert "Lettres d’information" in page.locator("main").inner_text()
+    check_step(page, axe_script, shots, "9-mail-fr")
+
+
+def test_the_cleaning_page_while_it_runs(page, server, axe_script, shots):  # noqa: F811
+    from menage.review.session import CleanJob
+
+    server.review.clean_job = CleanJob(total=400, done=120, bytes=5_000_000)
+    page.goto(server.url + "cleaning")
+    assert page.locator("progress").get_attribute("max") == "400"
+    assert "120 of 400" in page.get_by_role("status").inner_text()
+    check_step(page, axe_script, shots, "4-cleaning")
+    server.review.clean_job.finished = True
+    server.review.clean_job.error = "another cleanup is running"
+    page.wait_for_selector("text=another cleanup is running")

@@ -1,4 +1,10 @@
-"""Small thumbnails for the HTML report, made once and kept in the photo cache."""
+"""Small thumbnails for the HTML report and the review page, made once and kept in the
+photo cache.
+
+Only the formats photos come in are opened (never a plugin that runs another program),
+and an image is refused before decoding when it has too many pixels: a JPEG is decoded
+at reduced scale (libjpeg's draft), any other format in full, so its limit is lower.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,32 @@ import base64
 import io
 import os
 import warnings
+from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
 from menage.photos.cache import PhotoCache, key_of
-from menage.photos.decode import MAX_PIXELS
+from menage.photos.decode import MAX_PIXELS, _register_heif
 
 #: longest side of a thumbnail, in pixels (shown at half that on high-density screens)
 SIDE = 160
+#: the formats a thumbnail is made from (a JPEG with several pictures comes as MPO)
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF", "GIF", "TIFF", "BMP")
+#: pixels above which an image decoded in full (not a JPEG) is refused
+MAX_FULL_PIXELS = 50_000_000
 
 
-def _make(path: bytes) -> bytes | None:
+def make_thumbnail(source: bytes | BinaryIO) -> bytes | None:
+    """A JPEG thumbnail of the image at ``source`` (a path or an open file); None when
+    it is not an image of a photo format, is damaged, or is too big to decode safely."""
+    _register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
-                if im.size[0] * im.size[1] > MAX_PIXELS:
+            with Image.open(source, formats=FORMATS) as im:
+                pixels = im.size[0] * im.size[1]
+                limit = MAX_PIXELS if im.format in ("JPEG", "MPO") else MAX_FULL_PIXELS
+                if pixels > limit:
                     return None
                 im.draft("RGB", (SIDE * 2, SIDE * 2))
                 small = ImageOps.exif_transpose(im.convert("RGB"))
@@ -29,7 +45,9 @@ def _make(path: bytes) -> bytes | None:
                 out = io.BytesIO()
                 small.save(out, "JPEG", quality=70, optimize=True)
                 return out.getvalue()
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError):
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, RuntimeError):
+        return None
+    except (Image.DecompressionBombError, MemoryError):
         return None
 
 
@@ -42,7 +60,7 @@ def thumbnail_uri(path: bytes, cache: PhotoCache) -> str | None:
         return None
     data = cache.thumbnail(path, key)
     if data is None:
-        data = _make(path)
+        data = make_thumbnail(path)
         if data is None:
             return None
         cache.store_thumbnail(path, data)

@@ -14,6 +14,7 @@ page never acts on a file itself: it makes a plan from the ticked findings and h
 it to the :class:`~menage.Workspace`, which applies it through the journal.
 """
 
+from menage.review import photo_panel as _photo_panel  # noqa: F401 - registers the panel
 from menage.review.app import ReviewApp, ReviewServer
 from menage.review.folders import Offered, offered_folders
 from menage.review.panels import Section, register_panel, sections

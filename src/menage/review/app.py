@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -24,8 +26,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import jinja2
 
 from menage._version import __version__
-from menage.i18n import _, language, ngettext
-from menage.review import pages
+from menage.i18n import LANGUAGES, _, language, ngettext, speaking
+from menage.review import mail_pages, pages
 from menage.review.pages import Form, Page
 from menage.review.security import LOOPBACK, Guard, Refused
 from menage.review.session import Review
@@ -39,6 +41,8 @@ STATIC = {
     "progress.js": (HERE / "static" / "progress.js", "text/javascript; charset=utf-8"),
 }
 MAX_BODY = 2_000_000
+#: a page to come back to after switching language
+_BACK = re.compile(r"[a-z0-9_/.-]{0,40}")
 SECURITY_HEADERS = [
     (
         "Content-Security-Policy",
@@ -87,7 +91,8 @@ class ReviewApp:
         with self.settled:
             self.active += 1
         try:
-            status, headers, body = self.answer(environ)
+            with speaking(self.review.lang) if self.review.lang else nullcontext():
+                status, headers, body = self.answer(environ)
         except Exception:  # a bug: said on the page, logged, the server keeps running
             log.exception("review page error")
             status, headers, body = self.render(
@@ -145,7 +150,19 @@ class ReviewApp:
                 return _text(403, exc.message)
             return self.render(self.post(route, form))
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=10)
-        return self.render(self.get(route, query))
+        if route.startswith("lang/"):
+            return self.switch_language(route[5:], query)
+        return self.render(self.get(route, query), here=route)
+
+    def switch_language(self, code: str, query: Form) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Show the pages in another language, then the same page again."""
+        if code not in LANGUAGES:
+            return _text(404, "no such language")
+        self.review.lang = code
+        back = (query.get("back") or [""])[0]
+        if not _BACK.fullmatch(back) or ".." in back:
+            back = ""
+        return self.render(pages.see(back))
 
     def get(self, route: str, query: Form) -> Page:
         review = self.review
@@ -155,6 +172,10 @@ class ReviewApp:
             return pages.scanning(review)
         if route == "progress.json":
             return Page(json=pages.progress(review))
+        if route == "cleaning":
+            return pages.cleaning(review)
+        if route == "clean.json":
+            return Page(json=pages.clean_progress(review))
         if route == "summary":
             return pages.summary(review)
         if route == "review":
@@ -163,6 +184,10 @@ class ReviewApp:
             return pages.done(review, int(route[5:]))
         if route == "history":
             return pages.history(review)
+        if route == "mail":
+            return mail_pages.mail_page(review)
+        if route.startswith("thumb/"):
+            return pages.thumbnail(review, route)
         if route == "submit":
             return pages.submit(query)
         return pages.problem(_("There is no such page."), 404)
@@ -174,6 +199,14 @@ class ReviewApp:
             return pages.clean(self.review, form)
         if route == "undo":
             return pages.undo(self.review, form)
+        if route == "mail/add":
+            return mail_pages.add_mailbox(self.review, form)
+        if route == "mail/clean":
+            return mail_pages.clean_mail(self.review, form)
+        if route == "mail/unsubscribe":
+            return mail_pages.unsubscribe(self.review, form)
+        if route == "mail/forget":
+            return mail_pages.forget(self.review)
         if route == "quit":
             self.finished.set()
             return Page("bye.html", {})
@@ -199,9 +232,11 @@ class ReviewApp:
     def base(self) -> str:
         return f"/{self.guard.token}/"
 
-    def render(self, page: Page) -> tuple[int, list[tuple[str, str]], bytes]:
+    def render(self, page: Page, here: str = "") -> tuple[int, list[tuple[str, str]], bytes]:
         if page.redirect is not None:
             return page.status, [("Location", self.base() + page.redirect)], b""
+        if page.image is not None:
+            return page.status, [("Content-Type", "image/jpeg")], page.image
         if page.json is not None:
             body = json.dumps(page.json).encode()
             return page.status, [("Content-Type", "application/json")], body
@@ -211,6 +246,8 @@ class ReviewApp:
             "lang": language(),
             "version": __version__,
             "step": 0,
+            "here": here if _BACK.fullmatch(here) else "",
+            "languages": LANGUAGES,
             **page.context,
         }
         html = _environment().get_template(page.template).render(context)

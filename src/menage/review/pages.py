@@ -20,6 +20,8 @@ from menage.review.quarantine import holdings
 from menage.review.security import OutsideRoots, check_paths_inside, chosen_folders
 from menage.review.session import STAGES, Review
 
+#: near-duplicate photos (shown with what their cleanup frees, not counted in the total)
+PHOTO_KINDS = ("similar_photos", "bursts")
 Form = Mapping[str, Sequence[str]]
 #: a finding or one of its items: ``duplicates/3``, ``duplicates/3/2``
 PICK = re.compile(r"^[a-z][a-z_]{0,40}/[1-9][0-9]{0,9}(/[1-9][0-9]{0,9})?$")
@@ -35,6 +37,8 @@ class Page:
     status: int = 200
     redirect: str | None = None
     json: dict[str, Any] | None = None
+    #: a thumbnail (image/jpeg)
+    image: bytes | None = None
 
 
 def see(route: str) -> Page:
@@ -134,14 +138,19 @@ def summary(review: Review) -> Page:
     kinds = []
     for found in scanned.findings:
         key = found.kind.key
-        shown = key in reclaimable.by_kind or key in ("big_files", "old_files")
+        # near-duplicate photos: what all but each group's best shot would free
+        photos = key in PHOTO_KINDS
+        shown = key in reclaimable.by_kind or key in ("big_files", "old_files") or photos
         if shown and len(found):
-            size = reclaimable.by_kind.get(found.kind.key, found.totals().bytes)
+            totals = found.totals()
+            size = reclaimable.by_kind.get(
+                key, totals.reclaimable_bytes if photos else totals.bytes
+            )
             kinds.append(
                 {
                     "title": _(found.kind.title),
                     "count": format_number(len(found)),
-                    "freed": reclaimable.by_kind.get(found.kind.key) is not None,
+                    "freed": key in reclaimable.by_kind or photos,
                     "impact": impact(size),
                 }
             )
@@ -154,6 +163,20 @@ def summary(review: Review) -> Page:
             "kinds": kinds,
         },
     )
+
+
+def thumbnail(review: Review, route: str) -> Page:
+    """A photo's small thumbnail (the photo panel), never the full-size file."""
+    from menage.review import thumbnails
+
+    try:
+        item = thumbnails.photo_item(review, route)
+    except OutsideRoots as exc:
+        return problem(exc.message, 403)
+    data = None if item is None else thumbnails.thumbnail(review, item)
+    if data is None:
+        return problem(_("There is no such photo."), 404)
+    return Page(image=data)
 
 
 def review_page(review: Review, error: str | None = None, picked: Sequence[str] = ()) -> Page:
@@ -186,6 +209,9 @@ def clean(review: Review, form: Form) -> Page:
         check_paths_inside(plan.roots, review.roots)
         if not plan.actions:
             return review_page(review, _("Nothing to do: what was ticked is kept."), picks)
+        if len(plan.actions) >= review.background_from:
+            review.start_clean(plan)  # a big cleanup: its progress on the page
+            return see("cleaning")
         outcome = ws.apply(plan)
     except MenageError as exc:
         return review_page(review, exc.message, picks)
@@ -194,6 +220,39 @@ def clean(review: Review, form: Form) -> Page:
             review.busy -= 1
     review._findings.clear()
     return see(f"done/{outcome.run_id}")
+
+
+def clean_progress(review: Review) -> dict[str, Any]:
+    """Where the background cleanup is, for the page and for its script."""
+    with review.lock:
+        job = review.clean_job
+        if job is None:
+            return {"state": "none", "next": ""}
+        done, total, n_bytes, finished = job.done, job.total, job.bytes, job.finished
+        run_id, error = job.run_id, job.error
+    state = "running" if not finished else "error" if error is not None else "done"
+    text = _("{done} of {total} files put in Ménage's bin ({size})").format(
+        done=format_number(done), total=format_number(total), size=format_size(n_bytes)
+    )
+    return {
+        "state": state,
+        "text": text,
+        "done": done,
+        "total": total,
+        "error": error,
+        "next": f"done/{run_id}" if state == "done" else "",
+    }
+
+
+def cleaning(review: Review) -> Page:
+    now = clean_progress(review)
+    if now["state"] == "none":
+        return see("review")
+    if now["state"] == "done":
+        return see(now["next"])
+    if now["state"] == "error":
+        return problem(now["error"], 409, "history")
+    return Page("cleaning.html", {"step": 4, "progress": now})
 
 
 def done(review: Review, run_id: int) -> Page:
@@ -211,6 +270,8 @@ def done(review: Review, run_id: int) -> Page:
             "skipped": measures.skipped + measures.failed,
             "impact": impact(measures.bytes),
             "undoable": measures.state not in ("undone",) and measures.files > 0,
+            # a mailbox's cleanup: messages, to the server's Trash over IMAP
+            "mail": measures.source if measures.source in ("imap", "mbox", "maildir") else "",
         },
     )
 
@@ -226,8 +287,13 @@ def undo(review: Review, form: Form) -> Page:
     except MenageError as exc:
         return problem(exc.message, 409, "history")
     finally:
+        from menage.mail import sessions
+
+        sessions.close_all()  # the IMAP connections an undo of mail opened
         with review.lock:
             review.busy -= 1
+    if review.mailbox is not None:
+        review.mailbox.stale = True  # messages may be back: read the mailbox again
     back = len(outcome.restored) + len(outcome.beside)
     message = ngettext(
         "Cleanup {run} undone: {n} file is back in its place.",

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from menage.clean.plan import PlanOptions
 from menage.clean.rules import Member, choose, is_under
@@ -72,6 +73,8 @@ class Section:
     freed: str
     groups: list[Group] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
+    #: groups of photos, shown as thumbnails (:mod:`menage.review.photo_panel`)
+    photos: list[Any] = field(default_factory=list)
     more: int = 0
 
 
@@ -85,8 +88,11 @@ def register_panel(source: str, panel: Panel) -> None:
 
 
 def sections(scanned: ScanFindings) -> list[Section]:
-    """Every panel's sections for a scan, in the order the panels were registered."""
-    return [section for panel in _PANELS.values() for section in panel(scanned)]
+    """Every panel's sections for a scan: the groups first, in the order the panels
+    were registered."""
+    found = [section for panel in _PANELS.values() for section in panel(scanned)]
+    # groups first (duplicates, similar photos, bursts: one copy stays), then single files
+    return sorted(found, key=lambda s: not (s.groups or s.photos))
 
 
 def shown_path(path: bytes, roots: Sequence[bytes]) -> str:

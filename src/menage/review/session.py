@@ -15,11 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from menage.errors import MenageError
+from menage.files.result import ScanOptions
 from menage.i18n import N_
 from menage.review.folders import Offered
 
 if TYPE_CHECKING:
+    import ssl
+
+    from menage.clean import Plan
     from menage.findings import ScanFindings
+    from menage.review.mailbox import Mailbox
     from menage.workspace import Workspace
 
 #: the progress stages of a scan, as the page names them
@@ -29,6 +34,8 @@ STAGES = {
     "hash:head": N_("Comparing beginnings"),
     "hash:tail": N_("Comparing ends"),
     "hash:full": N_("Comparing contents"),
+    "photos:decode": N_("Looking at the photos"),
+    "photos:walk": N_("Looking for photos"),
 }
 
 
@@ -50,6 +57,19 @@ class ScanJob:
         if not self.finished:
             return "running"
         return "error" if self.error is not None else "done"
+
+
+@dataclass
+class CleanJob:
+    """A cleanup running in a thread (a big one: the page shows its progress)."""
+
+    total: int
+    done: int = 0
+    bytes: int = 0
+    finished: bool = False
+    run_id: int | None = None
+    error: str | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
 
 
 class Review:
@@ -79,7 +99,17 @@ class Review:
         self.job: ScanJob | None = None
         self.notice: str | None = None
         self.busy = 0
+        #: the language the person chose on the page (None: Ménage's, French first)
+        self.lang: str | None = None
+        #: the mailbox added on the page (its password in memory only)
+        self.mailbox: Mailbox | None = None
+        #: trusted certificates for one-click unsubscribing (None: the system's)
+        self.ssl_context: ssl.SSLContext | None = None
         self._findings: dict[int, ScanFindings] = {}
+        #: the cleanup running in the background, if any
+        self.clean_job: CleanJob | None = None
+        #: plans of at least this many actions run in the background, with a progress page
+        self.background_from = 200
 
     # -- activity -----------------------------------------------------------------
 
@@ -113,7 +143,9 @@ class Review:
                 job.stage, job.done, job.total = stage, done, total
 
         try:
-            result = self.workspace.scan(job.roots, progress=progress)
+            # the photo analysis too: it looks only at photos, and keeps its cache
+            options = ScanOptions(photos=True)
+            result = self.workspace.scan(job.roots, options, progress=progress)
         except MenageError as exc:
             with self.lock:
                 job.error = exc.message
@@ -148,3 +180,37 @@ class Review:
         with self.lock:
             notice, self.notice = self.notice, None
             return notice
+
+    # -- cleaning -----------------------------------------------------------------
+
+    def start_clean(self, plan: Plan) -> CleanJob:
+        """Apply ``plan`` in a thread through the workspace, with its progress."""
+        job = CleanJob(total=len(plan.actions))
+        with self.lock:
+            self.clean_job = job
+            self.busy += 1
+        job.thread = threading.Thread(target=self._clean, args=(job, plan), daemon=True)
+        job.thread.start()
+        return job
+
+    def _clean(self, job: CleanJob, plan: Plan) -> None:
+        def progress(done: int, total: int, n_bytes: int) -> None:
+            with self.lock:
+                job.done, job.total, job.bytes = done, total, n_bytes
+
+        try:
+            outcome = self.workspace.apply(plan, progress=progress)
+        except MenageError as exc:
+            with self.lock:
+                job.error = exc.message
+        except Exception as exc:  # noqa: BLE001 - said on the page, never a traceback
+            with self.lock:
+                job.error = f"{type(exc).__name__}: {exc}"
+        else:
+            with self.lock:
+                job.run_id = outcome.run_id
+        finally:
+            with self.lock:
+                job.finished = True
+                self.busy -= 1
+                self._findings.clear()
