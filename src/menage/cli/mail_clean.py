@@ -26,8 +26,9 @@ def password_prompt(who: str) -> str:
         "action of the journal: `menage undo` puts them back.\n\n"
         "Criteria given together must all hold. A duplicate is taken only while its kept "
         "copy is verified present.\n\n"
-        "Example:\n\n"
-        "    menage mail clean imaps://alice@imap.example.org/ --newsletters --older-than 1y"
+        "Example:\n\n\b\n"
+        "    menage mail clean imaps://alice@imap.example.org/ \\\n"
+        "        --newsletters --older-than 1y"
     ),
     short_help=_("Move selected messages to the Trash (undoable)."),
 )
