@@ -162,6 +162,12 @@ def test_main_commands_speak_french(tmp_path, french):
         "purge-older": french("purge", "--older-than", "30j", "--dry-run"),
         "impact": french("impact", "--storage", "10GB", "--keep-phone", "1a", "--streaming", "2h"),
         "mail": french("mail", "analyse", mbox),
+        # the factors' descriptions (their sources and references are citations, as published)
+        "impact-sources": "\n".join(
+            line
+            for line in french("impact", "--sources").splitlines()
+            if not line.startswith(("  source", "  référence"))
+        ),
         "bad-age": french("plan", "--older-than", "bientôt", ok=(2,)),
     }
     for command in (
