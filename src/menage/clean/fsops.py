@@ -369,6 +369,7 @@ def free_name_beside(path: bytes) -> bytes:
     the name given, so undo and history read back whatever language made it.
     """
     from menage.i18n import _
+
     folder, name = os.path.split(path)
     try:
         limit = os.pathconf(folder or b".", "PC_NAME_MAX")
