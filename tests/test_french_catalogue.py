@@ -158,6 +158,8 @@ MESSAGES = _messages()
 
 def _french(message: Message) -> list[str]:
     string = message.string
+    if string is None:
+        return [""]
     return [string] if isinstance(string, str) else [form or "" for form in string]
 
 

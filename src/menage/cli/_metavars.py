@@ -53,8 +53,25 @@ class _HelpFormatter(click.HelpFormatter):
 
     def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
         if language() == "fr":
-            rows = [(term, _EXTRAS_SEMICOLON.sub("\u202f; ", text)) for term, text in rows]
+            rows = [(term, _french_extras(text)) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+
+def _french_extras(text: str) -> str:
+    """``[default: 20; x>=0]`` as French writes it: « [par défaut : 20 ; 0 ou plus] »."""
+    text = _EXTRAS_SEMICOLON.sub("\u202f; ", text)
+    for pattern, french in _RANGES:
+        text = pattern.sub(french, text)
+    return text
+
+
+#: click's ranges (``x>=0``, ``0<=x<=100``) in words
+_RANGES = (
+    (re.compile(r"\b(-?[\d.]+)<=x<=(-?[\d.]+)(?=[;\]])"), "de \\1 à\u00a0\\2"),
+    (re.compile(r"\bx>=(-?[\d.]+)(?=[;\]])"), "\\1\u00a0ou plus"),
+    (re.compile(r"\bx>(-?[\d.]+)(?=[;\]])"), "plus de\u00a0\\1"),
+    (re.compile(r"\bx<=(-?[\d.]+)(?=[;\]])"), "\\1\u00a0au plus"),
+)
 
 
 _EXTRAS_SEMICOLON = re.compile(r"(?<!\u202f); (?=[^\[\]]*\]$)")
