@@ -127,7 +127,10 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
                 for other in tasks.values():
                     progress.update(other, visible=False)
                 label = labels.get(stage, stage)
-                task = tasks[stage] = progress.add_task(label, total=total)
+                # headers are counted in messages; the other stages read bytes
+                task = tasks[stage] = progress.add_task(
+                    label, total=total, counting=stage == "mail:fetch"
+                )
             if stage == "walk":
                 progress.update(
                     task, description=counted(labels["walk"], done), completed=0, total=None

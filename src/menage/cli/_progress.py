@@ -18,11 +18,15 @@ if TYPE_CHECKING:
 
 
 class SizeColumn(ProgressColumn):
-    """Bytes done and to do, in the total's unit: « 65,7/65,7 Mo »."""
+    """Bytes done and to do, in the total's unit: « 65,7/65,7 Mo » (a count instead for a
+    task added with ``counting=True``: messages, say)."""
 
     def render(self, task: Task) -> Text:
-        total = task.total if task.total is not None else task.completed
-        return Text(format_size_progress(task.completed, total), style="progress.download")
+        if task.fields.get("counting"):
+            return CountColumn().render(task)
+        if task.total is None:  # still listing: the description counts the files
+            return Text("")
+        return Text(format_size_progress(task.completed, task.total), style="progress.download")
 
 
 class CountColumn(ProgressColumn):
