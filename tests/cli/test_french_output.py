@@ -54,6 +54,8 @@ _STRIP = (
     re.compile(r"'[^'\n]*'"),  # values to type: --keep 'in DOSSIER'
     re.compile(r"\bmenage(?: [a-z-]+)*"),  # command lines
     re.compile(r"(?<!\w)--?[a-z][\w-]*(?:\s[A-ZÉ]+\b)?"),  # option names and metavars
+    re.compile(r"\d[\s\u00a0\u202f]*(?:To|Go|Mo|ko)\b"),  # « 1 924 To » is not "to"
+    re.compile(r"Digital Cleanup Day"),  # a proper name
     re.compile(r"\b\w*[_\d]\w*\b"),  # factor keys, ids, numbers
     re.compile(r"\[[^\]]*\]"),  # [x>=0], [par défaut : …]
 )
@@ -155,7 +157,20 @@ def test_main_commands_speak_french(tmp_path, french):
         ),
         "apply": french("apply", plan, "--yes"),
         "history": french("history"),
-        "undo": french("undo", "--yes"),
+    }
+    # a new file now stands where a quarantined copy was: undo puts it beside, in French
+    moved = next(
+        path
+        for path in (tree / "copies" / "vacances.jpg", tree / "copies" / "vacances (2).jpg")
+        if not path.exists()
+    )
+    moved.write_bytes(b"nouveau")
+    outputs["undo"] = french("undo", "--yes")
+    beside = moved.with_name(f"{moved.stem} (restauré){moved.suffix}")
+    assert beside.read_bytes() == b"P" * 300_000 and moved.read_bytes() == b"nouveau"
+    assert f"{beside}" in outputs["undo"]
+    outputs |= {
+        "scan-again": french("scan", tree),
         "plan-again": french("plan", "--duplicates", "-o", plan),
         "apply-again": french("apply", plan, "--yes"),
         "purge": french("purge", "--all", "--dry-run"),
@@ -200,4 +215,3 @@ def test_main_commands_speak_french(tmp_path, french):
     # the things people read, as French writes them
     assert "1er" not in outputs["scan"] or "1er " in outputs["scan"]
     assert "5\u00a0ans" in outputs["scan"] or "3\u00a0ans" in outputs["scan"]
-    assert "(restauré" not in outputs["undo"]  # nothing stood in the way: no file put beside
