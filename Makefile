@@ -45,9 +45,7 @@ fresh-check:
 run: venv
 	$(BIN)/menage demo-data $(SAMPLE) --force
 	$(BIN)/menage scan $(SAMPLE) --html build/report.html
-	@echo "HTML report: build/report.html"
 	$(BIN)/menage serve --demo --setup-only
-	@echo "Campaign platform ready with its demo: make serve, then open http://127.0.0.1:8000/"
 
 ## serve: run the campaign platform with its demo on http://127.0.0.1:8000/
 serve: venv

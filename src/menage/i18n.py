@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 DOMAIN = "menage"
@@ -146,7 +147,24 @@ def format_size(n_bytes: int | float) -> str:
             pattern = "#,##0" if abs(scaled) >= 100 else "#,##0.#"
             return format_unit(scaled, unit, length="short", format=pattern, locale=_babel_locale())
     count = int(value)
-    return ngettext("{n} byte", "{n} bytes", count).format(n=format_number(count))
+    text = ngettext("{n} byte", "{n} bytes", count).format(n=format_number(count))
+    # French never lets a number and its unit part at the end of a line
+    return text.replace(" ", NBSP) if language() == "fr" else text
+
+
+def format_size_progress(done: int | float, total: int | float) -> str:
+    """How far along, in the total's unit: ``65,7/65,7 Mo`` / ``65.7/65.7 MB``."""
+    factor = next((f for f, _unit in _SIZE_UNITS if abs(total) >= f), 1)
+    shown = format_size(total)
+    number, separator, unit = re.split(r"([\s\u00a0\u202f])(?=\S+$)", shown, maxsplit=1)
+    separator = NBSP if separator == " " else separator  # number and unit stay together
+    if factor == 1:
+        return f"{format_number(done)}/{number}{separator}{unit}"
+    digits = 0 if abs(total) / factor >= 100 else 1
+    return f"{format_number(done / factor, digits)}/{number}{separator}{unit}"
+
+
+NBSP = "\u00a0"
 
 
 def format_number(n: int | float, digits: int = 0) -> str:
@@ -170,15 +188,26 @@ def format_percent(fraction: float, digits: int = 1) -> str:
     return str(_format_percent(fraction, format=pattern, locale=locale))
 
 
+_FIRST_DAY = re.compile(r"(?<![\d/.:-])1(?=[\s\u00a0\u202f][^\W\d])")
+
+
+def _first_of_month(text: str, moment: date) -> str:
+    """« 1er déc. »: French writes the first of the month as an ordinal (Babel does not)."""
+    if language() != "fr" or moment.day != 1:
+        return text
+    return _FIRST_DAY.sub("1er", text, count=1)
+
+
 def format_datetime(moment: datetime, style: str = "medium") -> str:
-    """A date and time in the locale's style."""
+    """A date and time in the locale's style: ``1er déc. 2026, 10:04:05``."""
     from babel.dates import format_datetime as _format_datetime
 
-    return str(_format_datetime(moment, format=style, locale=_babel_locale()))
+    text = str(_format_datetime(moment, format=style, locale=_babel_locale()))
+    return _first_of_month(text, moment)
 
 
-def format_date(moment: datetime, style: str = "medium") -> str:
-    """A date in the locale's style: ``16 mars 2026`` / ``16 Mar 2026``."""
+def format_date(moment: date, style: str = "medium") -> str:
+    """A date in the locale's style: ``16 mars 2026``, ``1er déc. 2026`` / ``16 Mar 2026``."""
     from babel.dates import format_date as _format_date
 
-    return str(_format_date(moment, format=style, locale=_babel_locale()))
+    return _first_of_month(str(_format_date(moment, format=style, locale=_babel_locale())), moment)

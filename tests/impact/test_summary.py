@@ -118,7 +118,9 @@ def test_format_energy_and_water():
 def test_format_in_french():
     i18n.setup("fr")
     try:
-        assert format_co2(Range(0.019, 0.49, 0.68)) == "0,49 kgCO2e (0,019–0,68)"
+        # the number and its unit never part at the end of a line
+        assert format_co2(Range(0.019, 0.49, 0.68)) == "0,49\u00a0kgCO2e (0,019–0,68)"
+        assert format_co2(Range.exact(0.49)) == "0,49\u00a0kgCO2e"
         assert "fois plus" in storage_summary(10 * 10**9).message()
     finally:
         i18n.setup("en")

@@ -60,6 +60,12 @@ def test_dates_the_french_way():
     assert dates.day(dt.date(2026, 3, 2), today=dt.date(2026, 1, 1)) == "lundi 2 mars"
     assert dates.hour(dt.time(14)) == "14\u00a0h"
     assert dates.hour(dt.time(8, 30)) == "8\u00a0h\u00a030"
+    # « 1er » wherever a pattern puts the day, and only the day
+    assert dates.format_day(dt.date(2026, 12, 1), "D j") == "mar 1er"
+    assert dates.format_day(dt.date(2026, 12, 1), "l j F") == "mardi 1er décembre"
+    assert dates.format_day(dt.date(2026, 12, 1), "j F Y") == "1er décembre 2026"
+    assert dates.format_day(dt.date(2001, 1, 11), "j F Y") == "11 janvier 2001"
+    assert dates.format_day(dt.date(2001, 1, 1), "j F Y") == "1er janvier 2001"
 
 
 def test_open_now_and_towns(world, client, parse):

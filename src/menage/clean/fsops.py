@@ -353,7 +353,13 @@ def sync_dirs(dirs: Iterable[bytes]) -> None:
 
 def free_name_beside(path: bytes) -> bytes:
     """``report (restored).pdf``, then ``report (restored 2).pdf``, ... that does not
-    exist, shortened so that it fits the longest name the folder allows."""
+    exist, shortened so that it fits the longest name the folder allows.
+
+    The word is in the user's language (« rapport (restauré).pdf »): the journal records
+    the name given, so undo and history read back whatever language made it.
+    """
+    from menage.i18n import _
+
     folder, name = os.path.split(path)
     try:
         limit = os.pathconf(folder or b".", "PC_NAME_MAX")
@@ -364,7 +370,9 @@ def free_name_beside(path: bytes) -> bytes:
         stem, ext = name, b""
     number = 1
     while True:
-        label = b" (restored)" if number == 1 else b" (restored %d)" % number
+        # TRANSLATORS: the mark on a restored file's name, beside what now holds its place
+        word = _("restored").encode("utf-8")
+        label = b" (%s)" % word if number == 1 else b" (%s %d)" % (word, number)
         room = max(1, limit - len(label) - len(ext))
         short = _shorten(stem, room)
         candidate = os.path.join(folder, short + label + ext)

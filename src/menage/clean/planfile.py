@@ -176,14 +176,12 @@ def note_text(note: str) -> str:
             "--keep {rule!r} decided nothing: no duplicate group has a copy in that folder."
         ).format(rule=value)
     if key == "old-files-limited":
-        days = round(float(value) / 86400)
-        return ngettext(
-            "The scan listed only files older than its own --older-than ({days} day); "
-            "scan again with a smaller --older-than to see younger files.",
-            "The scan listed only files older than its own --older-than ({days} days); "
-            "scan again with a smaller --older-than to see younger files.",
-            days,
-        ).format(days=days)
+        from menage.units import format_age
+
+        return _(
+            "The scan listed only files older than its own --older-than ({age}); "
+            "scan again with a smaller --older-than to see younger files."
+        ).format(age=format_age(float(value)))
     if key == "big-files-limited":
         return ngettext(
             "The scan listed only its biggest file; scan again with a larger --top to see more.",

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from menage.cli._labels import entry_label
-from menage.cli._types import AGE, SIZE
+from menage.cli._types import AGE, SIZE, age_help
 from menage.i18n import N_, _, ngettext
+from menage.units import format_age_short
 
 if TYPE_CHECKING:
     from menage.clean import Outcome, Plan, Recovered
@@ -39,7 +40,9 @@ def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--older-than",
             type=AGE,
             default=None,
-            help=_("Remove files not modified for this long (e.g. 5y); see --larger."),
+            help=age_help(
+                _("Remove files not modified for this long (e.g. {syntax}); see --larger.")
+            ),
         ),
         click.option(
             "--larger",
@@ -250,12 +253,14 @@ def action_progress(label: str) -> Iterator[Callable[[int, int, int], None] | No
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from menage.cli._progress import CountColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        CountColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -295,9 +300,9 @@ def print_outcome(outcome: Outcome) -> None:
     if outcome.done:
         click.echo(
             _(
-                "`menage undo {run}` puts everything back; `menage purge --older-than 30d` "
+                "`menage undo {run}` puts everything back; `menage purge --older-than {age}` "
                 "frees the space for good later."
-            ).format(run=outcome.run_id)
+            ).format(run=outcome.run_id, age=format_age_short(30 * 86400))
         )
 
 

@@ -98,14 +98,9 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
     if not enabled or not console.is_terminal:
         yield None
         return
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from menage.cli._progress import SizeColumn, counted
 
     labels = {
         "walk": _("Listing files"),
@@ -119,7 +114,7 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
-        DownloadColumn(binary_units=False),
+        SizeColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
@@ -132,10 +127,13 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
                 for other in tasks.values():
                     progress.update(other, visible=False)
                 label = labels.get(stage, stage)
-                task = tasks[stage] = progress.add_task(label, total=total)
+                # headers are counted in messages; the other stages read bytes
+                task = tasks[stage] = progress.add_task(
+                    label, total=total, counting=stage == "mail:fetch"
+                )
             if stage == "walk":
                 progress.update(
-                    task, description=f"{labels['walk']}: {done}", completed=0, total=None
+                    task, description=counted(labels["walk"], done), completed=0, total=None
                 )
             else:
                 progress.update(task, completed=done, total=total)

@@ -7,9 +7,12 @@ puts every placeholder through the catalogue, so that no command has to remember
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import click
 
-from menage.i18n import N_, _
+from menage.i18n import N_, _, language
 
 #: the placeholders we name ourselves, and those click derives from a type's name
 _NAMED = {
@@ -44,8 +47,43 @@ _NAMED = {
 }
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """Click joins an option's extras with "; " (``[default: 20; x>=0]``): French puts a
+    narrow no-break space before the semicolon."""
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        if language() == "fr":
+            rows = [(term, _french_extras(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+def _french_extras(text: str) -> str:
+    """``[default: 20; x>=0]`` as French writes it: « [par défaut : 20 ; 0 ou plus] »."""
+    text = _EXTRAS_SEMICOLON.sub("\u202f; ", text)
+    for pattern, french in _RANGES:
+        text = pattern.sub(french, text)
+    return text
+
+
+#: click's ranges (``x>=0``, ``0<=x<=100``) in words
+_RANGES = (
+    (re.compile(r"\b(-?[\d.]+)<=x<=(-?[\d.]+)(?=[;\]])"), "de \\1 à\u00a0\\2"),
+    (re.compile(r"\bx>=(-?[\d.]+)(?=[;\]])"), "\\1\u00a0ou plus"),
+    (re.compile(r"\bx>(-?[\d.]+)(?=[;\]])"), "plus de\u00a0\\1"),
+    (re.compile(r"\bx<=(-?[\d.]+)(?=[;\]])"), "\\1\u00a0au plus"),
+)
+
+
+_EXTRAS_SEMICOLON = re.compile(r"(?<!\u202f); (?=[^\[\]]*\]$)")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 def localise(command: click.Command) -> None:
     """Translate the placeholders of ``command`` and of its subcommands."""
+    command.context_class = _Context
     command.options_metavar = _("[OPTIONS]")
     if isinstance(command, click.Group):
         command.subcommand_metavar = _("COMMAND [ARGS]...")

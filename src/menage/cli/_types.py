@@ -6,7 +6,18 @@ from typing import Any
 
 import click
 
-from menage.units import BadValue, parse_age, parse_size
+from menage.i18n import _
+from menage.units import AGE_SYNTAX, BadValue, format_age, parse_age, parse_size
+
+
+def age_help(text: str) -> str:
+    """A help text that shows the one duration syntax (``text`` holds ``{syntax}``)."""
+    return text.format(syntax=_(AGE_SYNTAX))
+
+
+def age_default(text: str) -> str:
+    """A default duration as the help shows it: « 3 ans » / ``3 years``."""
+    return format_age(parse_age(text))
 
 
 class SizeType(click.ParamType[int]):

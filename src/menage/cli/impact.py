@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from menage.cli._types import AGE, SIZE
+from menage.cli._types import AGE, SIZE, age_default, age_help
 from menage.i18n import _
-from menage.impact.devices import ALIASES, IMPACT_DEVICES
+from menage.impact.devices import ALIASES, IMPACT_DEVICES, device_type
 from menage.impact.required import CALL_QUALITIES, QUALITIES, REGIONS
 
 YEAR_S = 365.25 * 86400
@@ -27,7 +27,11 @@ def _keep_options(command: Any) -> Any:
             f"keep_{code}",
             type=AGE,
             metavar="DURATION",
-            help=_("What keeping this device longer avoids (e.g. 1y, 18m)."),
+            help=age_help(
+                _("Keep the {device} this much longer: what it avoids (e.g. {syntax}).").replace(
+                    "{device}", device_type(code).label()
+                )
+            ),
         )(command)
     return command
 
@@ -172,7 +176,7 @@ def _reused(values: tuple[str, ...]) -> dict[str, int]:
     "--for",
     "period",
     type=AGE,
-    default="1y",
+    default=age_default("1y"),
     show_default=True,
     metavar="DURATION",
     help=_("How long stored data and mail are kept, and reused devices used."),

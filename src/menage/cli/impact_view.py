@@ -9,6 +9,7 @@ from menage.cli._common import print_json
 from menage.i18n import _, format_number, ngettext
 from menage.impact.equivalences import car_km_text
 from menage.impact.estimate import Estimate
+from menage.impact.factor_texts import note_text, scope_text, unit_text
 from menage.impact.factors import factors
 from menage.impact.labels import describe, years_text
 from menage.impact.myths import MYTHS, VERDICTS
@@ -180,16 +181,16 @@ def print_sources(as_json: bool = False) -> None:
             _("{key}: {value} {unit} [{status}, confidence: {confidence}]").format(
                 key=f.key,
                 value=value,
-                unit=f.unit,
+                unit=unit_text(f.unit),
                 status=status_names[f.status],
                 confidence=confidence_names[f.confidence],
             )
         )
-        click.echo("  " + f.scope)
+        click.echo("  " + scope_text(f.key, f.scope))
         click.echo("  " + _("source: {source} ({year})").format(source=f.source, year=f.year))
         click.echo("  " + _("reference: {reference}").format(reference=f.reference))
         if f.note:
-            click.echo("  " + _("note: {note}").format(note=f.note))
+            click.echo("  " + _("note: {note}").format(note=note_text(f.key, f.note)))
 
 
 def _decimals(value: float) -> int:

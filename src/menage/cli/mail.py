@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from menage.cli._common import print_json, progress_bar, stdout_console
-from menage.cli._types import AGE, SIZE
+from menage.cli._types import AGE, SIZE, age_default, age_help
 from menage.cli.impact import REGIONS
 from menage.cli.mail_clean import clean, password_prompt
 from menage.cli.mail_unsubscribe import unsubscribe
 from menage.errors import EXIT_INCOMPLETE
-from menage.i18n import _, format_number, format_percent, format_size
+from menage.i18n import _, format_number, format_percent, format_size, ngettext
 
 
 @click.group(
@@ -66,9 +66,9 @@ _prompt = password_prompt
 @click.option(
     "--older-than",
     type=AGE,
-    default="2y",
+    default=age_default("2y"),
     show_default=True,
-    help=_("Mail older than this is reported as old (e.g. 2y, 6m)."),
+    help=age_help(_("Mail older than this is reported as old (e.g. {syntax}).")),
 )
 @click.option(
     "--larger",
@@ -157,7 +157,11 @@ def _print(analysis: object, impact: object, top: int) -> None:
     console = stdout_console()
     total = analysis.total
     console.print(
-        _("{count} messages, {size}, {read} read.").format(
+        ngettext(
+            "{count} message, {size}, {read} read.",
+            "{count} messages, {size}, {read} read.",
+            total.messages,
+        ).format(
             count=format_number(total.messages),
             size=format_size(total.bytes),
             read=format_percent(total.read_ratio, 0),

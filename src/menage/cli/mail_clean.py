@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from menage.cli._options import dry_run_option, yes_option
-from menage.cli._types import AGE, SIZE
-from menage.i18n import _, format_number, format_size
+from menage.cli._types import AGE, SIZE, age_help
+from menage.i18n import _, format_number, format_size, ngettext
 
 
 def password_prompt(who: str) -> str:
@@ -26,8 +26,9 @@ def password_prompt(who: str) -> str:
         "action of the journal: `menage undo` puts them back.\n\n"
         "Criteria given together must all hold. A duplicate is taken only while its kept "
         "copy is verified present.\n\n"
-        "Example:\n\n"
-        "    menage mail clean imaps://alice@imap.example.org/ --newsletters --older-than 1y"
+        "Example:\n\n\b\n"
+        "    menage mail clean imaps://alice@imap.example.org/ \\\n"
+        "        --newsletters --older-than 1y"
     ),
     short_help=_("Move selected messages to the Trash (undoable)."),
 )
@@ -40,7 +41,7 @@ def password_prompt(who: str) -> str:
     metavar="ADDRESS",
     help=_("From this address (or @domain)."),
 )
-@click.option("--older-than", type=AGE, help=_("Older than this (e.g. 2y, 6m)."))
+@click.option("--older-than", type=AGE, help=age_help(_("Older than this (e.g. {syntax}).")))
 @click.option("--larger", type=SIZE, help=_("At least this size (e.g. 5MB)."))
 @click.option("--duplicates", is_flag=True, help=_("Second copies of the same message."))
 @click.option(
@@ -95,9 +96,11 @@ def clean(
         )
     where = plan.destination or _("Ménage's quarantine")
     click.echo(
-        _("{n} messages ({size}) to move to {where}.").format(
-            n=format_number(len(plan.targets)), size=format_size(plan.bytes), where=where
-        ),
+        ngettext(
+            "{n} message ({size}) to move to {where}.",
+            "{n} messages ({size}) to move to {where}.",
+            len(plan.targets),
+        ).format(n=format_number(len(plan.targets)), size=format_size(plan.bytes), where=where),
         err=True,
     )
     if dry_run:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from menage.cli._options import dry_run_option, yes_option
-from menage.i18n import _, format_number, format_size
+from menage.i18n import _, format_number, format_size, ngettext
 
 
 @click.command(
@@ -64,7 +64,11 @@ def unsubscribe(
         found = [(m, role) for _name, role, ms in folders for m in ms if m.sender == wanted]
         choice = choose(wanted, found)
         click.echo(
-            _("{sender}: {n} messages ({size}).").format(
+            ngettext(
+                "{sender}: {n} message ({size}).",
+                "{sender}: {n} messages ({size}).",
+                choice.messages,
+            ).format(
                 sender=wanted, n=format_number(choice.messages), size=format_size(choice.bytes)
             )
         )

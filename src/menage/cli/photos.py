@@ -12,7 +12,7 @@ import click
 from menage.cli._common import print_json, stderr_console, stdout_console
 from menage.cli._types import SIZE
 from menage.errors import EXIT_INCOMPLETE
-from menage.i18n import _
+from menage.i18n import _, format_number, ngettext
 
 
 @contextlib.contextmanager
@@ -21,13 +21,15 @@ def _progress() -> Iterator[Any]:
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from menage.cli._progress import CountColumn
 
     labels = {"walk": _("Listing photos"), "decode": _("Reading photos")}
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        CountColumn(),
         console=console,
         transient=True,
         # no refresh thread: photo workers are forked, which copies threads
@@ -135,6 +137,11 @@ def photos(
     if not found.complete:
         if as_json:
             click.echo(
-                _('{num} files skipped: see "errors".').format(num=len(found.errors)), err=True
+                ngettext(
+                    '{num} file skipped: see "errors".',
+                    '{num} files skipped: see "errors".',
+                    len(found.errors),
+                ).format(num=format_number(len(found.errors))),
+                err=True,
             )
         click.get_current_context().exit(EXIT_INCOMPLETE)

@@ -55,9 +55,11 @@ def print_photos_summary(found: PhotoFindings, console: Any) -> None:
         console.print(f"{escape(error.path)}: {error.message}", markup=False, style="yellow")
     if len(found.errors) > _ERRORS_SHOWN:
         console.print(
-            _("{num} more skipped files: the JSON output (--json) lists them.").format(
-                num=format_number(len(found.errors) - _ERRORS_SHOWN)
-            )
+            ngettext(
+                "{num} more skipped file: the JSON output (--json) lists it.",
+                "{num} more skipped files: the JSON output (--json) lists them.",
+                len(found.errors) - _ERRORS_SHOWN,
+            ).format(num=format_number(len(found.errors) - _ERRORS_SHOWN))
         )
 
 
@@ -98,8 +100,10 @@ def print_photo_errors(errors: list[dict[str, Any]], brief: bool = False) -> Non
         click.echo(f"  {error['path']}: {error['message']}", err=True)
     if len(errors) > _ERRORS_SHOWN:
         click.echo(
-            _("{num} more skipped files: the JSON output (--json) lists them.").format(
-                num=format_number(len(errors) - _ERRORS_SHOWN)
-            ),
+            ngettext(
+                "{num} more skipped file: the JSON output (--json) lists it.",
+                "{num} more skipped files: the JSON output (--json) lists them.",
+                len(errors) - _ERRORS_SHOWN,
+            ).format(num=format_number(len(errors) - _ERRORS_SHOWN)),
             err=True,
         )

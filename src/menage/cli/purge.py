@@ -7,7 +7,7 @@ import click
 from menage.cli._clean import action_progress, confirm, report_recovered
 from menage.cli._labels import entry_label
 from menage.cli._options import dry_run_option, list_option, yes_option
-from menage.cli._types import AGE
+from menage.cli._types import AGE, age_help
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, ngettext
 
@@ -23,7 +23,11 @@ from menage.i18n import _, ngettext
     ),
     short_help=_("Empty the quarantine for real."),
 )
-@click.option("--older-than", type=AGE, help=_("Only files quarantined this long ago (30d)."))
+@click.option(
+    "--older-than",
+    type=AGE,
+    help=age_help(_("Only files quarantined this long ago (e.g. {syntax}).")),
+)
 @click.option("--run", "run_id", type=int, help=_("Only the files of this run."))
 @click.option("--all", "purge_all", is_flag=True, help=_("Everything in the quarantine."))
 @yes_option()
@@ -44,7 +48,7 @@ def purge(
     if older_than is None and run_id is None and not purge_all:
         # like `borg delete`: emptying everything needs to be asked for by name
         raise click.UsageError(
-            _("say what to purge: --older-than AGE (e.g. 30d), --run N, or --all.")
+            age_help(_("say what to purge: --older-than AGE (e.g. {syntax}), --run N, or --all."))
         )
     # a full disk is when people purge: the journal's reserve is given back first
     with cleanup_session(purging=True) as (journal, recovered):

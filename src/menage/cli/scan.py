@@ -12,7 +12,7 @@ import click
 
 from menage.cli._common import progress_bar, stdout_console
 from menage.cli._options import exclude_option, index_option, json_option, snapshots_option
-from menage.cli._types import AGE, SIZE
+from menage.cli._types import AGE, SIZE, age_default, age_help
 from menage.cli.impact import REGIONS
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _
@@ -56,9 +56,9 @@ from menage.i18n import _
 @click.option(
     "--older-than",
     type=AGE,
-    default="3y",
+    default=age_default("3y"),
     show_default=True,
-    help=_("Files not modified for this long are reported as old (e.g. 5y, 6m)."),
+    help=age_help(_("Files not modified for this long are reported as old (e.g. {syntax}).")),
 )
 @click.option(
     "--top",
@@ -192,6 +192,7 @@ def scan(
         from menage.report.html import write_scan_html
 
         write_scan_html(result, html, history)
+        click.echo(_("HTML report: {path}").format(path=html), err=True)
     if csv_dir is not None:
         from menage.report.csv import write_scan_csv
 

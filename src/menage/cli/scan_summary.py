@@ -10,7 +10,7 @@ import click
 from menage.files.document import scan_summary
 from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape
-from menage.files.result import YEAR_S, ScanResult
+from menage.files.result import ScanResult
 from menage.findings import Duplicates, FileItem, FindingList, SingleFile
 from menage.i18n import _, format_number, format_percent, format_size, ngettext
 
@@ -47,11 +47,12 @@ def _duplicate_folders(found: FindingList, data: dict[str, Any], result: ScanRes
 
 def _old(found: FindingList, data: dict[str, Any], result: ScanResult) -> str:
     totals = found.totals()
-    from menage.impact.labels import years_text
+    from menage.units import format_age
 
-    years = round(result.options.older_than_s / YEAR_S, 1)
     return _("{files}, {size}, not modified for {years}").format(
-        files=_files(totals.count), size=format_size(totals.bytes), years=years_text(years)
+        files=_files(totals.count),
+        size=format_size(totals.bytes),
+        years=format_age(result.options.older_than_s),
     )
 
 

@@ -98,7 +98,13 @@ def serve(demo: bool, host: str, port: int, create_admin: bool, setup_only: bool
         runner.create_admin()
         return
     if setup_only:
-        click.echo(_("Ready. Start the platform with: menage serve"), err=True)
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(
+            _("Ready. Start the platform with: {command}, then open http://{host}:{port}/").format(
+                command="menage serve --demo" if demo else "menage serve", host=shown, port=port
+            ),
+            err=True,
+        )
         return
     shown = f"[{host}]" if ":" in host else host
     click.echo(

@@ -63,9 +63,12 @@ def service_chart(groups: list[Group], chart_id: str = "chart") -> str:
 def scenario_title(scenario: Scenario) -> str:
     """``Keep laptops 6 years…`` / ``Buy refurbished for 30 % of replacements``."""
     if scenario.key == "extend_life":
-        return _("Keep laptops {years} years instead of their current life").format(
-            years=format_number(scenario.parameters.get("years", 0), 0)
-        )
+        years = scenario.parameters.get("years", 0)
+        return ngettext(
+            "Keep laptops {years} year instead of their current life",
+            "Keep laptops {years} years instead of their current life",
+            decimal_count(years, 0),
+        ).format(years=format_number(years, 0))
     return _("Buy refurbished for {percent} of replacements").format(
         percent=format_percent(scenario.parameters.get("share", 0), 0)
     )

@@ -30,7 +30,7 @@ from typing import ClassVar
 
 from menage.errors import MenageError
 from menage.fleet.vocabulary import HEADERS, TYPE_WORDS
-from menage.i18n import N_, _
+from menage.i18n import _, ngettext
 from menage.impact.devices import ALIASES, device_type
 
 FIELDS = ("type", "model", "purchase_date", "lifespan_years", "service", "serial", "quantity")
@@ -57,11 +57,20 @@ class Problem:
 class InventoryError(MenageError):
     """The inventory cannot be read; every problem found is in ``problems``."""
 
-    template: ClassVar[str] = N_("{path}: the inventory was not imported ({count} problems)")
+    # the message agrees with the count (see ``message``)
+    template: ClassVar[str] = "{path}: the inventory was not imported ({count} problems)"
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(path=path, count=len(problems))
+
+    @property
+    def message(self) -> str:
+        return ngettext(
+            "{path}: the inventory was not imported ({count} problem)",
+            "{path}: the inventory was not imported ({count} problems)",
+            self.fields["count"],
+        ).format(**self.fields)
 
 
 @dataclass(frozen=True)

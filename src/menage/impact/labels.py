@@ -79,9 +79,14 @@ def describe(impact: Impact, years: float = 1.0) -> str:
             quality=_(QUALITY_LABELS[a.removeprefix("streaming_")]), hours=_amount(q)
         )
     if a == "video_call":
-        return _("Video call ({quality}, {n} places): {hours} h").format(
+        places = int(impact.detail.get("participants", 2))
+        return ngettext(
+            "Video call ({quality}, {n} place): {hours} h",
+            "Video call ({quality}, {n} places): {hours} h",
+            places,
+        ).format(
             quality=_(QUALITY_LABELS[str(impact.detail.get("quality", "sd"))]),
-            n=format_number(int(impact.detail.get("participants", 2))),
+            n=format_number(places),
             hours=_amount(q),
         )
     if a == "web_search":

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from menage.i18n import _, format_number
+from menage.i18n import NBSP, _, format_number, language
 from menage.impact.equivalences import car_km_text
 from menage.impact.model import DEFAULT_REGION, Model
 from menage.impact.values import Impact, Range
@@ -57,7 +57,8 @@ def _scaled(value: Range, scales: tuple[tuple[float, float, str], ...]) -> str:
             break
     central = _number(value.central / divisor)
     if significant(value.low / divisor) == significant(value.high / divisor):
-        return f"{central} {unit}"
+        # French keeps a number and its unit on one line
+        return f"{central}{NBSP if language() == 'fr' else ' '}{unit}"
     return _("{central} {unit} ({low}–{high})").format(
         central=central,
         unit=unit,

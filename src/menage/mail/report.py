@@ -13,12 +13,21 @@ from typing import Any
 
 from menage._version import __version__
 from menage.errors import OutputNotWritten, ReportNotWritten
-from menage.i18n import _, format_date, format_number, format_percent, format_size, language
+from menage.i18n import (
+    _,
+    format_date,
+    format_number,
+    format_percent,
+    format_size,
+    language,
+    ngettext,
+)
 from menage.mail.findings import MailAnalysis, Tally
 from menage.mail.impact import mail_impact
 from menage.output import write_output
 from menage.report.html import _environment
 from menage.report.svg import Bar, bar_chart
+from menage.units import format_age
 
 TOP = 30
 
@@ -109,6 +118,10 @@ def mail_context(analysis: MailAnalysis, region: str = "france") -> dict[str, An
         },
         "old": analysis.old,
         "old_size": format_size(analysis.old.bytes),
+        "old_age": format_age(analysis.old.older_than_days * 86400),
+        "duplicate_groups": ngettext(
+            "{n} group", "{n} groups", len(analysis.duplicates.groups)
+        ).format(n=format_number(len(analysis.duplicates.groups))),
         "duplicates": analysis.duplicates,
         "duplicates_size": format_size(analysis.duplicates.redundant_bytes),
         "folders": [

@@ -21,7 +21,7 @@ from menage.files.document import scan_summary
 from menage.files.index import ScanRecord
 from menage.files.lint import CATEGORY_LABELS
 from menage.files.names import escape, from_json, to_json
-from menage.files.result import YEAR_S, ScanResult
+from menage.files.result import ScanResult
 from menage.files.walk import ISSUE_KINDS
 from menage.i18n import (
     _,
@@ -31,7 +31,6 @@ from menage.i18n import (
     format_percent,
     format_size,
     language,
-    ngettext,
 )
 from menage.report import collapse, finding_view
 from menage.report.collapse import shown_path
@@ -67,19 +66,9 @@ class ChartTable:
 
 def _age(seconds: float) -> str:
     """``3 years``, ``6 months``, ``45 days``: the threshold of "old" files, in words."""
-    years = seconds / YEAR_S
-    if years >= 1 and abs(years - round(years)) < 0.05:
-        n = round(years)
-        return ngettext("{n} year", "{n} years", n).format(n=format_number(n))
-    months = seconds / (YEAR_S / 12)
-    if months >= 1 and abs(months - round(months)) < 0.05:
-        n = round(months)
-        return ngettext("{n} month", "{n} months", n).format(n=format_number(n))
-    if seconds >= 86400:
-        n = round(seconds / 86400)
-        return ngettext("{n} day", "{n} days", n).format(n=format_number(n))
-    n = round(seconds / 3600)
-    return ngettext("{n} hour", "{n} hours", n).format(n=format_number(n))
+    from menage.units import format_age
+
+    return format_age(seconds)
 
 
 def _signed_size(n: int) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from menage.i18n import format_date, format_number, format_size
+from menage.units import format_age, format_age_short
 
 if TYPE_CHECKING:
     from menage.workspace import Workspace
@@ -46,5 +47,7 @@ def holdings(workspace: Workspace, now: float | None = None) -> dict[str, Any]:
         "runs": len(runs),
         "purge_from": purge_from,
         "days": SUGGESTED_DAYS,
+        "wait": format_age(SUGGESTED_DAYS * 86400),
+        "wait_option": format_age_short(SUGGESTED_DAYS * 86400),
         "path": str(workspace.quarantine_path),
     }

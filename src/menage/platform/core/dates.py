@@ -7,6 +7,7 @@ shown only when it is not the current one, except where a range needs it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -49,10 +50,14 @@ def _format(date: dt.date, pattern: str) -> str:
     text = date_format(date, pattern)
     french = (translation.get_language() or "fr").startswith("fr")
     if french and date.day == 1 and "j" in pattern:
-        text = text.replace("1 ", "1er ", 1) if not text.startswith("1 ") else "1er " + text[2:]
-        if pattern == "j":
-            text = "1er"
+        # the day of the month, wherever the pattern puts it (« 1er décembre », « lun. 1er »)
+        text = re.sub(r"(?<![\d/.:-])1(?![\d/.:])", "1er", text, count=1)
     return text
+
+
+def format_day(date: dt.date, pattern: str) -> str:
+    """A date in a Django pattern (``"D j"``), with « 1er » for the first of the month."""
+    return _format(date, pattern)
 
 
 def hours(start: dt.datetime, end: dt.datetime) -> str:

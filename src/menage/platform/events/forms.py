@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.dates import span
@@ -128,8 +129,10 @@ class EventForm(ModelForm):
             if capacity < taken:
                 self.add_error(
                     "capacity",
-                    _(
-                        "{count} residents are already registered: the capacity cannot be lower."
+                    ngettext(
+                        "{count} resident is already registered: the capacity cannot be lower.",
+                        "{count} residents are already registered: the capacity cannot be lower.",
+                        taken,
                     ).format(count=taken),
                 )
         return data

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from menage.platform.core.dates import format_day
 from menage.platform.measures.format import size
 
 WIDTH, HEIGHT = 360, 210
@@ -36,7 +36,7 @@ def progress_svg(days: list[tuple[dt.date, int]]) -> SafeString:
         x = LEFT + n * step
         y = base - (base - TOP) * total / top
         points.append(f"{x:.1f},{y:.1f}")
-        label = escape(date_format(day, "D j"))
+        label = escape(format_day(day, "D j"))
         if n % every == 0:
             labels.append(
                 f'<text x="{x:.1f}" y="{base + FONT + 6}" text-anchor="middle">{label}</text>'

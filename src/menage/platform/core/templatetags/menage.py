@@ -39,3 +39,9 @@ def hours(start: dt.datetime, end: dt.datetime) -> str:
 @register.simple_tag
 def span(start: dt.date, end: dt.date) -> str:
     return dates.span(start, end)
+
+
+@register.filter
+def date_as(value: dt.datetime | dt.date | None, pattern: str) -> str:
+    """``{{ d|date_as:"j F Y" }}``: Django's ``date`` filter, with « 1er » in French."""
+    return dates.format_day(value, pattern) if value else ""
