@@ -40,6 +40,8 @@ SAME_IN_FRENCH = {
     "HD": "a video quality's acronym",
     "{n} action, {size}.": "the French singular is spelt as the English one",
     "{n} minute": "the French is spelt as the English",
+    "%(num)s message": "the French is spelt as the English",
+    "Photo %(name)s": "the French is spelt as the English",
     "{region}, {value} gCO2e/kWh": "a place and a unit",
     "%(prog)s, version %(version)s": "a program name and its version",
     "Choice({choices})": "a Python type's name, shown to developers",
@@ -125,6 +127,8 @@ NUMBER_FIELD = re.compile(
 INVARIABLE = {"mois", "fois", "pas", "plus", "sans", "sous", "dans", "vers", "depuis", "très"}
 # entries whose number is never 1, with the reason
 NEVER_ONE = {
+    "%(read)s read": "a percentage (« 40 % lus »), never a count",
+    "Group %(n)s: %(count)s photos — frees %(freed)s": "a group of similar photos has 2 or more",
     "Fewer than %(minimum)s entries: not shown.": "the minimum group is at least 2 (settings)",
     "Fewer than %(minimum)s participations: not shown.": "the minimum group is at least 2",
     "fewer than {minimum} entries: not shown": "the minimum group is at least 2 (settings)",
