@@ -77,9 +77,12 @@ def test_the_form_stores_with_the_same_single_insert(week, django_assert_max_num
     table = Submission._meta.db_table
     assert sum(table in q["sql"] for q in posted.captured_queries) == 1
     assert shown(week["slug"]) == 0  # no bytes, but counted:
-    assert Client().get(f"/api/v1/dashboards/campaigns/{week['slug']}").json()["figures"][
-        "people_reached"
-    ] == 12
+    assert (
+        Client()
+        .get(f"/api/v1/dashboards/campaigns/{week['slug']}")
+        .json()["figures"]["people_reached"]
+        == 12
+    )
 
 
 def test_reads_between_posts_cost_no_aggregation(week, client, django_assert_max_num_queries):
