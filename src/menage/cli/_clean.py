@@ -16,7 +16,7 @@ from menage.cli._types import AGE, SIZE
 from menage.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from menage.clean import Outcome, Plan, Recovered
+    from menage.clean import Journal, Outcome, Plan, Recovered
 
 ACTION_LABELS = {
     "quarantine": N_("to the quarantine"),
@@ -307,3 +307,61 @@ def state_path(name: str) -> str:
     folder = menage_home() / "plans"
     folder.mkdir(exist_ok=True)
     return os.fspath(folder / name)
+
+
+def offer_empty_folders(journal: Journal, run_id: int, choice: bool | None) -> None:
+    """Folders the run left empty: removed when asked (``choice`` True, or yes on a
+    terminal), else kept with a line saying how to remove them. Never removed without
+    a terminal unless ``--remove-empty-folders`` was given."""
+    from menage.clean.apply import home_quarantine
+    from menage.clean.emptied import emptied_folders, remove_emptied
+    from menage.files.names import escape
+    from menage.i18n import format_number
+
+    if choice is False:
+        return
+    folders = emptied_folders(journal, run_id)
+    if not folders:
+        return
+    count = format_number(len(folders))
+    if choice is None:
+        click.echo(
+            ngettext(
+                "The cleanup left {n} folder empty:",
+                "The cleanup left {n} folders empty:",
+                len(folders),
+            ).format(n=count),
+            err=True,
+        )
+        for folder in folders[:SAMPLE]:
+            click.echo(f"  {escape(folder.path)}", err=True)
+        if len(folders) > SAMPLE:
+            click.echo(
+                "  " + _("… and {n} more").format(n=format_number(len(folders) - SAMPLE)),
+                err=True,
+            )
+        if not sys.stdin.isatty():
+            click.echo(
+                _(
+                    "They are kept: add --remove-empty-folders to remove them "
+                    "(`menage undo` makes them again)."
+                ),
+                err=True,
+            )
+            return
+        if not ask_yes_no(
+            ngettext(
+                "Remove it too? (`menage undo` makes it again)",
+                "Remove them too? (`menage undo` makes them again)",
+                len(folders),
+            )
+        ):
+            return
+    result = remove_emptied(journal, home_quarantine(), run_id, folders)
+    click.echo(
+        ngettext(
+            "{n} empty folder removed.", "{n} empty folders removed.", len(result.removed)
+        ).format(n=format_number(len(result.removed)))
+    )
+    for entry in result.kept:
+        click.echo(f"  {entry_label(entry)}: {entry.reason}", err=True)

@@ -41,16 +41,12 @@ def points(change: float) -> str:
 @click.option(
     "--compare",
     is_flag=True,
-    help=_(
-        "Show what changed between two scans of the same folders (by default the last two)."
-    ),
+    help=_("Show what changed between two scans of the same folders (by default the last two)."),
 )
 @click.argument("numbers", nargs=-1, type=click.IntRange(min=1), metavar="[[BEFORE] AFTER]")
 @json_option()
 @index_option()
-def scans(
-    compare: bool, numbers: tuple[int, ...], as_json: bool, index_path: Path | None
-) -> None:
+def scans(compare: bool, numbers: tuple[int, ...], as_json: bool, index_path: Path | None) -> None:
     from rich.table import Table
 
     from menage.files.history import compare as compare_scans

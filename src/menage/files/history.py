@@ -91,9 +91,7 @@ def compare(index: Index, before: int | None = None, after: int | None = None) -
     else:
         newest = by_id[after]
     if before is None:
-        earlier = [
-            r for r in records if r.id < newest.id and same_folders(r, newest)
-        ]
+        earlier = [r for r in records if r.id < newest.id and same_folders(r, newest)]
         if not earlier:
             raise NoScanToCompare(roots=_roots(newest))
         oldest = earlier[-1]
