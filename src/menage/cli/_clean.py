@@ -84,18 +84,72 @@ def plan_options(
     keep: Sequence[str],
     action: str,
 ) -> Any:
+    from menage import config
     from menage.clean import PlanOptions, excluded_folders
     from menage.clean.rules import DEFAULT_RULES
 
+    configured = config.load()
     return PlanOptions(
         duplicates=duplicates,
         empty=empty,
         temp=temp,
         older_than_s=older_than,
         larger=larger,
-        keep=tuple(keep) or DEFAULT_RULES,
+        keep=tuple(keep) or configured.keep or DEFAULT_RULES,
         action=action,
         excluded=excluded_folders(),
+        archives=configured.archive_folders(),
+    )
+
+
+def caution_archives() -> None:
+    """Before planning old files: they may be public archives."""
+    from menage import config
+
+    click.echo(
+        _(
+            "Caution: old files on a shared drive may be public archives, which may only "
+            "be destroyed with the archives service's approval. Folders marked as archives "
+            "are never planned: list them under archives in the configuration file "
+            "(`menage config --path`), or put a file named {marker} in them."
+        ).format(marker=config.ARCHIVES_MARKER),
+        err=True,
+    )
+
+
+def remind_retention() -> None:
+    """Say (never do) that quarantined files are past the retention, with the purge
+    command that would free them."""
+    from menage import config
+    from menage.clean.retention import read_state
+    from menage.i18n import format_number, format_size
+
+    days = config.load().retention_days
+    state = read_state(days)
+    if state is None or not state.expired_items:
+        return
+    # Translators: a duration for --older-than, in days (30d / 30j)
+    age = _("{days}d").format(days=int(round(days)))
+    runs = ngettext("run {runs}", "runs {runs}", len(state.expired_runs)).format(
+        runs=", ".join(str(r) for r in state.expired_runs)
+    )
+    click.echo(
+        ngettext(
+            "{n} item ({size}) has been in the quarantine for more than {days} days ({runs}). "
+            "`menage purge --older-than {age}` frees its space for good; nothing is purged "
+            "without you.",
+            "{n} items ({size}) have been in the quarantine for more than {days} days "
+            "({runs}). `menage purge --older-than {age}` frees their space for good; nothing "
+            "is purged without you.",
+            state.expired_items,
+        ).format(
+            n=format_number(state.expired_items),
+            size=format_size(state.expired_bytes),
+            days=format_number(days),
+            runs=runs,
+            age=age,
+        ),
+        err=True,
     )
 
 

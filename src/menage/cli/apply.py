@@ -13,6 +13,7 @@ from menage.cli._clean import (
     offer_empty_folders,
     print_outcome,
     print_plan_summary,
+    remind_retention,
     report_recovered,
 )
 from menage.cli._options import (
@@ -62,11 +63,13 @@ def apply(
     index_path: Path | None,
     empty_folders: bool | None,
 ) -> None:
+    from menage import config
     from menage.clean import (
         AlreadyApplied,
         applied_by,
         apply_plan,
         check_against_index,
+        check_archives,
         check_paths,
         cleanup_session,
         excluded_folders,
@@ -80,6 +83,7 @@ def apply(
     plan = read_plan(plan_file, excluded_folders())
     check_against_index(plan, index_path or default_index_path(), shown)
     check_paths(plan, shown)
+    check_archives(plan, config.load().archive_folders(), shown)
     _leave_unconfirmed(plan)
     if show_list:
         _list_actions(plan)
@@ -114,6 +118,7 @@ def apply(
             from menage.cli._common import print_json
 
             print_json(measures(outcome.run_id, journal).as_dict())
+    remind_retention()
     if not outcome.complete:
         click.get_current_context().exit(EXIT_INCOMPLETE)
 

@@ -8,6 +8,7 @@ import click
 
 from menage.cli._clean import (
     action_progress,
+    caution_archives,
     confirm,
     offer_empty_folders,
     plan_options,
@@ -87,8 +88,12 @@ def clean(
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
     options.rules()
+    if options.older_than_s is not None:
+        caution_archives()
+    from menage import config
+
     scan_options = ScanOptions(
-        excludes=exclude,
+        excludes=(*config.load().exclude, *exclude),
         snapshots=snapshots,
         older_than_s=min(3 * YEAR_S, older_than) if older_than is not None else 3 * YEAR_S,
         top=1000,
