@@ -128,9 +128,13 @@ def test_the_file_chooses_the_language_and_errors_are_french(tmp_path):
     )
     assert shown.returncode == 0, shown.stderr
     assert "Fichier de configuration" in shown.stdout
+    # a broken file is not trusted for its language either: --lang says it
     config.write_text('language = "fr"\n[plan]\nkeep = 3\n', "utf-8")
     bad = subprocess.run(
-        [sys.executable, "-m", "menage", "history"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "menage", "--lang", "fr", "history"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert bad.returncode == 2
     assert "ligne 3, plan.keep" in bad.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from menage.cli._options import json_option
-from menage.i18n import _
+from menage.i18n import _, ngettext
 
 
 @click.command(
@@ -83,7 +83,9 @@ def config_command(show_path: bool, init: bool, as_json: bool) -> None:
     row(
         "quarantine.retention",
         _("Quarantine retention"),
-        _("{n} days").format(n=format_number(current.retention_days, digits=0)),
+        ngettext("{n} day", "{n} days", round(current.retention_days)).format(
+            n=format_number(current.retention_days, digits=0)
+        ),
     )
     click.echo(
         _("A file named {marker} in a folder also marks it as archives.").format(
