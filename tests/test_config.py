@@ -71,8 +71,8 @@ def test_the_file_sets_every_default(menage, menage_home, tmp_path):
     assert json.loads(scanned.stdout)["total"]["files"] == 2
     planned = menage("plan", "--duplicates", "-o", "-")
     assert planned.exit_code == 0, planned.stderr
-    lines = [json.loads(l) for l in planned.stdout.splitlines() if l.startswith("{")]
-    actions = [l for l in lines if "path" in l and "keep" in l]
+    rows = [json.loads(r) for r in planned.stdout.splitlines() if r.startswith("{")]
+    actions = [r for r in rows if "path" in r and "keep" in r]
     assert [a["path"] for a in actions] == [str(tree / "a" / "x.txt")]
 
 
@@ -80,9 +80,9 @@ def test_the_file_sets_every_default(menage, menage_home, tmp_path):
     ("text", "expected"),
     [
         ('language = "es"\n', "line 1, language: must be one of fr, en"),
-        ("[plan]\nkeep = [\"oldest\"]\narchives = \"x\"\n", "line 3, plan.archives: must be a list"),
-        ("[plan]\nkeep = [\"youngest\"]\n", "line 2, plan.keep: 'youngest' is not a keep rule"),
-        ("[quarantine]\nretention = \"soon\"\n", "line 2, quarantine.retention:"),
+        ('[plan]\nkeep = ["oldest"]\narchives = "x"\n', "line 3, plan.archives: must be a list"),
+        ('[plan]\nkeep = ["youngest"]\n', "line 2, plan.keep: 'youngest' is not a keep rule"),
+        ('[quarantine]\nretention = "soon"\n', "line 2, quarantine.retention:"),
         ("[quarantine]\nretention = 0\n", "must be more than zero"),
         ("colour = 1\n", "line 1, colour: unknown key"),
         ("[scan]\n\nexcludes = []\n", "line 3, scan.excludes: unknown key (known: exclude)"),

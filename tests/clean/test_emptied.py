@@ -36,9 +36,7 @@ def emptied(menage, tmp_path):
     return root, plan
 
 
-def test_folders_left_empty_are_removed_when_asked_and_undo_makes_them_again(
-    menage, emptied
-):
+def test_folders_left_empty_are_removed_when_asked_and_undo_makes_them_again(menage, emptied):
     root, plan = emptied
     before = snapshot(root)
     applied = menage("apply", plan, "--yes", "--remove-empty-folders")

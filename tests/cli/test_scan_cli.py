@@ -290,9 +290,7 @@ def test_rate_changes_are_in_points_in_french(tmp_path):
     menage_process("scan", tmp_path / "tree", "--index", index)
     shown = menage_process("--lang", "fr", "scans", "--compare", "--index", index, text=True)
     assert shown.returncode == 0, shown.stderr
-    change = json.loads(
-        menage_process("scans", "--compare", "--json", "--index", index).stdout
-    )
+    change = json.loads(menage_process("scans", "--compare", "--json", "--index", index).stdout)
     value = f"{abs(change['rate_change_points']):.1f}".replace(".", ",")
     assert f"−{value}\u00a0pts" in shown.stdout
     assert "Scan 1 → scan 2" in shown.stdout or "Analyse 1 → analyse 2" in shown.stdout
