@@ -66,6 +66,16 @@ def test_without_a_terminal_they_are_kept_and_it_says_how(menage, emptied):
     assert (root / "photos2").is_dir()
 
 
+def test_json_output_stays_json(menage, emptied):
+    import json
+
+    root, plan = emptied
+    applied = menage("apply", plan, "--yes", "--remove-empty-folders", "--json")
+    assert applied.exit_code == 0, applied.stderr
+    assert json.loads(applied.stdout)["freed"]["folders"] == 2
+    assert "2 empty folders removed." in applied.stderr
+
+
 def test_keep_empty_folders_says_nothing(menage, emptied):
     root, plan = emptied
     applied = menage("apply", plan, "--yes", "--keep-empty-folders")
@@ -132,3 +142,28 @@ def test_a_root_left_empty_is_never_offered(menage, tmp_path):
     with cleanup_session() as (journal, _recovered):
         assert emptied_folders(journal, journal.runs()[-1].id) == []
     assert second.is_dir()
+
+
+def test_on_a_terminal_it_asks_in_french_and_oui_removes_them(menage, emptied, menage_home):
+    import pty
+    import subprocess
+    import sys
+
+    root, plan = emptied
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "menage", "--lang", "fr", "apply", plan],
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "MENAGE_HOME": str(menage_home)},
+    )
+    os.close(secondary)
+    os.write(main, b"o\noui\n")  # apply, then remove the emptied folders
+    out, err = process.communicate(timeout=120)
+    os.close(main)
+    assert process.returncode == 0, err.decode()
+    assert "Le nettoyage a laissé 2 dossiers vides" in err.decode()
+    assert "Les supprimer aussi\u202f? (`menage undo` les recrée) [o/N]" in err.decode()
+    assert "2 dossiers vides supprimés." in out.decode()
+    assert not (root / "photos2").exists()

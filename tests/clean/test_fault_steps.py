@@ -270,12 +270,13 @@ def test_a_crash_while_removing_the_folders_a_cleanup_left_empty(
     journal = menage_home / "journal.sqlite"
     folders = {os.fsencode(root / "sub"), os.fsencode(root / "sub2")}
     phase = point.split(".")[0]
-    apply = ["apply", plan, "--yes", "--remove-empty-folders"]
-    command: list[str | Path] = {
+    apply: list[str | Path] = ["apply", plan, "--yes", "--remove-empty-folders"]
+    commands: dict[str, list[str | Path]] = {
         "apply": apply,
         "undo": ["undo", "--yes"],
         "purge": ["purge", "--all", "--yes"],
-    }[phase]
+    }
+    command = commands[phase]
     targets = folders
     if phase != "apply":
         assert menage(*apply).exit_code == 0

@@ -363,10 +363,13 @@ def state_path(name: str) -> str:
     return os.fspath(folder / name)
 
 
-def offer_empty_folders(journal: Journal, run_id: int, choice: bool | None) -> None:
+def offer_empty_folders(
+    journal: Journal, run_id: int, choice: bool | None, err: bool = False
+) -> None:
     """Folders the run left empty: removed when asked (``choice`` True, or yes on a
     terminal), else kept with a line saying how to remove them. Never removed without
-    a terminal unless ``--remove-empty-folders`` was given."""
+    a terminal unless ``--remove-empty-folders`` was given. ``err``: the result line on
+    stderr too (standard output holds JSON)."""
     from menage.clean.apply import home_quarantine
     from menage.clean.emptied import emptied_folders, remove_emptied
     from menage.files.names import escape
@@ -415,7 +418,8 @@ def offer_empty_folders(journal: Journal, run_id: int, choice: bool | None) -> N
     click.echo(
         ngettext(
             "{n} empty folder removed.", "{n} empty folders removed.", len(result.removed)
-        ).format(n=format_number(len(result.removed)))
+        ).format(n=format_number(len(result.removed))),
+        err=err,
     )
     for entry in result.kept:
         click.echo(f"  {entry_label(entry)}: {entry.reason}", err=True)
