@@ -364,12 +364,12 @@ def state_path(name: str) -> str:
 
 
 def offer_empty_folders(
-    journal: Journal, run_id: int, choice: bool | None, err: bool = False
+    journal: Journal, run_id: int, choice: bool | None, yes: bool = False, err: bool = False
 ) -> None:
     """Folders the run left empty: removed when asked (``choice`` True, or yes on a
     terminal), else kept with a line saying how to remove them. Never removed without
-    a terminal unless ``--remove-empty-folders`` was given. ``err``: the result line on
-    stderr too (standard output holds JSON)."""
+    a terminal unless ``--remove-empty-folders`` was given; ``--yes`` asks nothing, so
+    it keeps them too. ``err``: the result line on stderr (standard output holds JSON)."""
     from menage.clean.apply import home_quarantine
     from menage.clean.emptied import emptied_folders, remove_emptied
     from menage.files.names import escape
@@ -397,7 +397,7 @@ def offer_empty_folders(
                 "  " + _("… and {n} more").format(n=format_number(len(folders) - SAMPLE)),
                 err=True,
             )
-        if not sys.stdin.isatty():
+        if yes or not sys.stdin.isatty():
             click.echo(
                 _(
                     "They are kept: add --remove-empty-folders to remove them "

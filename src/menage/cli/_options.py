@@ -73,7 +73,7 @@ def empty_folders_option() -> Callable[[F], F]:
         default=None,
         help=_(
             "After the cleanup, remove (or keep) the folders it left empty, without asking. "
-            "By default Ménage asks on a terminal and keeps them elsewhere. Removed folders "
-            "are made again by `menage undo`."
+            "By default Ménage asks on a terminal and keeps them otherwise (and with --yes). "
+            "Removed folders are made again by `menage undo`."
         ),
     )

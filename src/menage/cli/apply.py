@@ -112,7 +112,7 @@ def apply(
             )
         if not as_json:
             print_outcome(outcome)
-        offer_empty_folders(journal, outcome.run_id, empty_folders, err=as_json)
+        offer_empty_folders(journal, outcome.run_id, empty_folders, yes=yes, err=as_json)
         if as_json:
             from menage.clean import measures
             from menage.cli._common import print_json

@@ -143,7 +143,7 @@ def clean(
                     progress=apply_progress,
                 )
             print_outcome(outcome)
-            offer_empty_folders(journal, outcome.run_id, empty_folders)
+            offer_empty_folders(journal, outcome.run_id, empty_folders, yes=yes)
             if not no_rescan:
                 with progress_bar() as progress:
                     after = run_scan(paths, scan_options, index=index, progress=progress)
