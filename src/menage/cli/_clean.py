@@ -399,9 +399,12 @@ def offer_empty_folders(
             )
         if yes or not sys.stdin.isatty():
             click.echo(
-                _(
+                ngettext(
+                    "It is kept: add --remove-empty-folders to remove it "
+                    "(`menage undo` makes it again).",
                     "They are kept: add --remove-empty-folders to remove them "
-                    "(`menage undo` makes them again)."
+                    "(`menage undo` makes them again).",
+                    len(folders),
                 ),
                 err=True,
             )
