@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run serve test venv lock fresh-check system-deps lint typecheck pytest bench i18n clean
+.PHONY: run serve test venv lock fresh-check system-deps lint typecheck pytest bench i18n man clean
 
 $(UV): scripts/uv-requirements.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -61,6 +61,12 @@ lint: venv
 
 typecheck: venv
 	$(BIN)/mypy
+
+## man: the manual page from the commands' help (English, and French under fr/)
+man: venv
+	$(BIN)/python -m menage.cli._manpage build/man/man1/menage.1 en
+	$(BIN)/python -m menage.cli._manpage build/man/fr/man1/menage.1 fr
+	@echo "read it with: man -l build/man/fr/man1/menage.1"
 
 # pytest exits 5 when it collected nothing: that must fail loudly, not pass quietly.
 # The platform's tests run a second time on a throwaway PostgreSQL cluster they start

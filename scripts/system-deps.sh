@@ -9,6 +9,7 @@ chromium chromium
 dovecot dovecot-imapd
 /usr/lib/postgresql/15/bin/initdb postgresql
 mkfs.btrfs btrfs-progs
+groff groff-base
 "
 missing=""
 packages=""

@@ -22,6 +22,9 @@ def menage_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     """Every test gets its own state folder: no test sees another's index."""
     home = tmp_path_factory.mktemp("menage-home")
     monkeypatch.setenv("MENAGE_HOME", str(home))
+    # and no configuration file but the one a test writes (menage.config)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("MENAGE_CONFIG", raising=False)
     return home
 
 

@@ -16,6 +16,8 @@ Our exception hierarchy:
     - IndexReadOnly
     - ReportTooNew
   + NoSuchScan
+  + ScansNotComparable (exit 2), NoScanToCompare, NoScanYet
+  + ConfigInvalid (exit 2)
   + StorageFull (exit 5)
   + PlatformMissing
   + Interrupted (exit 130)
@@ -135,6 +137,27 @@ class ReportTooNew(IndexError_):
 
 class NoSuchScan(MenageError):
     template = N_("there is no scan {scan} in the index; `menage scans` lists them.")
+
+
+class ScansNotComparable(MenageError):
+    template = N_(
+        "scan {before} ({before_roots}) and scan {after} ({after_roots}) are not of the same "
+        "folders: their duplicate rates cannot be compared. `menage scans` lists the scans "
+        "with their folders; `menage scans --compare` alone compares the last two scans of "
+        "the same folders."
+    )
+    exit_code = EXIT_USAGE
+
+
+class NoScanToCompare(MenageError):
+    template = N_(
+        "there is no earlier scan of the same folders ({roots}) to compare with; "
+        "scan them again after a cleanup, then `menage scans --compare`."
+    )
+
+
+class NoScanYet(MenageError):
+    template = N_("there is no scan yet: run `menage scan FOLDER` first.")
 
 
 class StorageFull(MenageError):

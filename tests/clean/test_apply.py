@@ -236,7 +236,10 @@ def test_confirmation_on_a_real_terminal(
     before = snapshot(tree)
     pid, fd = pty.fork()
     if pid == 0:  # the child: menage on a terminal
-        os.execv(sys.executable, [sys.executable, "-m", "menage", "apply", str(planned)])
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "menage", "apply", str(planned), "--keep-empty-folders"],
+        )
     output = b""
     for answer in answers:
         while output.count(prompt) < answers.index(answer) + 1:

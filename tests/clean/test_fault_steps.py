@@ -240,3 +240,62 @@ def test_every_registered_source_has_its_crash_test():
     from tests.mail.test_clean_faults import MAIL_SOURCES
 
     assert {op.source for op in operations()} == {"files", "photos", *MAIL_SOURCES}
+
+
+#: the removal of folders a cleanup left empty (:mod:`menage.clean.emptied`): a folder
+#: ``quarantine`` of the same run, after the files; undo makes them again first
+EMPTIED_CASES = [
+    ("files", "emptied", point, which)
+    for point in ("apply.act", "apply.acted", "undo.act", "purge.act")
+    for which in ("first", "last")
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", EMPTIED_CASES, ids="-".join)
+def test_a_crash_while_removing_the_folders_a_cleanup_left_empty(
+    menage, menage_home, where, tmp_path, case
+):
+    from menage import hooks
+    from menage.clean.journal import Journal
+
+    _source, _kind, point, which = case
+    root = where / "tree"
+    make_files_tree(root)
+    write(root / "sub2" / "deeper" / "copy3.txt", b"K" * 4000, mtime=OLD + 9)
+    os.chmod(root / "sub2", 0o750)
+    scan(menage, root)
+    plan = make_plan(menage, tmp_path / "plan", "--duplicates")
+    before = snapshot(root)
+    journal = menage_home / "journal.sqlite"
+    folders = {os.fsencode(root / "sub"), os.fsencode(root / "sub2")}
+    phase = point.split(".")[0]
+    apply: list[str | Path] = ["apply", plan, "--yes", "--remove-empty-folders"]
+    commands: dict[str, list[str | Path]] = {
+        "apply": apply,
+        "undo": ["undo", "--yes"],
+        "purge": ["purge", "--all", "--yes"],
+    }
+    command = commands[phase]
+    targets = folders
+    if phase != "apply":
+        assert menage(*apply).exit_code == 0
+        assert not any(os.path.lexists(f) for f in folders)
+        if phase == "purge":
+            with Journal(journal, read_only=True) as read:
+                targets = {e.stash for e in read.entries() if e.is_dir and e.stash is not None}
+    try:
+        calls = counting_hook(point, which, targets)
+        crash_in(command)
+    finally:
+        hooks.hook = None
+    assert calls, f"{point} was never reached by an emptied folder"
+    assert_nothing_lost(before, journal)
+    settled = menage("history", "--json")
+    assert settled.exit_code == 0, settled.stderr
+    gone = assert_nothing_lost(before, journal)
+    undo_until_done(menage)
+    expected = {
+        p: v for p, v in before.items() if not any(p == g or p.startswith(g + b"/") for g in gone)
+    }
+    assert snapshot(root) == expected, f"emptied folders at {point} ({which}): the tree is back"

@@ -250,6 +250,52 @@ def test_scans_history_and_compare(menage, tmp_path):
     assert "no scan 9" in missing.stderr
 
 
+def test_scans_compare_the_same_folders_by_default_and_refuse_others(menage, tmp_path):
+    first, other = tmp_path / "first", tmp_path / "other"
+    sample_tree(first)
+    sample_tree(other)
+    assert menage("scans", "--compare").exit_code == 1  # no scan yet
+    menage("scan", first)
+    alone = menage("scans", "--compare")
+    assert alone.exit_code == 1
+    assert "no earlier scan of the same folders" in alone.stderr
+    (first / "backup" / "a.txt").unlink()
+    menage("scan", first)
+    menage("scan", other)
+    # the latest scan (3, other) has no earlier scan of its folders
+    assert menage("scans", "--compare").exit_code == 1
+    # scan 2 against the scan of the same folders before it: scan 1, not scan 3
+    change = json.loads(menage("scans", "--compare", "2", "--json").stdout)
+    assert (change["before"], change["after"]) == (1, 2)
+    assert change["roots"] == [str(first)]
+    expected = (change["rate_after"] - change["rate_before"]) * 100
+    assert change["rate_change_points"] == pytest.approx(expected, abs=1e-3)
+    assert change["rate_change_points"] < 0
+    menage("scan", first)
+    latest = json.loads(menage("scans", "--compare", "--json").stdout)
+    assert (latest["before"], latest["after"]) == (2, 4)
+    refused = menage("scans", "--compare", "1", "3")
+    assert refused.exit_code == 2
+    assert "not of the same folders" in refused.stderr
+    assert str(other) in refused.stderr
+    assert menage("scans", "1").exit_code == 2
+    assert menage("scans", "--compare", "1", "2", "3").exit_code == 2
+
+
+def test_rate_changes_are_in_points_in_french(tmp_path):
+    sample_tree(tmp_path / "tree")
+    index = tmp_path / "index.db"
+    menage_process("scan", tmp_path / "tree", "--index", index)
+    (tmp_path / "tree" / "backup" / "a.txt").unlink()
+    menage_process("scan", tmp_path / "tree", "--index", index)
+    shown = menage_process("--lang", "fr", "scans", "--compare", "--index", index, text=True)
+    assert shown.returncode == 0, shown.stderr
+    change = json.loads(menage_process("scans", "--compare", "--json", "--index", index).stdout)
+    value = f"{abs(change['rate_change_points']):.1f}".replace(".", ",")
+    assert f"−{value}\u00a0pts" in shown.stdout
+    assert "Scan 1 → scan 2" in shown.stdout or "Analyse 1 → analyse 2" in shown.stdout
+
+
 def test_progress_shows_on_a_terminal_only(tmp_path):
     import pty
 

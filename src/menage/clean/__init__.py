@@ -26,6 +26,7 @@ from menage.clean.recovery import Recovered, recover
 from menage.clean.session import (
     applied_by,
     check_against_index,
+    check_archives,
     check_paths,
     cleanup_session,
     excluded_folders,
@@ -51,6 +52,7 @@ __all__ = [
     "apply_plan",
     "build_plan",
     "check_against_index",
+    "check_archives",
     "check_paths",
     "dry_run",
     "cleanup_session",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from menage.clean.archives import Archives
 from menage.clean.errors import NothingSelected
 from menage.clean.rules import (
     DEFAULT_RULES,
@@ -121,6 +122,8 @@ class PlanOptions:
     action: str = "quarantine"
     #: folders never acted on (Ménage's own state; set by the caller)
     excluded: Sequence[bytes] = ()
+    #: folders marked as archives in the configuration (a marker file marks others)
+    archives: Sequence[bytes] = ()
     now: float | None = None
 
     #: other kinds to act on (those of analysers that have no option of their own)
@@ -192,6 +195,9 @@ class _Builder:
         self.options = options
         self.rules = options.rules()
         self.excluded = [os.path.abspath(f) for f in options.excluded]
+        self.archives = Archives(options.archives, scanned.roots)
+        #: files left out because they are in archives folders
+        self.archived: set[bytes] = set()
         self.plan = Plan(
             scan_id=scanned.scan_id,
             roots=list(scanned.roots),
@@ -217,7 +223,12 @@ class _Builder:
     def hidden(self, path: bytes) -> bool:
         if b"/" + QUARANTINE_DIRNAME + b"/" in path + b"/":
             return True
-        return any(is_under(path, folder) for folder in self.excluded)
+        if any(is_under(path, folder) for folder in self.excluded):
+            return True
+        if path in self.archived or self.archives.of(path) is not None:
+            self.archived.add(path)
+            return True
+        return False
 
     def add(self, action: Action) -> None:
         if action.path in self.kept:
@@ -321,6 +332,8 @@ class _Builder:
             self.plan.notes.append(f"kept-copies-left:{self.kept_left}")
         if self.photos_left:
             self.plan.notes.append(f"photo-groups-left:{self.photos_left}")
+        if self.archived:
+            self.plan.notes.append(f"archives-left:{len(self.archived)}")
         return self.plan
 
 

@@ -171,6 +171,12 @@ def note_text(note: str) -> str:
             "{n} files are kept copies of duplicate groups: left alone.",
             int(value),
         ).format(n=value)
+    if key == "archives-left":
+        return ngettext(
+            "{n} file is in a folder marked as archives: never planned.",
+            "{n} files are in folders marked as archives: never planned.",
+            int(value),
+        ).format(n=value)
     if key == "rule-decided-nothing":
         return _(
             "--keep {rule!r} decided nothing: no duplicate group has a copy in that folder."

@@ -159,3 +159,29 @@ def _header_line(shown: str) -> int:
             if line.strip() and not line.strip().startswith("#"):
                 return number
     return 1
+
+
+def check_archives(plan: Plan, archives: tuple[bytes, ...], shown: str) -> None:
+    """No action of a plan may lie in a folder marked as archives (configured, or with a
+    ``.menage-archives`` file): checked again at apply time, since a plan can be edited
+    by hand or made before the mark.
+
+    Raises:
+        PlanInvalid: the first action in an archives folder, with its line.
+    """
+    from menage.clean.archives import Archives
+    from menage.files.names import escape
+
+    marked = Archives(archives, plan.roots)
+    for number, action in enumerate(plan.actions, start=1):
+        folder = marked.of(action.path)
+        if folder is not None:
+            raise PlanInvalid(
+                path=shown,
+                line=action.line or number,
+                detail=_(
+                    "{path} is in {folder}, a folder marked as archives: archives are never "
+                    "cleaned (public archives may only be destroyed with the archives "
+                    "service's approval). Remove the line, or the mark."
+                ).format(path=escape(action.path), folder=escape(folder)),
+            )

@@ -10,13 +10,31 @@ import sys
 from collections.abc import Sequence
 
 
-def _requested_language(argv: Sequence[str]) -> str | None:
+def _option(argv: Sequence[str], name: str) -> str | None:
     for n, arg in enumerate(argv):
-        if arg == "--lang" and n + 1 < len(argv):
+        if arg == "--":
+            break
+        if arg == name and n + 1 < len(argv):
             return argv[n + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
     return None
+
+
+def _requested_language(argv: Sequence[str]) -> str | None:
+    """--lang, else MENAGE_LANG (resolved by i18n), else the configuration file's."""
+    import os
+
+    from menage import config
+
+    requested = _option(argv, "--lang")
+    if requested or os.environ.get("MENAGE_LANG"):
+        return requested
+    config.use_file(_option(argv, "--config"))
+    try:
+        return config.load().language
+    except config.ConfigInvalid:
+        return None  # said properly once the command line is parsed
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from menage._version import __version__
-from menage.cli._common import MenageGroup
+from menage.cli._common import CommandFailed, MenageGroup
 from menage.cli._metavars import localise
 from menage.cli.apply import apply
 from menage.cli.clean import clean
+from menage.cli.config import config_command
 from menage.cli.demo import demo_data
 from menage.cli.fleet import fleet
 from menage.cli.history import history
@@ -43,11 +46,32 @@ from menage.i18n import LANGUAGES, _
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help=_("Language of messages and reports (default: from the environment, else French)."),
+    help=_(
+        "Language of messages and reports (default: MENAGE_LANG, the configuration file, "
+        "the environment, else French)."
+    ),
 )
-def cli(lang: str | None) -> None:
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_(
+        "Configuration file to read instead of the usual one (also MENAGE_CONFIG); "
+        "`menage config --path` shows where that is."
+    ),
+)
+@click.pass_context
+def cli(ctx: click.Context, lang: str | None, config_file: Path | None) -> None:
     # --lang was applied before this module was imported (see menage.cli.main)
-    pass
+    from menage import config
+
+    config.use_file(config_file)
+    if ctx.invoked_subcommand == "config":
+        return  # `menage config` says what is wrong itself, and can write a new file
+    try:
+        config.load()  # a mistake in the file stops every command, named by its line
+    except config.ConfigInvalid as exc:
+        raise CommandFailed(exc.message, exc.exit_code) from None
 
 
 #: the commands in the order of the work, as ``menage --help`` lists them
@@ -68,6 +92,7 @@ COMMANDS = (
     serve,
     fleet,
     platform,
+    config_command,
     demo_data,
 )
 for command in COMMANDS:

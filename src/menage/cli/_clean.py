@@ -17,7 +17,7 @@ from menage.i18n import N_, _, ngettext
 from menage.units import format_age_short
 
 if TYPE_CHECKING:
-    from menage.clean import Outcome, Plan, Recovered
+    from menage.clean import Journal, Outcome, Plan, Recovered
 
 ACTION_LABELS = {
     "quarantine": N_("to the quarantine"),
@@ -87,18 +87,72 @@ def plan_options(
     keep: Sequence[str],
     action: str,
 ) -> Any:
+    from menage import config
     from menage.clean import PlanOptions, excluded_folders
     from menage.clean.rules import DEFAULT_RULES
 
+    configured = config.load()
     return PlanOptions(
         duplicates=duplicates,
         empty=empty,
         temp=temp,
         older_than_s=older_than,
         larger=larger,
-        keep=tuple(keep) or DEFAULT_RULES,
+        keep=tuple(keep) or configured.keep or DEFAULT_RULES,
         action=action,
         excluded=excluded_folders(),
+        archives=configured.archive_folders(),
+    )
+
+
+def caution_archives() -> None:
+    """Before planning old files: they may be public archives."""
+    from menage import config
+
+    click.echo(
+        _(
+            "Caution: old files on a shared drive may be public archives, which may only "
+            "be destroyed with the archives service's approval. Folders marked as archives "
+            "are never planned: list them under archives in the configuration file "
+            "(`menage config --path`), or put a file named {marker} in them."
+        ).format(marker=config.ARCHIVES_MARKER),
+        err=True,
+    )
+
+
+def remind_retention() -> None:
+    """Say (never do) that quarantined files are past the retention, with the purge
+    command that would free them."""
+    from menage import config
+    from menage.clean.retention import read_state
+    from menage.i18n import format_number, format_size
+
+    days = config.load().retention_days
+    state = read_state(days)
+    if state is None or not state.expired_items:
+        return
+    # Translators: a duration for --older-than, in days (30d / 30j)
+    age = _("{days}d").format(days=int(round(days)))
+    runs = ngettext("run {runs}", "runs {runs}", len(state.expired_runs)).format(
+        runs=", ".join(str(r) for r in state.expired_runs)
+    )
+    click.echo(
+        ngettext(
+            "{n} item ({size}) has been in the quarantine for more than {days} days ({runs}). "
+            "`menage purge --older-than {age}` frees its space for good; nothing is purged "
+            "without you.",
+            "{n} items ({size}) have been in the quarantine for more than {days} days "
+            "({runs}). `menage purge --older-than {age}` frees their space for good; nothing "
+            "is purged without you.",
+            state.expired_items,
+        ).format(
+            n=format_number(state.expired_items),
+            size=format_size(state.expired_bytes),
+            days=format_number(days),
+            runs=runs,
+            age=age,
+        ),
+        err=True,
     )
 
 
@@ -312,3 +366,68 @@ def state_path(name: str) -> str:
     folder = menage_home() / "plans"
     folder.mkdir(exist_ok=True)
     return os.fspath(folder / name)
+
+
+def offer_empty_folders(
+    journal: Journal, run_id: int, choice: bool | None, yes: bool = False, err: bool = False
+) -> None:
+    """Folders the run left empty: removed when asked (``choice`` True, or yes on a
+    terminal), else kept with a line saying how to remove them. Never removed without
+    a terminal unless ``--remove-empty-folders`` was given; ``--yes`` asks nothing, so
+    it keeps them too. ``err``: the result line on stderr (standard output holds JSON)."""
+    from menage.clean.apply import home_quarantine
+    from menage.clean.emptied import emptied_folders, remove_emptied
+    from menage.files.names import escape
+    from menage.i18n import format_number
+
+    if choice is False:
+        return
+    folders = emptied_folders(journal, run_id)
+    if not folders:
+        return
+    count = format_number(len(folders))
+    if choice is None:
+        click.echo(
+            ngettext(
+                "The cleanup left {n} folder empty:",
+                "The cleanup left {n} folders empty:",
+                len(folders),
+            ).format(n=count),
+            err=True,
+        )
+        for folder in folders[:SAMPLE]:
+            click.echo(f"  {escape(folder.path)}", err=True)
+        if len(folders) > SAMPLE:
+            click.echo(
+                "  " + _("… and {n} more").format(n=format_number(len(folders) - SAMPLE)),
+                err=True,
+            )
+        if yes or not sys.stdin.isatty():
+            click.echo(
+                ngettext(
+                    "It is kept: add --remove-empty-folders to remove it "
+                    "(`menage undo` makes it again).",
+                    "They are kept: add --remove-empty-folders to remove them "
+                    "(`menage undo` makes them again).",
+                    len(folders),
+                ),
+                err=True,
+            )
+            return
+        if not ask_yes_no(
+            ngettext(
+                "Remove it too? (`menage undo` makes it again)",
+                "Remove them too? (`menage undo` makes them again)",
+                len(folders),
+            )
+        ):
+            return
+    result = remove_emptied(journal, home_quarantine(), run_id, folders)
+    click.echo(
+        ngettext(
+            "{n} empty folder removed.", "{n} empty folders removed.", len(result.removed)
+        ).format(n=format_number(len(result.removed))),
+        err=err,
+    )
+    for entry in result.kept:
+        click.echo(f"  {entry_label(entry)}: {entry.reason}", err=True)

@@ -63,3 +63,17 @@ def dry_run_option(help: str) -> Callable[[F], F]:
 def list_option(help: str) -> Callable[[F], F]:
     """``--list`` → ``show_list``: every item, not a sample."""
     return click.option("--list", "show_list", is_flag=True, help=help)
+
+
+def empty_folders_option() -> Callable[[F], F]:
+    """``--remove-empty-folders/--keep-empty-folders`` → ``empty_folders`` (None: ask)."""
+    return click.option(
+        "--remove-empty-folders/--keep-empty-folders",
+        "empty_folders",
+        default=None,
+        help=_(
+            "After the cleanup, remove (or keep) the folders it left empty, without asking. "
+            "By default Ménage asks on a terminal and keeps them otherwise (and with --yes). "
+            "Removed folders are made again by `menage undo`."
+        ),
+    )

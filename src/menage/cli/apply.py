@@ -10,11 +10,20 @@ import click
 from menage.cli._clean import (
     action_progress,
     confirm,
+    offer_empty_folders,
     print_outcome,
     print_plan_summary,
+    remind_retention,
     report_recovered,
 )
-from menage.cli._options import dry_run_option, index_option, json_option, list_option, yes_option
+from menage.cli._options import (
+    dry_run_option,
+    empty_folders_option,
+    index_option,
+    json_option,
+    list_option,
+    yes_option,
+)
 from menage.errors import EXIT_INCOMPLETE
 from menage.i18n import _, ngettext
 
@@ -44,6 +53,7 @@ if TYPE_CHECKING:
 @list_option(_("List every action, not a sample."))
 @json_option(_("Print the run's measures as JSON."))
 @index_option(_("Index file the plan's scan is in (default: the Ménage data folder's)."))
+@empty_folders_option()
 def apply(
     plan_file: Path,
     dry_run: bool,
@@ -51,12 +61,15 @@ def apply(
     show_list: bool,
     as_json: bool,
     index_path: Path | None,
+    empty_folders: bool | None,
 ) -> None:
+    from menage import config
     from menage.clean import (
         AlreadyApplied,
         applied_by,
         apply_plan,
         check_against_index,
+        check_archives,
         check_paths,
         cleanup_session,
         excluded_folders,
@@ -70,6 +83,7 @@ def apply(
     plan = read_plan(plan_file, excluded_folders())
     check_against_index(plan, index_path or default_index_path(), shown)
     check_paths(plan, shown)
+    check_archives(plan, config.load().archive_folders(), shown)
     _leave_unconfirmed(plan)
     if show_list:
         _list_actions(plan)
@@ -96,13 +110,15 @@ def apply(
                 plan_path=str(plan_file.resolve()),
                 progress=progress,
             )
+        if not as_json:
+            print_outcome(outcome)
+        offer_empty_folders(journal, outcome.run_id, empty_folders, yes=yes, err=as_json)
         if as_json:
             from menage.clean import measures
             from menage.cli._common import print_json
 
             print_json(measures(outcome.run_id, journal).as_dict())
-        else:
-            print_outcome(outcome)
+    remind_retention()
     if not outcome.complete:
         click.get_current_context().exit(EXIT_INCOMPLETE)
 

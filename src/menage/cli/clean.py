@@ -8,7 +8,9 @@ import click
 
 from menage.cli._clean import (
     action_progress,
+    caution_archives,
     confirm,
+    offer_empty_folders,
     plan_options,
     print_outcome,
     print_plan_summary,
@@ -18,6 +20,7 @@ from menage.cli._clean import (
 )
 from menage.cli._options import (
     dry_run_option,
+    empty_folders_option,
     exclude_option,
     index_option,
     snapshots_option,
@@ -46,6 +49,7 @@ from menage.i18n import _, ngettext
 @snapshots_option()
 @click.option("--no-rescan", is_flag=True, help=_("Do not scan again after the cleanup."))
 @index_option()
+@empty_folders_option()
 def clean(
     paths: tuple[str, ...],
     duplicates: bool,
@@ -61,6 +65,7 @@ def clean(
     snapshots: bool,
     no_rescan: bool,
     index_path: Path | None,
+    empty_folders: bool | None,
 ) -> None:
     from menage.clean import (
         apply_plan,
@@ -83,8 +88,12 @@ def clean(
 
     options = plan_options(duplicates, empty, temp, older_than, larger, keep, action)
     options.rules()
+    if options.older_than_s is not None:
+        caution_archives()
+    from menage import config
+
     scan_options = ScanOptions(
-        excludes=exclude,
+        excludes=(*config.load().exclude, *exclude),
         snapshots=snapshots,
         older_than_s=min(3 * YEAR_S, older_than) if older_than is not None else 3 * YEAR_S,
         top=1000,
@@ -134,6 +143,7 @@ def clean(
                     progress=apply_progress,
                 )
             print_outcome(outcome)
+            offer_empty_folders(journal, outcome.run_id, empty_folders, yes=yes)
             if not no_rescan:
                 with progress_bar() as progress:
                     after = run_scan(paths, scan_options, index=index, progress=progress)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from menage.clean import Measures
+    from menage.clean.retention import QuarantineState
 
 STATE_LABELS = {
     "done": N_("done"),
@@ -36,13 +37,17 @@ STATE_LABELS = {
 @click.argument("run_id", metavar="[RUN]", required=False, type=int)
 @json_option()
 def history(run_id: int | None, as_json: bool) -> None:
+    from menage import config
     from menage.clean import Journal, all_measures, default_journal_path, measures, recover
     from menage.clean.errors import JournalReadOnly, NoSuchRun
+    from menage.clean.retention import QuarantineState, quarantine_state
     from menage.cli._common import print_json, stdout_console
 
     path = default_journal_path()
     found: list[Measures] = []
     unsubscribed = 0
+    days = config.load().retention_days
+    state = QuarantineState(retention_s=days * 86400)
     if path.exists():
         try:
             journal = Journal(path, lock=False)
@@ -58,6 +63,7 @@ def history(run_id: int | None, as_json: bool) -> None:
             else:
                 found = all_measures(journal)
             unsubscribed = sum(1 for u in journal.unsubscriptions() if u["status"] == "done")
+            state = quarantine_state(journal, days)
     elif run_id is not None:
         raise NoSuchRun(run=run_id)
     if as_json:
@@ -71,8 +77,35 @@ def history(run_id: int | None, as_json: bool) -> None:
     if run_id is not None:
         _details(console, found[0])
         return
-    _table(console, found)
+    _table(console, found, state)
     _unsubscribed(console, unsubscribed)
+    _quarantine(console, state)
+    from menage.cli._clean import remind_retention
+
+    remind_retention()
+
+
+def _quarantine(console: Console, state: QuarantineState) -> None:
+    """What waits in the quarantine, apart from what purges gave back to the disk."""
+    from menage.i18n import format_number, format_size
+
+    console.print(
+        ngettext(
+            "In the quarantine: {n} item, {size} (undo can bring it back; the disk gets "
+            "the space once it is purged).",
+            "In the quarantine: {n} items, {size} (undo can bring them back; the disk gets "
+            "the space once they are purged).",
+            state.items,
+        ).format(n=format_number(state.items), size=format_size(state.bytes))
+    )
+    if state.purged_items:
+        console.print(
+            ngettext(
+                "Freed on disk by purges: {size} ({n} item deleted for good).",
+                "Freed on disk by purges: {size} ({n} items deleted for good).",
+                state.purged_items,
+            ).format(n=format_number(state.purged_items), size=format_size(state.purged_bytes))
+        )
 
 
 def _unsubscribed(console: Console, count: int) -> None:
@@ -84,7 +117,7 @@ def _unsubscribed(console: Console, count: int) -> None:
         )
 
 
-def _table(console: Console, found: list[Measures]) -> None:
+def _table(console: Console, found: list[Measures], state: QuarantineState) -> None:
     from rich.table import Table
 
     from menage.i18n import format_datetime, format_number, format_size
@@ -97,6 +130,8 @@ def _table(console: Console, found: list[Measures]) -> None:
         (_("State"), "left"),
         (_("Files"), "right"),
         (_("Freed"), "right"),
+        (_("In quarantine"), "right"),
+        (_("Purged"), "right"),
         (_("Skipped"), "right"),
         (_("Scans"), "left"),
     ):
@@ -109,6 +144,8 @@ def _table(console: Console, found: list[Measures]) -> None:
             _(STATE_LABELS.get(m.state, m.state)),
             format_number(m.files + m.folders),
             format_size(m.bytes),
+            format_size(state.by_run.get(m.run_id, 0)),
+            format_size(m.purged_bytes),
             format_number(m.skipped + m.failed),
             f"{m.scan_id or '-'} → {m.scan_after}" if m.scan_after else str(m.scan_id or "-"),
         )

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from menage.cli._clean import plan_options, print_plan_summary, selection_options
+from menage.cli._clean import (
+    caution_archives,
+    plan_options,
+    print_plan_summary,
+    selection_options,
+)
 from menage.cli._options import index_option
 from menage.i18n import _
 
@@ -86,6 +91,8 @@ def plan(
     if similar_photos:
         options.kinds = ("similar_photos", "bursts")
     options.rules()  # a bad rule fails before the index is opened
+    if options.older_than_s is not None:
+        caution_archives()
     if picks and options.selected_kinds():
         raise click.UsageError(
             _("--pick chooses findings one by one: give it without --duplicates, --empty, ...")
@@ -117,3 +124,5 @@ def _warn_unused_rules(plan: Plan) -> None:
     for note in plan.notes:
         if note.startswith("rule-decided-nothing:"):
             click.echo(_("Warning: {text}").format(text=note_text(note)), err=True)
+        elif note.startswith("archives-left:"):
+            click.echo(note_text(note), err=True)

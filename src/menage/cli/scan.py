@@ -149,6 +149,7 @@ def scan(
     threads: int,
     photos: bool,
 ) -> None:
+    from menage import config
     from menage.cli.scan_summary import print_issues, print_scan_summary
     from menage.files.index import Index
     from menage.files.scan import ScanOptions
@@ -158,7 +159,7 @@ def scan(
     options = ScanOptions(
         follow_links=follow_links,
         cross_devices=cross_devices,
-        excludes=exclude,
+        excludes=(*config.load().exclude, *exclude),
         snapshots=snapshots,
         min_size=min_size,
         older_than_s=older_than,
@@ -223,6 +224,9 @@ def scan(
         from menage.cli.photos_summary import print_photo_errors
 
         print_photo_errors(result.photos["errors"], brief=machine)
+    from menage.cli._clean import remind_retention
+
+    remind_retention()
     if not result.complete:
         click.get_current_context().exit(EXIT_INCOMPLETE)
 

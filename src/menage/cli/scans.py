@@ -12,13 +12,27 @@ from menage.cli._options import index_option, json_option
 from menage.i18n import _, format_datetime, format_number, format_percent, format_size
 
 
+def _sign(n: float) -> str:
+    return "+" if n > 0 else "−" if n < 0 else ""
+
+
 def _signed_size(n: int) -> str:
-    return ("+" if n > 0 else "−" if n < 0 else "") + format_size(abs(n))
+    return _sign(n) + format_size(abs(n))
+
+
+def points(change: float) -> str:
+    """A change of rate in percentage points: ``+3,2 pts`` / ``+3.2 pts``."""
+    value = round(change * 100, 1)
+    return _("{value} pts").format(value=_sign(value) + format_number(abs(value), digits=1))
 
 
 @click.command(
     help=_(
-        "List past scans with their totals and duplicate rate, or compare two.\n\n"
+        "List past scans with their totals and duplicate rate, or compare two scans of "
+        "the same folders. `--compare` alone compares the latest scan with the scan of "
+        "the same folders before it; `--compare N` compares scan N with the one before it "
+        "of the same folders; scans of different folders are refused, since their rates "
+        "say nothing about each other. Rate changes are in percentage points.\n\n"
         "Example:\n\n"
         "    menage scans --compare 1 2"
     ),
@@ -26,14 +40,13 @@ def _signed_size(n: int) -> str:
 )
 @click.option(
     "--compare",
-    nargs=2,
-    type=int,
-    metavar="BEFORE AFTER",
-    help=_("Show what changed between two scans."),
+    is_flag=True,
+    help=_("Show what changed between two scans of the same folders (by default the last two)."),
 )
+@click.argument("numbers", nargs=-1, type=click.IntRange(min=1), metavar="[[BEFORE] AFTER]")
 @json_option()
 @index_option()
-def scans(compare: tuple[int, int] | None, as_json: bool, index_path: Path | None) -> None:
+def scans(compare: bool, numbers: tuple[int, ...], as_json: bool, index_path: Path | None) -> None:
     from rich.table import Table
 
     from menage.files.history import compare as compare_scans
@@ -41,14 +54,22 @@ def scans(compare: tuple[int, int] | None, as_json: bool, index_path: Path | Non
     from menage.home import default_index_path
 
     with Index(index_path or default_index_path()) as index:
+        if numbers and not compare:
+            raise click.UsageError(_("scan numbers go with --compare."))
+        if len(numbers) > 2:
+            raise click.UsageError(_("--compare takes at most two scan numbers."))
         if compare:
-            change = compare_scans(index, *compare)
+            before = numbers[0] if len(numbers) == 2 else None
+            after = numbers[-1] if numbers else None
+            change = compare_scans(index, before, after)
             if as_json:
                 print_json(change.as_dict())
                 return
             console = stdout_console()
             table = Table(
-                title=_("Scan {a} → scan {b}").format(a=compare[0], b=compare[1]),
+                title=_("Scan {a} → scan {b} ({folders})").format(
+                    a=change.before.id, b=change.after.id, folders=", ".join(change.after.roots)
+                ),
                 title_justify="left",
             )
             table.add_column("")
@@ -72,7 +93,7 @@ def scans(compare: tuple[int, int] | None, as_json: bool, index_path: Path | Non
                 _("Duplicate rate"),
                 format_percent(b.rate),
                 format_percent(a.rate),
-                format_percent(change.rate),
+                points(change.rate),
             )
             console.print(table)
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from menage.errors import NoSuchScan
+from menage.errors import NoScanToCompare, NoScanYet, NoSuchScan, ScansNotComparable
 from menage.files.index import Index, ScanRecord
 
 
@@ -33,7 +33,13 @@ class Comparison:
 
     @property
     def rate(self) -> float:
+        """The change of duplicate rate as a fraction (0.032 is 3.2 percentage points)."""
         return self.after.rate - self.before.rate
+
+    @property
+    def rate_points(self) -> float:
+        """The change of duplicate rate in percentage points."""
+        return self.rate * 100
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -45,17 +51,57 @@ class Comparison:
             "redundant_bytes": self.redundant_bytes,
             "rate_before": round(self.before.rate, 6),
             "rate_after": round(self.after.rate, 6),
+            "rate_change_points": round(self.rate_points, 4),
+            "roots": self.after.roots,
         }
 
 
-def compare(index: Index, before: int, after: int) -> Comparison:
-    """Compare two scans by their numbers.
+def same_folders(a: ScanRecord, b: ScanRecord) -> bool:
+    """Whether two scans looked at the same folders (in any order)."""
+    return sorted(a.roots) == sorted(b.roots)
+
+
+def _roots(record: ScanRecord) -> str:
+    return ", ".join(record.roots)
+
+
+def compare(index: Index, before: int | None = None, after: int | None = None) -> Comparison:
+    """Compare two scans of the same folders.
+
+    With no numbers, the latest scan against the scan of the same folders before it;
+    with ``after`` only, that scan against the scan of the same folders before it.
+    A duplicate rate only means something against the same folders, so two scans of
+    different folders are refused rather than compared.
 
     Raises:
-        NoSuchScan: one of the numbers is not in the index.
+        NoSuchScan: a number is not in the index.
+        NoScanYet: the index has no scan.
+        NoScanToCompare: no earlier scan of the same folders.
+        ScansNotComparable: the two scans are of different folders.
     """
-    records = {record.id: record for record in index.scans()}
+    records = index.scans()
+    by_id = {record.id: record for record in records}
     for number in (before, after):
-        if number not in records:
+        if number is not None and number not in by_id:
             raise NoSuchScan(scan=number)
-    return Comparison(records[before], records[after])
+    if after is None:
+        if not records:
+            raise NoScanYet()
+        newest = records[-1]
+    else:
+        newest = by_id[after]
+    if before is None:
+        earlier = [r for r in records if r.id < newest.id and same_folders(r, newest)]
+        if not earlier:
+            raise NoScanToCompare(roots=_roots(newest))
+        oldest = earlier[-1]
+    else:
+        oldest = by_id[before]
+    if not same_folders(oldest, newest):
+        raise ScansNotComparable(
+            before=oldest.id,
+            after=newest.id,
+            before_roots=_roots(oldest),
+            after_roots=_roots(newest),
+        )
+    return Comparison(oldest, newest)
