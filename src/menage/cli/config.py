@@ -78,7 +78,8 @@ def config_command(show_path: bool, init: bool, as_json: bool) -> None:
         current.language or _("from the environment ({code})").format(code=language()),
     )
     row("scan.exclude", _("Default exclusions"), ", ".join(current.exclude) or none)
-    row("plan.keep", _("Keep rules"), ", ".join(current.keep) or _("oldest"))
+    # "oldest" is the rule's keyword, typed as is in both languages
+    row("plan.keep", _("Keep rules"), ", ".join(current.keep) or "oldest")
     row("plan.archives", _("Archives folders"), ", ".join(current.archives) or none)
     row(
         "quarantine.retention",
