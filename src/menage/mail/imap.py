@@ -228,8 +228,13 @@ class ImapReader:
         self.fetched = 0
         self._size = client.has_capability("STATUS=SIZE")
         self._condstore = client.has_capability("CONDSTORE")
+        #: folders' STATUS already read in one go (:mod:`menage.mail.imap_status`)
+        self.states: dict[str, dict[bytes, int]] = {}
 
     def status(self, folder: str) -> dict[bytes, int]:
+        known = self.states.pop(folder, None)
+        if known is not None and b"UIDVALIDITY" in known:
+            return known
         items = [b"MESSAGES", b"UIDNEXT", b"UIDVALIDITY"]
         if self._size:
             items.append(b"SIZE")
