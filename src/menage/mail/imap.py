@@ -1,8 +1,9 @@
 """Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
 
-What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
-then, for messages not yet in the cache, one ``UID FETCH`` per range of 5,000 UIDs
-beyond the last cached one (``1:5000``, ``5001:10000``...) of
+What goes over the wire: every folder's STATUS (with SIZE where the server has
+RFC 8438) in one round trip (:mod:`menage.mail.imap_status`), then, for messages not
+yet in the cache, one ``UID FETCH`` per range of 5,000 UIDs beyond the last cached one
+(``1:5000``, ``5001:10000``...) of
 ``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``, its
 answer streamed and parsed by :mod:`menage.mail.fetch`.
 Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
