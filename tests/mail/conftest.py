@@ -121,6 +121,20 @@ class Account:
             client.logout()
 
 
+@pytest.fixture(scope="session")
+def dovecot_without_list_status() -> Iterator[dovecot.Dovecot]:
+    """A third Dovecot that does not offer LIST-STATUS: the folders' STATUS commands
+    are pipelined there."""
+    if not dovecot.available():
+        _unavailable("Dovecot is not installed (Debian package dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="menage-dovecot-nolist-"))
+    try:
+        with dovecot.running(root, dovecot.WITHOUT_LIST_STATUS) as server:
+            yield server
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture
 def account(dovecot_server: dovecot.Dovecot) -> Account:
     """A fresh, empty account on the session's Dovecot."""

@@ -155,6 +155,10 @@ WITHOUT_MOVE = (
     "WITHIN CONTEXT=SEARCH LIST-STATUS BINARY STATUS=SIZE LITERAL+ SPECIAL-USE"
 )
 
+#: the same with MOVE but without LIST-STATUS (RFC 5819): folders' STATUS asked per
+#: folder, pipelined
+WITHOUT_LIST_STATUS = WITHOUT_MOVE.replace(" LIST-STATUS", "") + " MOVE"
+
 
 def _config(
     root: Path,

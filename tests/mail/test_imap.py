@@ -246,3 +246,59 @@ def test_xoauth2_login_end_to_end(menage, account, monkeypatch) -> None:
     refused = menage(*args, "--oauth2")
     assert refused.exit_code == 1 and "login refused" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def _lines_sent(monkeypatch) -> list[list[str]]:
+    """Each write the client makes from now on, as its command lines without tags."""
+    import imaplib
+
+    writes: list[list[str]] = []
+    original = imaplib.IMAP4.send
+
+    def send(self, data: bytes) -> None:
+        text = data.decode("utf-8", "replace")
+        writes.append([line.split(" ", 1)[-1] for line in text.split("\r\n") if line])
+        original(self, data)
+
+    monkeypatch.setattr(imaplib.IMAP4, "send", send)
+    return writes
+
+
+@pytest.mark.parametrize("list_status", [True, False], ids=["list-status", "pipelined"])
+def test_unchanged_folders_are_not_opened(request, monkeypatch, list_status) -> None:
+    """The folders' states come in one round trip (LIST-STATUS, or all STATUS commands
+    in one write); an unchanged mailbox is then neither opened nor fetched, and a
+    change in one folder opens and fetches that folder only."""
+    from tests.mail.conftest import Account
+
+    server = "dovecot_server" if list_status else "dovecot_without_list_status"
+    account = Account(request.getfixturevalue(server).add_user(f"u{request.node.name[-9:-1]}"))
+    monkeypatch.setenv("MENAGE_IMAP_PASSWORD", account.password)
+    account.append("INBOX", [messages.newsletter(n=k) for k in range(3)])
+    account.append("Reçus/Été 2024", [messages.receipt(n=k) for k in range(2)])
+    first = analyse_source(account.url("imaps"), options=_options(account))
+    assert first.fetched == 5
+    writes = _lines_sent(monkeypatch)
+    second = analyse_source(account.url("imaps"), options=_options(account))
+    assert second.fetched == 0 and second.total.messages == 5
+    sent = [line for lines in writes for line in lines]
+    assert not [c for c in sent if c.startswith(("SELECT", "EXAMINE")) or "FETCH" in c], sent
+    statuses = [c for c in sent if c.startswith("STATUS")]
+    if list_status:
+        assert [c for c in sent if c.startswith("LIST")] == [
+            'LIST "" "*" RETURN (STATUS (MESSAGES UIDNEXT UIDVALIDITY SIZE HIGHESTMODSEQ))'
+        ], sent
+        assert statuses == [], sent
+    else:
+        folders = {c.split('"')[1] for c in statuses}
+        assert {"INBOX", "Re&AOc-us/&AMk-t&AOk- 2024"} <= folders, sent
+        assert [w for w in writes if w and w[0].startswith("STATUS")] == [statuses], sent
+    sizes = {info.name: info.bytes for info in second.folders}
+    assert sizes == {info.name: info.bytes for info in first.folders}
+    account.append("Reçus/Été 2024", [messages.receipt(n=7)])
+    writes.clear()
+    third = analyse_source(account.url("imaps"), options=_options(account))
+    assert third.fetched == 1 and third.total.messages == 6
+    sent = [line for lines in writes for line in lines]
+    opened = [c for c in sent if c.startswith(("SELECT", "EXAMINE"))]
+    assert opened == ['EXAMINE "Re&AOc-us/&AMk-t&AOk- 2024"'], sent

@@ -16,17 +16,19 @@ from pathlib import Path
 from menage.i18n import _
 from menage.mail import findings as f
 from menage.mail.cache import MailCache
-from menage.mail.errors import FolderMissing
+from menage.mail.errors import ConnectionLost, FolderMissing
 from menage.mail.imap import (
+    _LOST,
     ImapFolder,
     ImapOptions,
     ImapReader,
     Progress,
+    _reason,
     close,
     connect,
     get_secret,
-    list_folders,
 )
+from menage.mail.imap_status import folders_and_states, status_items
 from menage.mail.local import read_local
 from menage.mail.model import FolderInfo, MailProblem, MessageMeta, Unsubscribe
 from menage.mail.source import ImapSource, LocalSource, parse_source
@@ -243,7 +245,11 @@ def analyse_imap(
     cache = MailCache(cache_path)
     try:
         reader = ImapReader(client, source, cache, options, progress)
-        read, measure, notes = _choose(list_folders(client), folders, str(source))
+        try:  # the folders and their STATUS in one round trip where the server can
+            available, reader.states = folders_and_states(client, status_items(client))
+        except _LOST as exc:
+            raise ConnectionLost(host=source.host, detail=_reason(exc)) from exc
+        read, measure, notes = _choose(available, folders, str(source))
         results = [reader.read(folder) for folder in read]
         skipped = []
         for folder in measure:

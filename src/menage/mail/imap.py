@@ -1,8 +1,9 @@
 """Reading an IMAP account's metadata: connect safely, list folders, fetch headers only.
 
-What goes over the wire: STATUS per folder (with SIZE where the server has RFC 8438),
-then, for messages not yet in the cache, one ``UID FETCH`` per range of 5,000 UIDs
-beyond the last cached one (``1:5000``, ``5001:10000``...) of
+What goes over the wire: every folder's STATUS (with SIZE where the server has
+RFC 8438) in one round trip (:mod:`menage.mail.imap_status`), then, for messages not
+yet in the cache, one ``UID FETCH`` per range of 5,000 UIDs beyond the last cached one
+(``1:5000``, ``5001:10000``...) of
 ``(RFC822.SIZE INTERNALDATE FLAGS BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (...)])``, its
 answer streamed and parsed by :mod:`menage.mail.fetch`.
 Folders are opened read-only (EXAMINE) and headers are PEEKed: no body is downloaded
@@ -228,8 +229,13 @@ class ImapReader:
         self.fetched = 0
         self._size = client.has_capability("STATUS=SIZE")
         self._condstore = client.has_capability("CONDSTORE")
+        #: folders' STATUS already read in one go (:mod:`menage.mail.imap_status`)
+        self.states: dict[str, dict[bytes, int]] = {}
 
     def status(self, folder: str) -> dict[bytes, int]:
+        known = self.states.pop(folder, None)
+        if known is not None and b"UIDVALIDITY" in known:
+            return known
         items = [b"MESSAGES", b"UIDNEXT", b"UIDVALIDITY"]
         if self._size:
             items.append(b"SIZE")
