@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -318,6 +319,7 @@ def test_clean_in_one_step_shows_the_rate(menage, tree):
     result = menage("clean", tree, "--duplicates", "--keep", "oldest", "--yes")
     assert result.exit_code == 0, result.stderr
     assert "Duplicate rate:" in result.stdout and "→ 0.0%" in result.stdout
+    assert re.search(r"→ 0\.0%, −[\d.]+ pts \(scans", result.stdout), result.stdout
     runs = history(menage)
     assert runs[0]["command"] == "clean"
     assert runs[0]["scan_before"] == 1 and runs[0]["scan_after"] == 2

@@ -79,6 +79,7 @@ def clean(
         dry_run as check_plan,
     )
     from menage.cli._common import progress_bar
+    from menage.cli.scans import points
     from menage.files.index import Index
     from menage.files.scan import YEAR_S, ScanOptions
     from menage.files.scan import scan as run_scan
@@ -149,9 +150,10 @@ def clean(
                     after = run_scan(paths, scan_options, index=index, progress=progress)
                 journal.set_run(outcome.run_id, scan_after=after.scan_id)
                 click.echo(
-                    _("Duplicate rate: {before} → {after} (scans {a} and {b}).").format(
+                    _("Duplicate rate: {before} → {after}, {change} (scans {a} and {b}).").format(
                         before=format_percent(before.duplicate_rate),
                         after=format_percent(after.duplicate_rate),
+                        change=points(after.duplicate_rate - before.duplicate_rate),
                         a=before.scan_id,
                         b=after.scan_id,
                     )
