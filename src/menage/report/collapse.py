@@ -99,10 +99,6 @@ def duplicates(
         else:
             by_folders[tuple(sorted({_parent(p) for p in paths}))].append(group)
     rows: list[dict[str, Any]] = []
-    for found in whole:
-        rows.append(
-            _folder_row(_folders(found), found.files, found.size, found.redundant_bytes, True)
-        )
     single: list[Duplicates] = []
     collapsed: list[list[Duplicates]] = []
     for parents, shared in by_folders.items():
@@ -113,6 +109,13 @@ def duplicates(
         size = sum(group.size for group in shared)
         freed = sum(group.reclaimable_bytes for group in shared)
         rows.append(_folder_row(list(parents), len(shared), size, freed, False))
+    for n, found in enumerate(whole):
+        inside = _folders(found)
+        if not covered[n] and not any(
+            _inside(item.path, inside) for group in single for item in _files(group)
+        ):
+            continue  # each of its files has a copy elsewhere too: shown on that line
+        rows.append(_folder_row(inside, found.files, found.size, found.redundant_bytes, True))
     rows.sort(key=lambda row: (-row["freed"], row["paths"]))
     single.sort(key=lambda group: (-group.reclaimable_bytes, group.number))
     return {
