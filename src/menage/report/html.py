@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from menage.errors import OutputNotWritten, ReportNotWritten
 from menage.files.index import ScanRecord
@@ -40,8 +41,20 @@ def _environment() -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_, ngettext=ngettext, newstyle=True
     )
-    env.filters.update(number=format_number, size=format_size, percent=format_percent)
+    env.filters.update(
+        number=format_number, size=format_size, percent=format_percent, path=breakable_path
+    )
     return env
+
+
+def breakable_path(path: object) -> markupsafe.Markup:
+    """A path that a narrow screen may wrap after each ``/``, not inside a name.
+
+    The report's CSS wraps inside a name only when one name alone is wider than the screen.
+    """
+    return markupsafe.Markup("/<wbr>").join(
+        markupsafe.escape(part) for part in str(path).split("/")
+    )
 
 
 def render_scan_html(result: ScanResult, history: Sequence[ScanRecord] = ()) -> str:
