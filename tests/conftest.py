@@ -16,6 +16,8 @@ from menage import i18n  # noqa: E402
 
 i18n.setup("en")
 
+from tests.chromium import axe_script, browser  # noqa: E402, F401 - one of each per session
+
 
 @pytest.fixture(autouse=True)
 def menage_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

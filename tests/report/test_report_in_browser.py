@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from tests.platform.browser.conftest import axe_script, browser  # noqa: F401 - fixtures
 from tests.report.short_tree import make_tree
 from tests.review.test_review_in_browser import axe_violations
 
@@ -44,7 +43,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_the_report_at_phone_and_desktop_widths(browser, axe_script, reports, lang, request):  # noqa: F811
+def test_the_report_at_phone_and_desktop_widths(browser, axe_script, reports, lang, request):
     folder = request.config.rootpath / "build" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1440, "height": 900})

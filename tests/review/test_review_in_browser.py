@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from tests.platform.browser.conftest import axe_script, browser  # noqa: F401 - fixtures
 from tests.platform.browser.test_pages_in_browser import AXE_TAGS, measure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,7 +33,7 @@ def axe_violations(page: Any, script: Path) -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Any:  # noqa: F811 - the shared session fixture
+def page(browser: Any) -> Any:
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, bypass_csp=True, locale="fr-FR"
     )
@@ -61,7 +60,7 @@ def check_step(page: Any, script: Path, shots: Path, name: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
 
 
-def test_the_whole_review_in_chromium(page, server, tree, menage_home, axe_script, shots):  # noqa: F811
+def test_the_whole_review_in_chromium(page, server, tree, menage_home, axe_script, shots):
     url = server.url
     grade, numbers = measure(page, url)
     assert grade.grade == "A", numbers
@@ -109,7 +108,7 @@ def test_the_whole_review_in_chromium(page, server, tree, menage_home, axe_scrip
     assert grade.grade == "A", numbers
 
 
-def test_the_scan_page_while_it_runs(page, server, tree, axe_script, shots):  # noqa: F811
+def test_the_scan_page_while_it_runs(page, server, tree, axe_script, shots):
     from menage.review.session import ScanJob
 
     server.review.roots = [tree]
@@ -124,7 +123,7 @@ def test_the_scan_page_while_it_runs(page, server, tree, axe_script, shots):  # 
     check_step(page, axe_script, shots, "2-scan-error")
 
 
-def test_errors_and_the_end_in_chromium(page, server, tree, axe_script, shots):  # noqa: F811
+def test_errors_and_the_end_in_chromium(page, server, tree, axe_script, shots):
     page.goto(server.url + "nowhere")
     check_step(page, axe_script, shots, "8-not-found")
     page.goto(server.url)
@@ -148,7 +147,7 @@ def photo_server(tmp_path: Path, menage_home: Path) -> Any:
     running.stop()
 
 
-def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_script, shots):  # noqa: F811
+def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_script, shots):
     server, root, made = photo_server
     url = server.url
     page.goto(url)
@@ -190,7 +189,7 @@ def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_
     assert (root / "Copies" / "rapport-1 (copie).pdf").exists()
 
 
-def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots):  # noqa: F811
+def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots):
     from tests.mail import messages
     from tests.review.test_mail_panel import contents, make_mbox
 
@@ -226,7 +225,7 @@ def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots): 
     check_step(page, axe_script, shots, "9-mail-fr")
 
 
-def test_the_cleaning_page_while_it_runs(page, server, axe_script, shots):  # noqa: F811
+def test_the_cleaning_page_while_it_runs(page, server, axe_script, shots):
     from menage.review.session import CleanJob
 
     server.review.clean_job = CleanJob(total=400, done=120, bytes=5_000_000)

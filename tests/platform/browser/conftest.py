@@ -9,7 +9,6 @@ skip locally and fail in CI.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import socket
 import subprocess
@@ -23,22 +22,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("MENAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO_PASSWORD = "browser-tests-demo-password"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (required in CI)")
-    pytest.skip(reason)
 
 
 @dataclass
@@ -112,40 +96,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, mail_sink: Any) -> Iterator[L
         server.terminate()  # menage serve stops its worker with it
         server.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        _missing(f"Chromium not found at {CHROMIUM} (Debian package chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright Python package is not installed")
-    # Playwright's sync API keeps an event loop in this thread for the rest of the session.
-    # The server under test is another process and these tests never touch Django's ORM,
-    # but later tests in this worker do, synchronously: let them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    spec = importlib.util.find_spec("axe_playwright_python")
-    if spec is None or spec.origin is None:
-        _missing("axe-core is missing: the axe-playwright-python package (make test installs it)")
-    assert spec is not None and spec.origin is not None
-    script = Path(spec.origin).parent / "axe.min.js"
-    if not script.is_file():
-        _missing(f"axe-core is missing: {script} (axe-playwright-python changed its layout)")
-    return script
 
 
 @pytest.fixture
