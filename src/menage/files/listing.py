@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from menage.files.digests import Digests
+    from menage.files.snapshot import Snapshot
     from menage.files.tree import Tree
 
 
@@ -30,6 +31,8 @@ class Listing:
     unchanged: bytearray
     had: bytearray
     stale: list[bytes]
+    #: set when the columns of :mod:`menage.files.snapshot` held exactly this tree
+    snapshot: Snapshot | None = None
 
 
 @dataclass(frozen=True)
