@@ -75,8 +75,20 @@ def _numbers(tree: Tree, start: int, stop: int) -> bytes:
     return b"".join(parts)
 
 
-def _paths(paths: Iterator[bytes], count: int) -> bytes:
-    return b"\0".join(islice(paths, count))
+class _Names:
+    """The tree's paths, chunk after chunk, NUL-joined (by the core when it holds them)."""
+
+    def __init__(self, paths: Sequence[bytes]) -> None:
+        self.paths = paths
+        self.iterator: Iterator[bytes] = iter(paths)
+        self.start = 0
+
+    def next(self, count: int) -> bytes:
+        start, self.start = self.start, self.start + count
+        joined = getattr(self.paths, "joined", None)
+        if joined is not None:  # menage._native.PathBuffer
+            return joined(start, start + count)  # type: ignore[no-any-return]
+        return b"\0".join(islice(self.iterator, count))
 
 
 class Snapshot:
@@ -106,14 +118,14 @@ def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapsh
         "WHERE roots = ? ORDER BY seq",
         (roots_key(tree.roots),),
     )
-    names = iter(tree.paths)
+    names = _Names(tree.paths)
     heads, tails, fulls, known = [], [], [], []
     start = 0
     for seq, total, count, paths, numbers, digests, flags in rows:
         stop = start + count
         if total != n or stop > n or seq != start // CHUNK:
             return None
-        if numbers != _numbers(tree, start, stop) or paths != _paths(names, count):
+        if numbers != _numbers(tree, start, stop) or paths != names.next(count):
             return None
         heads.append(digests[: WIDTH * count])
         tails.append(digests[WIDTH * count : 2 * WIDTH * count])
@@ -176,7 +188,7 @@ def write(
     n = len(tree)
     key = roots_key(tree.roots)
     db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
-    names = iter(tree.paths)
+    names = _Names(tree.paths)
     for seq, start in enumerate(range(0, n, CHUNK)):
         stop = min(n, start + CHUNK)
         flags = bytearray(3 * (stop - start))
@@ -188,7 +200,7 @@ def write(
                 seq,
                 n,
                 stop - start,
-                _paths(names, stop - start),
+                names.next(stop - start),
                 _numbers(tree, start, stop),
                 b"".join(bytes(d[WIDTH * start : WIDTH * stop]) for d in data),
                 bytes(flags),
