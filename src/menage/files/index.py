@@ -9,6 +9,9 @@ Tables:
   No secondary index on (device, inode): it would double the cost of writing a
   listing, and renames are found among the paths that disappeared.
   Each scan rewrites only the rows that changed;
+* ``listing_chunks``: the same listing and digests of the last scan of each set of
+  roots, as packed columns in chunks (see :mod:`menage.files.snapshot`): a rescan of an
+  unchanged tree compares them with the walk as bytes, and writes nothing back;
 * ``scans``: every scan with its date, roots, totals and its full report
   (compressed JSON), so that later scans can show the before and after.
 
