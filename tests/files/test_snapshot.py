@@ -209,3 +209,59 @@ def test_chunks_split_a_long_listing(tmp_path, monkeypatch):
         assert writes(index) == []
         assert second.duplicates.files_read == 0
         assert groups(second, root) == groups(first, root)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_chunks_still_equal_are_taken_and_the_rest_merged_as_the_rows_say(
+    tmp_path, monkeypatch, seed
+):
+    """After random changes, the chunks taken plus the rows outside them say exactly
+    what the rows alone say; the scan then finds what a scan without index finds."""
+    import random
+
+    from menage.files.walk import WalkOptions, walk
+
+    monkeypatch.setattr(snapshot, "CHUNK", 5)
+    rng = random.Random(seed)
+    root = tmp_path / "tree"
+    names = [f"d{rng.randrange(4)}/f{n}.bin" for n in range(40)]
+    for name in names:
+        write(root, name, b"%d" % rng.randrange(6) * 3000, mtime=1e9)
+    index_path = tmp_path / "index.sqlite"
+    with Index(index_path) as index:
+        scan([root], index=index)
+        for _ in range(rng.randrange(1, 6)):
+            name = rng.choice(names)
+            path = root / name
+            if not path.exists():
+                continue
+            change = rng.choice(["content", "delete", "add", "rename", "link"])
+            if change == "content":
+                write(root, name, b"%d" % rng.randrange(6) * 3000, mtime=2e9)
+            elif change == "delete":
+                path.unlink()
+            elif change == "add":
+                write(root, f"d{rng.randrange(5)}/new{rng.randrange(99)}.bin", b"1" * 3000)
+            elif change == "rename":
+                os.replace(path, root / f"d{rng.randrange(4)}/moved{rng.randrange(99)}.bin")
+            else:
+                target = root / f"d{rng.randrange(4)}/link{rng.randrange(99)}.bin"
+                if not target.exists():
+                    os.link(path, target)
+        tree = walk([os.fsencode(root)], WalkOptions())
+        digests, listing = index.cached(tree)
+        rows_digests, rows_listing = read_cached(index.db, tree)
+        assert listing.unchanged == rows_listing.unchanged
+        assert listing.had == rows_listing.had
+        assert sorted(listing.stale) == sorted(rows_listing.stale)
+        for kind in ("head", "tail", "full"):
+            assert [digests.of(kind).get(i) for i in range(len(tree))] == [
+                rows_digests.of(kind).get(i) for i in range(len(tree))
+            ]
+        rescanned = scan([root], index=index)
+    assert groups(rescanned, root) == groups(scan([root]), root)
+    with Index(index_path) as index:
+        index.db.executescript(LOG)
+        again = scan([root], index=index)
+        assert again.duplicates.files_read == 0
+        assert writes(index) == []

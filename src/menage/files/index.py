@@ -233,7 +233,7 @@ class Index:
             if found is not None:
                 digests, had, snap = found
                 return digests, Listing(bytearray(b"\x01") * len(tree), had, [], snap)
-            return read_cached(self.db, tree)
+            return read_cached(self.db, tree, snapshot.read_partial(self.db, tree))
 
     def save_progress(
         self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]

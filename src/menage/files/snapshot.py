@@ -20,6 +20,7 @@ writes its own afterwards.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import sqlite3
 from array import array
@@ -207,3 +208,71 @@ def write(
                 bytes(flags),
             ),
         )
+
+
+class Partial:
+    """The chunks found equal to a slice of the tree, when not all are: their files'
+    digests, known masks and path ranges (the rows merge only the rest)."""
+
+    def __init__(self, digests: Digests, had: bytearray, ranges: list[tuple[bytes, bytes]]):
+        self.digests = digests
+        self.had = had
+        #: (first path, last path) of each chunk taken, in path order
+        self.ranges = ranges
+        #: 1 for the files those chunks hold
+        self.covered = bytearray(len(had))
+
+
+def _position(paths: Sequence[bytes], path: bytes) -> int | None:
+    find = getattr(paths, "find", None)
+    if find is not None:  # menage._native.PathBuffer
+        return find(path)  # type: ignore[no-any-return]
+    at = bisect.bisect_left(paths, path)
+    return at if at < len(paths) and paths[at] == path else None
+
+
+def _joined(paths: Sequence[bytes], start: int, stop: int) -> bytes:
+    joined = getattr(paths, "joined", None)
+    if joined is not None:
+        return joined(start, stop)  # type: ignore[no-any-return]
+    return b"\0".join(paths[start:stop])
+
+
+def read_partial(db: sqlite3.Connection, tree: Tree) -> Partial | None:
+    """The chunks of ``tree``'s roots that still hold a slice of the tree exactly (each
+    aligned on its first path), or None when none does."""
+    from menage.files.digests import Digests
+
+    n = len(tree)
+    if n == 0:
+        return None
+    rows = db.execute(
+        "SELECT count, paths, numbers, digests, known FROM listing_chunks "
+        "WHERE roots = ? ORDER BY seq",
+        (roots_key(tree.roots),),
+    )
+    digests = Digests(n)
+    columns = [c.buffers() for c in (digests.head, digests.tail, digests.full)]
+    had = bytearray(n)
+    partial = Partial(digests, had, [])
+    for count, paths, numbers, data, flags in rows:
+        end = paths.find(b"\0")
+        first = paths if end < 0 else paths[:end]
+        start = _position(tree.paths, first)
+        if start is None or start + count > n:
+            continue
+        stop = start + count
+        if numbers != _numbers(tree, start, stop) or paths != _joined(tree.paths, start, stop):
+            continue
+        flags = flags.translate(_ONE)
+        for k, (column, known) in enumerate(columns):
+            column[WIDTH * start : WIDTH * stop] = data[WIDTH * count * k : WIDTH * count * (k + 1)]
+            known[start:stop] = flags[k::3]
+        had[start:stop] = (
+            int.from_bytes(flags[0::3], "little")
+            | int.from_bytes(flags[1::3], "little") << 1
+            | int.from_bytes(flags[2::3], "little") << 2
+        ).to_bytes(count, "little")
+        partial.covered[start:stop] = b"\x01" * count
+        partial.ranges.append((first, paths[paths.rfind(b"\0") + 1 :]))
+    return partial if partial.ranges else None
