@@ -156,6 +156,34 @@ def _find_moved(
             _take(digests, i, *found[2:])
 
 
+#: files compared at once, as bytes, when looking for the rows to write
+_BLOCK = 4096
+_ONE = bytes([0] + [1] * 255)
+
+
+def _masks(digests: Digests, standing_for: dict[int, int]) -> bytearray:
+    """Which digests each file's row will hold (1 head, 2 tail, 4 full)."""
+    n = len(digests.head.buffers()[1])
+    value = 0
+    for shift, column in enumerate((digests.head, digests.tail, digests.full)):
+        value |= int.from_bytes(column.buffers()[1].translate(_ONE), "little") << shift
+    masks = bytearray(value.to_bytes(n, "little"))
+    for other, first in standing_for.items():
+        masks[other] = masks[first]
+    return masks
+
+
+def _candidates(unchanged: bytearray, had: bytearray, masks: bytearray) -> Iterator[int]:
+    """Files whose row may need writing: changed, or holding other digests now; found
+    block by block as bytes, without looking at each file of an unchanged stretch."""
+    n = len(unchanged)
+    for start in range(0, n, _BLOCK):
+        stop = min(n, start + _BLOCK)
+        if had[start:stop] == masks[start:stop] and unchanged.find(0, start, stop) < 0:
+            continue
+        yield from range(start, stop)
+
+
 def write_listing(
     db: sqlite3.Connection,
     tree: Tree,
@@ -171,7 +199,7 @@ def write_listing(
     sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for i in range(len(tree)):
+        for i in _candidates(unchanged, had, _masks(digests, standing_for)):
             d = standing_for.get(i, i)
             h, t, f = head.get(d), tail.get(d), full.get(d)
             mask = (h is not None) | (t is not None) << 1 | (f is not None) << 2
