@@ -102,6 +102,25 @@ impl PyPaths {
         None
     }
 
+    /// Paths ``start`` to ``stop`` (clipped to the buffer) joined by NUL bytes, as
+    /// ``b"\\0".join(paths[start:stop])`` gives them, without a ``bytes`` per path.
+    fn joined<'py>(&self, py: Python<'py>, start: usize, stop: usize) -> Bound<'py, PyBytes> {
+        let paths = &self.inner;
+        let stop = stop.min(paths.len());
+        let mut out: Vec<u8> = Vec::new();
+        if start < stop {
+            let from = if start == 0 { 0 } else { paths.ends[start - 1] as usize };
+            out.reserve(paths.ends[stop - 1] as usize - from + (stop - start));
+            for i in start..stop {
+                if i > start {
+                    out.push(0);
+                }
+                out.extend_from_slice(paths.get(i));
+            }
+        }
+        PyBytes::new(py, &out)
+    }
+
     /// Bytes used by the buffer (paths and their ends).
     fn nbytes(&self) -> usize {
         self.inner.buf.len() + 8 * self.inner.ends.len()

@@ -384,3 +384,9 @@ def test_own_folders_same_in_both_engines(tmp_path, follow):
     # a link into a subfolder of ours is left out too, never walked under its own path
     assert (os.fsencode(root / "data" / "to-sub") in python.own) == follow
     assert not any(p.startswith(os.fsencode(root / "data" / "to-sub") + b"/") for p in python.paths)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=8)), st.integers(0, 12), st.integers(0, 12))
+def test_path_buffer_joined_is_a_nul_join(items, start, stop):
+    assert core.PathBuffer(items).joined(start, stop) == b"\0".join(items[start:stop])

@@ -9,6 +9,9 @@ Tables:
   No secondary index on (device, inode): it would double the cost of writing a
   listing, and renames are found among the paths that disappeared.
   Each scan rewrites only the rows that changed;
+* ``listing_chunks``: the same listing and digests of the last scan of each set of
+  roots, as packed columns in chunks (see :mod:`menage.files.snapshot`): a rescan of an
+  unchanged tree compares them with the walk as bytes, and writes nothing back;
 * ``scans``: every scan with its date, roots, totals and its full report
   (compressed JSON), so that later scans can show the before and after.
 
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from menage._sqlite import create, identity
 from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
+from menage.files import snapshot
 from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
@@ -50,7 +54,7 @@ if TYPE_CHECKING:
     from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -61,9 +65,12 @@ _MIGRATIONS = {
         "DROP TABLE IF EXISTS files",
         "{files}",
     ),
+    # format 3 adds the listing's columns (menage.files.snapshot); the next scan fills them
+    2: ("{chunks}",),
 }
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE files (
     path BLOB PRIMARY KEY,
     dev INTEGER NOT NULL,
@@ -90,6 +97,9 @@ CREATE TABLE scans (
     report BLOB NOT NULL
 );
 """
+    + snapshot.SCHEMA
+    + ";"
+)
 
 
 @dataclass(frozen=True)
@@ -185,7 +195,7 @@ class Index:
         try:
             while version < SCHEMA_VERSION:
                 for statement in _MIGRATIONS[version]:
-                    self.db.execute(statement.format(files=files_table))
+                    self.db.execute(statement.format(files=files_table, chunks=snapshot.SCHEMA))
                 version += 1
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException:
@@ -219,7 +229,11 @@ class Index:
         """Digests the index holds for the files of ``tree``, still valid, and what
         changed since the index last saw them (see :func:`listing.read_cached`)."""
         with self._guard():
-            return read_cached(self.db, tree)
+            found = snapshot.read(self.db, tree)
+            if found is not None:
+                digests, had, snap = found
+                return digests, Listing(bytearray(b"\x01") * len(tree), had, [], snap)
+            return read_cached(self.db, tree, snapshot.read_partial(self.db, tree))
 
     def save_progress(
         self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]
@@ -227,6 +241,19 @@ class Index:
         """Keep what an interrupted scan computed, so that the next one resumes."""
         with self._guard(), self._transaction():
             write_listing(self.db, tree, digests, listing, links)
+            snapshot.drop_overlapping(self.db, tree.roots)
+
+    def _store_listing(
+        self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]
+    ) -> None:
+        """Write the rows that changed, and the tree's columns; nothing when the
+        columns already held this tree and these digests."""
+        data, known = snapshot.stored_columns(digests, links)
+        if listing.snapshot is not None and snapshot.unchanged(listing.snapshot, data, known):
+            return
+        write_listing(self.db, tree, digests, listing, links)
+        snapshot.drop_overlapping(self.db, tree.roots)
+        snapshot.write(self.db, tree, data, known)
 
     def listing(self, roots: list[bytes]) -> Iterator[FileRow]:
         """Every file the index lists under ``roots``, by path."""
@@ -280,7 +307,7 @@ class Index:
             self.db.execute(
                 "UPDATE scans SET report = ? WHERE id = ?", (document(scan_id), scan_id)
             )
-            write_listing(self.db, tree, digests, listing, links)
+            self._store_listing(tree, digests, listing, links)
         return scan_id
 
     def scans(self) -> list[ScanRecord]:

@@ -7,6 +7,7 @@ rewrites only the rows that changed.
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from menage.files.digests import Digests
+    from menage.files.snapshot import Partial, Snapshot
     from menage.files.tree import Tree
 
 
@@ -30,6 +32,8 @@ class Listing:
     unchanged: bytearray
     had: bytearray
     stale: list[bytes]
+    #: set when the columns of :mod:`menage.files.snapshot` held exactly this tree
+    snapshot: Snapshot | None = None
 
 
 @dataclass(frozen=True)
@@ -54,34 +58,54 @@ def outer_roots(roots: list[bytes]) -> list[bytes]:
     return outer
 
 
-def read_cached(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, Listing]:
+def _gaps(root: bytes, covered: list[tuple[bytes, bytes]]) -> Iterator[tuple[str, bytes, bytes]]:
+    """The path ranges under ``root`` outside the ``covered`` ones (sorted, inclusive):
+    an SQL condition and its two bounds."""
+    lower, low, high = ">=", root, root[:-1] + b"0"
+    for first, last in covered:
+        if last < low or first >= high:
+            continue
+        yield f"path {lower} ? AND path < ?", low, first
+        lower, low = ">", last
+    yield f"path {lower} ? AND path < ?", low, high
+
+
+def read_cached(
+    db: sqlite3.Connection, tree: Tree, partial: Partial | None = None
+) -> tuple[Digests, Listing]:
     """Digests the index holds for the files of ``tree``, still valid, and what
     changed since the index last saw them.
 
     A digest is valid when device, inode, size and mtime are unchanged. Files are
     found by path and, for a path the index does not know, by inode among the
     paths that are gone, so that a file renamed or moved within the scanned
-    folders is not read again.
+    folders is not read again. With ``partial`` (the listing's chunks still equal to
+    slices of the tree), only the rows outside those chunks are read.
     """
     from menage.files.digests import Digests
 
     n = len(tree)
     paths, devs, inos = tree.paths, tree.dev, tree.ino
     sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
-    digests = Digests(n)
-    unchanged = bytearray(n)
-    had = bytearray(n)
+    if partial is None:
+        digests, had, unchanged = Digests(n), bytearray(n), bytearray(n)
+        covered: list[tuple[bytes, bytes]] = []
+    else:
+        digests, had, unchanged = partial.digests, partial.had, bytearray(partial.covered)
+        covered = partial.ranges
     stale: list[bytes] = []
-    matched = bytearray(n)
+    matched = bytearray(unchanged)
     #: digests of gone paths, by inode: a file renamed or moved within the roots
     gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
     j = 0  # the tree's files are sorted by path, as the rows are
-    for root in outer_roots(tree.roots):
+    ranges = (gap for root in outer_roots(tree.roots) for gap in _gaps(root, covered))
+    for condition, low, high in ranges:
         rows = db.execute(
             "SELECT path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full "
-            "FROM files WHERE path >= ? AND path < ? ORDER BY path",
-            (root, root[:-1] + b"0"),
+            f"FROM files WHERE {condition} ORDER BY path",
+            (low, high),
         )
+        j = bisect.bisect_left(paths, low, j)  # over the files of the chunks taken
         for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
             while j < n and paths[j] < path:
                 j += 1
@@ -132,6 +156,34 @@ def _find_moved(
             _take(digests, i, *found[2:])
 
 
+#: files compared at once, as bytes, when looking for the rows to write
+_BLOCK = 4096
+_ONE = bytes([0] + [1] * 255)
+
+
+def _masks(digests: Digests, standing_for: dict[int, int]) -> bytearray:
+    """Which digests each file's row will hold (1 head, 2 tail, 4 full)."""
+    n = len(digests.head.buffers()[1])
+    value = 0
+    for shift, column in enumerate((digests.head, digests.tail, digests.full)):
+        value |= int.from_bytes(column.buffers()[1].translate(_ONE), "little") << shift
+    masks = bytearray(value.to_bytes(n, "little"))
+    for other, first in standing_for.items():
+        masks[other] = masks[first]
+    return masks
+
+
+def _candidates(unchanged: bytearray, had: bytearray, masks: bytearray) -> Iterator[int]:
+    """Files whose row may need writing: changed, or holding other digests now; found
+    block by block as bytes, without looking at each file of an unchanged stretch."""
+    n = len(unchanged)
+    for start in range(0, n, _BLOCK):
+        stop = min(n, start + _BLOCK)
+        if had[start:stop] == masks[start:stop] and unchanged.find(0, start, stop) < 0:
+            continue
+        yield from range(start, stop)
+
+
 def write_listing(
     db: sqlite3.Connection,
     tree: Tree,
@@ -147,7 +199,7 @@ def write_listing(
     sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for i in range(len(tree)):
+        for i in _candidates(unchanged, had, _masks(digests, standing_for)):
             d = standing_for.get(i, i)
             h, t, f = head.get(d), tail.get(d), full.get(d)
             mask = (h is not None) | (t is not None) << 1 | (f is not None) << 2
