@@ -27,6 +27,7 @@ from django.utils import timezone
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from menage.platform.campaigns.models import Campaign
+from menage.platform.core.hotsql import fetch_all
 from menage.platform.measures.models import ParticipationCode, Submission
 
 TB = 1000**4
@@ -263,18 +264,16 @@ def _insert_new(
     q = connection.ops.quote_name
     table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
     campaigns = q(Campaign._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(q(f.column) for f in columns)}) "
-            f"SELECT {', '.join(['%s'] * len(columns))} WHERE EXISTS ("
-            f"SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
-            f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
-            f"ON CONFLICT DO NOTHING RETURNING id",
-            [*values, code.pk, adapt(today), adapt(today - GRACE)],
-        )
-        found = cursor.fetchone()
-    if found is None:
+    found = fetch_all(
+        f"INSERT INTO {table} ({', '.join(q(f.column) for f in columns)}) "
+        f"SELECT {', '.join(['%s'] * len(columns))} WHERE EXISTS ("
+        f"SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
+        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
+        f"ON CONFLICT DO NOTHING RETURNING id",
+        [*values, code.pk, adapt(today), adapt(today - GRACE)],
+    )
+    if not found:
         return None
-    row.pk = int(found[0])
+    row.pk = int(found[0][0])
     row._state.adding = False
     return row
