@@ -13,6 +13,7 @@ statement once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,12 @@ def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return list(cursor.fetchall())
+    start = time.monotonic()
+    try:
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return list(cursor.fetchall())
+    finally:
+        if connection.queries_logged:  # DEBUG, or a test counting queries: counted as Django's
+            took = time.monotonic() - start
+            connection.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
