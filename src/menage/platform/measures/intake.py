@@ -136,8 +136,12 @@ def is_open(code: ParticipationCode, today: dt.date | None = None) -> bool:
     return code.active and campaign.starts_on <= today <= campaign.ends_on + GRACE
 
 
-#: how long a worker keeps a participation code it read (closing is checked on insert)
-CODE_SECONDS = 10.0
+#: how long a worker keeps a participation code it read. Closing a code or a campaign is
+#: checked by the insert itself, so what may lag is only a changed token (the trusted
+#: budget) or a code moved to another school, by a minute at most. Reading a code back
+#: (four tables through the ORM) costs several milliseconds of CPU: every ten seconds,
+#: per worker and per code, it took more than a millisecond per post at 100 posts/s.
+CODE_SECONDS = 60.0
 _codes: dict[str, tuple[float, ParticipationCode]] = {}
 _codes_lock = threading.Lock()
 
