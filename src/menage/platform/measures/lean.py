@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -47,10 +48,11 @@ class LeanSubmissionsMiddleware:
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
-        chain: Handler = convert_exception_to_response(_submission)
+        chain = convert_exception_to_response(_submission)
         for path in reversed(LEAN_MIDDLEWARE):
             chain = convert_exception_to_response(import_string(path)(chain))
-        self.lean = chain
+        # every middleware here is synchronous, as WSGI is: the chain answers, never awaits
+        self.lean = cast(Handler, chain)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | HttpResponse:
         if request.method == "POST" and SUBMISSIONS.match(request.path_info):
