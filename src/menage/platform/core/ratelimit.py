@@ -31,6 +31,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
+from menage.platform.core.hotsql import fetch_all
 from menage.platform.core.models import RateLimitHit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -105,14 +106,13 @@ def hit_many(counters: list[tuple[str, str, str]], *, now: float | None = None) 
     for each in dict.fromkeys(keys):  # one row per key: a statement updates a row once
         params += [each, _window(now)]
     rows = ", ".join(["(%s, %s, 1)"] * (len(params) // 2))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({key}, {window}, {count_}) VALUES {rows} "
-            f"ON CONFLICT ({key}, {window}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
-            f"RETURNING {key}, {count_}",
-            params,
-        )
-        found = {str(k): int(n) for k, n in cursor.fetchall()}
+    rows_found = fetch_all(
+        f"INSERT INTO {table} ({key}, {window}, {count_}) VALUES {rows} "
+        f"ON CONFLICT ({key}, {window}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+        f"RETURNING {key}, {count_}",
+        params,
+    )
+    found = {str(k): int(n) for k, n in rows_found}
     return [found[each] for each in keys]
 
 
