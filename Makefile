@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 TOOLS ?= .tools
 UV := $(TOOLS)/bin/uv
 SAMPLE ?= build/sample
-# --durations: the slowest tests named in every run, to keep the suite under 15 minutes
-PYTEST_ARGS ?= -n 2 --durations=30
+# --durations: the slowest tests named in every run, to keep the suite under 15 minutes;
+# worksteal: an idle worker takes tests queued for the other, so the run does not end on
+# one worker finishing the long crash and browser tests alone
+PYTEST_ARGS ?= -n 2 --dist worksteal --durations=30
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
