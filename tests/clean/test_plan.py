@@ -31,6 +31,16 @@ def test_plan_without_scan_says_so(menage):
     assert "no scan" in result.stderr
 
 
+def test_plan_says_which_scan_and_folders_it_used(menage, tree, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    first = scan(menage, tree)["scan_id"]
+    scan(menage, other)
+    result = menage("plan", str(first), "--duplicates", "-o", tmp_path / "p.json")
+    assert result.exit_code == 0, result.stderr
+    assert f"From scan {first} of {tree}." in result.stderr
+
+
 def test_keep_oldest_removes_the_younger_copies(menage, tree, tmp_path):
     scan(menage, tree)
     result = menage("plan", "--duplicates", "--keep", "oldest", "-o", tmp_path / "p.json")

@@ -19,6 +19,7 @@ from menage.i18n import _
 
 if TYPE_CHECKING:
     from menage.clean import Plan
+    from menage.findings.jsonform import ScanFindings
 
 
 @click.command(
@@ -112,9 +113,24 @@ def plan(
         return
     write_plan(result, output)
     click.echo(_("Plan written to {path}.").format(path=output), err=True)
+    _say_which_scan(scanned)
     print_plan_summary(result)
     if result.actions:
         click.echo(_("Read or edit it, then: menage apply {path}").format(path=output), err=True)
+
+
+def _say_which_scan(scanned: ScanFindings) -> None:
+    """Which scan the plan comes from: the latest one is not always the folder meant."""
+    from menage.files.names import escape
+
+    if scanned.scan_id is None:
+        return
+    click.echo(
+        _("From scan {id} of {folders}.").format(
+            id=scanned.scan_id, folders=", ".join(escape(root) for root in scanned.roots)
+        ),
+        err=True,
+    )
 
 
 def _warn_unused_rules(plan: Plan) -> None:
