@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -15,26 +12,13 @@ from hypothesis import strategies as st
 
 from menage import i18n
 from menage.units import BadValue, format_age, format_age_short, parse_age
+from tests.test_i18n import speaking
 
 DAY = 86400.0
 YEAR = 365.25 * DAY
 MONTH = YEAR / 12
 NBSP = "\u00a0"
 NNBSP = "\u202f"
-
-
-@contextmanager
-def speaking(lang: str) -> Iterator[None]:
-    saved = os.environ.get("LANGUAGE")
-    i18n.setup(lang)
-    try:
-        yield
-    finally:
-        i18n.setup("en")
-        if saved is None:
-            os.environ.pop("LANGUAGE", None)
-        else:
-            os.environ["LANGUAGE"] = saved
 
 
 @pytest.mark.parametrize(

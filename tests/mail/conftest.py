@@ -32,31 +32,29 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def dovecot_server() -> Iterator[dovecot.Dovecot]:
+def _dovecot(prefix: str, *capability: str) -> Iterator[dovecot.Dovecot]:
+    """A Dovecot of its own (``capability``: what it offers, see :func:`dovecot.running`)."""
     if not dovecot.available():
         _unavailable("Dovecot is not installed (Debian package dovecot-imapd)")
     # not under pytest's 0700 tmp tree: Dovecot's mail user must reach the store
-    root = Path(tempfile.mkdtemp(prefix="menage-dovecot-"))
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     try:
-        with dovecot.running(root) as server:
+        with dovecot.running(root, *capability) as server:
             yield server
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[dovecot.Dovecot]:
+    yield from _dovecot("menage-dovecot-")
 
 
 @pytest.fixture(scope="session")
 def dovecot_without_move() -> Iterator[dovecot.Dovecot]:
     """A second Dovecot that does not offer MOVE (``imap_capability`` without it):
     moving takes COPY + STORE \\Deleted + UID EXPUNGE there."""
-    if not dovecot.available():
-        _unavailable("Dovecot is not installed (Debian package dovecot-imapd)")
-    root = Path(tempfile.mkdtemp(prefix="menage-dovecot-nomove-"))
-    try:
-        with dovecot.running(root, dovecot.WITHOUT_MOVE) as server:
-            yield server
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    yield from _dovecot("menage-dovecot-nomove-", dovecot.WITHOUT_MOVE)
 
 
 class Account:
@@ -125,14 +123,7 @@ class Account:
 def dovecot_without_list_status() -> Iterator[dovecot.Dovecot]:
     """A third Dovecot that does not offer LIST-STATUS: the folders' STATUS commands
     are pipelined there."""
-    if not dovecot.available():
-        _unavailable("Dovecot is not installed (Debian package dovecot-imapd)")
-    root = Path(tempfile.mkdtemp(prefix="menage-dovecot-nolist-"))
-    try:
-        with dovecot.running(root, dovecot.WITHOUT_LIST_STATUS) as server:
-            yield server
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    yield from _dovecot("menage-dovecot-nolist-", dovecot.WITHOUT_LIST_STATUS)
 
 
 @pytest.fixture

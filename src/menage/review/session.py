@@ -7,9 +7,10 @@ Everything it does to files goes through the :class:`~menage.Workspace`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -142,22 +143,12 @@ class Review:
             with self.lock:
                 job.stage, job.done, job.total = stage, done, total
 
-        try:
+        with self._reporting(job):
             # the photo analysis too: it looks only at photos, and keeps its cache
             options = ScanOptions(photos=True)
             result = self.workspace.scan(job.roots, options, progress=progress)
-        except MenageError as exc:
-            with self.lock:
-                job.error = exc.message
-        except Exception as exc:  # noqa: BLE001 - said on the page, never a traceback
-            with self.lock:
-                job.error = f"{type(exc).__name__}: {exc}"
-        else:
             with self.lock:
                 job.scan_id = result.scan_id
-        finally:
-            with self.lock:
-                job.finished = True
 
     def scan_id(self) -> int | None:
         """The scan of this review, once finished."""
@@ -199,18 +190,27 @@ class Review:
                 job.done, job.total, job.bytes = done, total, n_bytes
 
         try:
-            outcome = self.workspace.apply(plan, progress=progress)
+            with self._reporting(job):
+                outcome = self.workspace.apply(plan, progress=progress)
+                with self.lock:
+                    job.run_id = outcome.run_id
+        finally:
+            with self.lock:
+                self.busy -= 1
+
+    @contextlib.contextmanager
+    def _reporting(self, job: ScanJob | CleanJob) -> Iterator[None]:
+        """Run a background job's work: its error said on the page, never a traceback;
+        the job marked finished whatever happens."""
+        try:
+            yield
         except MenageError as exc:
             with self.lock:
                 job.error = exc.message
         except Exception as exc:  # noqa: BLE001 - said on the page, never a traceback
             with self.lock:
                 job.error = f"{type(exc).__name__}: {exc}"
-        else:
-            with self.lock:
-                job.run_id = outcome.run_id
         finally:
             with self.lock:
                 job.finished = True
-                self.busy -= 1
                 self._findings.clear()
