@@ -10,8 +10,9 @@ deterministic for a given seed.
 from __future__ import annotations
 
 import base64
+import mailbox
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -195,3 +196,13 @@ def mailbox_mix(
         else:
             size = rng.randint(300_000, 4_000_000)
             yield with_attachment(rng.choice(friends), n, size, when=when, rng=rng), True
+
+
+def write_mbox(path: Path, raws: Iterable[bytes]) -> Path:
+    """An mbox file at ``path`` holding ``raws``, in that order."""
+    box = mailbox.mbox(path)
+    for raw in raws:
+        box.add(raw)
+    box.flush()
+    box.close()
+    return path

@@ -181,12 +181,7 @@ def test_a_server_out_of_reach_leaves_the_run_to_carry_on(
 
 
 def _mbox(path: Path) -> Path:
-    box = mailbox.mbox(path)
-    for raw in _inbox():
-        box.add(raw)
-    box.flush()
-    box.close()
-    return path
+    return messages.write_mbox(path, _inbox())
 
 
 def _mbox_digests(path: Path) -> Counter[str]:

@@ -13,17 +13,10 @@ from menage.mail.errors import SourceInvalid
 from tests.mail import messages
 
 
-def _mbox(path: Path, raws: list[bytes]) -> Path:
-    box = mailbox.mbox(path)
-    for raw in raws:
-        box.add(raw)
-    box.flush()
-    box.close()
-    return path
-
-
 def test_mbox(tmp_path: Path) -> None:
-    path = _mbox(tmp_path / "archive.mbox", [messages.newsletter(n=k) for k in range(3)])
+    path = messages.write_mbox(
+        tmp_path / "archive.mbox", [messages.newsletter(n=k) for k in range(3)]
+    )
     result = analyse_source(str(path))
     assert result.total.messages == 3
     assert result.newsletters[0].unsubscribe.one_click
@@ -91,7 +84,7 @@ def test_malformed_headers_and_wrong_encodings(tmp_path: Path) -> None:
 
 
 def test_truncated_mbox_is_reported_not_fatal(tmp_path: Path) -> None:
-    path = _mbox(
+    path = messages.write_mbox(
         tmp_path / "cut.mbox",
         [messages.personal(n=1), messages.with_attachment(size=200_000)],
     )

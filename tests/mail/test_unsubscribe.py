@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import mailbox
 import ssl
 import threading
 from collections.abc import Iterator
@@ -79,17 +78,8 @@ def letter(url: str, n: int = 1, one_click: bool = True, bulk: bool = True) -> b
     return raw
 
 
-def _mbox(path: Path, items: list[bytes]) -> Path:
-    box = mailbox.mbox(path)
-    for raw in items:
-        box.add(raw)
-    box.flush()
-    box.close()
-    return path
-
-
 def test_one_click_posts_once_and_is_recorded(menage, https: Server, tmp_path: Path) -> None:
-    box = _mbox(tmp_path / "m.mbox", [letter(https.url, n) for n in range(3)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [letter(https.url, n) for n in range(3)])
     dry = menage("mail", "unsubscribe", box, "--sender", NEWS, "--dry-run")
     assert dry.exit_code == 0, dry.stderr
     assert https.requests == []
@@ -107,7 +97,7 @@ def test_one_click_posts_once_and_is_recorded(menage, https: Server, tmp_path: P
 
 
 def test_without_list_unsubscribe_post_the_link_is_only_shown(menage, https, tmp_path) -> None:
-    box = _mbox(tmp_path / "m.mbox", [letter(https.url, one_click=False)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [letter(https.url, one_click=False)])
     run = menage("mail", "unsubscribe", box, "--sender", NEWS, "--yes")
     assert run.exit_code == 0, run.stderr
     assert "mailto:unsub@lettres.example.com" in run.stdout
@@ -115,7 +105,7 @@ def test_without_list_unsubscribe_post_the_link_is_only_shown(menage, https, tmp
 
 
 def test_spam_looking_mail_is_never_followed(menage, https, tmp_path) -> None:
-    box = _mbox(tmp_path / "m.mbox", [letter(https.url, bulk=False)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [letter(https.url, bulk=False)])
     run = menage("mail", "unsubscribe", box, "--sender", NEWS, "--yes")
     assert run.exit_code == 0, run.stderr
     assert "spam" in run.stdout
@@ -125,7 +115,7 @@ def test_spam_looking_mail_is_never_followed(menage, https, tmp_path) -> None:
 @pytest.mark.parametrize("status", [500, 302])
 def test_a_refusal_or_a_redirect_is_a_failure(menage, https, tmp_path, status) -> None:
     https.status = status
-    box = _mbox(tmp_path / "m.mbox", [letter(https.url)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [letter(https.url)])
     run = menage("mail", "unsubscribe", box, "--sender", NEWS, "--yes")
     assert run.exit_code == 3 and str(status) in run.stderr
     assert [r[1] for r in https.requests] == ["/unsub?u=1"]  # the redirect not followed

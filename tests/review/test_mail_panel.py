@@ -21,15 +21,6 @@ from tests.review.conftest import Client
 SECRET = "s3cr3t-Pässwörd"
 
 
-def make_mbox(path: Path, raws: list[bytes]) -> Path:
-    box = mailbox.mbox(path)
-    for raw in raws:
-        box.add(raw)
-    box.flush()
-    box.close()
-    return path
-
-
 @pytest.fixture
 def mail_client(tmp_path: Path, menage_home: Path) -> Iterator[Client]:
     running = ReviewServer(Review(Workspace(menage_home), offered_folders([tmp_path])))
@@ -52,7 +43,7 @@ def picks(page: str) -> list[str]:
 
 def test_an_mbox_newsletter_cleaned_then_put_back(mail_client: Client, tmp_path: Path) -> None:
     raws = [messages.newsletter(n=k) for k in range(3)] + [messages.personal(n=1)]
-    box = make_mbox(tmp_path / "Archives.mbox", raws)
+    box = messages.write_mbox(tmp_path / "Archives.mbox", raws)
     before = contents(box)
     status, headers, _text = mail_client.post("mail/add", {"kind": "local", "path": str(box)})
     assert status == 303, _text
@@ -100,7 +91,7 @@ def test_one_click_unsubscribe_from_the_page(
     import ssl
 
     mail_client.server.review.ssl_context = ssl.create_default_context()
-    box = make_mbox(tmp_path / "m.mbox", [letter(https.url, n) for n in range(3)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [letter(https.url, n) for n in range(3)])
     assert mail_client.post("mail/add", {"kind": "local", "path": str(box)})[0] == 303
     assert https.requests == []
     status, _headers, _text = mail_client.post("mail/unsubscribe", {"newsletter": "0"})
@@ -167,7 +158,7 @@ def test_the_password_is_never_in_a_page_or_an_address(
 
 
 def test_the_mail_forms_need_the_csrf_token(mail_client: Client, tmp_path: Path) -> None:
-    box = make_mbox(tmp_path / "m.mbox", [messages.newsletter(n=1)])
+    box = messages.write_mbox(tmp_path / "m.mbox", [messages.newsletter(n=1)])
     status, _h, _t = mail_client.post("mail/add", {"kind": "local", "path": str(box)}, csrf=False)
     assert status == 403
     assert mail_client.server.review.mailbox is None

@@ -191,12 +191,12 @@ def test_photos_and_duplicates_in_chromium(page, photo_server, menage_home, axe_
 
 def test_the_mail_panel_in_chromium(page, server, tmp_path, axe_script, shots):
     from tests.mail import messages
-    from tests.review.test_mail_panel import contents, make_mbox
+    from tests.review.test_mail_panel import contents
 
     raws = [messages.newsletter(n=k) for k in range(3)]
     raws += [messages.newsletter("infos@club.example.org", n=k, one_click=False) for k in range(2)]
     raws += [messages.with_attachment(size=1_200_000), messages.personal(n=1)]
-    box = make_mbox(tmp_path / "Courrier.mbox", raws)
+    box = messages.write_mbox(tmp_path / "Courrier.mbox", raws)
     page.goto(server.url + "mail")
     check_step(page, axe_script, shots, "9-mail-add")
     page.get_by_label("Its path").fill(str(box))
