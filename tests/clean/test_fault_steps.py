@@ -185,10 +185,35 @@ def where(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return user
 
 
+def crash_settle_and_undo(
+    menage, root, before, journal, where_crash, targets, command, *, reached_by, label
+):
+    """Crash ``command`` at the hook point ``where_crash`` (point, which) on one of
+    ``targets``; then nothing is lost, the next command settles the run, and undo gives
+    back the tree (but what a purge deleted for good)."""
+    from menage import hooks
+
+    point, which = where_crash
+    try:
+        calls = counting_hook(point, which, targets)
+        crash_in(command)
+    finally:
+        hooks.hook = None
+    assert calls, f"{point} was never reached by {reached_by}"
+    assert_nothing_lost(before, journal)
+    settled = menage("history", "--json")
+    assert settled.exit_code == 0, settled.stderr
+    gone = assert_nothing_lost(before, journal)
+    undo_until_done(menage)
+    expected = {
+        p: v for p, v in before.items() if not any(p == g or p.startswith(g + b"/") for g in gone)
+    }
+    assert snapshot(root) == expected, f"{label} at {point} ({which}): the tree is back"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", _cases(), ids="-".join)
 def test_a_crash_at_every_step_of_every_operation(menage, menage_home, where, tmp_path, case):
-    from menage import hooks
     from menage.clean.journal import Journal
 
     source, kind, point, which = case
@@ -217,22 +242,10 @@ def test_a_crash_at_every_step_of_every_operation(menage, menage_home, where, tm
                     e.stash for e in read.entries() if e.kind == kind and e.stash is not None
                 }
     assert targets, f"the plan has no {kind} action"
-    try:
-        calls = counting_hook(point, which, targets)
-        crash_in(command)
-    finally:
-        hooks.hook = None
-    assert calls, f"{point} was never reached by a {kind} action"
-    assert_nothing_lost(before, journal)
-    settled = menage("history", "--json")
-    assert settled.exit_code == 0, settled.stderr
-    assert_nothing_lost(before, journal)
-    gone = assert_nothing_lost(before, journal)
-    undo_until_done(menage)
-    expected = {
-        p: v for p, v in before.items() if not any(p == g or p.startswith(g + b"/") for g in gone)
-    }
-    assert snapshot(root) == expected, f"{kind} at {point} ({which}): the tree is back"
+    crash_settle_and_undo(
+        menage, root, before, journal, (point, which), targets, command,
+        reached_by=f"a {kind} action", label=kind,
+    )  # fmt: skip
 
 
 def test_every_registered_source_has_its_crash_test():
@@ -256,7 +269,6 @@ EMPTIED_CASES = [
 def test_a_crash_while_removing_the_folders_a_cleanup_left_empty(
     menage, menage_home, where, tmp_path, case
 ):
-    from menage import hooks
     from menage.clean.journal import Journal
 
     _source, _kind, point, which = case
@@ -284,18 +296,7 @@ def test_a_crash_while_removing_the_folders_a_cleanup_left_empty(
         if phase == "purge":
             with Journal(journal, read_only=True) as read:
                 targets = {e.stash for e in read.entries() if e.is_dir and e.stash is not None}
-    try:
-        calls = counting_hook(point, which, targets)
-        crash_in(command)
-    finally:
-        hooks.hook = None
-    assert calls, f"{point} was never reached by an emptied folder"
-    assert_nothing_lost(before, journal)
-    settled = menage("history", "--json")
-    assert settled.exit_code == 0, settled.stderr
-    gone = assert_nothing_lost(before, journal)
-    undo_until_done(menage)
-    expected = {
-        p: v for p, v in before.items() if not any(p == g or p.startswith(g + b"/") for g in gone)
-    }
-    assert snapshot(root) == expected, f"emptied folders at {point} ({which}): the tree is back"
+    crash_settle_and_undo(
+        menage, root, before, journal, (point, which), targets, command,
+        reached_by="an emptied folder", label="emptied folders",
+    )  # fmt: skip
