@@ -59,11 +59,15 @@ def test_history_shows_the_quarantine_apart_from_what_purges_freed(menage, tree,
     shown = menage("history")
     assert "In the quarantine: 4 items, 13.9 kB" in shown.stdout, shown.stdout
     assert "Freed on disk by purges" not in shown.stdout
+    (run,) = json.loads(menage("history", "--json").stdout)
+    assert (run["in_quarantine_bytes"], run["purged_bytes"]) == (13_900, 0), run
     purged = menage("purge", "--run", "1", "--yes")
     assert purged.exit_code == 0, purged.stderr
     shown = menage("history")
     assert "In the quarantine: 0 items" in shown.stdout
     assert "Freed on disk by purges: 13.9 kB (4 items deleted for good)." in shown.stdout
+    (run,) = json.loads(menage("history", "--json").stdout)
+    assert (run["in_quarantine_bytes"], run["purged_bytes"]) == (0, 13_900), run
 
 
 def test_past_the_retention_a_purge_is_proposed_never_run(menage, menage_home, tree, tmp_path):

@@ -67,7 +67,10 @@ def history(run_id: int | None, as_json: bool) -> None:
     elif run_id is not None:
         raise NoSuchRun(run=run_id)
     if as_json:
-        print_json([m.as_dict() for m in found])
+        # each run also says what of it still waits in the quarantine (undo can bring it back)
+        print_json(
+            [{**m.as_dict(), "in_quarantine_bytes": state.by_run.get(m.run_id, 0)} for m in found]
+        )
         return
     console = stdout_console()
     if not found:
