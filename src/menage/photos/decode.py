@@ -59,7 +59,8 @@ class DecodeFailure:
 _heif_registered = False
 
 
-def _register_heif() -> None:
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF photos (once per process; the thumbnails need it too)."""
     global _heif_registered
     if not _heif_registered:
         from pillow_heif import register_heif_opener
@@ -80,7 +81,7 @@ def _taken(exif: Image.Exif) -> float | None:
 
 def decode(path: str | bytes) -> Decoded | DecodeFailure:
     """Decode ``path`` at reduced scale and measure it; never raises for a bad file."""
-    _register_heif()
+    register_heif()
     try:
         if os.stat(path).st_size == 0:
             return DecodeFailure("empty")

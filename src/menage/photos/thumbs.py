@@ -17,7 +17,7 @@ from typing import BinaryIO
 from PIL import Image, ImageOps
 
 from menage.photos.cache import PhotoCache, key_of
-from menage.photos.decode import MAX_PIXELS, _register_heif
+from menage.photos.decode import MAX_PIXELS, register_heif
 
 #: longest side of a thumbnail, in pixels (shown at half that on high-density screens)
 SIDE = 160
@@ -30,7 +30,7 @@ MAX_FULL_PIXELS = 50_000_000
 def make_thumbnail(source: bytes | BinaryIO) -> bytes | None:
     """A JPEG thumbnail of the image at ``source`` (a path or an open file); None when
     it is not an image of a photo format, is damaged, or is too big to decode safely."""
-    _register_heif()
+    register_heif()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
