@@ -16,7 +16,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from menage.cli._app import cli
+from menage.findings import DuplicateFolders, Duplicates
 from menage.i18n import format_size
+from menage.report import collapse
 from menage.report.collapse import ROWS
 from tests.report.short_tree import make_tree
 
@@ -128,6 +130,23 @@ def test_no_duplicate_group_is_listed_twice_and_whole_folders_are_one_line(scann
     ]
     paths = [li.text for li in section.find_all("li")]
     assert len(paths) == len(set(paths))
+
+
+def test_the_freed_column_counts_each_group_once(scanned):
+    """A whole-folder line and a partial-copy line share files (the 2022 folder has a
+    third copy on the USB key): the lines together free what the groups free."""
+    _soup, _target, data = scanned
+    groups = [Duplicates.from_json(g, n) for n, g in enumerate(data["duplicates"]["items"], 1)]
+    folders = [
+        DuplicateFolders.from_json(f, n)
+        for n, f in enumerate(data["duplicate_folders"]["items"], 1)
+    ]
+    shown = collapse.duplicates(groups, folders, [os.fsencode(r) for r in data["roots"]])
+    assert (shown["more_folders"], shown["more_groups"]) == (0, 0)
+    listed = {row["number"] for row in shown["groups"]}
+    lines = sum(row["freed_bytes"] for row in shown["folders"])
+    lines += sum(g.reclaimable_bytes for g in groups if g.number in listed)
+    assert lines == sum(g.reclaimable_bytes for g in groups) == data["reclaimable"]["duplicates"]
 
 
 def test_old_files_are_counted_by_folder(scanned):

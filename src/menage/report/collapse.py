@@ -82,7 +82,7 @@ def duplicates(
     """The duplicates as the page lists them: sets of folders, then single groups.
 
     Every group is either counted in one folder line or listed (up to :data:`ROWS`):
-    none is shown twice.
+    none is shown twice, and the bytes the lines free add up to what the groups free.
     """
     whole = [f for f in folders if isinstance(f, DuplicateFolders)]
     covered: dict[int, list[Duplicates]] = defaultdict(list)
@@ -115,7 +115,10 @@ def duplicates(
             _inside(item.path, inside) for group in single for item in _files(group)
         ):
             continue  # each of its files has a copy elsewhere too: shown on that line
-        rows.append(_folder_row(inside, found.files, found.size, found.redundant_bytes, True))
+        # what the groups on this line free, never more than the folders' copies: a file
+        # with a copy outside these folders is counted on its own line, once
+        freed = min(found.redundant_bytes, sum(g.reclaimable_bytes for g in covered[n]))
+        rows.append(_folder_row(inside, found.files, found.size, freed, True))
     rows.sort(key=lambda row: (-row["freed"], row["paths"]))
     single.sort(key=lambda group: (-group.reclaimable_bytes, group.number))
     return {
@@ -146,6 +149,7 @@ def _format_row(row: dict[str, Any], roots: Sequence[bytes]) -> dict[str, Any]:
         "files_text": format_number(row["files"]),
         "size": format_size(row["size"]),
         "redundant": format_size(row["freed"]),
+        "freed_bytes": row["freed"],
     }
 
 
