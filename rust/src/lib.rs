@@ -523,6 +523,35 @@ fn find_duplicates<'py>(
     Ok(out)
 }
 
+/// The files of each folder: their numbers ordered by folder (stable: by path within a
+/// folder) and where each folder's start, as two ``bytes`` of 8-byte integers (one more
+/// start than folders). Two arrays instead of a list of Python ints per folder.
+#[pyfunction]
+fn files_by_dir<'py>(
+    py: Python<'py>,
+    dir_of: &Bound<'py, PyAny>,
+    dirs: usize,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    if dir_of.iter().any(|&d| d < 0 || d as usize >= dirs) {
+        return Err(PyValueError::new_err("a folder number out of range"));
+    }
+    let mut starts = vec![0i64; dirs + 1];
+    for &d in dir_of.iter() {
+        starts[d as usize + 1] += 1;
+    }
+    for d in 0..dirs {
+        starts[d + 1] += starts[d];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0i64; dir_of.len()];
+    for (i, &d) in dir_of.iter().enumerate() {
+        order[next[d as usize] as usize] = i as i64;
+        next[d as usize] += 1;
+    }
+    Ok((column(py, &order), column(py, &starts)))
+}
+
 /// xxh3-128 of ``data``, as ``xxhash.xxh3_128_digest`` (for the tests).
 #[pyfunction]
 fn xxh3_128_digest<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
@@ -550,6 +579,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(walk_tree, m)?)?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(xxh3_128_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(files_by_dir, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_regex, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_matches, m)?)?;
     findings::register(m)?;
