@@ -123,7 +123,7 @@ pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
         .into_values()
         .filter(|same| same.len() > 1)
         .map(|mut same| {
-            same.sort_unstable_by(|&a, &b| files.paths.get(a).cmp(files.paths.get(b)));
+            same.sort_unstable_by(|&a, &b| files.paths.get(a).cmp(&files.paths.get(b)));
             let first = same.remove(0);
             (first, same)
         })
@@ -191,7 +191,7 @@ impl Hasher<'_> {
                         return Err(("cancelled", String::new()));
                     }
                     let size = files.size[i];
-                    let outcome = hash::hash(kind, files.paths.get(i), size, files.mtime_ns[i]);
+                    let outcome = hash::hash(kind, &files.paths.get(i), size, files.mtime_ns[i]);
                     let cost = if partial {
                         (size as usize).min(BLOCK)
                     } else {
@@ -410,7 +410,7 @@ impl<'a> Pipeline<'a> {
                     kept.push(i);
                     continue;
                 }
-                match sys::stat_path(files.paths.get(i), false) {
+                match sys::stat_path(&files.paths.get(i), false) {
                     Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
                     Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
                         hasher.issues.push((
@@ -431,7 +431,7 @@ impl<'a> Pipeline<'a> {
         groups.sort_by(|a, b| {
             redundant(b)
                 .cmp(&redundant(a))
-                .then_with(|| files.paths.get(a[0]).cmp(files.paths.get(b[0])))
+                .then_with(|| files.paths.get(a[0]).cmp(&files.paths.get(b[0])))
         });
         Outcome {
             groups,

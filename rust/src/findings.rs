@@ -251,7 +251,7 @@ fn json_file_items(
             out.push_str(separator);
         }
         out.push_str("{\"path\":");
-        push_json_path(&mut out, paths.get(i));
+        push_json_path(&mut out, &paths.get(i));
         out.push_str(&format!(
             ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
             size[i], mtime_ns[i], dev[i], ino[i]
@@ -293,7 +293,7 @@ fn json_group_items(
                 if m > 0 {
                     out.push(',');
                 }
-                push_json_path(&mut out, paths.get(i));
+                push_json_path(&mut out, &paths.get(i));
             }
             out.push_str("],\"files\":[");
             for (m, (&i, linked)) in files.iter().zip(links).enumerate() {
@@ -301,7 +301,7 @@ fn json_group_items(
                     out.push(',');
                 }
                 out.push_str("{\"path\":");
-                push_json_path(&mut out, paths.get(i));
+                push_json_path(&mut out, &paths.get(i));
                 out.push_str(&format!(
                     ",\"device\":{},\"inode\":{},\"mtime_ns\":{},\"uid\":{},\"links\":[",
                     dev[i], ino[i], mtime_ns[i], uid[i]
@@ -310,7 +310,7 @@ fn json_group_items(
                     if k > 0 {
                         out.push(',');
                     }
-                    push_json_path(&mut out, paths.get(j));
+                    push_json_path(&mut out, &paths.get(j));
                 }
                 out.push_str("]}");
             }

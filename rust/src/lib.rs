@@ -48,7 +48,7 @@ impl PyPathsIter {
             return None;
         }
         self.next += 1;
-        Some(PyBytes::new(py, self.inner.get(self.next - 1)))
+        Some(PyBytes::new(py, &self.inner.get(self.next - 1)))
     }
 }
 
@@ -77,7 +77,7 @@ impl PyPaths {
         if i < 0 || i >= n {
             return Err(PyIndexError::new_err("path index out of range"));
         }
-        Ok(PyBytes::new(py, self.inner.get(i as usize)))
+        Ok(PyBytes::new(py, &self.inner.get(i as usize)))
     }
 
     fn __iter__(&self) -> PyPathsIter {
@@ -93,7 +93,7 @@ impl PyPaths {
         let (mut lo, mut hi) = (0, paths.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match paths.get(mid).cmp(path) {
+            match (*paths.get(mid)).cmp(path) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -108,22 +108,18 @@ impl PyPaths {
         let paths = &self.inner;
         let stop = stop.min(paths.len());
         let mut out: Vec<u8> = Vec::new();
-        if start < stop {
-            let from = if start == 0 { 0 } else { paths.ends[start - 1] as usize };
-            out.reserve(paths.ends[stop - 1] as usize - from + (stop - start));
-            for i in start..stop {
-                if i > start {
-                    out.push(0);
-                }
-                out.extend_from_slice(paths.get(i));
+        for i in start..stop {
+            if i > start {
+                out.push(0);
             }
+            paths.extend_into(i, &mut out);
         }
         PyBytes::new(py, &out)
     }
 
     /// Bytes used by the buffer (paths and their ends).
     fn nbytes(&self) -> usize {
-        self.inner.buf.len() + 8 * self.inner.ends.len()
+        self.inner.nbytes()
     }
 }
 
@@ -322,9 +318,7 @@ fn tree_to_dict(py: Python<'_>, mut tree: walk::Tree) -> PyResult<Bound<'_, PyDi
     let out = PyDict::new(py);
     out.set_item(
         "dirs",
-        PyPaths {
-            inner: Arc::new(tree.dirs),
-        },
+        PyPaths { inner: tree.dirs },
     )?;
     out.set_item("dir_parent", take_column(py, &mut tree.dir_parent))?;
     out.set_item("dir_entries", take_column(py, &mut tree.dir_entries))?;

@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use regex::bytes::Regex;
 
-use crate::paths::Paths;
+use crate::paths::{separator, Paths, Prefix};
 use crate::sys::{self, Dir, Stat};
 
 pub struct Config {
@@ -57,7 +57,7 @@ pub type Issue = (Vec<u8>, &'static str, String);
 /// Everything the walk found, as columns (see `menage.files.walk.Tree`).
 #[derive(Default)]
 pub struct Tree {
-    pub dirs: Paths,
+    pub dirs: Arc<Paths>,
     pub dir_parent: Vec<i64>,
     pub dir_entries: Vec<i64>,
     pub dir_unlisted: Vec<i64>,
@@ -502,15 +502,6 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
     Ok(merge(state.dirs, parts))
 }
 
-/// The separator `join` puts between a folder and a name.
-fn separator(dir: &[u8]) -> &'static [u8] {
-    if dir.ends_with(b"/") {
-        b""
-    } else {
-        b"/"
-    }
-}
-
 /// Compare two paths given in pieces (folder, separator, name) as their bytes joined.
 fn cmp_pieces(a: [&[u8]; 3], b: [&[u8]; 3]) -> std::cmp::Ordering {
     let (mut ia, mut oa, mut ib, mut ob) = (0, 0, 0, 0);
@@ -562,7 +553,7 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     for (new, &old) in order.iter().enumerate() {
         remap[old] = new as i64;
     }
-    tree.dirs = Paths::from_iter(order.iter().map(|&d| dirs[d].0.as_slice()));
+    tree.dirs = Arc::new(Paths::from_iter(order.iter().map(|&d| dirs[d].0.as_slice())));
     tree.dir_parent = order
         .iter()
         .map(|&d| {
@@ -611,26 +602,28 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
             }
         });
     }
-    // the paths, in one buffer of exactly their size; then the names are freed
-    let mut bytes = 0;
-    for &(p, k) in &files {
-        let part = &parts[p as usize];
-        let dir = &dirs[part.dir_of[k as usize]].0;
-        bytes += dir.len() + separator(dir).len() + part.name(k as usize).len();
-    }
-    let mut paths = Paths {
+    // the names in path order, in one buffer of exactly their size, each with its
+    // folder (the paths are joined when asked for); then the parts' names are freed
+    let bytes = files
+        .iter()
+        .map(|&(p, k)| parts[p as usize].name(k as usize).len())
+        .sum();
+    let mut names = Paths {
         buf: Vec::with_capacity(bytes),
         ends: Vec::with_capacity(files.len()),
+        prefix: None,
     };
+    let mut folders = Vec::with_capacity(files.len());
     for &(p, k) in &files {
         let part = &parts[p as usize];
-        let dir = &dirs[part.dir_of[k as usize]].0;
-        paths.buf.extend_from_slice(dir);
-        paths.buf.extend_from_slice(separator(dir));
-        paths.buf.extend_from_slice(part.name(k as usize));
-        paths.ends.push(paths.buf.len() as u64);
+        names.push(part.name(k as usize));
+        folders.push(remap[part.dir_of[k as usize]] as u32);
     }
-    tree.paths = paths;
+    names.prefix = Some(Prefix {
+        dirs: tree.dirs.clone(),
+        folders,
+    });
+    tree.paths = names;
     drop(dirs);
     for part in &mut parts {
         part.buf = Vec::new();
