@@ -303,9 +303,7 @@ impl<'a> Pipeline<'a> {
         // same-size groups from the file numbers sorted by size (4 bytes a file, where a
         // map of sizes to lists cost about 80): in order of first appearance, as in Python
         let mut empty = Vec::new();
-        let mut by_size: Vec<u32> = (0..n as u32)
-            .filter(|&i| !extra[i as usize])
-            .collect();
+        let mut by_size: Vec<u32> = (0..n as u32).filter(|&i| !extra[i as usize]).collect();
         by_size.retain(|&i| {
             if files.size[i as usize] == 0 {
                 empty.push(i as usize);

@@ -159,7 +159,9 @@ impl<T: Element> View<T> {
         }
         let buffer = PyBuffer::<T>::get(obj)?;
         if writable && buffer.readonly() {
-            return Err(PyValueError::new_err("a read-only buffer where a writable one is needed"));
+            return Err(PyValueError::new_err(
+                "a read-only buffer where a writable one is needed",
+            ));
         }
         let Some(slice) = buffer.as_slice_ptr() else {
             return Err(PyValueError::new_err("a buffer that is not contiguous"));
@@ -316,10 +318,7 @@ fn take_column<'py, T: Copy>(py: Python<'py>, values: &mut Vec<T>) -> Bound<'py,
 
 fn tree_to_dict(py: Python<'_>, mut tree: walk::Tree) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
-    out.set_item(
-        "dirs",
-        PyPaths { inner: tree.dirs },
-    )?;
+    out.set_item("dirs", PyPaths { inner: tree.dirs })?;
     out.set_item("dir_parent", take_column(py, &mut tree.dir_parent))?;
     out.set_item("dir_entries", take_column(py, &mut tree.dir_entries))?;
     out.set_item("dir_unlisted", tree.dir_unlisted)?;

@@ -107,6 +107,8 @@ impl Paths {
     /// Bytes used (the items, their ends, the folders' numbers; not the folders' paths,
     /// which are the tree's `dirs`).
     pub fn nbytes(&self) -> usize {
-        self.buf.len() + 8 * self.ends.len() + self.prefix.as_ref().map_or(0, |p| 4 * p.folders.len())
+        self.buf.len()
+            + 8 * self.ends.len()
+            + self.prefix.as_ref().map_or(0, |p| 4 * p.folders.len())
     }
 }

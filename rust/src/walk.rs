@@ -536,7 +536,10 @@ fn gather<T: Copy + Default>(
     parts: &mut [Part],
     column: impl Fn(&mut Part) -> &mut Vec<T>,
 ) -> Vec<T> {
-    let columns: Vec<Vec<T>> = parts.iter_mut().map(|p| std::mem::take(column(p))).collect();
+    let columns: Vec<Vec<T>> = parts
+        .iter_mut()
+        .map(|p| std::mem::take(column(p)))
+        .collect();
     files
         .iter()
         .map(|&(p, k)| columns[p as usize][k as usize])
@@ -553,7 +556,9 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     for (new, &old) in order.iter().enumerate() {
         remap[old] = new as i64;
     }
-    tree.dirs = Arc::new(Paths::from_iter(order.iter().map(|&d| dirs[d].0.as_slice())));
+    tree.dirs = Arc::new(Paths::from_iter(
+        order.iter().map(|&d| dirs[d].0.as_slice()),
+    ));
     tree.dir_parent = order
         .iter()
         .map(|&d| {
@@ -590,7 +595,10 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
         let pieces = |(p, k): (u32, u32)| {
             let part = &parts[p as usize];
             let dir = dirs[part.dir_of[k as usize]].0.as_slice();
-            (part.dir_of[k as usize], [dir, separator(dir), part.name(k as usize)])
+            (
+                part.dir_of[k as usize],
+                [dir, separator(dir), part.name(k as usize)],
+            )
         };
         files.par_sort_unstable_by(|&a, &b| {
             let (da, a) = pieces(a);
