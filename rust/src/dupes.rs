@@ -30,13 +30,14 @@ pub struct Files<'a> {
     pub nlink: &'a [i64],
 }
 
-/// One kind of digest for every file: 16 bytes each, and whether it is known.
-pub struct Column {
-    pub data: Vec<u8>,
-    pub known: Vec<u8>,
+/// One kind of digest for every file: 16 bytes each, and whether it is known (the
+/// caller's buffers, filled in place).
+pub struct Column<'a> {
+    pub data: &'a mut [u8],
+    pub known: &'a mut [u8],
 }
 
-impl Column {
+impl Column<'_> {
     pub fn get(&self, i: usize) -> Option<&[u8]> {
         if self.known[i] != 0 {
             Some(&self.data[16 * i..16 * i + 16])
@@ -51,14 +52,14 @@ impl Column {
     }
 }
 
-pub struct Digests {
-    pub head: Column,
-    pub tail: Column,
-    pub full: Column,
+pub struct Digests<'a> {
+    pub head: Column<'a>,
+    pub tail: Column<'a>,
+    pub full: Column<'a>,
 }
 
-impl Digests {
-    fn of(&mut self, kind: Kind) -> &mut Column {
+impl<'a> Digests<'a> {
+    fn of(&mut self, kind: Kind) -> &mut Column<'a> {
         match kind {
             Kind::Whole | Kind::Full => &mut self.full,
             Kind::Head => &mut self.head,
@@ -122,7 +123,7 @@ pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
         .into_values()
         .filter(|same| same.len() > 1)
         .map(|mut same| {
-            same.sort_unstable_by(|&a, &b| files.paths.get(a).cmp(files.paths.get(b)));
+            same.sort_unstable_by(|&a, &b| files.paths.get(a).cmp(&files.paths.get(b)));
             let first = same.remove(0);
             (first, same)
         })
@@ -133,7 +134,7 @@ pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
 
 struct Hasher<'a> {
     files: &'a Files<'a>,
-    digests: &'a mut Digests,
+    digests: &'a mut Digests<'a>,
     order: Order,
     pool: &'a rayon::ThreadPool,
     progress: &'a Progress,
@@ -190,7 +191,7 @@ impl Hasher<'_> {
                         return Err(("cancelled", String::new()));
                     }
                     let size = files.size[i];
-                    let outcome = hash::hash(kind, files.paths.get(i), size, files.mtime_ns[i]);
+                    let outcome = hash::hash(kind, &files.paths.get(i), size, files.mtime_ns[i]);
                     let cost = if partial {
                         (size as usize).min(BLOCK)
                     } else {
@@ -234,7 +235,7 @@ impl Hasher<'_> {
 }
 
 /// Split each group by digest, keeping subgroups of two or more (in first-seen order).
-fn split(groups: Vec<Vec<usize>>, column: &Column) -> Vec<Vec<usize>> {
+fn split(groups: Vec<Vec<usize>>, column: &Column<'_>) -> Vec<Vec<usize>> {
     let mut result = Vec::new();
     for group in groups {
         let mut by_digest: HashMap<&[u8], usize> = HashMap::new();
@@ -285,7 +286,7 @@ pub fn make_pool(threads: usize, order: Order) -> rayon::ThreadPool {
 impl<'a> Pipeline<'a> {
     pub fn new(
         files: &'a Files<'a>,
-        digests: &'a mut Digests,
+        digests: &'a mut Digests<'a>,
         order: Order,
         pool: &'a rayon::ThreadPool,
         progress: &'a Progress,
@@ -299,36 +300,35 @@ impl<'a> Pipeline<'a> {
                 extra[i] = true;
             }
         }
+        // same-size groups from the file numbers sorted by size (4 bytes a file, where a
+        // map of sizes to lists cost about 80): in order of first appearance, as in Python
         let mut empty = Vec::new();
-        let mut by_size: HashMap<i64, Vec<usize>> = HashMap::new();
-        let mut sizes_seen: Vec<i64> = Vec::new();
-        for i in 0..n {
-            if extra[i] {
-                continue;
-            }
-            let size = files.size[i];
-            if size == 0 {
-                empty.push(i);
+        let mut by_size: Vec<u32> = (0..n as u32).filter(|&i| !extra[i as usize]).collect();
+        by_size.retain(|&i| {
+            if files.size[i as usize] == 0 {
+                empty.push(i as usize);
+                false
             } else {
-                by_size
-                    .entry(size)
-                    .or_insert_with(|| {
-                        sizes_seen.push(size);
-                        Vec::new()
-                    })
-                    .push(i);
+                true
             }
-        }
+        });
+        // stable: within a size, files stay in path order
+        by_size.par_sort_by_key(|&i| files.size[i as usize]);
+        let mut groups: Vec<Vec<usize>> = by_size
+            .chunk_by(|&a, &b| files.size[a as usize] == files.size[b as usize])
+            .filter(|same| same.len() > 1)
+            .map(|same| same.iter().map(|&i| i as usize).collect())
+            .collect();
+        drop(by_size);
+        // the groups in the order their first file comes (the Python engine's dict order)
+        groups.sort_unstable_by_key(|g| g[0]);
         let mut small = Vec::new();
         let mut large = Vec::new();
-        for size in sizes_seen {
-            let group = by_size.remove(&size).unwrap();
-            if group.len() > 1 {
-                if size <= WHOLE_LIMIT {
-                    small.push(group);
-                } else {
-                    large.push(group);
-                }
+        for group in groups {
+            if files.size[group[0]] <= WHOLE_LIMIT {
+                small.push(group);
+            } else {
+                large.push(group);
             }
         }
         let hasher = Hasher {
@@ -408,7 +408,7 @@ impl<'a> Pipeline<'a> {
                     kept.push(i);
                     continue;
                 }
-                match sys::stat_path(files.paths.get(i), false) {
+                match sys::stat_path(&files.paths.get(i), false) {
                     Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
                     Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
                         hasher.issues.push((
@@ -429,7 +429,7 @@ impl<'a> Pipeline<'a> {
         groups.sort_by(|a, b| {
             redundant(b)
                 .cmp(&redundant(a))
-                .then_with(|| files.paths.get(a[0]).cmp(files.paths.get(b[0])))
+                .then_with(|| files.paths.get(a[0]).cmp(&files.paths.get(b[0])))
         });
         Outcome {
             groups,

@@ -41,10 +41,10 @@ fn single_file_findings<'py>(
     top: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let paths = paths_of(paths)?;
-    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
-    let size: Vec<i64> = read_buffer(py, size)?;
-    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
-    let extra: Vec<u8> = read_buffer(py, extra)?;
+    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let size = read_buffer::<i64>(py, size)?;
+    let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
+    let extra = read_buffer::<u8>(py, extra)?;
     let rules = RegexSet::new(name_patterns.iter().map(|p| name_glob(p)))
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let n_rules = name_patterns.len() as i64;
@@ -114,11 +114,11 @@ fn totals<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     use std::collections::{BTreeMap, HashMap};
     let paths = paths_of(paths)?;
-    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
-    let size: Vec<i64> = read_buffer(py, size)?;
-    let uid: Vec<i64> = read_buffer(py, uid)?;
-    let extra: Vec<u8> = read_buffer(py, extra)?;
-    let in_group: Vec<u8> = read_buffer(py, in_group)?;
+    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let size = read_buffer::<i64>(py, size)?;
+    let uid = read_buffer::<i64>(py, uid)?;
+    let extra = read_buffer::<u8>(py, extra)?;
+    let in_group = read_buffer::<u8>(py, in_group)?;
     let by_ext: HashMap<Vec<u8>, usize> = extensions.into_iter().collect();
     let other = categories - 1;
     let (cats, folders, owners) = py.detach(|| {
@@ -251,7 +251,7 @@ fn json_file_items(
             out.push_str(separator);
         }
         out.push_str("{\"path\":");
-        push_json_path(&mut out, paths.get(i));
+        push_json_path(&mut out, &paths.get(i));
         out.push_str(&format!(
             ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
             size[i], mtime_ns[i], dev[i], ino[i]
@@ -275,10 +275,10 @@ fn json_group_items(
     separator: &str,
 ) -> PyResult<String> {
     let paths: std::sync::Arc<Paths> = paths_of(paths)?;
-    let dev: Vec<u64> = read_buffer(py, dev)?;
-    let ino: Vec<u64> = read_buffer(py, ino)?;
-    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
-    let uid: Vec<i64> = read_buffer(py, uid)?;
+    let dev = read_buffer::<u64>(py, dev)?;
+    let ino = read_buffer::<u64>(py, ino)?;
+    let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
+    let uid = read_buffer::<i64>(py, uid)?;
     Ok(py.detach(|| {
         let mut out = String::new();
         for (n, (size, digest, redundant, files, links)) in groups.iter().enumerate() {
@@ -293,7 +293,7 @@ fn json_group_items(
                 if m > 0 {
                     out.push(',');
                 }
-                push_json_path(&mut out, paths.get(i));
+                push_json_path(&mut out, &paths.get(i));
             }
             out.push_str("],\"files\":[");
             for (m, (&i, linked)) in files.iter().zip(links).enumerate() {
@@ -301,7 +301,7 @@ fn json_group_items(
                     out.push(',');
                 }
                 out.push_str("{\"path\":");
-                push_json_path(&mut out, paths.get(i));
+                push_json_path(&mut out, &paths.get(i));
                 out.push_str(&format!(
                     ",\"device\":{},\"inode\":{},\"mtime_ns\":{},\"uid\":{},\"links\":[",
                     dev[i], ino[i], mtime_ns[i], uid[i]
@@ -310,7 +310,7 @@ fn json_group_items(
                     if k > 0 {
                         out.push(',');
                     }
-                    push_json_path(&mut out, paths.get(j));
+                    push_json_path(&mut out, &paths.get(j));
                 }
                 out.push_str("]}");
             }

@@ -11,7 +11,7 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use pyo3::buffer::{Element, PyBuffer};
-use pyo3::exceptions::{PyIndexError, PyKeyboardInterrupt, PyOSError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
@@ -48,7 +48,7 @@ impl PyPathsIter {
             return None;
         }
         self.next += 1;
-        Some(PyBytes::new(py, self.inner.get(self.next - 1)))
+        Some(PyBytes::new(py, &self.inner.get(self.next - 1)))
     }
 }
 
@@ -77,7 +77,7 @@ impl PyPaths {
         if i < 0 || i >= n {
             return Err(PyIndexError::new_err("path index out of range"));
         }
-        Ok(PyBytes::new(py, self.inner.get(i as usize)))
+        Ok(PyBytes::new(py, &self.inner.get(i as usize)))
     }
 
     fn __iter__(&self) -> PyPathsIter {
@@ -93,7 +93,7 @@ impl PyPaths {
         let (mut lo, mut hi) = (0, paths.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match paths.get(mid).cmp(path) {
+            match (*paths.get(mid)).cmp(path) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -108,22 +108,18 @@ impl PyPaths {
         let paths = &self.inner;
         let stop = stop.min(paths.len());
         let mut out: Vec<u8> = Vec::new();
-        if start < stop {
-            let from = if start == 0 { 0 } else { paths.ends[start - 1] as usize };
-            out.reserve(paths.ends[stop - 1] as usize - from + (stop - start));
-            for i in start..stop {
-                if i > start {
-                    out.push(0);
-                }
-                out.extend_from_slice(paths.get(i));
+        for i in start..stop {
+            if i > start {
+                out.push(0);
             }
+            paths.extend_into(i, &mut out);
         }
         PyBytes::new(py, &out)
     }
 
     /// Bytes used by the buffer (paths and their ends).
     fn nbytes(&self) -> usize {
-        self.inner.buf.len() + 8 * self.inner.ends.len()
+        self.inner.nbytes()
     }
 }
 
@@ -136,13 +132,67 @@ fn column<'py, T: Copy>(py: Python<'py>, values: &[T]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, as_bytes(values))
 }
 
-pub fn read_buffer<T: Element + Copy>(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Vec<T>> {
-    // an empty array's memory may sit anywhere: nothing to read
-    if obj.len().is_ok_and(|n| n == 0) {
-        return Ok(Vec::new());
+/// A Python buffer's items read (or written) in place, without a copy: a million files'
+/// column is 8 MB that need not exist twice. The buffer is held while this lives, so the
+/// object can neither be resized nor freed under it.
+pub struct View<T: Element> {
+    _buffer: Option<PyBuffer<T>>,
+    ptr: *mut T,
+    len: usize,
+}
+
+// the memory is the Python object's, held by the buffer; the core reads it from its
+// worker threads while the caller waits (the GIL released), and writes a column only
+// from one thread at a time
+unsafe impl<T: Element> Send for View<T> {}
+unsafe impl<T: Element> Sync for View<T> {}
+
+impl<T: Element> View<T> {
+    fn new(obj: &Bound<'_, PyAny>, writable: bool) -> PyResult<Self> {
+        // an empty array's memory may sit anywhere: nothing to read
+        if obj.len().is_ok_and(|n| n == 0) {
+            return Ok(View {
+                _buffer: None,
+                ptr: std::ptr::NonNull::dangling().as_ptr(),
+                len: 0,
+            });
+        }
+        let buffer = PyBuffer::<T>::get(obj)?;
+        if writable && buffer.readonly() {
+            return Err(PyValueError::new_err(
+                "a read-only buffer where a writable one is needed",
+            ));
+        }
+        let Some(slice) = buffer.as_slice_ptr() else {
+            return Err(PyValueError::new_err("a buffer that is not contiguous"));
+        };
+        Ok(View {
+            len: slice.len(),
+            ptr: slice.as_ptr().cast::<T>(),
+            _buffer: Some(buffer),
+        })
     }
-    let buffer = PyBuffer::<T>::get(obj)?;
-    buffer.to_vec(py)
+
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl<T: Element> std::ops::Deref for View<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+/// A column of numbers (an ``array``, ``bytes``, ``bytearray``) read in place.
+pub fn read_buffer<T: Element>(_py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<View<T>> {
+    View::new(obj, false)
+}
+
+/// A ``bytearray`` (or any writable buffer) the core fills in place.
+pub fn write_buffer<T: Element>(obj: &Bound<'_, PyAny>) -> PyResult<View<T>> {
+    View::new(obj, true)
 }
 
 pub fn paths_of(obj: &Bound<'_, PyAny>) -> PyResult<Arc<Paths>> {
@@ -259,16 +309,18 @@ fn walk_tree<'py>(
     tree_to_dict(py, tree)
 }
 
-fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>> {
+/// A column as ``bytes``, freed here once copied (so that the walk's columns never
+/// exist twice at once).
+fn take_column<'py, T: Copy>(py: Python<'py>, values: &mut Vec<T>) -> Bound<'py, PyBytes> {
+    let values = std::mem::take(values);
+    column(py, &values)
+}
+
+fn tree_to_dict(py: Python<'_>, mut tree: walk::Tree) -> PyResult<Bound<'_, PyDict>> {
     let out = PyDict::new(py);
-    out.set_item(
-        "dirs",
-        PyPaths {
-            inner: Arc::new(tree.dirs),
-        },
-    )?;
-    out.set_item("dir_parent", column(py, &tree.dir_parent))?;
-    out.set_item("dir_entries", column(py, &tree.dir_entries))?;
+    out.set_item("dirs", PyPaths { inner: tree.dirs })?;
+    out.set_item("dir_parent", take_column(py, &mut tree.dir_parent))?;
+    out.set_item("dir_entries", take_column(py, &mut tree.dir_entries))?;
     out.set_item("dir_unlisted", tree.dir_unlisted)?;
     out.set_item(
         "paths",
@@ -276,13 +328,13 @@ fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>>
             inner: Arc::new(tree.paths),
         },
     )?;
-    out.set_item("dir_of", column(py, &tree.dir_of))?;
-    out.set_item("size", column(py, &tree.size))?;
-    out.set_item("dev", column(py, &tree.dev))?;
-    out.set_item("ino", column(py, &tree.ino))?;
-    out.set_item("mtime_ns", column(py, &tree.mtime_ns))?;
-    out.set_item("nlink", column(py, &tree.nlink))?;
-    out.set_item("uid", column(py, &tree.uid))?;
+    out.set_item("dir_of", take_column(py, &mut tree.dir_of))?;
+    out.set_item("size", take_column(py, &mut tree.size))?;
+    out.set_item("dev", take_column(py, &mut tree.dev))?;
+    out.set_item("ino", take_column(py, &mut tree.ino))?;
+    out.set_item("mtime_ns", take_column(py, &mut tree.mtime_ns))?;
+    out.set_item("nlink", take_column(py, &mut tree.nlink))?;
+    out.set_item("uid", take_column(py, &mut tree.uid))?;
     let list = |items: &[Vec<u8>]| PyList::new(py, items.iter().map(|p| PyBytes::new(py, p)));
     out.set_item("symlinks", list(&tree.symlinks)?)?;
     out.set_item("broken_links", list(&tree.broken_links)?)?;
@@ -304,13 +356,13 @@ fn tree_to_dict(py: Python<'_>, tree: walk::Tree) -> PyResult<Bound<'_, PyDict>>
     Ok(out)
 }
 
-fn digest_column(py: Python<'_>, pair: &Bound<'_, PyTuple>, n: usize) -> PyResult<dupes::Column> {
-    let data: Vec<u8> = read_buffer(py, &pair.get_item(0)?)?;
-    let known: Vec<u8> = read_buffer(py, &pair.get_item(1)?)?;
+fn digest_column(pair: &Bound<'_, PyTuple>, n: usize) -> PyResult<(View<u8>, View<u8>)> {
+    let data = write_buffer::<u8>(&pair.get_item(0)?)?;
+    let known = write_buffer::<u8>(&pair.get_item(1)?)?;
     if data.len() != 16 * n || known.len() != n {
         return Err(PyValueError::new_err("digest column of the wrong length"));
     }
-    Ok(dupes::Column { data, known })
+    Ok((data, known))
 }
 
 /// Find duplicate groups among the tree's files; see ``menage.files.native``.
@@ -333,11 +385,11 @@ fn find_duplicates<'py>(
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let paths = paths_of(paths)?;
-    let size: Vec<i64> = read_buffer(py, size)?;
-    let dev: Vec<u64> = read_buffer(py, dev)?;
-    let ino: Vec<u64> = read_buffer(py, ino)?;
-    let mtime_ns: Vec<i64> = read_buffer(py, mtime_ns)?;
-    let nlink: Vec<i64> = read_buffer(py, nlink)?;
+    let size = read_buffer::<i64>(py, size)?;
+    let dev = read_buffer::<u64>(py, dev)?;
+    let ino = read_buffer::<u64>(py, ino)?;
+    let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
+    let nlink = read_buffer::<i64>(py, nlink)?;
     let n = paths.len();
     if [
         size.len(),
@@ -351,10 +403,23 @@ fn find_duplicates<'py>(
     {
         return Err(PyValueError::new_err("columns of different lengths"));
     }
+    // the digests are written in place, into the caller's columns
+    let (mut head_data, mut head_known) = digest_column(head, n)?;
+    let (mut tail_data, mut tail_known) = digest_column(tail, n)?;
+    let (mut full_data, mut full_known) = digest_column(full, n)?;
     let mut digests = dupes::Digests {
-        head: digest_column(py, head, n)?,
-        tail: digest_column(py, tail, n)?,
-        full: digest_column(py, full, n)?,
+        head: dupes::Column {
+            data: head_data.as_mut_slice(),
+            known: head_known.as_mut_slice(),
+        },
+        tail: dupes::Column {
+            data: tail_data.as_mut_slice(),
+            known: tail_known.as_mut_slice(),
+        },
+        full: dupes::Column {
+            data: full_data.as_mut_slice(),
+            known: full_known.as_mut_slice(),
+        },
     };
     let order = match order {
         "inode" => dupes::Order::Inode,
@@ -427,24 +492,11 @@ fn find_duplicates<'py>(
     let outcome = pipeline.finish();
     drop(pool);
     sys::release_memory();
-    let out = PyDict::new(py);
-    for (name, col) in [
-        ("head", &digests.head),
-        ("tail", &digests.tail),
-        ("full", &digests.full),
-    ] {
-        out.set_item(
-            name,
-            (PyBytes::new(py, &col.data), PyBytes::new(py, &col.known)),
-        )?;
-    }
     if let Some(err) = failure {
-        // interrupted: the digests computed so far go back with the error
-        if err.is_instance_of::<PyKeyboardInterrupt>(py) {
-            err.value(py).setattr("digests", &out)?;
-        }
+        // interrupted: the digests computed so far are in the caller's columns
         return Err(err);
     }
+    let out = PyDict::new(py);
     out.set_item(
         "groups",
         PyList::new(py, outcome.groups.iter().map(|g| g.clone()))?,
@@ -462,6 +514,35 @@ fn find_duplicates<'py>(
     out.set_item("files_read", outcome.files_read)?;
     out.set_item("bytes_read", outcome.bytes_read)?;
     Ok(out)
+}
+
+/// The files of each folder: their numbers ordered by folder (stable: by path within a
+/// folder) and where each folder's start, as two ``bytes`` of 8-byte integers (one more
+/// start than folders). Two arrays instead of a list of Python ints per folder.
+#[pyfunction]
+fn files_by_dir<'py>(
+    py: Python<'py>,
+    dir_of: &Bound<'py, PyAny>,
+    dirs: usize,
+) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    if dir_of.iter().any(|&d| d < 0 || d as usize >= dirs) {
+        return Err(PyValueError::new_err("a folder number out of range"));
+    }
+    let mut starts = vec![0i64; dirs + 1];
+    for &d in dir_of.iter() {
+        starts[d as usize + 1] += 1;
+    }
+    for d in 0..dirs {
+        starts[d + 1] += starts[d];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0i64; dir_of.len()];
+    for (i, &d) in dir_of.iter().enumerate() {
+        order[next[d as usize] as usize] = i as i64;
+        next[d as usize] += 1;
+    }
+    Ok((column(py, &order), column(py, &starts)))
 }
 
 /// xxh3-128 of ``data``, as ``xxhash.xxh3_128_digest`` (for the tests).
@@ -491,6 +572,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(walk_tree, m)?)?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(xxh3_128_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(files_by_dir, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_regex, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_matches, m)?)?;
     findings::register(m)?;

@@ -2,11 +2,35 @@
 //!
 //! A million paths cost their bytes plus 8 bytes each, instead of a Python `bytes`
 //! object each (33 bytes of header, a pointer in a list, and the allocator's rounding).
+//! The walk's files go further: each is kept as its name and its folder's number, the
+//! folders' paths held once (`prefix`), and a path is joined when asked for: about 32
+//! bytes a file instead of the 140 of a whole path (on the bench's corpus).
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Default, Clone)]
 pub struct Paths {
+    /// the items' bytes end to end: whole paths, or names under `prefix`
     pub buf: Vec<u8>,
     pub ends: Vec<u64>,
+    /// when set, item `i` is the name of a file in folder `folders[i]` of `dirs`
+    pub prefix: Option<Prefix>,
+}
+
+#[derive(Clone)]
+pub struct Prefix {
+    pub dirs: Arc<Paths>,
+    pub folders: Vec<u32>,
+}
+
+/// The separator a path takes between a folder and a name.
+pub fn separator(dir: &[u8]) -> &'static [u8] {
+    if dir.ends_with(b"/") {
+        b""
+    } else {
+        b"/"
+    }
 }
 
 impl Paths {
@@ -32,17 +56,59 @@ impl Paths {
         self.ends.is_empty()
     }
 
-    pub fn get(&self, i: usize) -> &[u8] {
+    /// Item `i` as stored (the whole path, or its name under a prefix).
+    fn item(&self, i: usize) -> &[u8] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.buf[start..self.ends[i] as usize]
     }
 
+    /// Path `i`.
+    pub fn get(&self, i: usize) -> Cow<'_, [u8]> {
+        match &self.prefix {
+            None => Cow::Borrowed(self.item(i)),
+            Some(prefix) => {
+                let dir = prefix.dirs.item(prefix.folders[i] as usize);
+                let name = self.item(i);
+                let sep = separator(dir);
+                let mut path = Vec::with_capacity(dir.len() + sep.len() + name.len());
+                path.extend_from_slice(dir);
+                path.extend_from_slice(sep);
+                path.extend_from_slice(name);
+                Cow::Owned(path)
+            }
+        }
+    }
+
+    /// Append path `i` to `out`.
+    pub fn extend_into(&self, i: usize, out: &mut Vec<u8>) {
+        match &self.prefix {
+            None => out.extend_from_slice(self.item(i)),
+            Some(prefix) => {
+                let dir = prefix.dirs.item(prefix.folders[i] as usize);
+                out.extend_from_slice(dir);
+                out.extend_from_slice(separator(dir));
+                out.extend_from_slice(self.item(i));
+            }
+        }
+    }
+
     /// The last component of path `i`.
     pub fn name(&self, i: usize) -> &[u8] {
-        let path = self.get(i);
-        match path.iter().rposition(|&b| b == b'/') {
-            Some(at) => &path[at + 1..],
-            None => path,
+        let item = self.item(i);
+        if self.prefix.is_some() {
+            return item;
         }
+        match item.iter().rposition(|&b| b == b'/') {
+            Some(at) => &item[at + 1..],
+            None => item,
+        }
+    }
+
+    /// Bytes used (the items, their ends, the folders' numbers; not the folders' paths,
+    /// which are the tree's `dirs`).
+    pub fn nbytes(&self) -> usize {
+        self.buf.len()
+            + 8 * self.ends.len()
+            + self.prefix.as_ref().map_or(0, |p| 4 * p.folders.len())
     }
 }

@@ -5,7 +5,9 @@
 //! and bind mounts end), symbolic links to folders walked only when asked and only after
 //! every real folder (so that files keep their real paths), FIFOs, sockets and devices
 //! listed and never opened, names kept as bytes. Worker threads share a stack of folders;
-//! each keeps what it finds in its own columns, merged and sorted by path at the end.
+//! each keeps what it finds in its own columns (a file's folder and name, not its whole
+//! path: a fifth of the bytes), merged and sorted by path at the end, each part's column
+//! freed as soon as it is merged.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use regex::bytes::Regex;
 
-use crate::paths::Paths;
+use crate::paths::{separator, Paths, Prefix};
 use crate::sys::{self, Dir, Stat};
 
 pub struct Config {
@@ -55,7 +57,7 @@ pub type Issue = (Vec<u8>, &'static str, String);
 /// Everything the walk found, as columns (see `menage.files.walk.Tree`).
 #[derive(Default)]
 pub struct Tree {
-    pub dirs: Paths,
+    pub dirs: Arc<Paths>,
     pub dir_parent: Vec<i64>,
     pub dir_entries: Vec<i64>,
     pub dir_unlisted: Vec<i64>,
@@ -135,6 +137,7 @@ impl State {
 struct Part {
     entries: Vec<(usize, i64)>,
     unlisted: Vec<usize>,
+    /// the files' names end to end (their folder is `dir_of`)
     buf: Vec<u8>,
     ends: Vec<usize>,
     dir_of: Vec<usize>,
@@ -154,7 +157,7 @@ struct Part {
 }
 
 impl Part {
-    fn path(&self, k: usize) -> &[u8] {
+    fn name(&self, k: usize) -> &[u8] {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.buf[start..self.ends[k]]
     }
@@ -405,7 +408,7 @@ impl Walker<'_> {
                             part.excluded += 1;
                             continue;
                         }
-                        part.buf.extend_from_slice(&path);
+                        part.buf.extend_from_slice(name_bytes);
                         part.ends.push(part.buf.len());
                         part.dir_of.push(job.id);
                         part.size.push(st.size);
@@ -499,8 +502,52 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
     Ok(merge(state.dirs, parts))
 }
 
+/// Compare two paths given in pieces (folder, separator, name) as their bytes joined.
+fn cmp_pieces(a: [&[u8]; 3], b: [&[u8]; 3]) -> std::cmp::Ordering {
+    let (mut ia, mut oa, mut ib, mut ob) = (0, 0, 0, 0);
+    loop {
+        while ia < 3 && oa == a[ia].len() {
+            ia += 1;
+            oa = 0;
+        }
+        while ib < 3 && ob == b[ib].len() {
+            ib += 1;
+            ob = 0;
+        }
+        match (ia == 3, ib == 3) {
+            (true, true) => return std::cmp::Ordering::Equal,
+            (true, false) => return std::cmp::Ordering::Less,
+            (false, true) => return std::cmp::Ordering::Greater,
+            _ => {}
+        }
+        let n = (a[ia].len() - oa).min(b[ib].len() - ob);
+        let order = a[ia][oa..oa + n].cmp(&b[ib][ob..ob + n]);
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+        oa += n;
+        ob += n;
+    }
+}
+
+/// Gather one column of every part in `files` order, freeing each part's column.
+fn gather<T: Copy + Default>(
+    files: &[(u32, u32)],
+    parts: &mut [Part],
+    column: impl Fn(&mut Part) -> &mut Vec<T>,
+) -> Vec<T> {
+    let columns: Vec<Vec<T>> = parts
+        .iter_mut()
+        .map(|p| std::mem::take(column(p)))
+        .collect();
+    files
+        .iter()
+        .map(|&(p, k)| columns[p as usize][k as usize])
+        .collect()
+}
+
 /// One tree from the threads' parts, folders and files sorted by path.
-fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
+fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     use rayon::prelude::*;
     let mut tree = Tree::default();
     let mut order: Vec<usize> = (0..dirs.len()).collect();
@@ -509,7 +556,9 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
     for (new, &old) in order.iter().enumerate() {
         remap[old] = new as i64;
     }
-    tree.dirs = Paths::from_iter(order.iter().map(|&d| dirs[d].0.as_slice()));
+    tree.dirs = Arc::new(Paths::from_iter(
+        order.iter().map(|&d| dirs[d].0.as_slice()),
+    ));
     tree.dir_parent = order
         .iter()
         .map(|&d| {
@@ -521,53 +570,83 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, parts: Vec<Part>) -> Tree {
             }
         })
         .collect();
-    drop(dirs);
     tree.dir_entries = vec![0; order.len()];
+    drop(order);
     let mut unlisted = Vec::new();
-    for part in &parts {
+    for part in &mut parts {
         for &(d, count) in &part.entries {
             tree.dir_entries[remap[d] as usize] = count;
         }
         unlisted.extend(part.unlisted.iter().map(|&d| remap[d]));
+        part.entries = Vec::new();
     }
     unlisted.sort_unstable();
     unlisted.dedup();
     tree.dir_unlisted = unlisted;
 
-    // files: (part, index in part), sorted by path
+    // files: (part, index in part), sorted by path (folder, separator, name)
     let mut files: Vec<(u32, u32)> = Vec::with_capacity(parts.iter().map(|p| p.ends.len()).sum());
     for (p, part) in parts.iter().enumerate() {
         files.extend((0..part.ends.len()).map(|k| (p as u32, k as u32)));
     }
-    files.par_sort_unstable_by(|a, b| {
-        parts[a.0 as usize]
-            .path(a.1 as usize)
-            .cmp(parts[b.0 as usize].path(b.1 as usize))
-    });
-    let n = files.len();
-    tree.paths = Paths::from_iter(
-        files
-            .iter()
-            .map(|&(p, k)| parts[p as usize].path(k as usize)),
-    );
-    tree.dir_of = Vec::with_capacity(n);
-    tree.size = Vec::with_capacity(n);
-    tree.dev = Vec::with_capacity(n);
-    tree.ino = Vec::with_capacity(n);
-    tree.mtime_ns = Vec::with_capacity(n);
-    tree.nlink = Vec::with_capacity(n);
-    tree.uid = Vec::with_capacity(n);
+    {
+        let parts = &parts;
+        let dirs = &dirs;
+        let pieces = |(p, k): (u32, u32)| {
+            let part = &parts[p as usize];
+            let dir = dirs[part.dir_of[k as usize]].0.as_slice();
+            (
+                part.dir_of[k as usize],
+                [dir, separator(dir), part.name(k as usize)],
+            )
+        };
+        files.par_sort_unstable_by(|&a, &b| {
+            let (da, a) = pieces(a);
+            let (db, b) = pieces(b);
+            if da == db {
+                a[2].cmp(b[2])
+            } else {
+                cmp_pieces(a, b)
+            }
+        });
+    }
+    // the names in path order, in one buffer of exactly their size, each with its
+    // folder (the paths are joined when asked for); then the parts' names are freed
+    let bytes = files
+        .iter()
+        .map(|&(p, k)| parts[p as usize].name(k as usize).len())
+        .sum();
+    let mut names = Paths {
+        buf: Vec::with_capacity(bytes),
+        ends: Vec::with_capacity(files.len()),
+        prefix: None,
+    };
+    let mut folders = Vec::with_capacity(files.len());
     for &(p, k) in &files {
         let part = &parts[p as usize];
-        let k = k as usize;
-        tree.dir_of.push(remap[part.dir_of[k]]);
-        tree.size.push(part.size[k]);
-        tree.dev.push(part.dev[k]);
-        tree.ino.push(part.ino[k]);
-        tree.mtime_ns.push(part.mtime_ns[k]);
-        tree.nlink.push(part.nlink[k]);
-        tree.uid.push(part.uid[k]);
+        names.push(part.name(k as usize));
+        folders.push(remap[part.dir_of[k as usize]] as u32);
     }
+    names.prefix = Some(Prefix {
+        dirs: tree.dirs.clone(),
+        folders,
+    });
+    tree.paths = names;
+    drop(dirs);
+    for part in &mut parts {
+        part.buf = Vec::new();
+        part.ends = Vec::new();
+    }
+    tree.dir_of = gather(&files, &mut parts, |p| &mut p.dir_of)
+        .into_iter()
+        .map(|d| remap[d])
+        .collect();
+    tree.size = gather(&files, &mut parts, |p| &mut p.size);
+    tree.dev = gather(&files, &mut parts, |p| &mut p.dev);
+    tree.ino = gather(&files, &mut parts, |p| &mut p.ino);
+    tree.mtime_ns = gather(&files, &mut parts, |p| &mut p.mtime_ns);
+    tree.nlink = gather(&files, &mut parts, |p| &mut p.nlink);
+    tree.uid = gather(&files, &mut parts, |p| &mut p.uid);
     drop(files);
     for part in parts {
         tree.symlinks.extend(part.symlinks);

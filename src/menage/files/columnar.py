@@ -149,6 +149,9 @@ def totals(tree: Columns, extra: bytearray, in_group: bytearray, depth_of: list[
 
 #: items the core encodes at a time: the report is written as it is made
 JSON_CHUNK = 4096
+#: duplicate groups per chunk: a group is several files, and a chunk is held whole as
+#: text three times (text, encoded, compressed) while it is written
+JSON_GROUP_CHUNK = 512
 
 
 def json_file_items(tree: Columns, indices: Sequence[int], separator: str) -> Iterator[str] | None:
@@ -185,7 +188,7 @@ def json_group_items(
         return None
 
     def chunks() -> Iterator[str]:
-        for start in range(0, len(groups), JSON_CHUNK):
+        for start in range(0, len(groups), JSON_GROUP_CHUNK):
             yield core.json_group_items(
                 tree.paths,
                 tree.dev,
@@ -200,7 +203,7 @@ def json_group_items(
                         g.files,
                         [list(g.links.get(i, ())) for i in g.files],
                     )
-                    for g in groups[start : start + JSON_CHUNK]
+                    for g in groups[start : start + JSON_GROUP_CHUNK]
                 ],
                 separator,
             )

@@ -344,33 +344,22 @@ def _native_find_duplicates(
     core = native.load()
     assert core is not None
     digests = cached if cached is not None else Digests(len(tree))
-
-    def keep(found: dict[str, Any]) -> None:
-        for name in ("head", "tail", "full"):
-            data, known = found[name]
-            setattr(digests, name, DigestColumn.from_buffers(data, known))
-
-    try:
-        found: dict[str, Any] = core.find_duplicates(
-            tree.paths,
-            tree.size,
-            tree.dev,
-            tree.ino,
-            tree.mtime_ns,
-            tree.nlink,
-            digests.head.buffers(),
-            digests.tail.buffers(),
-            digests.full.buffers(),
-            threads=max(1, threads),
-            order=order,
-            progress=progress,
-        )
-    except KeyboardInterrupt as interrupt:
-        partial = getattr(interrupt, "digests", None)
-        if partial is not None:
-            keep(partial)
-        raise
-    keep(found)
+    # the core reads the columns and fills the digests' buffers in place (no copy of
+    # either): interrupted, it leaves what it computed there
+    found: dict[str, Any] = core.find_duplicates(
+        tree.paths,
+        tree.size,
+        tree.dev,
+        tree.ino,
+        tree.mtime_ns,
+        tree.nlink,
+        digests.head.buffers(),
+        digests.tail.buffers(),
+        digests.full.buffers(),
+        threads=max(1, threads),
+        order=order,
+        progress=progress,
+    )
     paths, sizes = tree.paths, tree.size
     links: dict[int, list[int]] = dict(found["links"])
     full = digests.full

@@ -248,12 +248,12 @@ class Index:
     ) -> None:
         """Write the rows that changed, and the tree's columns; nothing when the
         columns already held this tree and these digests."""
-        data, known = snapshot.stored_columns(digests, links)
-        if listing.snapshot is not None and snapshot.unchanged(listing.snapshot, data, known):
+        stored = snapshot.stored_columns(digests, links, len(tree))
+        if listing.snapshot is not None and snapshot.unchanged(listing.snapshot, stored):
             return
         write_listing(self.db, tree, digests, listing, links)
         snapshot.drop_overlapping(self.db, tree.roots)
-        snapshot.write(self.db, tree, data, known)
+        snapshot.write(self.db, tree, stored)
 
     def listing(self, roots: list[bytes]) -> Iterator[FileRow]:
         """Every file the index lists under ``roots``, by path."""

@@ -100,17 +100,22 @@ class Snapshot:
         self.fingerprint = fingerprint
 
 
-def _fingerprint(digests: Sequence[bytes | bytearray], known: Sequence[bytes | bytearray]) -> bytes:
+def _fingerprint(chunks: Iterable[tuple[bytes, bytes]]) -> bytes:
+    """A hash of the digests and flags of every chunk, as the rows hold them."""
     h = hashlib.blake2b(digest_size=32)
-    for part in (*digests, *known):
-        h.update(part)
+    for digests, flags in chunks:
+        h.update(digests)
+        h.update(flags)
     return h.digest()
 
 
 def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapshot] | None:
     """The digests and the known masks (1 head, 2 tail, 4 full) of ``tree`` when the
-    chunks of its roots hold exactly its files; None otherwise."""
-    from menage.files.digests import DigestColumn, Digests
+    chunks of its roots hold exactly its files; None otherwise.
+
+    The digests go straight into the tree-sized columns, chunk after chunk: nothing
+    of the size of the whole tree is made twice."""
+    from menage.files.digests import Digests
 
     n = len(tree)
     if n == 0:
@@ -121,7 +126,10 @@ def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapsh
         (roots_key(tree.roots),),
     )
     names = _Names(tree.paths)
-    heads, tails, fulls, known = [], [], [], []
+    result = Digests(n)
+    columns = [c.buffers() for c in (result.head, result.tail, result.full)]
+    masks = bytearray(n)
+    h = hashlib.blake2b(digest_size=32)
     start = 0
     for number, (seq, total, count, paths, numbers, digests, flags) in enumerate(rows):
         stop = start + count
@@ -129,49 +137,70 @@ def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapsh
             return None
         if numbers != _numbers(tree, start, stop) or paths != names.next(count):
             return None
-        heads.append(digests[: WIDTH * count])
-        tails.append(digests[WIDTH * count : 2 * WIDTH * count])
-        fulls.append(digests[2 * WIDTH * count :])
-        known.append(flags)
+        h.update(digests)
+        h.update(flags)
+        flags = flags.translate(_ONE)
+        view = memoryview(digests)
+        for k, (data, known) in enumerate(columns):
+            data[WIDTH * start : WIDTH * stop] = view[WIDTH * count * k : WIDTH * count * (k + 1)]
+            known[start:stop] = flags[k::3]
+        masks[start:stop] = _masks(flags, count)
         start = stop
     if start != n:
         return None
-    flags = b"".join(known).translate(_ONE)
-    head_known, tail_known, full_known = flags[0::3], flags[1::3], flags[2::3]
-    result = Digests(0)
-    result.head = DigestColumn.from_buffers(b"".join(heads), head_known)
-    result.tail = DigestColumn.from_buffers(b"".join(tails), tail_known)
-    result.full = DigestColumn.from_buffers(b"".join(fulls), full_known)
-    masks = (
-        int.from_bytes(head_known, "little")
-        | int.from_bytes(tail_known, "little") << 1
-        | int.from_bytes(full_known, "little") << 2
-    ).to_bytes(n, "little")
-    fingerprint = _fingerprint(
-        [result.head.buffers()[0], result.tail.buffers()[0], result.full.buffers()[0]],
-        [head_known, tail_known, full_known],
-    )
-    return result, bytearray(masks), Snapshot(fingerprint)
+    return result, masks, Snapshot(h.digest())
 
 
-def stored_columns(
-    digests: Digests, links: dict[int, list[int]]
-) -> tuple[list[bytearray], list[bytearray]]:
-    """The digests as the listing stores them: hardlinks share their inode's."""
-    columns = [digests.head, digests.tail, digests.full]
-    data = [bytearray(c.buffers()[0]) for c in columns]
-    known = [bytearray(c.buffers()[1].translate(_ONE)) for c in columns]
-    for first, others in links.items():
-        for other in others:
-            for d, k in zip(data, known, strict=True):
-                d[WIDTH * other : WIDTH * (other + 1)] = d[WIDTH * first : WIDTH * (first + 1)]
-                k[other] = k[first]
-    return data, known
+def _masks(flags: bytes, count: int) -> bytes:
+    """One byte a file, 1 head, 2 tail, 4 full, from the interleaved 0/1 flags."""
+    return (
+        int.from_bytes(flags[0::3], "little")
+        | int.from_bytes(flags[1::3], "little") << 1
+        | int.from_bytes(flags[2::3], "little") << 2
+    ).to_bytes(count, "little")
 
 
-def unchanged(snapshot: Snapshot, data: list[bytearray], known: list[bytearray]) -> bool:
+class Stored:
+    """The digests as the listing stores them, chunk by chunk: hardlinks share their
+    inode's. Made on demand from the scan's columns, so that no copy of them exists."""
+
+    def __init__(self, digests: Digests, links: dict[int, list[int]], n: int) -> None:
+        self.columns = [c.buffers() for c in (digests.head, digests.tail, digests.full)]
+        #: (other path, the path standing for its inode), by other path
+        self.standing = sorted((o, first) for first, others in links.items() for o in others)
+        self.n = n
+
+    def chunks(self) -> Iterator[tuple[int, int, bytes, bytes]]:
+        """(start, stop, digests, flags) of each chunk of :data:`CHUNK` files."""
+        j = 0
+        standing = self.standing
+        for start in range(0, self.n, CHUNK):
+            stop = min(self.n, start + CHUNK)
+            data = [d[WIDTH * start : WIDTH * stop] for d, _k in self.columns]
+            known = [k[start:stop].translate(_ONE) for _d, k in self.columns]
+            while j < len(standing) and standing[j][0] < stop:
+                other, first = standing[j]
+                j += 1
+                at = other - start
+                for (column, flags), d, k in zip(self.columns, data, known, strict=True):
+                    d[WIDTH * at : WIDTH * (at + 1)] = column[WIDTH * first : WIDTH * (first + 1)]
+                    k[at] = 1 if flags[first] else 0
+            interleaved = bytearray(3 * (stop - start))
+            interleaved[0::3], interleaved[1::3], interleaved[2::3] = known
+            yield start, stop, b"".join(data), bytes(interleaved)
+
+    def fingerprint(self) -> bytes:
+        return _fingerprint((digests, flags) for _start, _stop, digests, flags in self.chunks())
+
+
+def stored_columns(digests: Digests, links: dict[int, list[int]], n: int) -> Stored:
+    """The digests as the listing stores them (see :class:`Stored`)."""
+    return Stored(digests, links, n)
+
+
+def unchanged(snapshot: Snapshot, stored: Stored) -> bool:
     """Whether the digests to store are those the snapshot held."""
-    return _fingerprint(data, known) == snapshot.fingerprint
+    return stored.fingerprint() == snapshot.fingerprint
 
 
 def drop_overlapping(db: sqlite3.Connection, roots: Iterable[bytes]) -> None:
@@ -183,31 +212,18 @@ def drop_overlapping(db: sqlite3.Connection, roots: Iterable[bytes]) -> None:
             db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
 
 
-def write(
-    db: sqlite3.Connection, tree: Tree, data: list[bytearray], known: list[bytearray]
-) -> None:
+def write(db: sqlite3.Connection, tree: Tree, stored: Stored) -> None:
     """Store ``tree`` and its digests (as :func:`stored_columns` gives them) as chunks."""
     n = len(tree)
     key = roots_key(tree.roots)
     db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
     names = _Names(tree.paths)
-    for seq, start in enumerate(range(0, n, CHUNK)):
-        stop = min(n, start + CHUNK)
-        flags = bytearray(3 * (stop - start))
-        flags[0::3], flags[1::3], flags[2::3] = (k[start:stop] for k in known)
+    for seq, (start, stop, digests, flags) in enumerate(stored.chunks()):
         db.execute(
             "INSERT INTO listing_chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                seq,
-                n,
-                stop - start,
-                names.next(stop - start),
-                _numbers(tree, start, stop),
-                b"".join(bytes(d[WIDTH * start : WIDTH * stop]) for d in data),
-                bytes(flags),
-            ),
-        )
+            (key, seq, n, stop - start, names.next(stop - start), _numbers(tree, start, stop),
+             digests, flags),
+        )  # fmt: skip
 
 
 class Partial:
@@ -268,11 +284,7 @@ def read_partial(db: sqlite3.Connection, tree: Tree) -> Partial | None:
         for k, (column, known) in enumerate(columns):
             column[WIDTH * start : WIDTH * stop] = data[WIDTH * count * k : WIDTH * count * (k + 1)]
             known[start:stop] = flags[k::3]
-        had[start:stop] = (
-            int.from_bytes(flags[0::3], "little")
-            | int.from_bytes(flags[1::3], "little") << 1
-            | int.from_bytes(flags[2::3], "little") << 2
-        ).to_bytes(count, "little")
+        had[start:stop] = _masks(flags, count)
         partial.covered[start:stop] = b"\x01" * count
         partial.ranges.append((first, paths[paths.rfind(b"\0") + 1 :]))
     return partial if partial.ranges else None

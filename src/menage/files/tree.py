@@ -182,7 +182,8 @@ def from_columns(roots: list[bytes], found: dict[str, Any]) -> Tree:
         ("nlink", "q"),
         ("uid", "q"),
     ):
-        setattr(tree, name, _column(typecode, found[name]))
+        # each column freed once copied: the walk's columns never exist twice
+        setattr(tree, name, _column(typecode, found.pop(name)))
     tree.dir_unlisted = set(found["dir_unlisted"])
     for name in ("symlinks", "broken_links", "specials", "other_devices", "excluded", "own"):
         setattr(tree, name, found[name])
