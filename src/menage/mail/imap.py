@@ -289,7 +289,9 @@ class ImapReader:
             messages = [fresh[uid] for uid in sorted(fresh)]
         else:
             messages = list(self.cache.messages(account, name, uidvalidity))
-        size = status.get(b"SIZE", sum(m.size for m in messages))
+        size = status.get(b"SIZE")
+        if size is None:
+            size = sum(m.ref.size for m in messages)
         return FolderInfo(name, folder.role, len(messages), size), messages
 
     def _sync(
