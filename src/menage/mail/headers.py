@@ -21,7 +21,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe
+from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe, frozen
 
 #: ESP (e-mail service provider) headers that mark bulk mail
 ESP_FIELDS = (
@@ -346,27 +346,33 @@ def meta_from_headers(
     precedence = _norm(field("precedence"))
     auto = _norm(field("auto-submitted"))
     bulk = bool(unsubscribe or list_id or precedence in ("bulk", "list", "junk") or esp)
-    ref = MessageRef(
-        folder=folder,
-        uidvalidity=uidvalidity,
-        uid=uid,
-        key=key,
-        message_id=message_id,
-        size=size,
-        date=date_text,
-        header_hash=_hash_texts(texts),
+    ref = frozen(
+        MessageRef,
+        {
+            "folder": folder,
+            "uidvalidity": uidvalidity,
+            "uid": uid,
+            "key": key,
+            "message_id": message_id,
+            "size": size,
+            "date": date_text,
+            "header_hash": _hash_texts(texts),
+        },
     )
-    return MessageMeta(
-        ref=ref,
-        sender=address.strip().lower(),
-        sender_name=name.strip(),
-        subject=texts["subject"].strip(),
-        timestamp=timestamp,
-        seen=seen,
-        list_id=list_id,
-        unsubscribe=unsubscribe,
-        bulk=bulk,
-        auto_submitted=auto not in ("", "no"),
-        attachments=attachments,
-        defects=tuple(defects),
+    return frozen(
+        MessageMeta,
+        {
+            "ref": ref,
+            "sender": address.strip().lower(),
+            "sender_name": name.strip(),
+            "subject": texts["subject"].strip(),
+            "timestamp": timestamp,
+            "seen": seen,
+            "list_id": list_id,
+            "unsubscribe": unsubscribe,
+            "bulk": bulk,
+            "auto_submitted": auto not in ("", "no"),
+            "attachments": attachments,
+            "defects": tuple(defects),
+        },
     )

@@ -10,7 +10,18 @@ the mbox position or the .eml file name.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def frozen(cls: type[_T], fields: dict[str, Any]) -> _T:
+    """An instance of the frozen dataclass ``cls`` from all its fields by name, without
+    its ``__init__`` (which sets each field through ``object.__setattr__``: a third of
+    the cost of making a message). ``fields`` must name every field, in order."""
+    made = object.__new__(cls)
+    object.__setattr__(made, "__dict__", fields)
+    return made
 
 
 @dataclass(frozen=True)
