@@ -8,6 +8,8 @@ import socket
 import ssl
 import threading
 from email import policy
+from email.errors import MessageError
+from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 from menage.mail.analyse import analyse_source
 from menage.mail.errors import ConnectionLost
 from menage.mail.fetch import FetchRefused, _answers, uid_set
-from menage.mail.headers import _address, _timestamp, meta_from_headers, parse_headers
+from menage.mail.headers import _address, _timestamp, meta_from_headers, parse_headers, text
 from menage.mail.imap import ImapOptions, internal_date
 from tests.mail import messages
 
@@ -274,6 +276,13 @@ def test_quick_address_as_parseaddr(value: str) -> None:
         "Tue, 1 Dec 2026 10:00:00 -0000",
         "Mon, 29 Feb 2021 10:00:00 +0000",
         "Tue, 1 Foo 2026 10:00:00 +0100",
+        "Wed, 2 Dec 2026 23:00:00 +0100",
+        "Wed, 2 Dec 2026 00:00:01 -0100",
+        "Wed, 2 Dec 2026 24:00:00 +0000",
+        "Wed, 2 Dec 2026 10:60:00 +0000",
+        "Wed, 2 Dec 2026 10:00:61 +0000",
+        "Wed, 31 Nov 2026 10:00:00 +0000",
+        "Wed, 1 Jan 0000 10:00:00 +0000",
         "yesterday",
     ],
 )
@@ -367,3 +376,64 @@ def test_quick_reader_refuses_a_bad_last_line_after_many_fields_at_once() -> Non
     assert _quick(many + b"no colon here\r\n\r\n") is None  # (backtracking would hang)
     quick = _quick(many + b"\r\n")
     assert quick is not None and quick.fields["x-f299"] == "value  299\r\n  folded"
+
+
+def _text_by_the_email_package(value: str) -> str:
+    try:
+        decoded = str(make_header(decode_header(value)))
+    except (UnicodeError, LookupError, ValueError, AssertionError, TypeError, MessageError):
+        decoded = value
+    return decoded.encode("utf-8", "replace").decode("utf-8").replace("\ufffd", "?")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=?utf-8?q?La_lettre_n=C2=B04?=",
+        "=?UTF-8?Q?caf=C3=A9=?=",
+        "=?utf-8?q?=c3=a9t=C3=A9_=3D_=5F?=",
+        "=?iso-8859-1?q?caf=E9?=",
+        "=?windows-1252?Q?=80_euro?=",
+        "=?latin-1?b?Y2Fm6Q==?=",
+        "=?utf-8?b?Y2Fmw6k=?=",
+        "=?utf-8?b?Y2Fmw6k?=",
+        "=?utf-8?B?Y2Fmw6?=",
+        "=?utf-8?b?!!!?=",
+        "=?utf-8?q?=FF=FE?=",
+        "=?us-ascii?q?caf=E9?=",
+        "=?utf-8?q??=",
+        "=?utf-8?b??=",
+        "=?x-unknown?q?abc?=",
+        "=?utf-8*fr?q?abc?=",
+        "=?utf-8?q?a?b?=",
+        "=?utf-8?q?abc?= =?utf-8?q?def?=",
+        "=?utf-8?q?abc?==?utf-8?q?def?=",
+        "Name =?utf-8?q?abc?= <a@b.c>",
+        " =?utf-8?q?abc?=",
+        "=?utf-8?q?abc?=\r\n =?utf-8?q?d?=",
+        "=?utf-8?q?café?=",
+        "=?gb2312?b?1tDOxA==?=",
+    ],
+)
+def test_encoded_words_as_the_email_package_decodes_them(value: str) -> None:
+    assert text(value) == _text_by_the_email_package(value)
+    assert text(value) == _text_by_the_email_package(value)  # the cached answer too
+
+
+def test_header_hash_is_stable() -> None:
+    # the hash finds messages again for undo: it must not change between versions
+    texts = {
+        "from": "Σ  Bob <B@x.org>",
+        "to": "a@b.c",
+        "cc": "",
+        "subject": "Re:\r\n  Café ΟΔΟΣ",
+        "date": "Tue, 1 Dec 2026 10:00:00 +0100",
+        "message-id": "<X@Y>",
+    }
+    import hashlib
+
+    from menage.mail.headers import HASHED, _hash_texts
+
+    joined = "".join(f"{n}:{' '.join(texts[n].split()).lower()}\n" for n in HASHED)
+    assert _hash_texts(texts) == hashlib.sha256(joined.encode()).hexdigest()[:24]
+    assert _hash_texts(texts) == "3cf761e8128fb9fc6045f089"  # as the previous versions gave it

@@ -73,6 +73,21 @@ def test_second_run_fetches_only_what_changed(account, imap_password) -> None:
     assert third.total.read == 2
 
 
+def test_first_run_and_cached_run_agree(account, imap_password, stdlib_messages) -> None:
+    # the first run keeps what it fetched in memory, the second reads the cache: the
+    # same analysis either way (attachments, unsubscribe methods, defects, dates)
+    account.append("INBOX", [raw for raw, _ in messages.mailbox_mix(60, seed=3)])
+    account.append("INBOX", [raw for _, raw in stdlib_messages])
+    first = analyse_source(account.url("imaps"), options=_options(account), now=1.8e9)
+    again = analyse_source(account.url("imaps"), options=_options(account), now=1.8e9)
+    assert first.fetched > 60 and again.fetched == 0
+    assert first.attachments and first.newsletters
+    one, two = first.to_json(), again.to_json()
+    for changing in ("generated", "fetched_messages"):
+        one.pop(changing), two.pop(changing)
+    assert one == two
+
+
 def _commands(monkeypatch) -> list[str]:
     """The commands the client sends from now on (imaplib's own send, recorded)."""
     import imaplib

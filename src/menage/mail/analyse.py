@@ -74,7 +74,8 @@ def build_analysis(
     """Findings from folders' messages (the pure part of the analysis)."""
     now = time.time() if now is None else now
     total, trash, junk = f.Tally(), f.Tally(), f.Tally()
-    senders: dict[str, f.Tally] = defaultdict(f.Tally)
+    senders: dict[str, f.Tally] = {}
+    sender_domain: dict[str, str] = {}
     domains: dict[str, f.Tally] = defaultdict(f.Tally)
     domain_senders: dict[str, set[str]] = defaultdict(set)
     lists: dict[tuple[str, str | None], f.Tally] = defaultdict(f.Tally)
@@ -93,18 +94,18 @@ def build_analysis(
     years: dict[float, str] = {}
     for info, messages in folders:
         if info.role in APART:
-            tally = trash if info.role == "trash" else junk
+            apart = trash if info.role == "trash" else junk
             for meta in messages:
-                tally.add(meta.size, meta.seen, meta.timestamp)
+                apart.add(meta.size, meta.seen, meta.timestamp)
             continue
         for meta in messages:
-            size, seen, stamp = meta.size, meta.seen, meta.timestamp
-            total.add(size, seen, stamp)
+            size, seen, stamp = meta.ref.size, meta.seen, meta.timestamp
             sender = meta.sender or no_sender
-            senders[sender].add(size, seen, stamp)
-            domain = meta.domain or sender
-            domains[domain].add(size, seen, stamp)
-            domain_senders[domain].add(sender)
+            by_sender = senders.get(sender)
+            if by_sender is None:  # the domains and the total are summed from the senders
+                by_sender = senders[sender] = f.Tally()
+                sender_domain[sender] = meta.domain or sender
+            by_sender.add(size, seen, stamp)
             age = (now - stamp) / DAY if stamp is not None else None
             if stamp is not None:
                 day = stamp // DAY  # the year of each day, worked out once
@@ -154,6 +155,11 @@ def build_analysis(
                 reclaimable[_identity(meta)] = size
             else:
                 first_seen[dup_key] = meta
+    for sender, tally in senders.items():
+        domain = sender_domain[sender]
+        domain_senders[domain].add(sender)
+        for into in (total, domains[domain]):
+            into.merge(tally)
     duplicates = f.DuplicatesFinding(
         [
             f.DuplicateGroup(first_seen[k].ref, [m.ref for m in extra])

@@ -39,6 +39,14 @@ class Tally:
         if timestamp is not None and (self.last is None or timestamp > self.last):
             self.last = timestamp
 
+    def merge(self, other: Tally) -> None:
+        """Add another tally's messages, as if each had been added here."""
+        self.messages += other.messages
+        self.bytes += other.bytes
+        self.read += other.read
+        if other.last is not None and (self.last is None or other.last > self.last):
+            self.last = other.last
+
     @property
     def read_ratio(self) -> float:
         return self.read / self.messages if self.messages else 0.0

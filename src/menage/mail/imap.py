@@ -272,19 +272,36 @@ class ImapReader:
             and modseq is not None
             and state.modseq == modseq
         )
+        fresh: dict[int, MessageMeta] | None = None
         if not unchanged:
             self.cache.start_folder(account, name, uidvalidity)
             whole = state is not None and state.complete and state.uidvalidity == uidvalidity
             resume = state is not None and not state.complete and state.uidvalidity == uidvalidity
-            self._sync(name, uidvalidity, state.modseq if whole and state else None, resume)
+            if (state is None or state.uidvalidity != uidvalidity) and not self.cache.count(
+                account, name, uidvalidity
+            ):
+                fresh = {}  # nothing cached: what is fetched is the whole folder
+            self._sync(name, uidvalidity, state.modseq if whole and state else None, resume, fresh)
             self.cache.finish_folder(
                 account, name, status.get(b"UIDNEXT"), status.get(b"MESSAGES"), modseq
             )
-        messages = list(self.cache.messages(account, name, uidvalidity))
-        size = status.get(b"SIZE", sum(m.size for m in messages))
+        if fresh is not None:  # as the cache now holds them, without reading them back
+            messages = [fresh[uid] for uid in sorted(fresh)]
+        else:
+            messages = list(self.cache.messages(account, name, uidvalidity))
+        size = status.get(b"SIZE")
+        if size is None:
+            size = sum(m.ref.size for m in messages)
         return FolderInfo(name, folder.role, len(messages), size), messages
 
-    def _sync(self, name: str, uidvalidity: int, modseq: int | None, resume: bool) -> None:
+    def _sync(
+        self,
+        name: str,
+        uidvalidity: int,
+        modseq: int | None,
+        resume: bool,
+        fresh: dict[int, MessageMeta] | None = None,
+    ) -> None:
         """Bring the folder's cached messages up to date (the folder is SELECTed
         read-only, then closed).
 
@@ -293,6 +310,7 @@ class ImapReader:
         asked with ``CHANGEDSINCE`` (CONDSTORE) over ``1:last``; and the UIDs are
         searched only when the message count says some left. A folder whose last read
         was cut short (``resume``) is searched whole, to fetch exactly what is missing.
+        ``fresh``, when given, receives each message fetched by its UID.
         """
         account = self.source.account
         selected = self.client.select_folder(name, readonly=True)
@@ -310,7 +328,9 @@ class ImapReader:
             count = self.cache.count(account, name, uidvalidity)
             if last:
                 self._refresh_flags(name, uidvalidity, b"1:%d" % last, modseq)
-            fetched = self._fetch_new(name, uidvalidity, _ranges(last + 1, uidnext, exists - count))
+            fetched = self._fetch_new(
+                name, uidvalidity, _ranges(last + 1, uidnext, exists - count), fresh
+            )
             if count and exists != count + fetched:  # some left (or came meanwhile)
                 current = set(self.client.search(["UID", f"1:{last}"]))
                 known = self.cache.uids(account, name, uidvalidity)
@@ -327,7 +347,13 @@ class ImapReader:
         if gone:
             self.cache.forget(self.source.account, name, uidvalidity, gone)
 
-    def _fetch_new(self, name: str, uidvalidity: int, batches: _Batches) -> int:
+    def _fetch_new(
+        self,
+        name: str,
+        uidvalidity: int,
+        batches: _Batches,
+        fresh: dict[int, MessageMeta] | None = None,
+    ) -> int:
         """Fetch and cache each batch (listed UIDs, or UID ranges with an expected
         count); how many messages came."""
         account = self.source.account
@@ -352,6 +378,8 @@ class ImapReader:
             finally:
                 # what arrived before a drop is kept: the next run resumes after it
                 self.cache.store(account, name, uidvalidity, metas)
+                if fresh is not None:
+                    fresh.update((m.ref.uid or 0, m) for m in metas)
                 self.fetched += len(metas)
                 done += len(metas)
             if self.progress:

@@ -4,6 +4,7 @@ turned into a :class:`~menage.mail.model.MessageMeta`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,12 +47,11 @@ def internal_date(value: Any) -> float | None:
 
 def _meta(folder: str, uidvalidity: int, uid: int, item: dict[bytes, Any]) -> MessageMeta:
     flags = {f.lower() for f in item.get(b"FLAGS", ())}
-    fallback = internal_date(item.get(b"INTERNALDATE"))
     try:
         attachments = from_bodystructure(item.get(b"BODYSTRUCTURE"))
     except Exception:  # noqa: BLE001 - an odd structure loses its attachments, not the message
         attachments = ()
-    return meta_from_headers(
+    meta = meta_from_headers(
         parse_headers(_header_bytes(item)),
         folder=folder,
         size=int(item.get(b"RFC822.SIZE", 0)),
@@ -59,5 +59,7 @@ def _meta(folder: str, uidvalidity: int, uid: int, item: dict[bytes, Any]) -> Me
         uidvalidity=uidvalidity,
         uid=uid,
         attachments=attachments,
-        fallback_time=fallback,
     )
+    if meta.timestamp is None:  # no usable Date: the INTERNALDATE, read only then
+        meta = replace(meta, timestamp=internal_date(item.get(b"INTERNALDATE")))
+    return meta

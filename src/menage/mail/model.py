@@ -18,7 +18,7 @@ _T = TypeVar("_T")
 def frozen(cls: type[_T], fields: dict[str, Any]) -> _T:
     """An instance of the frozen dataclass ``cls`` from all its fields by name, without
     its ``__init__`` (which sets each field through ``object.__setattr__``: a third of
-    a second analysis' time). ``fields`` must name every field, in order."""
+    the cost of making a message). ``fields`` must name every field, in order."""
     made = object.__new__(cls)
     object.__setattr__(made, "__dict__", fields)
     return made

@@ -18,6 +18,8 @@ def _s(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):
+        if value.isascii() and b"=?" not in value:
+            return value.decode("ascii")  # what text() gives, without the call
         return text(value.decode("utf-8", "replace"))
     return text(value)
 
