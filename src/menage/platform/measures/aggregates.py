@@ -251,6 +251,8 @@ class Counted:
     ids: set[int]
     #: the API's answer, built once per language
     api: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the public counter's figures (HTML), per language and organisations' names
+    pages: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
 _cache: dict[int, tuple[tuple[Any, ...], Counted]] = {}
