@@ -114,7 +114,7 @@ class Client:
             writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
-            fields = {}
+            fields: dict[bytes, bytes] = {}
             for line in head.split(b"\r\n")[1:]:
                 name, _, value = line.partition(b":")
                 fields[name.strip().lower()] = value.strip().lower()
@@ -141,7 +141,7 @@ class Client:
 
 async def read_chunked(reader: asyncio.StreamReader) -> bytes:
     """A body in chunked transfer encoding (RFC 9112, 7.1), trailers skipped."""
-    parts = []
+    parts: list[bytes] = []
     while True:
         size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
         if size == 0:
