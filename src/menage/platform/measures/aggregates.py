@@ -18,7 +18,10 @@ dashboard costs the same few queries however many schools it lists.
   Submissions and reviews are append-only (a correction is a new row, a decision a new
   review, both written in the same transaction as the status they change), so any change
   to what counts moves the key: reads between posts cost that one query and no
-  aggregation, and no counter row is shared by the posts.
+  aggregation, and no counter row is shared by the posts. When only new submissions
+  moved the key, the cached figures are advanced by those rows minus the rows they
+  replaced (:func:`_advance`), read in the same snapshot as the key; anything else (a
+  review, the tree, the dates, counts that do not add up) aggregates everything again.
 """
 
 from __future__ import annotations
