@@ -65,26 +65,91 @@ class Run:
     posts: int = 0
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"api": [], "page": []})
     errors: list[str] = field(default_factory=list)
+    #: connections the load tool opened
+    connections: int = 0
 
     def count(self, status: int) -> None:
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
 
-async def request(
-    port: int, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
-) -> tuple[int, bytes]:
-    """One HTTP/1.1 exchange on a fresh connection (gunicorn's sync workers close it)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
-    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-    if body:
-        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-    answer = await reader.read()
-    writer.close()
-    head, _, content = answer.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
-    return status, content
+class Client:
+    """HTTP/1.1 to the server on loopback, keeping connections alive (as a reverse proxy
+    does to its upstream) unless the server closes them; ``keep_alive=False`` opens one
+    per request (gunicorn's sync workers close every connection anyway)."""
+
+    def __init__(self, port: int, *, keep_alive: bool = True) -> None:
+        self.port = port
+        self.keep_alive = keep_alive
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.opened = 0
+
+    async def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """One exchange; a kept connection the server closed meanwhile is retried once on a
+        new one (only when no byte of the answer came: the posts are idempotent anyway)."""
+        reused = bool(self.idle)
+        try:
+            return await self._exchange(method, path, body, headers)
+        except (asyncio.IncompleteReadError, ConnectionError) as error:
+            if not reused or (isinstance(error, asyncio.IncompleteReadError) and error.partial):
+                raise
+            return await self._exchange(method, path, body, headers, fresh=True)
+
+    async def _exchange(
+        self, method: str, path: str, body: bytes, headers: dict[str, str] | None,
+        fresh: bool = False,
+    ) -> tuple[int, bytes]:  # fmt: skip
+        if self.idle and not fresh:
+            reader, writer = self.idle.pop()
+        else:
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            self.opened += 1
+        keep = "keep-alive" if self.keep_alive else "close"
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Connection: {keep}"]
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        if body:
+            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+            fields: dict[bytes, bytes] = {}
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                fields[name.strip().lower()] = value.strip().lower()
+            if b"content-length" in fields:
+                content = await reader.readexactly(int(fields[b"content-length"]))
+            elif fields.get(b"transfer-encoding") == b"chunked":
+                content = await read_chunked(reader)
+            else:
+                content = await reader.read()
+        except BaseException:
+            writer.close()
+            raise
+        if self.keep_alive and fields.get(b"connection") != b"close" and not reader.at_eof():
+            self.idle.append((reader, writer))
+        else:
+            writer.close()
+        return status, content
+
+    def close(self) -> None:
+        for _reader, writer in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+async def read_chunked(reader: asyncio.StreamReader) -> bytes:
+    """A body in chunked transfer encoding (RFC 9112, 7.1), trailers skipped."""
+    parts: list[bytes] = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        if size == 0:
+            while await reader.readuntil(b"\r\n") != b"\r\n":
+                pass
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        await reader.readexactly(2)
 
 
 def submission(n: int) -> dict[str, Any]:
@@ -97,12 +162,12 @@ def submission(n: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def post(run: Run, port: int, code: str, n: int, *, replay: bool = False) -> None:
+async def post(run: Run, client: Client, code: str, n: int, *, replay: bool = False) -> None:
     data = submission(n)
     # each participant from its own address, through the trusted reverse proxy
     headers = {"X-Forwarded-For": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"}
-    status, content = await request(
-        port, "POST", f"/api/v1/campaigns/{code}/submissions", json.dumps(data).encode(), headers
+    status, content = await client.request(
+        "POST", f"/api/v1/campaigns/{code}/submissions", json.dumps(data).encode(), headers
     )
     run.count(status)
     run.posts += 1
@@ -113,7 +178,7 @@ async def post(run: Run, port: int, code: str, n: int, *, replay: bool = False) 
         run.errors.append(f"POST {code} #{n}: {status} {content[:200]!r}")
 
 
-async def poster(run: Run, port: int, codes: list[str], queue: asyncio.Queue[int]) -> None:
+async def poster(run: Run, client: Client, codes: list[str], queue: asyncio.Queue[int]) -> None:
     while True:
         try:
             n = queue.get_nowait()
@@ -121,21 +186,23 @@ async def poster(run: Run, port: int, codes: list[str], queue: asyncio.Queue[int
             return
         code = codes[n % len(codes)]
         if n % 50 == 1:  # the same submission twice at the same instant: counted once
-            await asyncio.gather(post(run, port, code, n), post(run, port, code, n, replay=True))
+            await asyncio.gather(
+                post(run, client, code, n), post(run, client, code, n, replay=True)
+            )
         else:
-            await post(run, port, code, n)
+            await post(run, client, code, n)
         if n % 10 == 0:  # sent again once acknowledged (a retry after a lost answer)
-            await post(run, port, code, n, replay=True)
+            await post(run, client, code, n, replay=True)
 
 
-async def reader(run: Run, port: int, done: asyncio.Event) -> None:
+async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
     paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
     turn = 0
     while not done.is_set():
         kind = ("api", "page")[turn % 2]
         turn += 1
         start = time.perf_counter()
-        status, content = await request(port, "GET", paths[kind])
+        status, content = await client.request("GET", paths[kind])
         run.latencies[kind].append(time.perf_counter() - start)
         run.count(status)
         if status != 200:
@@ -148,13 +215,33 @@ async def drive(args: argparse.Namespace, port: int, codes: list[str]) -> tuple[
     for n in range(args.submissions):
         queue.put_nowait(n)
     done = asyncio.Event()
-    readers = [asyncio.create_task(reader(run, port, done)) for _ in range(args.readers)]
+    keep = args.keep_alive
+    clients = [Client(port, keep_alive=keep) for _ in range(args.readers + args.concurrency)]
+    readers = [asyncio.create_task(reader(run, client, done)) for client in clients[: args.readers]]
     start = time.perf_counter()
-    await asyncio.gather(*(poster(run, port, codes, queue) for _ in range(args.concurrency)))
+    await asyncio.gather(*(poster(run, client, codes, queue) for client in clients[args.readers :]))
     elapsed = time.perf_counter() - start
     done.set()
     await asyncio.gather(*readers)
+    run.connections = sum(client.opened for client in clients)
+    for client in clients:
+        client.close()
     return run, elapsed
+
+
+#: gunicorn hooks for ``--profile``: each worker profiles itself (gunicorn's HTTP handling
+#: included) on the CPU clock from its fork to its exit
+PROFILE_HOOKS = """
+import cProfile, os, time
+profiles = []
+def post_fork(server, worker):
+    profiles.append(cProfile.Profile(time.process_time))
+    profiles[0].enable()
+def worker_exit(server, worker):
+    if profiles:
+        profiles[0].disable()
+        profiles[0].dump_stats(os.path.join({folder!r}, f"worker-{{os.getpid()}}.pstats"))
+"""
 
 
 def free_port() -> int:
@@ -310,10 +397,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preload", type=int, default=20_000)
     parser.add_argument("--schools", type=int, default=40)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=("gthread", "sync"),
+        help="gunicorn's workers: gthread keeps connections alive, sync closes each one",
+    )  # fmt: skip
+    parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
+    parser.add_argument(
+        "--no-keep-alive", dest="keep_alive", action="store_false",
+        help="the load tool opens a connection per request",
+    )  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=24)
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--quiet-reads", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--profile", type=Path, help="cProfile every gunicorn worker (CPU clock) into this folder"
+    )
     args = parser.parse_args(argv)
     bindir = postgres_bin()
     if bindir is None:
@@ -332,11 +431,20 @@ def main(argv: list[str] | None = None) -> int:
         children_before = children_cpu()
         database_before = postgres_cpu(cluster)
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        extra = ["--worker-class", args.worker_class]
+        if args.worker_class == "gthread":
+            # connections kept 30 s, as a reverse proxy's upstream keep-alive would
+            extra += ["--threads", str(args.threads), "--keep-alive", "30"]
+        if args.profile is not None:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            hooks = home / "gunicorn_profile.py"
+            hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
+            extra += ["--config", str(hooks)]
         server = subprocess.Popen(
             [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
              "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
              # imported once, before the fork; a slow start on a busy machine is no hang
-             "--preload", "--timeout", "300"],
+             "--preload", "--timeout", "300", *extra],
             cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=(home / "gunicorn.log").open("wb"),
         )  # fmt: skip
@@ -350,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - wall
         client_after = resource.getrusage(resource.RUSAGE_SELF)
         load_after = phase_cpu(server, cluster)
-        quiet = asyncio.run(quiet_reads(port, args.quiet_reads))
+        quiet = asyncio.run(quiet_reads(port, args.quiet_reads, keep_alive=args.keep_alive))
         quiet_after = phase_cpu(server, cluster)
         stop(server)
         server_cpu = children_cpu() - children_before
@@ -405,6 +513,10 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": round((quiet_after[1] - load_after[1]) * 1000 / quiet_reads_done(quiet), 2),
         },
         "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads if args.worker_class == "gthread" else 1,
+        "load_tool_connections": run.connections,
+        "load_tool_cpu_ms_per_post": round(client_cpu * 1000 / max(1, run.posts), 2),
         "concurrency": args.concurrency,
         "preload": args.preload,
         "cpus": os.cpu_count(),
@@ -451,23 +563,26 @@ def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit("gunicorn did not start in 120 s")
 
 
-async def quiet_reads(port: int, count: int) -> dict[str, list[float]]:
+async def quiet_reads(port: int, count: int, *, keep_alive: bool) -> dict[str, list[float]]:
     """The dashboards read one at a time once the submissions are over: their own cost,
     without the queue behind busy workers."""
     found: dict[str, list[float]] = {"api": [], "page": []}
     paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
+    client = Client(port, keep_alive=keep_alive)
     for n in range(count * 2):
         kind = ("api", "page")[n % 2]
         start = time.perf_counter()
-        status, _ = await request(port, "GET", paths[kind])
+        status, _ = await client.request("GET", paths[kind])
         if status == 200:
             found[kind].append(time.perf_counter() - start)
+    client.close()
     return found
 
 
 async def warm_up(port: int, count: int) -> None:
     for path in (f"/api/v1/dashboards/campaigns/{SLUG}", f"/campagnes/{SLUG}/mesures/"):
-        results = await asyncio.gather(*(request(port, "GET", path) for _ in range(count)))
+        client = Client(port, keep_alive=False)
+        results = await asyncio.gather(*(client.request("GET", path) for _ in range(count)))
         bad = [status for status, _ in results if status != 200]
         if bad:
             raise SystemExit(f"warm-up: {path} answered {bad[:3]}: {results[0][1][:2000]!r}")

@@ -199,3 +199,25 @@ def test_sizes_are_rounded_in_french(n_bytes, shown):
     from menage.platform.measures.format import size
 
     assert size(n_bytes) == shown
+
+
+def test_the_counter_page_reused_from_the_cache_shows_a_new_post_and_a_new_name_at_once(
+    client, parse, demo
+):
+    """The figures' HTML is kept per version of the figures: a post or a renamed school
+    shows on the very next read, whichever page was built before."""
+    from menage.platform.organisations.models import Organisation
+
+    before = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
+    assert cells(parse(client.get(counter_url(DISTRICT_WEEK)))) == before  # from the cache
+    school = demo.codes.exclude(organisation=None).first().organisation
+    old_name = school.name
+    assert old_name in before
+    school.name = "École renommée"
+    school.save()
+    renamed = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
+    assert old_name not in renamed and renamed["École renommée"] == before[old_name]
+    add(demo, paris(demo.starts_on, 10), 5 * 10**12, 999_001, organisation=school)
+    added = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
+    assert added["École renommée"] != renamed["École renommée"]
+    assert Organisation.objects.filter(name="École renommée").exists()

@@ -39,7 +39,13 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def trusted_proxies() -> list[Network]:
     """``MENAGE_TRUSTED_PROXIES`` as networks (an address alone is a /32 or /128)."""
-    return [ipaddress.ip_network(item, strict=False) for item in settings.MENAGE_TRUSTED_PROXIES]
+    return list(_networks(tuple(settings.MENAGE_TRUSTED_PROXIES)))
+
+
+@functools.lru_cache(maxsize=16)
+def _networks(items: tuple[str, ...]) -> tuple[Network, ...]:
+    # parsed once per setting's value (every post of the API asks), not per request
+    return tuple(ipaddress.ip_network(item, strict=False) for item in items)
 
 
 def _trusted(address: str, networks: list[Network]) -> bool:

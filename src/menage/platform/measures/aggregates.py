@@ -18,19 +18,23 @@ dashboard costs the same few queries however many schools it lists.
   Submissions and reviews are append-only (a correction is a new row, a decision a new
   review, both written in the same transaction as the status they change), so any change
   to what counts moves the key: reads between posts cost that one query and no
-  aggregation, and no counter row is shared by the posts.
+  aggregation, and no counter row is shared by the posts. When only new submissions
+  moved the key, the cached figures are advanced by those rows minus the rows they
+  replaced (:func:`_advance`), read in the same snapshot as the key; anything else (a
+  review, the tree, the dates, counts that do not add up) aggregates everything again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -251,6 +255,8 @@ class Counted:
     ids: set[int]
     #: the API's answer, built once per language
     api: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the public counter's figures (HTML), per language and organisations' names
+    pages: dict[tuple[Any, ...], str] = field(default_factory=dict)
 
 
 _cache: dict[int, tuple[tuple[Any, ...], Counted]] = {}
@@ -289,25 +295,114 @@ def _version(campaign: Campaign) -> tuple[tuple[int, int, int | None], ...]:
 
 
 def counted(campaign: Campaign) -> Counted:
-    """The campaign's figures, from this worker's cache when nothing changed since."""
-    key = (_version(campaign), campaign.starts_on, campaign.ends_on)
-    found = _cache.get(campaign.pk)
-    if found is not None and found[0] == key:
-        return found[1]
-    ids = {pk for pk, _n, _last in key[0] if pk >= 0}
-    total = Totals(start=campaign.starts_on, end=campaign.ends_on)
-    by_owner: dict[int, Totals] = {}
-    for row in grouped(counted_rows(ids)):
-        total.add(row)
-        if row.owner not in by_owner:
-            by_owner[row.owner] = Totals(start=campaign.starts_on, end=campaign.ends_on)
-        by_owner[row.owner].add(row)
-    result = Counted(total, by_owner, ids)
+    """The campaign's figures, from this worker's cache when nothing changed since; when
+    only new submissions came (no review, no deletion, none committed out of order), the
+    cached figures plus those rows, minus the rows they replaced (:func:`_advance`)."""
+    with _snapshot():
+        key = (_version(campaign), campaign.starts_on, campaign.ends_on)
+        found = _cache.get(campaign.pk)
+        if found is not None and found[0] == key:
+            return found[1]
+        result = _advance(found, key) if found is not None else None
+        if result is None:
+            ids = {pk for pk, _n, _last in key[0] if pk >= 0}
+            result = Counted(Totals(start=campaign.starts_on, end=campaign.ends_on), {}, ids)
+            for row in grouped(counted_rows(ids)):
+                _fold(result, row, campaign)
     with _cache_lock:
-        if len(_cache) >= CACHE_SIZE:
+        if len(_cache) >= CACHE_SIZE and campaign.pk not in _cache:
             _cache.pop(next(iter(_cache)))
         _cache[campaign.pk] = (key, result)
     return result
+
+
+@contextlib.contextmanager
+def _snapshot() -> Iterator[None]:
+    """The version and the rows read in one snapshot (PostgreSQL: a repeatable-read
+    transaction; SQLite's transactions are), so that the cached figures are exactly
+    those of their key; inside an outer transaction (tests), that transaction's."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _fold(figures: Counted, row: Row, campaign: Campaign) -> None:
+    figures.total.add(row)
+    if row.owner not in figures.by_owner:
+        figures.by_owner[row.owner] = Totals(start=campaign.starts_on, end=campaign.ends_on)
+    figures.by_owner[row.owner].add(row)
+
+
+def _advance(found: tuple[tuple[Any, ...], Counted], key: tuple[Any, ...]) -> Counted | None:
+    """The cached figures moved to ``key`` by reading only the submissions appended since,
+    or ``None`` when that would not be exact (the tree, the dates or the reviews changed,
+    or the counts do not match the new rows: a deletion, a row committed out of order)."""
+    (old_versions, *old_dates), old = found
+    new_versions, *new_dates = key
+    if new_dates != old_dates or [v[0] for v in old_versions] != [v[0] for v in new_versions]:
+        return None
+    if old_versions[0] != new_versions[0] or old_versions[0][0] != -1:  # the reviews
+        return None
+    last = {pk: previous or 0 for pk, _n, previous in old_versions if pk >= 0}
+    grown = {pk: n for pk, n, _last in new_versions if pk >= 0}
+    before = {pk: n for pk, n, _last in old_versions if pk >= 0}
+    appended = Q()
+    for pk, after in last.items():
+        appended |= Q(campaign_id=pk, pk__gt=after)
+    rows = _rows(Submission.objects.filter(appended))
+    if any(sum(r[1].campaign == pk for r in rows) != grown[pk] - before[pk] for pk in last):
+        return None
+    replaced = [r[4] for r in rows if r[4] is not None]
+    earlier = _rows(Submission.objects.filter(pk__in=replaced)) if replaced else []
+    campaign = Campaign(starts_on=old_dates[0], ends_on=old_dates[1])
+    result = Counted(_copy(old.total), {pk: _copy(t) for pk, t in old.by_owner.items()}, old.ids)
+    for pk, row, status, _current, _replaces in earlier:
+        # current in the cached snapshot (its replacement came after), and its status
+        # unchanged (a status changes only with a review, and the reviews did not move)
+        if status == Submission.Status.ACCEPTED and pk <= last[row.campaign]:
+            _fold(result, row._replace(n=-row.n, sums=tuple(-v for v in row.sums)), campaign)
+    for _pk, row, status, current, _replaces in rows:
+        if current and status == Submission.Status.ACCEPTED:
+            _fold(result, row, campaign)
+    everything = (result.total, *result.by_owner.values())
+    if earlier and any(0 in (*t.by_channel.values(), *t.declared.values()) for t in everything):
+        return None  # a channel emptied by a replacement, or a real zero: read it all again
+    for totals in everything:  # what a full reading would not list: an emptied day
+        for day in [d for d, v in totals.per_day.items() if v[0] == 0]:
+            del totals.per_day[day]
+    for owner in [pk for pk, t in result.by_owner.items() if _empty(t)]:
+        del result.by_owner[owner]
+    return result
+
+
+def _rows(rows: QuerySet[Submission]) -> list[tuple[int, Row, str, bool, int | None]]:
+    """(id, the row as a group of one, its status, whether current, the id it replaces)."""
+    found = rows.annotate(
+        day=TruncDate("received_at", tzinfo=timezone.get_default_timezone())
+    ).values_list("pk", "status", "current", "replaces_id", "organisation_id",
+                  "campaign__organisation_id", "campaign_id", "channel", "day", "entry",
+                  "device_type", "device_state", *SUMMED).order_by()  # fmt: skip
+    return [
+        (pk, Row._make((*values[:8], 1, tuple(int(v or 0) for v in values[8:]))),
+         status, current, replaces)
+        for pk, status, current, replaces, *values in found
+    ]  # fmt: skip
+
+
+def _copy(totals: Totals) -> Totals:
+    return replace(
+        totals, by_channel=dict(totals.by_channel), per_day=dict(totals.per_day),
+        declared=dict(totals.declared),
+    )  # fmt: skip
+
+
+def _empty(totals: Totals) -> bool:
+    return totals.participants == 0 and not any(totals.sums.values())
 
 
 def campaign_totals(campaign: Campaign) -> Totals:

@@ -218,50 +218,50 @@ def store(
     report that waited for review keeps waiting, and the (code, key) constraint holds
     under concurrency.
     """
-    row = _insert_new(code, key, status, fields)
-    if row is not None:
-        return row, False
-    # the key has a current row (a replay or a correction), or the code was closed
-    fresh = find_code(code.code, fresh=True)
-    if fresh is None or not is_open(fresh):
-        raise Closed
-    for _attempt in range(3):
+    today, adapt = timezone.localdate(), connection.ops.adapt_datefield_value
+    for _attempt in range(5):
+        row = _insert_new(code, key, status, fields)
+        if row is not None:
+            return row, False
+        # the key has a current row (a replay or a correction), or the code was closed:
+        # retire the current row and insert its replacement in one transaction, two
+        # prepared statements (the first checks the code is open, at that instant)
         try:
             with transaction.atomic():
-                previous = (
-                    Submission.objects.select_for_update()
-                    .filter(code=code, key=key, current=True)
-                    .order_by()
-                    .first()
+                retired = fetch_all(
+                    _retire_sql(), [code.pk, key, code.pk, adapt(today), adapt(today - GRACE)]
                 )
-                if previous is not None:
-                    if previous.status != Submission.Status.ACCEPTED:
-                        status = Submission.Status.PENDING_REVIEW  # no way around a review
-                    previous.current = False
-                    previous.save(update_fields=["current"])
-                row = Submission.objects.create(
-                    code=code,
-                    campaign_id=code.campaign_id,
-                    organisation_id=code.organisation_id,
-                    key=key,
-                    replaces=previous,
-                    status=status,
-                    **fields,
-                )
-                return row, previous is not None
+                if retired:
+                    previous, previous_status = int(retired[0][0]), retired[0][1]
+                    replacing = status
+                    if previous_status != Submission.Status.ACCEPTED:
+                        replacing = Submission.Status.PENDING_REVIEW  # no way around a review
+                    row = _insert_new(code, key, replacing, fields, replaces=previous)
+                    if row is None:  # pragma: no cover - the insert repeats the update's checks
+                        raise IntegrityError("the replacement was not inserted")
+                    return row, True
         except IntegrityError:
             continue  # the same key arrived twice at once: the second one replaces the first
+        # nothing retired: closed, or another post retired it meanwhile (then try again)
+        fresh = find_code(code.code, fresh=True)
+        if fresh is None or not is_open(fresh):
+            raise Closed
     raise RuntimeError("could not store the submission")  # pragma: no cover
 
 
 def _insert_new(
-    code: ParticipationCode, key: str, status: str, fields: dict[str, Any]
+    code: ParticipationCode,
+    key: str,
+    status: str,
+    fields: dict[str, Any],
+    *,
+    replaces: int | None = None,
 ) -> Submission | None:
     """Insert the submission in one statement, unless its key has a current row or the
     code is closed (both checked by the database at that instant); ``None`` then."""
     row = Submission(
         code_id=code.pk, campaign_id=code.campaign_id, organisation_id=code.organisation_id,
-        key=key, status=status, **fields,
+        key=key, status=status, replaces_id=replaces, **fields,
     )  # fmt: skip
     columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
     values = [_db_value(f, f.pre_save(row, add=True)) for f in columns]
@@ -304,6 +304,24 @@ def _insert_sql_for(vendor: str) -> str:
         f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
         f"ON CONFLICT DO NOTHING RETURNING id"
     )
+
+
+@functools.cache
+def _retire_sql_for(vendor: str) -> str:
+    q = connection.ops.quote_name
+    table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
+    campaigns = q(Campaign._meta.db_table)
+    return (
+        f"UPDATE {table} SET current = FALSE WHERE code_id = %s AND {q('key')} = %s AND current "
+        f"AND EXISTS (SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
+        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
+        f"RETURNING id, status"
+    )
+
+
+def _retire_sql() -> str:
+    """Marks the key's current row not current (if the code is open): its id and status."""
+    return _retire_sql_for(connection.vendor)
 
 
 def _insert_sql() -> str:

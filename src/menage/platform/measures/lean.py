@@ -7,8 +7,9 @@ exempt: a token or a participation code authenticates it, never a cookie). This
 middleware comes first in ``MIDDLEWARE``; for that one method and path it runs only the
 middleware that shape the answer's headers and security (``LEAN_MIDDLEWARE``: HTTPS
 redirect and HSTS, nosniff, referrer and opener policies, X-Frame-Options, the
-Content-Security-Policy), checks the Host header as ``CommonMiddleware`` would, and calls
-the view. Every other request goes through the whole stack, as before.
+Content-Security-Policy), checks the Host header as ``CommonMiddleware`` would, calls
+the view and gives the answer its ``Content-Length`` (``CommonMiddleware`` again).
+Every other request goes through the whole stack, as before.
 """
 
 from __future__ import annotations
@@ -56,5 +57,10 @@ class LeanSubmissionsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | HttpResponse:
         if request.method == "POST" and SUBMISSIONS.match(request.path_info):
-            return self.lean(request)
+            answer = self.lean(request)
+            # as CommonMiddleware does: with a length, a kept-alive connection needs no
+            # chunked encoding
+            if isinstance(answer, HttpResponse) and not answer.has_header("Content-Length"):
+                answer["Content-Length"] = str(len(answer.content))
+            return answer
         return self.get_response(request)
