@@ -320,6 +320,118 @@ fn json_group_items(
     }))
 }
 
+/// What a folder's signature is made of: one part per file or subfolder, by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Part {
+    Empty,
+    Content(i64),
+    Folder(i64),
+}
+
+/// The duplicate-folder signatures (see ``menage.files.folders.duplicate_folders``):
+/// for each folder, a number shared exactly by the folders holding the same names with
+/// the same contents all the way down (-1: none, a file of unique content, a listing
+/// that failed, or no file at all), and its files and bytes. Equal part lists are
+/// interned, so two folders share a number only when their parts are equal.
+#[pyfunction]
+#[pyo3(signature = (paths, dir_of, size, content, dirs, dir_parent, unlisted))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn folder_signatures<'py>(
+    py: Python<'py>,
+    paths: &Bound<'py, PyAny>,
+    dir_of: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyAny>,
+    content: &Bound<'py, PyAny>,
+    dirs: &Bound<'py, PyAny>,
+    dir_parent: &Bound<'py, PyAny>,
+    unlisted: Vec<usize>,
+) -> PyResult<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    use std::collections::HashMap;
+    let paths = paths_of(paths)?;
+    let dirs = paths_of(dirs)?;
+    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
+    let size: Vec<i64> = read_buffer(py, size)?;
+    let content: Vec<i64> = read_buffer(py, content)?;
+    let dir_parent: Vec<i64> = read_buffer(py, dir_parent)?;
+    let n_dirs = dirs.len();
+    if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len()
+    {
+        return Err(pyo3::exceptions::PyValueError::new_err("columns of different lengths"));
+    }
+    Ok(py.detach(|| {
+        // files and subfolders of each folder, in order (offsets into one list each)
+        let csr = |owner: &[i64], n: usize| -> (Vec<usize>, Vec<usize>) {
+            let mut start = vec![0usize; n + 1];
+            for &o in owner {
+                if o >= 0 {
+                    start[o as usize + 1] += 1;
+                }
+            }
+            for d in 0..n {
+                start[d + 1] += start[d];
+            }
+            let mut fill = start.clone();
+            let mut items = vec![0usize; start[n]];
+            for (i, &o) in owner.iter().enumerate() {
+                if o >= 0 {
+                    items[fill[o as usize]] = i;
+                    fill[o as usize] += 1;
+                }
+            }
+            (start, items)
+        };
+        let (file_start, files) = csr(&dir_of, n_dirs);
+        let (child_start, children) = csr(&dir_parent, n_dirs);
+        let mut is_unlisted = vec![false; n_dirs];
+        for d in unlisted {
+            if d < n_dirs {
+                is_unlisted[d] = true;
+            }
+        }
+        // children before their parents: folders come by path, so after their parent
+        let mut signature = vec![-1i64; n_dirs];
+        let mut n_files = vec![0i64; n_dirs];
+        let mut n_bytes = vec![0i64; n_dirs];
+        let mut interned: HashMap<Vec<(&[u8], Part)>, i64> = HashMap::new();
+        'folders: for d in (0..n_dirs).rev() {
+            if is_unlisted[d] {
+                continue;
+            }
+            let mut parts: Vec<(&[u8], Part)> = Vec::new();
+            let (mut count, mut bytes) = (0i64, 0i64);
+            for &i in &files[file_start[d]..file_start[d + 1]] {
+                let key = if size[i] == 0 {
+                    Part::Empty
+                } else if content[i] >= 0 {
+                    Part::Content(content[i])
+                } else {
+                    continue 'folders; // a file of unique content
+                };
+                parts.push((paths.name(i), key));
+                count += 1;
+                bytes += size[i];
+            }
+            for &c in &children[child_start[d]..child_start[d + 1]] {
+                if signature[c] < 0 {
+                    continue 'folders;
+                }
+                parts.push((dirs.name(c), Part::Folder(signature[c])));
+                count += n_files[c];
+                bytes += n_bytes[c];
+            }
+            if count == 0 {
+                continue;
+            }
+            parts.sort_unstable();
+            let next = interned.len() as i64;
+            signature[d] = *interned.entry(parts).or_insert(next);
+            n_files[d] = count;
+            n_bytes[d] = bytes;
+        }
+        (signature, n_files, n_bytes)
+    }))
+}
+
 /// A path as JSON text (for the tests).
 #[pyfunction]
 fn json_path(path: &[u8]) -> String {
@@ -334,6 +446,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(json_file_items, m)?)?;
     m.add_function(wrap_pyfunction!(json_group_items, m)?)?;
     m.add_function(wrap_pyfunction!(json_path, m)?)?;
+    m.add_function(wrap_pyfunction!(folder_signatures, m)?)?;
     let _ = PyList::empty(m.py());
     Ok(())
 }

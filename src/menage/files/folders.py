@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import xxhash
 
+from menage.files import native
 from menage.files.columns import Columns, ContentGroup
 
 
@@ -74,11 +76,66 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
             content_id[i] = number
             for link in group.links.get(i, ()):
                 content_id[link] = number
+    children = _children(tree)
+    files_in: dict[int, list[int]] | None = None
+    core = native.load() if native.use_native() else None
+    if core is not None:
+        # in the core, without a Python loop per file (_signatures is the reference)
+        content = array("q", [-1]) * len(tree)
+        for i, number in content_id.items():
+            content[i] = number
+        unlisted = sorted(tree.dir_unlisted)  # type: ignore[type-var]
+        found, n_files, n_bytes = core.folder_signatures(
+            tree.paths, tree.dir_of, tree.size, content, tree.dirs, tree.dir_parent, unlisted
+        )
+        by_signature: dict[int, list[int]] = defaultdict(list)
+        counts: dict[int, tuple[int, int]] = {}
+        for d, sig in enumerate(found):
+            if sig >= 0:
+                by_signature[sig].append(d)
+                counts[d] = (n_files[d], n_bytes[d])
+    else:
+        files_in = _files_in(tree)
+        by_signature, counts = _signatures(tree, content_id, children, files_in)
+
+    matching = {sig: ds for sig, ds in by_signature.items() if len(ds) > 1}
+    in_match = {d: sig for sig, ds in matching.items() for d in ds}
+    result: list[DuplicateFolder] = []
+    if matching and files_in is None:
+        files_in = _files_in(tree)
+    for ds in matching.values():
+        assert files_in is not None
+        outer = [d for d in ds if tree.dir_parent[d] not in in_match]
+        if len(outer) < 2:
+            continue
+        outer.sort(key=lambda d: tree.dirs[d])
+        n_files, n_bytes = counts[outer[0]]
+        kept_inodes = _inodes_under(tree, outer[0], children, files_in)
+        redundant = 0
+        for d in outer[1:]:
+            for i in _files_under(d, children, files_in):
+                if (tree.dev[i], tree.ino[i]) not in kept_inodes:
+                    redundant += tree.size[i]
+        result.append(DuplicateFolder(outer, n_files, n_bytes, redundant))
+    result.sort(key=lambda f: (-f.redundant_bytes, tree.dirs[f.dirs[0]]))
+    return result
+
+
+def _files_in(tree: Columns) -> dict[int, list[int]]:
     files_in: dict[int, list[int]] = defaultdict(list)
     for i, d in enumerate(tree.dir_of):
         files_in[d].append(i)
+    return files_in
 
-    children = _children(tree)
+
+def _signatures(
+    tree: Columns,
+    content_id: dict[int, int],
+    children: list[list[int]],
+    files_in: dict[int, list[int]],
+) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
+    """The folders by signature, and each signed folder's files and bytes (the pure
+    Python reference of the core's ``folder_signatures``)."""
     signature: dict[int, int] = {}
     counts: dict[int, tuple[int, int]] = {}
     by_signature: dict[int, list[int]] = defaultdict(list)
@@ -116,25 +173,7 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
         signature[d] = xxhash.xxh3_128_intdigest(repr(parts).encode())
         counts[d] = (n_files, n_bytes)
         by_signature[signature[d]].append(d)
-
-    matching = {sig: ds for sig, ds in by_signature.items() if len(ds) > 1}
-    in_match = {d: sig for sig, ds in matching.items() for d in ds}
-    result: list[DuplicateFolder] = []
-    for ds in matching.values():
-        outer = [d for d in ds if tree.dir_parent[d] not in in_match]
-        if len(outer) < 2:
-            continue
-        outer.sort(key=lambda d: tree.dirs[d])
-        n_files, n_bytes = counts[outer[0]]
-        kept_inodes = _inodes_under(tree, outer[0], children, files_in)
-        redundant = 0
-        for d in outer[1:]:
-            for i in _files_under(d, children, files_in):
-                if (tree.dev[i], tree.ino[i]) not in kept_inodes:
-                    redundant += tree.size[i]
-        result.append(DuplicateFolder(outer, n_files, n_bytes, redundant))
-    result.sort(key=lambda f: (-f.redundant_bytes, tree.dirs[f.dirs[0]]))
-    return result
+    return by_signature, counts
 
 
 def _files_under(d: int, children: list[list[int]], files_in: dict[int, list[int]]) -> list[int]:
