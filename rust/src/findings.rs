@@ -2,6 +2,8 @@
 //! lists of files: the loops that `menage.files.columns` and `menage.report.json` run
 //! in Python when the core is not built (the reference the tests compare with).
 
+use std::fmt::Write;
+
 use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -168,6 +170,14 @@ fn totals<'py>(
 /// (``bytes.decode("utf-8", "surrogateescape")``): ASCII only, `\uXXXX` escapes.
 pub fn push_json_path(out: &mut String, bytes: &[u8]) {
     out.push('"');
+    // most names are printable ASCII with nothing to escape: copied as they are
+    let plain = |b: u8| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\';
+    if bytes.iter().all(|&b| plain(b)) {
+        // SAFETY: printable ASCII is valid UTF-8
+        out.push_str(unsafe { std::str::from_utf8_unchecked(bytes) });
+        out.push('"');
+        return;
+    }
     let mut rest = bytes;
     while !rest.is_empty() {
         let (valid, bad) = match std::str::from_utf8(rest) {
@@ -190,14 +200,14 @@ pub fn push_json_path(out: &mut String, bytes: &[u8]) {
                 _ => {
                     let mut units = [0u16; 2];
                     for unit in c.encode_utf16(&mut units) {
-                        out.push_str(&format!("\\u{unit:04x}"));
+                        let _ = write!(out, "\\u{unit:04x}");
                     }
                 }
             }
         }
         let start = valid.len();
         for &b in &rest[start..start + bad] {
-            out.push_str(&format!("\\udc{b:02x}"));
+            let _ = write!(out, "\\udc{b:02x}");
         }
         rest = &rest[start + bad..];
     }
@@ -252,10 +262,11 @@ fn json_file_items(
         }
         out.push_str("{\"path\":");
         push_json_path(&mut out, paths.get(i));
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
             size[i], mtime_ns[i], dev[i], ino[i]
-        ));
+        );
     }
     Ok(out)
 }
@@ -285,10 +296,11 @@ fn json_group_items(
             if n > 0 {
                 out.push_str(separator);
             }
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            out.push_str(&format!(
-                "{{\"size\":{size},\"hash\":\"{hex}\",\"redundant_bytes\":{redundant},\"paths\":["
-            ));
+            let _ = write!(out, "{{\"size\":{size},\"hash\":\"");
+            for b in digest {
+                let _ = write!(out, "{b:02x}");
+            }
+            let _ = write!(out, "\",\"redundant_bytes\":{redundant},\"paths\":[");
             for (m, &i) in files.iter().enumerate() {
                 if m > 0 {
                     out.push(',');
@@ -302,10 +314,11 @@ fn json_group_items(
                 }
                 out.push_str("{\"path\":");
                 push_json_path(&mut out, paths.get(i));
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     ",\"device\":{},\"inode\":{},\"mtime_ns\":{},\"uid\":{},\"links\":[",
                     dev[i], ino[i], mtime_ns[i], uid[i]
-                ));
+                );
                 for (k, &j) in linked.iter().enumerate() {
                     if k > 0 {
                         out.push(',');
@@ -354,9 +367,10 @@ fn folder_signatures<'py>(
     let content: Vec<i64> = read_buffer(py, content)?;
     let dir_parent: Vec<i64> = read_buffer(py, dir_parent)?;
     let n_dirs = dirs.len();
-    if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len()
-    {
-        return Err(pyo3::exceptions::PyValueError::new_err("columns of different lengths"));
+    if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "columns of different lengths",
+        ));
     }
     Ok(py.detach(|| {
         // files and subfolders of each folder, in order (offsets into one list each)
