@@ -109,11 +109,7 @@ impl PyPaths {
         let stop = stop.min(paths.len());
         let mut out: Vec<u8> = Vec::new();
         if start < stop {
-            let from = if start == 0 {
-                0
-            } else {
-                paths.ends[start - 1] as usize
-            };
+            let from = if start == 0 { 0 } else { paths.ends[start - 1] as usize };
             out.reserve(paths.ends[stop - 1] as usize - from + (stop - start));
             for i in start..stop {
                 if i > start {
