@@ -140,7 +140,7 @@ class _Files:
         )
 
     def totals(self, rows: Sequence[int]) -> Totals:
-        size = sum(self.sizes[i] for i in rows)
+        size = sum(map(self.sizes.__getitem__, rows))
         return Totals(len(rows), len(rows), size, size)
 
     def sizes_of(self, rows: Sequence[int]) -> Callable[[], Iterator[tuple[Hashable, int]]]:
