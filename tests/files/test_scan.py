@@ -408,7 +408,7 @@ def test_json_kept_while_storing_is_the_json_encoded_afterwards(tmp_path):
     binary = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     write_scan_json(result, binary)  # through the stream's buffer, as on stdout
     assert result.json_text is None  # copied once, closed
-    kept, again = binary.buffer.getvalue().decode("ascii"), io.StringIO()  # type: ignore[attr-defined]
+    kept, again = binary.buffer.getvalue().decode("ascii"), io.StringIO()
     write_json(scan_summary(result), again.write, 0)
     assert kept == again.getvalue() + "\n"
     assert result.scan_id is not None

@@ -84,7 +84,7 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
         content = array("q", [-1]) * len(tree)
         for i, number in content_id.items():
             content[i] = number
-        unlisted = sorted(tree.dir_unlisted)  # type: ignore[type-var]
+        unlisted = [d for d in range(len(tree.dirs)) if d in tree.dir_unlisted]
         found, n_files, n_bytes = core.folder_signatures(
             tree.paths, tree.dir_of, tree.size, content, tree.dirs, tree.dir_parent, unlisted
         )
