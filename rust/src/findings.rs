@@ -228,8 +228,10 @@ fn view<T: pyo3::buffer::Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
 /// The JSON text of files ``indices[start:end]`` (``{"path", "size", "mtime_ns",
 /// "device", "inode"}``), items joined by ``separator`` (see ``menage.report.json``).
 /// The columns are read in place (no copy): the report asks for a few thousand at a time.
+/// With ``suffixes`` (texts, and for each index the number of its text), item ``n``
+/// ends with ``texts[which[n]]`` before its closing brace (the temporary files' rule).
 #[pyfunction]
-#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator))]
+#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator, suffixes=None))]
 #[allow(clippy::too_many_arguments)]
 fn json_file_items(
     py: Python<'_>,
@@ -242,11 +244,23 @@ fn json_file_items(
     start: usize,
     end: usize,
     separator: &str,
+    suffixes: Option<(Vec<String>, Bound<'_, PyAny>)>,
 ) -> PyResult<String> {
     let paths = paths_of(paths)?;
     if indices.len()? == 0 {
         return Ok(String::new());
     }
+    let which_buffer = match &suffixes {
+        Some((_, which)) if which.len()? != indices.len()? => {
+            return Err(pyo3::exceptions::PyValueError::new_err("one suffix per index"));
+        }
+        Some((_, which)) => Some(PyBuffer::<i64>::get(which)?),
+        None => None,
+    };
+    let which = match &which_buffer {
+        Some(buffer) => Some(view(buffer)?),
+        None => None,
+    };
     let _ = py;
     let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
     let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
@@ -254,19 +268,27 @@ fn json_file_items(
     let (size, mtime_ns) = (view(&size)?, view(&mtime_ns)?);
     let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
     let end = end.min(indices.len());
+    let texts = suffixes.as_ref().map(|(texts, _)| texts);
     let mut out = String::with_capacity(end.saturating_sub(start) * 160);
-    for (n, i) in indices[start.min(end)..end].iter().enumerate() {
-        let i = *i as usize;
-        if n > 0 {
+    for n in start.min(end)..end {
+        let i = indices[n] as usize;
+        if n > start {
             out.push_str(separator);
         }
         out.push_str("{\"path\":");
         push_json_path(&mut out, paths.get(i));
         let _ = write!(
             out,
-            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
+            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}",
             size[i], mtime_ns[i], dev[i], ino[i]
         );
+        if let (Some(texts), Some(which)) = (texts, which) {
+            let text = texts.get(which[n] as usize).ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err("a suffix number is out of range")
+            })?;
+            out.push_str(text);
+        }
+        out.push('}');
     }
     Ok(out)
 }
@@ -308,7 +330,9 @@ fn json_group_items(
                 push_json_path(&mut out, paths.get(i));
             }
             out.push_str("],\"files\":[");
-            for (m, (&i, linked)) in files.iter().zip(links).enumerate() {
+            // no list of links: none of the files has another name
+            for (m, &i) in files.iter().enumerate() {
+                let linked: &[usize] = links.get(m).map_or(&[], Vec::as_slice);
                 if m > 0 {
                     out.push(',');
                 }

@@ -267,6 +267,21 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
         )
 
     temp_files = [i for i, _rule in temp]
+
+    def joined_temp(separator: str) -> Iterator[str] | None:
+        texts: list[str] = []
+        number: dict[tuple[str, str], int] = {}  # a few rules, many files
+        which = []
+        for _i, rule in temp:
+            n = number.get((rule.kind, rule.pattern))
+            if n is None:
+                n = number[rule.kind, rule.pattern] = len(texts)
+                texts.append(
+                    f',"kind":{string(rule.kind.encode())},"rule":{string(rule.pattern.encode())}'
+                )
+            which.append(n)
+        return json_file_items(scanned.tree, temp_files, separator, (texts, which))
+
     temp_list = TreeFindings(
         "temp_files",
         temp,
@@ -274,6 +289,7 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
         files.totals(temp_files),
         files.sizes_of(temp_files),
         raw_temp,
+        joined_temp,
     )
     return [
         temp_list,

@@ -70,20 +70,18 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
     way down. Only the outermost matching folders are reported, and folders with no
     file at all are left to :func:`empty_folders`.
     """
-    content_id: dict[int, int] = {}
-    for number, group in enumerate(groups):
-        for i in group.files:
-            content_id[i] = number
-            for link in group.links.get(i, ()):
-                content_id[link] = number
     children = _children(tree)
     files_in: dict[int, list[int]] | None = None
     core = native.load() if native.use_native() else None
     if core is not None:
         # in the core, without a Python loop per file (_signatures is the reference)
         content = array("q", [-1]) * len(tree)
-        for i, number in content_id.items():
-            content[i] = number
+        for number, group in enumerate(groups):
+            for i in group.files:
+                content[i] = number
+            for linked in group.links.values():
+                for link in linked:
+                    content[link] = number
         unlisted = [d for d in range(len(tree.dirs)) if d in tree.dir_unlisted]
         found, n_files, n_bytes = core.folder_signatures(
             tree.paths, tree.dir_of, tree.size, content, tree.dirs, tree.dir_parent, unlisted
@@ -95,6 +93,12 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
                 by_signature[sig].append(d)
                 counts[d] = (n_files[d], n_bytes[d])
     else:
+        content_id: dict[int, int] = {}
+        for number, group in enumerate(groups):
+            for i in group.files:
+                content_id[i] = number
+                for link in group.links.get(i, ()):
+                    content_id[link] = number
         files_in = _files_in(tree)
         by_signature, counts = _signatures(tree, content_id, children, files_in)
 
