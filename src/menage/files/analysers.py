@@ -10,8 +10,9 @@ integers, not a million objects. Their JSON is written straight from the columns
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Generic, TypeVar
 
 from menage._jsonstream import Raw, string
@@ -66,6 +67,9 @@ class TreeFindings(FindingList, Generic[Row]):
         sizes: (item key, size) of every item (:meth:`FindingList.sizes`).
         raw: the JSON text of a row's finding, made from the columns (faster than
             ``make(...).to_json()``, and the same).
+        keys: the keys of :meth:`sizes` without their sizes, and ``size_of`` the size of
+            a key: the reclaimable bytes then count each item once through sets of keys,
+            without a Python step per file (same total as through :meth:`sizes`).
     """
 
     def __init__(
@@ -77,9 +81,13 @@ class TreeFindings(FindingList, Generic[Row]):
         sizes: Callable[[], Iterator[tuple[Hashable, int]]],
         raw: Callable[[Row], str] | None = None,
         joined: Callable[[str], Iterator[str] | None] | None = None,
+        keys: Callable[[], Iterable[Hashable]] | None = None,
+        size_of: Callable[[Any], int] | None = None,
     ) -> None:
         super().__init__(key)
         self.rows = rows
+        self._keys = keys
+        self._size_of = size_of
         self._make = make
         self._totals = totals
         self._sizes = sizes
@@ -97,6 +105,17 @@ class TreeFindings(FindingList, Generic[Row]):
 
     def sizes(self) -> Iterator[tuple[Hashable, int]]:
         return self._sizes()
+
+    def keys(self) -> Iterable[Hashable]:
+        return super().keys() if self._keys is None else self._keys()
+
+    def new_bytes(self, covered: set[Hashable]) -> int:
+        if self._keys is None or self._size_of is None:
+            return super().new_bytes(covered)
+        new = set(self._keys())
+        new.difference_update(covered)
+        covered.update(new)
+        return sum(map(self._size_of, new))
 
     def json_items(self) -> Iterator[Any]:
         if self._raw is None:
@@ -156,6 +175,8 @@ class _Files:
             self.sizes_of(rows),
             lambda i: self.json(i) + "}",
             lambda separator: json_file_items(self.tree, rows, separator),
+            keys=lambda: rows,
+            size_of=self.sizes.__getitem__,
         )
 
 
@@ -200,6 +221,8 @@ def find_duplicates_and_folders(scanned: FileScan) -> list[FindingList]:
         lambda: ((i, sizes[i]) for g in groups for i in g.files),
         raw,
         lambda separator: json_group_items(scanned.tree, groups, separator),
+        keys=lambda: chain.from_iterable(g.files for g in groups),
+        size_of=sizes.__getitem__,
     )
     folders = duplicate_folders(scanned.tree, groups)
     dirs = scanned.tree.dirs
@@ -290,6 +313,8 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
         files.sizes_of(temp_files),
         raw_temp,
         joined_temp,
+        keys=lambda: temp_files,
+        size_of=files.sizes.__getitem__,
     )
     return [
         temp_list,
