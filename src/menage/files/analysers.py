@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter, itemgetter, mul
 from typing import Any, Generic, TypeVar
 
 from menage._jsonstream import Raw, string
@@ -207,11 +208,13 @@ def find_duplicates_and_folders(scanned: FileScan) -> list[FindingList]:
         )
 
     sizes = files.sizes
+    # map over the groups rather than a generator: no Python step per group
+    counts = list(map(len, map(attrgetter("files"), groups)))
     totals = Totals(
         count=len(groups),
-        items=sum(len(g.files) for g in groups),
-        bytes=sum(g.size * len(g.files) for g in groups),
-        reclaimable_bytes=sum(g.redundant_bytes for g in groups),
+        items=sum(counts),
+        bytes=sum(map(mul, map(attrgetter("size"), groups), counts)),
+        reclaimable_bytes=sum(map(attrgetter("redundant_bytes"), groups)),
     )
     duplicates = TreeFindings(
         "duplicates",
@@ -289,20 +292,20 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
             f'"rule":{string(rule.pattern.encode())}}}'
         )
 
-    temp_files = [i for i, _rule in temp]
+    temp_files = list(map(itemgetter(0), temp))
 
     def joined_temp(separator: str) -> Iterator[str] | None:
-        texts: list[str] = []
-        number: dict[tuple[str, str], int] = {}  # a few rules, many files
-        which = []
-        for _i, rule in temp:
-            n = number.get((rule.kind, rule.pattern))
-            if n is None:
-                n = number[rule.kind, rule.pattern] = len(texts)
-                texts.append(
-                    f',"kind":{string(rule.kind.encode())},"rule":{string(rule.pattern.encode())}'
-                )
-            which.append(n)
+        # a few rules, many files: each rule's text once, a number per file (by the
+        # rule's identity, mapped without a Python step per file)
+        rules = list(map(itemgetter(1), temp))
+        ids = list(map(id, rules))
+        rule_of = dict(zip(ids, rules, strict=True))
+        number = {key: n for n, key in enumerate(rule_of)}
+        texts = [
+            f',"kind":{string(rule.kind.encode())},"rule":{string(rule.pattern.encode())}'
+            for rule in rule_of.values()
+        ]
+        which = list(map(number.__getitem__, ids))
         return json_file_items(scanned.tree, temp_files, separator, (texts, which))
 
     temp_list = TreeFindings(

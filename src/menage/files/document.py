@@ -18,6 +18,7 @@ from __future__ import annotations
 import tempfile
 import zlib
 from collections.abc import Callable
+from itertools import chain
 from typing import IO, Any
 
 from menage._fs import owner_name
@@ -55,7 +56,7 @@ def scan_summary(result: ScanResult) -> dict[str, Any]:
 def _summary(result: ScanResult) -> dict[str, Any]:
     tree = result.tree
     extra = result.extra_links
-    in_group = (i for g in result.duplicates.groups for i in g.files)
+    in_group = chain.from_iterable(g.files for g in result.duplicates.groups)
     depth_of = folder_of_depth(tree, result.options.depth)
     # in the native core when it is built, without a Python loop per file
     counted = totals(tree, mask(len(tree), extra), mask(len(tree), in_group), depth_of)
