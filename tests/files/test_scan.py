@@ -420,3 +420,20 @@ def test_json_kept_while_storing_is_the_json_encoded_afterwards(tmp_path):
     text = io.StringIO()
     write_scan_json(result, text)  # a stream without a buffer
     assert text.getvalue() == kept
+
+
+def test_folder_temp_kind_is_the_first_rule_whose_folder_is_in_the_path():
+    from menage.files.lint import _DIR_NAMES, folder_temp_kind
+
+    def reference(folder: bytes) -> object:
+        return next((rule for needle, rule in _DIR_NAMES if needle in folder + b"/"), None)
+
+    needles = [needle.strip(b"/") for needle, _rule in _DIR_NAMES]
+    folders = [b"/home/a", b"/home/a/.cache", b"/home/.cacheX/b", b"/x/Cache", b""]
+    folders += [b"/r/" + n for n in needles] + [b"/r/" + n + b"/sub" for n in needles]
+    # two rules in one path: the earlier rule wins, wherever it is in the path
+    folders += [b"/r/" + a + b"/" + b for a in needles[:4] for b in needles[-4:]]
+    folders += [b"/r/" + b + b"/" + a for a in needles[:4] for b in needles[-4:]]
+    assert any(reference(f) is not None for f in folders)
+    for folder in folders:
+        assert folder_temp_kind(folder) is reference(folder), folder
