@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
-from itertools import chain
-from operator import attrgetter, itemgetter, mul
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, mul, not_
 from typing import Any, Generic, TypeVar
 
 from menage._jsonstream import Raw, string
@@ -258,7 +258,8 @@ def find_empty(scanned: FileScan) -> list[FindingList]:
     files = _Files(scanned.tree)
     extra = scanned.extra_links
     # the tree is sorted by path, and so are these
-    empty = [i for i, size in enumerate(files.sizes) if not size and i not in extra]
+    zero = compress(count(), map(not_, files.sizes))  # no Python step per file
+    empty = [i for i in zero if i not in extra] if extra else list(zero)
     dirs = scanned.tree.dirs
     folders = empty_folders(scanned.tree)
     empty_dirs = TreeFindings(

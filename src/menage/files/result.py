@@ -104,7 +104,7 @@ class ScanResult:
     @property
     def total_bytes(self) -> int:
         sizes = self.tree.size
-        return sum(sizes) - sum(sizes[i] for i in self.extra_links)
+        return sum(sizes) - sum(map(sizes.__getitem__, self.extra_links))
 
     @property
     def redundant_files(self) -> int:
