@@ -209,3 +209,34 @@ def test_tree_findings_reclaimable_is_the_reference_sum(tmp_path: Path):
     temp = result.findings["temp_files"].totals().reclaimable_bytes
     assert fast.total < fast.by_kind["duplicates"] + temp  # some counted once
     assert fast.total > fast.by_kind["duplicates"]
+
+
+def test_native_file_items_keep_the_list_order(tmp_path: Path):
+    """The core's JSON of a list in another order than the tree's (old files, oldest
+    first), with and without the temporary files' suffixes: the same text as item by item."""
+    import random
+
+    from menage.files import native
+    from menage.files.analysers import _Files
+    from menage.files.columnar import json_file_items
+
+    if not native.use_native():
+        pytest.skip("the native core is not built")
+    root = build(tmp_path / "tree")
+    result = scan([root], ScanOptions(top=5), now=1_700_000_000)
+    files = _Files(result.tree)
+    rows = list(range(len(result.tree)))
+    suffixes = [',"kind":"a"', ',"kind":"b"']
+    for seed in range(5):
+        order = rows[:]
+        random.Random(seed).shuffle(order)
+        for chosen in (order, sorted(order[: len(order) // 2]), order[:3], order[:1]):
+            which = [i % 2 for i in range(len(chosen))]
+            for extra in (None, (suffixes, which)):
+                chunks = json_file_items(result.tree, chosen, ",\n  ", extra)
+                assert chunks is not None
+                expected = ",\n  ".join(
+                    files.json(i) + (suffixes[which[n]] if extra else "") + "}"
+                    for n, i in enumerate(chosen)
+                )
+                assert "".join(chunks) == expected
