@@ -186,6 +186,22 @@ def measure_all(
     return results
 
 
+def compile_menage() -> None:
+    """Compile Ménage's modules once, as an installed package ships them.
+
+    Without it, a shell that sets ``PYTHONDONTWRITEBYTECODE`` (this machine's does) makes
+    every ``menage`` process compile its ~300 modules again: 0.5 s of CPU in every run.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("menage")
+    if spec is None or not spec.submodule_search_locations:
+        return
+    package = list(spec.submodule_search_locations)[0]
+    command = [sys.executable, "-m", "compileall", "-q", package]
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
+
+
 def prepare_rescan(tool: Tool, ws: Workspace, corpus: Path, timeout: float) -> None:
     """The rescan measures an unchanged tree against an index that already knows it."""
     ws.drop_index(tool)
@@ -308,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         prime_page_cache(corpus)
         print(f"  page cache primed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if any(t.name.startswith("menage") for t in tools):
+        compile_menage()
     opens: int | None = None
     rescan = next((t for t in tools if t.name == "menage rescan"), None)
     if rescan is not None:

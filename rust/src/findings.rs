@@ -2,6 +2,8 @@
 //! lists of files: the loops that `menage.files.columns` and `menage.report.json` run
 //! in Python when the core is not built (the reference the tests compare with).
 
+use std::fmt::Write;
+
 use pyo3::buffer::PyBuffer;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -168,6 +170,14 @@ fn totals<'py>(
 /// (``bytes.decode("utf-8", "surrogateescape")``): ASCII only, `\uXXXX` escapes.
 pub fn push_json_path(out: &mut String, bytes: &[u8]) {
     out.push('"');
+    // most names are printable ASCII with nothing to escape: copied as they are
+    let plain = |b: u8| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\';
+    if bytes.iter().all(|&b| plain(b)) {
+        // SAFETY: printable ASCII is valid UTF-8
+        out.push_str(unsafe { std::str::from_utf8_unchecked(bytes) });
+        out.push('"');
+        return;
+    }
     let mut rest = bytes;
     while !rest.is_empty() {
         let (valid, bad) = match std::str::from_utf8(rest) {
@@ -190,14 +200,14 @@ pub fn push_json_path(out: &mut String, bytes: &[u8]) {
                 _ => {
                     let mut units = [0u16; 2];
                     for unit in c.encode_utf16(&mut units) {
-                        out.push_str(&format!("\\u{unit:04x}"));
+                        let _ = write!(out, "\\u{unit:04x}");
                     }
                 }
             }
         }
         let start = valid.len();
         for &b in &rest[start..start + bad] {
-            out.push_str(&format!("\\udc{b:02x}"));
+            let _ = write!(out, "\\udc{b:02x}");
         }
         rest = &rest[start + bad..];
     }
@@ -218,8 +228,10 @@ fn view<T: pyo3::buffer::Element>(buffer: &PyBuffer<T>) -> PyResult<&[T]> {
 /// The JSON text of files ``indices[start:end]`` (``{"path", "size", "mtime_ns",
 /// "device", "inode"}``), items joined by ``separator`` (see ``menage.report.json``).
 /// The columns are read in place (no copy): the report asks for a few thousand at a time.
+/// With ``suffixes`` (texts, and for each index the number of its text), item ``n``
+/// ends with ``texts[which[n]]`` before its closing brace (the temporary files' rule).
 #[pyfunction]
-#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator))]
+#[pyo3(signature = (paths, size, mtime_ns, dev, ino, indices, start, end, separator, suffixes=None))]
 #[allow(clippy::too_many_arguments)]
 fn json_file_items(
     py: Python<'_>,
@@ -232,11 +244,23 @@ fn json_file_items(
     start: usize,
     end: usize,
     separator: &str,
+    suffixes: Option<(Vec<String>, Bound<'_, PyAny>)>,
 ) -> PyResult<String> {
     let paths = paths_of(paths)?;
     if indices.len()? == 0 {
         return Ok(String::new());
     }
+    let which_buffer = match &suffixes {
+        Some((_, which)) if which.len()? != indices.len()? => {
+            return Err(pyo3::exceptions::PyValueError::new_err("one suffix per index"));
+        }
+        Some((_, which)) => Some(PyBuffer::<i64>::get(which)?),
+        None => None,
+    };
+    let which = match &which_buffer {
+        Some(buffer) => Some(view(buffer)?),
+        None => None,
+    };
     let _ = py;
     let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
     let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
@@ -244,18 +268,27 @@ fn json_file_items(
     let (size, mtime_ns) = (view(&size)?, view(&mtime_ns)?);
     let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
     let end = end.min(indices.len());
+    let texts = suffixes.as_ref().map(|(texts, _)| texts);
     let mut out = String::with_capacity(end.saturating_sub(start) * 160);
-    for (n, i) in indices[start.min(end)..end].iter().enumerate() {
-        let i = *i as usize;
-        if n > 0 {
+    for n in start.min(end)..end {
+        let i = indices[n] as usize;
+        if n > start {
             out.push_str(separator);
         }
         out.push_str("{\"path\":");
         push_json_path(&mut out, &paths.get(i));
-        out.push_str(&format!(
-            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}}}",
+        let _ = write!(
+            out,
+            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}",
             size[i], mtime_ns[i], dev[i], ino[i]
-        ));
+        );
+        if let (Some(texts), Some(which)) = (texts, which) {
+            let text = texts.get(which[n] as usize).ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err("a suffix number is out of range")
+            })?;
+            out.push_str(text);
+        }
+        out.push('}');
     }
     Ok(out)
 }
@@ -285,10 +318,11 @@ fn json_group_items(
             if n > 0 {
                 out.push_str(separator);
             }
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-            out.push_str(&format!(
-                "{{\"size\":{size},\"hash\":\"{hex}\",\"redundant_bytes\":{redundant},\"paths\":["
-            ));
+            let _ = write!(out, "{{\"size\":{size},\"hash\":\"");
+            for b in digest {
+                let _ = write!(out, "{b:02x}");
+            }
+            let _ = write!(out, "\",\"redundant_bytes\":{redundant},\"paths\":[");
             for (m, &i) in files.iter().enumerate() {
                 if m > 0 {
                     out.push(',');
@@ -296,16 +330,19 @@ fn json_group_items(
                 push_json_path(&mut out, &paths.get(i));
             }
             out.push_str("],\"files\":[");
-            for (m, (&i, linked)) in files.iter().zip(links).enumerate() {
+            // no list of links: none of the files has another name
+            for (m, &i) in files.iter().enumerate() {
+                let linked: &[usize] = links.get(m).map_or(&[], Vec::as_slice);
                 if m > 0 {
                     out.push(',');
                 }
                 out.push_str("{\"path\":");
                 push_json_path(&mut out, &paths.get(i));
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     ",\"device\":{},\"inode\":{},\"mtime_ns\":{},\"uid\":{},\"links\":[",
                     dev[i], ino[i], mtime_ns[i], uid[i]
-                ));
+                );
                 for (k, &j) in linked.iter().enumerate() {
                     if k > 0 {
                         out.push(',');
@@ -317,6 +354,119 @@ fn json_group_items(
             out.push_str("]}");
         }
         out
+    }))
+}
+
+/// What a folder's signature is made of: one part per file or subfolder, by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Part {
+    Empty,
+    Content(i64),
+    Folder(i64),
+}
+
+/// The duplicate-folder signatures (see ``menage.files.folders.duplicate_folders``):
+/// for each folder, a number shared exactly by the folders holding the same names with
+/// the same contents all the way down (-1: none, a file of unique content, a listing
+/// that failed, or no file at all), and its files and bytes. Equal part lists are
+/// interned, so two folders share a number only when their parts are equal.
+#[pyfunction]
+#[pyo3(signature = (paths, dir_of, size, content, dirs, dir_parent, unlisted))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn folder_signatures<'py>(
+    py: Python<'py>,
+    paths: &Bound<'py, PyAny>,
+    dir_of: &Bound<'py, PyAny>,
+    size: &Bound<'py, PyAny>,
+    content: &Bound<'py, PyAny>,
+    dirs: &Bound<'py, PyAny>,
+    dir_parent: &Bound<'py, PyAny>,
+    unlisted: Vec<usize>,
+) -> PyResult<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    use std::collections::HashMap;
+    let paths = paths_of(paths)?;
+    let dirs = paths_of(dirs)?;
+    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
+    let size: Vec<i64> = read_buffer(py, size)?;
+    let content: Vec<i64> = read_buffer(py, content)?;
+    let dir_parent: Vec<i64> = read_buffer(py, dir_parent)?;
+    let n_dirs = dirs.len();
+    if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "columns of different lengths",
+        ));
+    }
+    Ok(py.detach(|| {
+        // files and subfolders of each folder, in order (offsets into one list each)
+        let csr = |owner: &[i64], n: usize| -> (Vec<usize>, Vec<usize>) {
+            let mut start = vec![0usize; n + 1];
+            for &o in owner {
+                if o >= 0 {
+                    start[o as usize + 1] += 1;
+                }
+            }
+            for d in 0..n {
+                start[d + 1] += start[d];
+            }
+            let mut fill = start.clone();
+            let mut items = vec![0usize; start[n]];
+            for (i, &o) in owner.iter().enumerate() {
+                if o >= 0 {
+                    items[fill[o as usize]] = i;
+                    fill[o as usize] += 1;
+                }
+            }
+            (start, items)
+        };
+        let (file_start, files) = csr(&dir_of, n_dirs);
+        let (child_start, children) = csr(&dir_parent, n_dirs);
+        let mut is_unlisted = vec![false; n_dirs];
+        for d in unlisted {
+            if d < n_dirs {
+                is_unlisted[d] = true;
+            }
+        }
+        // children before their parents: folders come by path, so after their parent
+        let mut signature = vec![-1i64; n_dirs];
+        let mut n_files = vec![0i64; n_dirs];
+        let mut n_bytes = vec![0i64; n_dirs];
+        let mut interned: HashMap<Vec<(&[u8], Part)>, i64> = HashMap::new();
+        'folders: for d in (0..n_dirs).rev() {
+            if is_unlisted[d] {
+                continue;
+            }
+            let mut parts: Vec<(&[u8], Part)> = Vec::new();
+            let (mut count, mut bytes) = (0i64, 0i64);
+            for &i in &files[file_start[d]..file_start[d + 1]] {
+                let key = if size[i] == 0 {
+                    Part::Empty
+                } else if content[i] >= 0 {
+                    Part::Content(content[i])
+                } else {
+                    continue 'folders; // a file of unique content
+                };
+                parts.push((paths.name(i), key));
+                count += 1;
+                bytes += size[i];
+            }
+            for &c in &children[child_start[d]..child_start[d + 1]] {
+                if signature[c] < 0 {
+                    continue 'folders;
+                }
+                parts.push((dirs.name(c), Part::Folder(signature[c])));
+                count += n_files[c];
+                bytes += n_bytes[c];
+            }
+            if count == 0 {
+                continue;
+            }
+            parts.sort_unstable();
+            let next = interned.len() as i64;
+            signature[d] = *interned.entry(parts).or_insert(next);
+            n_files[d] = count;
+            n_bytes[d] = bytes;
+        }
+        (signature, n_files, n_bytes)
     }))
 }
 
@@ -334,6 +484,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(json_file_items, m)?)?;
     m.add_function(wrap_pyfunction!(json_group_items, m)?)?;
     m.add_function(wrap_pyfunction!(json_path, m)?)?;
+    m.add_function(wrap_pyfunction!(folder_signatures, m)?)?;
     let _ = PyList::empty(m.py());
     Ok(())
 }

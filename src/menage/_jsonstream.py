@@ -76,6 +76,32 @@ def write_json(value: Any, write: Callable[[str], object], depth: int = 0) -> No
         write(_dumps(value))
 
 
+def write_json_split(
+    value: dict[str, Any],
+    other: dict[str, Any],
+    write: Callable[[str], object],
+    first: Callable[[str], object],
+    second: Callable[[str], object],
+) -> None:
+    """Write two documents in one pass: ``value`` through ``first``, and ``value`` with
+    the keys of ``other`` replaced by theirs through ``second``.
+
+    What both share is encoded once and given to ``write`` (which writes it to both);
+    only the values of ``other``'s keys are written twice, ``value``'s through ``first``
+    and ``other``'s through ``second``. Each document is the text :func:`write_json`
+    writes for it.
+    """
+    write("{")
+    for n, (key, item) in enumerate(value.items()):
+        write(("," if n else "") + "\n  " + _dumps(key) + ": ")
+        if key in other:
+            write_json(item, first, 1)
+            write_json(other[key], second, 1)
+        else:
+            write_json(item, write, 1)
+    write("\n}")
+
+
 def _write_joined(value: Lazy, write: Callable[[str], object], depth: int) -> bool:
     """Write a list through its ``joined`` encoder; False when it has none."""
     separator = ",\n" + "  " * (depth + 1)

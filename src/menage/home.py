@@ -58,6 +58,10 @@ def home_path() -> Path:
     return user_data_path("menage", appauthor=False)
 
 
+#: the cleanup journal's file name in the home (see menage.clean.journal)
+JOURNAL_NAME = "journal.sqlite"
+
+
 def menage_home() -> Path:
     """The state folder, created on first use.
 

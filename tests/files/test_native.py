@@ -390,3 +390,49 @@ def test_own_folders_same_in_both_engines(tmp_path, follow):
 @given(st.lists(st.binary(max_size=8)), st.integers(0, 12), st.integers(0, 12))
 def test_path_buffer_joined_is_a_nul_join(items, start, stop):
     assert core.PathBuffer(items).joined(start, stop) == b"\0".join(items[start:stop])
+
+
+# a folder's files: (subfolder, name, content); copies of it, each changed or not
+FOLDER_FILES = st.lists(
+    st.tuples(
+        st.sampled_from([b"", b"s", b"s/t", b"u"]),
+        st.sampled_from([b"a", b"b", b"c\xff", b"e"]),
+        st.sampled_from([b"", b"x", b"y", b"zz"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+FOLDER_CHANGES = st.sampled_from(["none", "none", "rename", "content", "extra", "empty-dir"])
+
+
+@SETTINGS
+@given(FOLDER_FILES, st.lists(st.tuples(st.sampled_from([b"c1", b"c2", b"n/c3", b"c1/in"]),
+                                        FOLDER_CHANGES), max_size=4))  # fmt: skip
+def test_duplicate_folders_match(monkeypatch, files, copies):
+    """Duplicate folders from the core's signatures are the Python reference's."""
+    from menage.files.folders import duplicate_folders
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(os.fsencode(tmp), b"root")
+        for where, change in [(b"orig", "none"), *copies]:
+            for n, (sub, name, data) in enumerate(files):
+                if change == "rename" and n == 0:
+                    name += b"2"
+                if change == "content" and n == 0:
+                    data += b"!"
+                folder = os.path.join(root, where, sub)
+                os.makedirs(folder, exist_ok=True)
+                with open(os.path.join(folder, name), "wb") as handle:
+                    handle.write(data)
+            if change == "extra":
+                with open(os.path.join(root, where, b"extra"), "wb") as handle:
+                    handle.write(b"unique")
+            if change == "empty-dir":
+                os.makedirs(os.path.join(root, where, b"nothing"), exist_ok=True)
+        tree = walk([root], WalkOptions(engine="python"))
+        groups = find_duplicates(tree, engine="python").groups
+        found = []
+        for engine in ("python", "native"):
+            monkeypatch.setenv(native.ENGINE_VARIABLE, engine)
+            found.append(duplicate_folders(tree, groups))
+        assert found[0] == found[1]

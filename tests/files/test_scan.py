@@ -380,3 +380,60 @@ def test_the_summary_says_what_was_left_out(menage, tmp_path):
     scanned = menage("scan", tmp_path / "t", "--snapshots")
     assert "left out" not in scanned.stdout
     assert "Duplicates" in scanned.stdout
+
+
+def test_json_kept_while_storing_is_the_json_encoded_afterwards(tmp_path):
+    """scan(keep_json=True) encodes the document once, for the index and for --json:
+    the bytes printed are those encoding it again would give, and the index keeps its
+    copy without the old files (rebuilt from the listing), as without keep_json."""
+    import io
+    import tempfile
+    import zlib
+
+    from menage._jsonstream import write_json
+    from menage.files.document import compressed_document, scan_summary
+    from menage.report.json import write_scan_json
+
+    root = tmp_path / "tree"
+    sample_tree(root)
+    now = time.time()
+    write(root, "old/\xc3\xa9\xff.txt".encode("latin-1"), b"o" * 10, mtime=now - 5 * 365 * 86400)
+    with Index(tmp_path / "index.sqlite") as index:
+        result = scan([root], index=index, keep_json=True)
+        stored = index.db.execute(
+            "SELECT report FROM scans WHERE id = ?", (result.scan_id,)
+        ).fetchone()[0]
+        report = index.scan_report(result.scan_id)
+    assert result.json_text is not None
+    binary = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    write_scan_json(result, binary)  # through the stream's buffer, as on stdout
+    assert result.json_text is None  # copied once, closed
+    kept, again = binary.buffer.getvalue().decode("ascii"), io.StringIO()
+    write_json(scan_summary(result), again.write, 0)
+    assert kept == again.getvalue() + "\n"
+    assert result.scan_id is not None
+    assert zlib.decompress(stored) == zlib.decompress(compressed_document(result, result.scan_id))
+    assert b'"items_omitted": true' in zlib.decompress(stored)
+    assert len(report["old_files"]["items"]) >= 1
+    result.json_text = tempfile.TemporaryFile()
+    result.json_text.write(kept.encode("ascii"))
+    text = io.StringIO()
+    write_scan_json(result, text)  # a stream without a buffer
+    assert text.getvalue() == kept
+
+
+def test_folder_temp_kind_is_the_first_rule_whose_folder_is_in_the_path():
+    from menage.files.lint import _DIR_NAMES, folder_temp_kind
+
+    def reference(folder: bytes) -> object:
+        return next((rule for needle, rule in _DIR_NAMES if needle in folder + b"/"), None)
+
+    needles = [needle.strip(b"/") for needle, _rule in _DIR_NAMES]
+    folders = [b"/home/a", b"/home/a/.cache", b"/home/.cacheX/b", b"/x/Cache", b""]
+    folders += [b"/r/" + n for n in needles] + [b"/r/" + n + b"/sub" for n in needles]
+    # two rules in one path: the earlier rule wins, wherever it is in the path
+    folders += [b"/r/" + a + b"/" + b for a in needles[:4] for b in needles[-4:]]
+    folders += [b"/r/" + b + b"/" + a for a in needles[:4] for b in needles[-4:]]
+    assert any(reference(f) is not None for f in folders)
+    for folder in folders:
+        assert folder_temp_kind(folder) is reference(folder), folder

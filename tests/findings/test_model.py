@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,13 @@ from menage.findings import (
     FileItem,
     Finding,
     FindingKind,
+    FindingList,
     Findings,
     FolderItem,
     MessageItem,
     StoredFindings,
     TempFile,
+    Totals,
     UnknownFinding,
     UnknownKind,
     all_kinds,
@@ -171,3 +174,69 @@ def test_tree_findings_write_the_same_json_as_their_findings(tmp_path: Path):
         "old_files",
         "big_files",
     }
+
+
+class _SizesOnly(FindingList):
+    """A list that offers only :meth:`FindingList.sizes`: the reference path."""
+
+    def __init__(self, found: FindingList) -> None:
+        super().__init__(found.kind.key)
+        self._found = found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def finding(self, position: int) -> Finding:
+        return self._found.finding(position)
+
+    def totals(self) -> Totals:
+        return self._found.totals()
+
+    def sizes(self) -> Iterator[tuple[Hashable, int]]:
+        return self._found.sizes()
+
+
+def test_tree_findings_reclaimable_is_the_reference_sum(tmp_path: Path):
+    root = build(tmp_path / "tree")
+    # temporary files that are also copies (of a duplicate and of each other)
+    (root / "backup" / "report.pdf~").write_bytes((root / "backup" / "report.pdf").read_bytes())
+    (root / "docs" / "a.tmp").write_bytes(b"same temp" * 9)
+    (root / "docs" / "b.tmp").write_bytes(b"same temp" * 9)
+    result = scan([root], ScanOptions(top=5), now=1_700_000_000)
+    fast = result.findings.reclaimable()
+    reference = Findings([_SizesOnly(found) for found in result.findings]).reclaimable()
+    assert fast == reference
+    temp = result.findings["temp_files"].totals().reclaimable_bytes
+    assert fast.total < fast.by_kind["duplicates"] + temp  # some counted once
+    assert fast.total > fast.by_kind["duplicates"]
+
+
+def test_native_file_items_keep_the_list_order(tmp_path: Path):
+    """The core's JSON of a list in another order than the tree's (old files, oldest
+    first), with and without the temporary files' suffixes: the same text as item by item."""
+    import random
+
+    from menage.files import native
+    from menage.files.analysers import _Files
+    from menage.files.columnar import json_file_items
+
+    if not native.use_native():
+        pytest.skip("the native core is not built")
+    root = build(tmp_path / "tree")
+    result = scan([root], ScanOptions(top=5), now=1_700_000_000)
+    files = _Files(result.tree)
+    rows = list(range(len(result.tree)))
+    suffixes = [',"kind":"a"', ',"kind":"b"']
+    for seed in range(5):
+        order = rows[:]
+        random.Random(seed).shuffle(order)
+        for chosen in (order, sorted(order[: len(order) // 2]), order[:3], order[:1]):
+            which = [i % 2 for i in range(len(chosen))]
+            for extra in (None, (suffixes, which)):
+                chunks = json_file_items(result.tree, chosen, ",\n  ", extra)
+                assert chunks is not None
+                expected = ",\n  ".join(
+                    files.json(i) + (suffixes[which[n]] if extra else "") + "}"
+                    for n, i in enumerate(chosen)
+                )
+                assert "".join(chunks) == expected

@@ -421,6 +421,6 @@ def fingerprint_of(action: Action) -> str:
 
 
 def default_journal_path() -> Path:
-    from menage.home import menage_home
+    from menage.home import JOURNAL_NAME, menage_home
 
-    return menage_home() / "journal.sqlite"
+    return menage_home() / JOURNAL_NAME

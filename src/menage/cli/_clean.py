@@ -124,6 +124,10 @@ def remind_retention() -> None:
     """Say (never do) that quarantined files are past the retention, with the purge
     command that would free them."""
     from menage import config
+    from menage.home import JOURNAL_NAME, menage_home
+
+    if not (menage_home() / JOURNAL_NAME).exists():
+        return  # nothing was ever cleaned: no need to load the cleanup package (0.3 s)
     from menage.clean.retention import read_state
     from menage.i18n import format_number, format_size
 

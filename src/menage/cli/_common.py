@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -88,14 +89,21 @@ def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=True, indent=2))
 
 
+#: the environment variables that make rich draw on what is not a terminal
+_RICH_FORCES_TERMINAL = {"FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS"}
+
+
 @contextlib.contextmanager
 def progress_bar(enabled: bool = True) -> Iterator[Any]:
     """A progress callback ``(stage, done, total)`` drawing on stderr, or doing nothing.
 
     Nothing is drawn when stderr is not a terminal (piped, redirected, in CI).
     """
+    if not enabled or not (sys.stderr.isatty() or _RICH_FORCES_TERMINAL & os.environ.keys()):
+        yield None  # and rich is not even loaded: it costs a piped scan 0.06 s
+        return
     console = stderr_console()
-    if not enabled or not console.is_terminal:
+    if not console.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -184,7 +184,12 @@ def scan(
             photo_cache = stack.enter_context(_photo_cache()) if photos else None
             progress = stack.enter_context(progress_bar())
             result = run_scan(
-                paths, options, index=index, progress=progress, photo_cache=photo_cache
+                paths,
+                options,
+                index=index,
+                progress=progress,
+                photo_cache=photo_cache,
+                keep_json=as_json,
             )
         # earlier scans of the same folders give the report its before/after
         history = index.scans() if html is not None else []

@@ -154,13 +154,23 @@ JSON_CHUNK = 4096
 JSON_GROUP_CHUNK = 512
 
 
-def json_file_items(tree: Columns, indices: Sequence[int], separator: str) -> Iterator[str] | None:
+def json_file_items(
+    tree: Columns,
+    indices: Sequence[int],
+    separator: str,
+    suffixes: tuple[list[str], Sequence[int]] | None = None,
+) -> Iterator[str] | None:
     """The JSON text of a list of files, chunk by chunk (items joined by ``separator``
-    within a chunk); None without the native core (the report then encodes item by item)."""
+    within a chunk); None without the native core (the report then encodes item by item).
+
+    ``suffixes``: JSON texts, and for each file the number of the one that ends its
+    item (``,"kind":...`` before the closing brace).
+    """
     core = native.load() if native.use_native() else None
     if core is None:
         return None
     column = indices if isinstance(indices, array) else array("q", indices)
+    ends = None if suffixes is None else (suffixes[0], array("q", suffixes[1]))
 
     def chunks() -> Iterator[str]:
         for start in range(0, len(column), JSON_CHUNK):
@@ -174,6 +184,7 @@ def json_file_items(tree: Columns, indices: Sequence[int], separator: str) -> It
                 start,
                 start + JSON_CHUNK,
                 separator,
+                ends,
             )
 
     return chunks()
@@ -201,7 +212,7 @@ def json_group_items(
                         g.digest,
                         g.redundant_bytes,
                         g.files,
-                        [list(g.links.get(i, ())) for i in g.files],
+                        [list(g.links.get(i, ())) for i in g.files] if g.links else [],
                     )
                     for g in groups[start : start + JSON_GROUP_CHUNK]
                 ],

@@ -15,11 +15,14 @@ compressed, without the list of old files (:func:`compressed_document`).
 
 from __future__ import annotations
 
+import tempfile
 import zlib
-from typing import Any
+from collections.abc import Callable
+from itertools import chain
+from typing import IO, Any
 
 from menage._fs import owner_name
-from menage._jsonstream import write_json
+from menage._jsonstream import write_json, write_json_split
 from menage._version import __version__
 from menage.files.columnar import mask, totals
 from menage.files.folders import folder_of_depth
@@ -53,7 +56,7 @@ def scan_summary(result: ScanResult) -> dict[str, Any]:
 def _summary(result: ScanResult) -> dict[str, Any]:
     tree = result.tree
     extra = result.extra_links
-    in_group = (i for g in result.duplicates.groups for i in g.files)
+    in_group = chain.from_iterable(g.files for g in result.duplicates.groups)
     depth_of = folder_of_depth(tree, result.options.depth)
     # in the native core when it is built, without a Python loop per file
     counted = totals(tree, mask(len(tree), extra), mask(len(tree), in_group), depth_of)
@@ -124,20 +127,66 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def compressed_document(result: ScanResult, scan_id: int) -> bytes:
+def compressed_document(
+    result: ScanResult, scan_id: int, full: Callable[[bytes], object] | None = None
+) -> bytes:
     """What the index keeps of a scan: its JSON document, compressed, without the
-    items of :data:`NOT_STORED` (the index's file listing has them)."""
+    items of :data:`NOT_STORED` (the index's file listing has them).
+
+    With ``full``, the whole document (as ``menage scan --json`` prints it, newline
+    included) is given to it too, in the same pass: what both share is encoded once.
+    """
     summary = scan_summary(result)
     summary["scan_id"] = scan_id
-    for key in NOT_STORED:
-        if key in summary:
-            summary[key] = {**summary[key], "items": [], "items_omitted": True}
+    stored = {
+        key: {**summary[key], "items": [], "items_omitted": True}
+        for key in NOT_STORED
+        if key in summary
+    }
     compressor = zlib.compressobj(1)
     chunks: list[bytes] = []
 
-    def write(text: str) -> None:
+    def to_index(text: str) -> None:
         chunks.append(compressor.compress(text.encode("ascii")))
 
-    write_json(summary, write, 0)
+    if full is None:
+        write_json({**summary, **stored}, to_index, 0)
+    else:
+
+        def to_both(text: str) -> None:
+            data = text.encode("ascii")
+            chunks.append(compressor.compress(data))
+            full(data)
+
+        def to_full(text: str) -> None:
+            full(text.encode("ascii"))
+
+        write_json_split(summary, stored, to_both, to_full, to_index)
+        full(b"\n")
     chunks.append(compressor.flush())
     return b"".join(chunks)
+
+
+class JsonSpool:
+    """The full JSON document of a scan, written while the index keeps its copy, in an
+    unnamed temporary file (not in memory: a million files make hundreds of MB).
+
+    ``file`` is None when the temporary file could not be made or written (a full
+    disk): the document is then encoded again when it is printed.
+    """
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] | None
+        try:
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (kept open on purpose)
+        except OSError:
+            self.file = None
+
+    def write(self, data: bytes) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.write(data)
+        except OSError:
+            self.file.close()
+            self.file = None

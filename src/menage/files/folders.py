@@ -99,16 +99,67 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
     way down. Only the outermost matching folders are reported, and folders with no
     file at all are left to :func:`empty_folders`.
     """
-    #: each file's group number + 1 (0: in no group), 8 bytes a file
-    content_id = array("q", bytes(8 * len(tree)))
-    for number, group in enumerate(groups, 1):
-        for i in group.files:
-            content_id[i] = number
-            for link in group.links.get(i, ()):
-                content_id[link] = number
-    files_in = _FilesIn(tree)
-
     children = _children(tree)
+    files_in = _FilesIn(tree)
+    core = native.load() if native.use_native() else None
+    if core is not None:
+        # in the core, without a Python loop per file (_signatures is the reference)
+        content = _group_numbers(groups, len(tree), first=0, none=-1)
+        unlisted = [d for d in range(len(tree.dirs)) if d in tree.dir_unlisted]
+        found, n_files, n_bytes = core.folder_signatures(
+            tree.paths, tree.dir_of, tree.size, content, tree.dirs, tree.dir_parent, unlisted
+        )
+        by_signature: dict[int, list[int]] = defaultdict(list)
+        counts: dict[int, tuple[int, int]] = {}
+        for d, sig in enumerate(found):
+            if sig >= 0:
+                by_signature[sig].append(d)
+                counts[d] = (n_files[d], n_bytes[d])
+    else:
+        content_id = _group_numbers(groups, len(tree), first=1, none=0)
+        by_signature, counts = _signatures(tree, content_id, children, files_in)
+
+    matching = {sig: ds for sig, ds in by_signature.items() if len(ds) > 1}
+    in_match = {d: sig for sig, ds in matching.items() for d in ds}
+    result: list[DuplicateFolder] = []
+    for ds in matching.values():
+        outer = [d for d in ds if tree.dir_parent[d] not in in_match]
+        if len(outer) < 2:
+            continue
+        outer.sort(key=lambda d: tree.dirs[d])
+        n_files, n_bytes = counts[outer[0]]
+        kept_inodes = _inodes_under(tree, outer[0], children, files_in)
+        redundant = 0
+        for d in outer[1:]:
+            for i in _files_under(d, children, files_in):
+                if (tree.dev[i], tree.ino[i]) not in kept_inodes:
+                    redundant += tree.size[i]
+        result.append(DuplicateFolder(outer, n_files, n_bytes, redundant))
+    result.sort(key=lambda f: (-f.redundant_bytes, tree.dirs[f.dirs[0]]))
+    return result
+
+
+def _group_numbers(groups: Sequence[ContentGroup], files: int, first: int, none: int) -> array[int]:
+    """Each file's group number (counted from ``first``; ``none`` for a file in no
+    group), 8 bytes a file."""
+    numbers = array("q", [none]) * files
+    for number, group in enumerate(groups, first):
+        for i in group.files:
+            numbers[i] = number
+        for linked in group.links.values():
+            for link in linked:
+                numbers[link] = number
+    return numbers
+
+
+def _signatures(
+    tree: Columns,
+    content_id: array[int],
+    children: list[list[int]],
+    files_in: _FilesIn,
+) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
+    """The folders by signature, and each signed folder's files and bytes (the pure
+    Python reference of the core's ``folder_signatures``)."""
     signature: dict[int, int] = {}
     counts: dict[int, tuple[int, int]] = {}
     by_signature: dict[int, list[int]] = defaultdict(list)
@@ -146,25 +197,7 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
         signature[d] = xxhash.xxh3_128_intdigest(repr(parts).encode())
         counts[d] = (n_files, n_bytes)
         by_signature[signature[d]].append(d)
-
-    matching = {sig: ds for sig, ds in by_signature.items() if len(ds) > 1}
-    in_match = {d: sig for sig, ds in matching.items() for d in ds}
-    result: list[DuplicateFolder] = []
-    for ds in matching.values():
-        outer = [d for d in ds if tree.dir_parent[d] not in in_match]
-        if len(outer) < 2:
-            continue
-        outer.sort(key=lambda d: tree.dirs[d])
-        n_files, n_bytes = counts[outer[0]]
-        kept_inodes = _inodes_under(tree, outer[0], children, files_in)
-        redundant = 0
-        for d in outer[1:]:
-            for i in _files_under(d, children, files_in):
-                if (tree.dev[i], tree.ino[i]) not in kept_inodes:
-                    redundant += tree.size[i]
-        result.append(DuplicateFolder(outer, n_files, n_bytes, redundant))
-    result.sort(key=lambda f: (-f.redundant_bytes, tree.dirs[f.dirs[0]]))
-    return result
+    return by_signature, counts
 
 
 def _files_under(d: int, children: list[list[int]], files_in: _FilesIn) -> list[int]:

@@ -116,6 +116,8 @@ _NAME_RE = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _DIR_NAMES = [(b"/" + r.pattern.encode() + b"/", r) for r in TEMP_DIR_RULES]
+#: whether any folder rule can match: one search for most folders, which match none
+_ANY_DIR = re.compile(b"|".join(re.escape(needle) for needle, _rule in _DIR_NAMES))
 
 
 def name_temp_kind(path: bytes) -> TempRule | None:
@@ -129,6 +131,8 @@ def name_temp_kind(path: bytes) -> TempRule | None:
 def folder_temp_kind(folder: bytes) -> TempRule | None:
     """The folder rule making everything inside ``folder`` a cache, if any."""
     folder = folder + b"/"
+    if _ANY_DIR.search(folder) is None:
+        return None
     for needle, rule in _DIR_NAMES:
         if needle in folder:
             return rule

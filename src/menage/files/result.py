@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from menage.files.digests import DuplicateResult
 from menage.files.tree import Issue, Tree
@@ -88,6 +88,9 @@ class ScanResult:
     photos: dict[str, Any] | None = None
     #: the JSON summary, made once (see menage.files.document.scan_summary)
     summary_cache: dict[str, Any] | None = field(default=None, repr=False)
+    #: the full JSON document, encoded while the index kept its copy
+    #: (``scan(keep_json=True)``), in a temporary file; see menage.report.json
+    json_text: IO[bytes] | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
@@ -101,7 +104,7 @@ class ScanResult:
     @property
     def total_bytes(self) -> int:
         sizes = self.tree.size
-        return sum(sizes) - sum(sizes[i] for i in self.extra_links)
+        return sum(sizes) - sum(map(sizes.__getitem__, self.extra_links))
 
     @property
     def redundant_files(self) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from menage.files import analysers as _file_analysers
 from menage.files.disks import read_order
-from menage.files.document import compressed_document
+from menage.files.document import JsonSpool, compressed_document
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
 from menage.files.result import YEAR_S, ScanOptions, ScanResult
@@ -39,6 +39,7 @@ def scan(
     progress: ScanProgress | None = None,
     now: float | None = None,
     photo_cache: PhotoCache | None = None,
+    keep_json: bool = False,
 ) -> ScanResult:
     """Scan folders for duplicate, big, old, temporary and empty files.
 
@@ -51,6 +52,9 @@ def scan(
         now: the current time (seconds since the epoch), for "old" files.
         photo_cache: with ``options.photos``, where the photos' measures are kept
             (None: an in-memory cache, every photo decoded).
+        keep_json: encode the full JSON document while the index stores its copy,
+            and keep it for :func:`menage.report.json.write_scan_json` (the long
+            lists are then encoded once, not twice).
 
     Returns:
         The :class:`ScanResult`; unreadable or changing entries are in ``issues``.
@@ -139,14 +143,24 @@ def scan(
             redundant_files=result.redundant_files,
             redundant_bytes=result.redundant_bytes,
         )
-        result.scan_id = index.record_scan(
-            record,
-            tree,
-            duplicates.digests,
-            duplicates.links,
-            listing,
-            lambda scan_id: compressed_document(result, scan_id),
-        )
+        spool = JsonSpool() if keep_json else None
+        try:
+            result.scan_id = index.record_scan(
+                record,
+                tree,
+                duplicates.digests,
+                duplicates.links,
+                listing,
+                lambda scan_id: compressed_document(
+                    result, scan_id, spool.write if spool is not None else None
+                ),
+            )
+        except BaseException:
+            if spool is not None and spool.file is not None:
+                spool.file.close()
+            raise
+        if spool is not None and spool.file is not None:
+            result.json_text = spool.file
     return result
 
 

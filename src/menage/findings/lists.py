@@ -70,6 +70,20 @@ class FindingList(Sequence[Finding]):
             for item in finding.items:
                 yield item.key, item.size
 
+    def keys(self) -> Iterable[Hashable]:
+        """The key of every item (those of :meth:`sizes`)."""
+        return (key for key, _size in self.sizes())
+
+    def new_bytes(self, covered: set[Hashable]) -> int:
+        """Bytes of the items whose key is not in ``covered``, each key once; adds
+        their keys to ``covered``."""
+        total = 0
+        for key, size in self.sizes():
+            if key not in covered:
+                total += size
+                covered.add(key)
+        return total
+
     def json_items(self) -> Iterator[Any]:
         """The JSON form of each finding (a subclass may give ready-made JSON text)."""
         for finding in self:
@@ -171,10 +185,7 @@ class Findings:
             by_kind[found.kind.key] = reclaimable
             if found.kind.keep_one:
                 total += reclaimable
-                covered.update(key for key, _size in found.sizes())
+                covered.update(found.keys())
             else:
-                for key, size in found.sizes():
-                    if key not in covered:
-                        total += size
-                        covered.add(key)
+                total += found.new_bytes(covered)
         return Reclaimable(by_kind, total)

@@ -5,6 +5,7 @@ memory. The text is ASCII only (valid UTF-8 whatever the file names).
 
 from __future__ import annotations
 
+import shutil
 from typing import IO, Any
 
 from menage._jsonstream import write_json
@@ -15,6 +16,24 @@ from menage.files.result import ScanResult
 def write_scan_json(
     result: ScanResult, stream: IO[str], summary: dict[str, Any] | None = None
 ) -> None:
-    """Write the scan's JSON to ``stream`` without building it all in memory."""
+    """Write the scan's JSON to ``stream`` without building it all in memory.
+
+    A scan run with ``keep_json`` encoded it already, while the index kept its copy:
+    those bytes are copied as they are, once (the temporary file is then closed).
+    """
+    kept = result.json_text
+    if summary is None and kept is not None:
+        result.json_text = None
+        with kept:
+            kept.seek(0)
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:
+                stream.flush()
+                shutil.copyfileobj(kept, buffer, 1 << 20)
+                buffer.flush()
+            else:
+                for block in iter(lambda: kept.read(1 << 20), b""):
+                    stream.write(block.decode("ascii"))
+        return
     write_json(summary if summary is not None else scan_summary(result), stream.write, 0)
     stream.write("\n")
