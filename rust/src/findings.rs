@@ -252,7 +252,9 @@ fn json_file_items(
     }
     let which_buffer = match &suffixes {
         Some((_, which)) if which.len()? != indices.len()? => {
-            return Err(pyo3::exceptions::PyValueError::new_err("one suffix per index"));
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "one suffix per index",
+            ));
         }
         Some((_, which)) => Some(PyBuffer::<i64>::get(which)?),
         None => None,
@@ -386,10 +388,10 @@ fn folder_signatures<'py>(
     use std::collections::HashMap;
     let paths = paths_of(paths)?;
     let dirs = paths_of(dirs)?;
-    let dir_of: Vec<i64> = read_buffer(py, dir_of)?;
-    let size: Vec<i64> = read_buffer(py, size)?;
-    let content: Vec<i64> = read_buffer(py, content)?;
-    let dir_parent: Vec<i64> = read_buffer(py, dir_parent)?;
+    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let size = read_buffer::<i64>(py, size)?;
+    let content = read_buffer::<i64>(py, content)?;
+    let dir_parent = read_buffer::<i64>(py, dir_parent)?;
     let n_dirs = dirs.len();
     if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len() {
         return Err(pyo3::exceptions::PyValueError::new_err(
