@@ -11,6 +11,7 @@ import sqlite3
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from menage.mail.analyse import analyse_source
 from menage.mail.cache import default_cache_path
@@ -106,7 +107,11 @@ def test_a_changed_folder_rebuilds_like_a_run_without_cache(
 def test_other_options_are_not_reused(account, imap_password, tmp_path) -> None:
     _fill(account)
     _run(account)
-    options = ({"older_than_days": 365}, {"larger": 10_000}, {"folders": ["INBOX"]})
+    options: tuple[dict[str, Any], ...] = (
+        {"older_than_days": 365},
+        {"larger": 10_000},
+        {"folders": ["INBOX"]},
+    )
     for k, extra in enumerate(options):
         other = _run(account, **extra)
         assert not other.reused and other.fetched == 0, extra
