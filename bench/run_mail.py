@@ -233,6 +233,8 @@ def timed(label: str, url: str, options: ImapOptions, proxy: CountingProxy, cach
     start, cpu = time.perf_counter(), time.process_time()
     result = analyse_source(url, options=options, cache_path=cache)
     seconds = time.perf_counter() - start
+    if result.reused:  # the findings of the last run, stored in the cache (menage.mail.reuse)
+        label += ", findings reused"
     return (label, result.total.messages, seconds, proxy.down + proxy.up, time.process_time() - cpu)
 
 

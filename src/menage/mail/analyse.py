@@ -15,6 +15,8 @@ from pathlib import Path
 
 from menage.i18n import _
 from menage.mail import findings as f
+from menage.mail import reuse
+from menage.mail.cache import VERSION as CACHE_VERSION
 from menage.mail.cache import MailCache
 from menage.mail.errors import ConnectionLost, FolderMissing
 from menage.mail.imap import (
@@ -220,6 +222,9 @@ def _choose(
             raise FolderMissing(source=source, folder=missing[0])
         chosen = [by_name[name] for name in wanted]
         return chosen, [x for x in available if x not in chosen], []
+    # the server's LIST order can change from one run to the next; the findings depend
+    # on the order folders are read in (which copy of a duplicate is the first one)
+    available = sorted(available, key=lambda x: x.name)
     everything = [x for x in available if x.role == "all"]
     if everything:
         apart = [x for x in available if x.role in APART]
@@ -246,6 +251,7 @@ def analyse_imap(
 ) -> f.MailAnalysis:
     """Analyse an IMAP account (see :func:`analyse_source`)."""
     options = options or ImapOptions()
+    now = time.time() if now is None else now
     secret = get_secret(source, options.oauth2, prompt)
     client = connect(source, options, secret)
     cache = MailCache(cache_path)
@@ -256,6 +262,20 @@ def analyse_imap(
         except _LOST as exc:
             raise ConnectionLost(host=source.host, detail=_reason(exc)) from exc
         read, measure, notes = _choose(available, folders, str(source))
+        key = reuse.key(
+            str(source),
+            [(x.name, x.role) for x in read],
+            [(x.name, x.role) for x in measure],
+            reader.states,
+            {"older_than_days": older_than_days, "larger": larger},
+            notes,
+            CACHE_VERSION,
+        )
+        if key is not None:  # every folder as it was last time: the same findings
+            stored = cache.result(source.account, key, now)
+            reused = None if stored is None else reuse.load(stored, now)
+            if reused is not None:
+                return reused
         results = [reader.read(folder) for folder in read]
         skipped = []
         for folder in measure:
@@ -269,20 +289,24 @@ def analyse_imap(
                     analysed=False,
                 )
             )
+        analysis = build_analysis(
+            str(source),
+            results,
+            skipped,
+            (),
+            older_than_days=older_than_days,
+            larger=larger,
+            now=now,
+            fetched=reader.fetched,
+            notes=notes,
+        )
+        if key is not None:
+            until = reuse.valid_until([m for _, m in results], now, older_than_days)
+            cache.store_result(source.account, key, now, until, reuse.dump(analysis))
+        return analysis
     finally:
         cache.close()
         close(client)
-    return build_analysis(
-        str(source),
-        results,
-        skipped,
-        (),
-        older_than_days=older_than_days,
-        larger=larger,
-        now=now,
-        fetched=reader.fetched,
-        notes=notes,
-    )
 
 
 def analyse_source(

@@ -25,7 +25,7 @@ from menage.home import menage_home
 from menage.mail.model import Attachment, MessageMeta, MessageRef, Unsubscribe
 
 APPLICATION_ID = 0x4D4E4D4C  # "MNML"
-VERSION = 2
+VERSION = 3
 
 SCHEMA = """
 CREATE TABLE folders (
@@ -59,7 +59,14 @@ CREATE TABLE messages (
     attachments TEXT,
     defects TEXT,
     PRIMARY KEY (account, folder, uidvalidity, uid)
-) WITHOUT ROWID
+) WITHOUT ROWID;
+CREATE TABLE results (
+    account TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    generated REAL NOT NULL,
+    valid_until REAL NOT NULL,
+    data BLOB NOT NULL
+)
 """
 _COLUMNS = (
     "uid, seen, size, message_id, date, header_hash, sender, sender_name, subject, "
@@ -136,6 +143,7 @@ class MailCache:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("DROP TABLE IF EXISTS messages")
                 db.execute("DROP TABLE IF EXISTS folders")
+                db.execute("DROP TABLE IF EXISTS results")
                 db.execute("COMMIT")
                 _sqlite.create(db, SCHEMA, APPLICATION_ID, VERSION)
             return db
@@ -236,6 +244,26 @@ class MailCache:
             [(int(s), account, folder, uidvalidity, uid) for uid, s in seen.items()],
         )
         self.db.execute("COMMIT")
+
+    def result(self, account: str, key: str, now: float) -> bytes | None:
+        """The account's last findings stored under ``key``, if still valid at ``now``
+        (see :mod:`menage.mail.reuse`)."""
+        row = self.db.execute(
+            "SELECT data FROM results WHERE account = ? AND key = ? "
+            "AND generated <= ? AND ? < valid_until",
+            (account, key, now, now),
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def store_result(
+        self, account: str, key: str, generated: float, valid_until: float, data: bytes
+    ) -> None:
+        """Keep the account's findings (one stored result per account)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO results (account, key, generated, valid_until, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (account, key, generated, valid_until, data),
+        )
 
     def messages(self, account: str, folder: str, uidvalidity: int) -> Iterator[MessageMeta]:
         """The folder's messages in UID order, read in one query."""

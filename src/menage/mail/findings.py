@@ -185,6 +185,8 @@ class MailAnalysis:
     generated: float
     impact: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the findings were those of the last run, read back (not in the JSON)
+    reused: bool = field(default=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
