@@ -130,8 +130,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         # PostgreSQL: the budgets and the insert in one statement
         trusted = request.headers.get("Authorization", "") == f"Token {found.token}"
         stored = receive_or_closed(found, parsed, budgets(request, found, trusted=trusted))
-        if stored is None:
-            return _too_many()
+    if stored is None:  # over budget: nothing stored
+        return _too_many()
     if isinstance(stored, JsonResponse):
         return stored
     row, replaced = stored
