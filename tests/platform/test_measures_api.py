@@ -171,6 +171,30 @@ def test_rate_limit_per_code_and_the_token_lifts_it(client, codes, settings):
     assert trusted.status_code == 201
 
 
+def test_over_budget_stores_nothing_and_invalid_bodies_count(client, codes, settings):
+    """The budgets and the insert share one statement on PostgreSQL: a post over budget
+    stores nothing (a new key or a replay alike), an invalid body counts, a replay
+    counts once."""
+    from menage.platform.core.models import RateLimitHit
+    from menage.platform.measures.models import Submission
+
+    settings.MENAGE_SUBMISSIONS_PER_CLIENT = 4
+    assert post(client, "OPEN2345", body(key="a" * 20, moved_bytes=5_001)).status_code == 201
+    assert post(client, "OPEN2345", body(key="a" * 20, moved_bytes=5_002)).status_code == 200
+    assert post(client, "OPEN2345", body(channel="fax")).status_code == 400
+    assert post(client, "OPEN2345", "{").status_code == 400  # not JSON
+    assert sorted(RateLimitHit.objects.values_list("count", flat=True)) == [4, 4]
+    for key, moved in (("b" * 20, 5_005), ("a" * 20, 5_007)):  # a new key, then a replay
+        answer = post(client, "OPEN2345", body(key=key, moved_bytes=moved))
+        assert answer.status_code == 429 and "Retry-After" in answer
+    assert post(client, "OPEN2345", body(channel="fax")).status_code == 429
+    assert sorted(Submission.objects.values_list("key", "moved_bytes", "current")) == [
+        ("a" * 20, 5_001, False),
+        ("a" * 20, 5_002, True),
+    ]
+    assert total(codes["campaign"]) == 5_002
+
+
 def test_rejected_then_resubmitted_waits_for_review(client, codes):
     from menage.platform.measures.models import Submission
 

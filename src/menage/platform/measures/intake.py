@@ -5,9 +5,10 @@ integer within bounds, finding types from a fixed list). A submission over
 :data:`REVIEW_BYTES` is kept but waits for an organiser's review; one over
 :data:`ABSURD_BYTES`, or with more bytes on disk than moved, is refused.
 
-The hot path costs two statements: the rate-limit upsert and one ``INSERT ... SELECT
-... WHERE`` the code is active and its campaign open ``ON CONFLICT DO NOTHING`` (the
-idempotency key's unique index), on SQLite and PostgreSQL alike. The participation code
+The hot path costs two statements on SQLite: the rate-limit upsert and one ``INSERT ...
+SELECT ... WHERE`` the code is active and its campaign open ``ON CONFLICT DO NOTHING``
+(the idempotency key's unique index); on PostgreSQL one (:func:`receive_counted`: both
+in one statement, the insert skipped when a budget is exceeded). The participation code
 is read from a per-worker cache (:func:`find_code`, ``CODE_SECONDS``); closing a code or
 a campaign still takes effect at once everywhere, since the insert checks it again.
 Only a replay or a correction of a key (the insert found a current row) takes the
@@ -29,6 +30,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.hotsql import fetch_all
+from menage.platform.core.models import RateLimitHit
+from menage.platform.measures.limits import Budget
 from menage.platform.measures.models import ParticipationCode, Submission
 
 TB = 1000**4
@@ -199,6 +202,10 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
         if fresh is None or not is_open(fresh):
             raise Closed
         code = fresh
+    return store(code, body.key, *_status_and_fields(body))
+
+
+def _status_and_fields(body: SubmissionIn) -> tuple[str, dict[str, Any]]:
     status = (
         Submission.Status.PENDING_REVIEW
         if body.moved_bytes > REVIEW_BYTES
@@ -206,21 +213,60 @@ def receive(code: ParticipationCode, body: SubmissionIn) -> tuple[Submission, bo
     )
     fields = body.model_dump(exclude={"version", "key", "by_finding"})
     fields["by_finding"] = {k: v.model_dump() for k, v in sorted(body.by_finding.items())}
-    return store(code, body.key, status, fields)
+    return status, fields
+
+
+def receive_counted(
+    code: ParticipationCode, body: SubmissionIn, budgets: list[Budget]
+) -> tuple[Submission, bool] | None:
+    """:func:`receive` counting the post against ``budgets`` in the same statement, on
+    PostgreSQL (data-modifying CTEs: the budgets' upsert, then the insert unless a budget
+    is exceeded): ``None`` when over budget, and then nothing is stored. The caller
+    checks the code is open in its copy first (else the two-statement path, for a fresh
+    reading and the same answers).
+
+    Raises:
+        Closed: the campaign does not take submissions today.
+    """
+    status, fields = _status_and_fields(body)
+    row, values = _values(code, body.key, status, fields, None)
+    today, adapt = timezone.localdate(), connection.ops.adapt_datefield_value
+    params: list[Any] = []
+    for key, window, _limit in budgets:
+        params += [key, window]
+    for key, _window, limit in budgets:
+        params += [key, limit]
+    params += [*values, code.pk, adapt(today), adapt(today - GRACE)]
+    found = fetch_all(_counted_sql_for(connection.vendor, len(budgets)), params)
+    over, new_id = found[0]
+    if over:
+        return None
+    if new_id is not None:
+        row.pk = int(new_id)
+        row._state.adding = False
+        return row, False
+    # a replay or a correction, or the code closed meanwhile: already counted
+    return store(code, body.key, status, fields, inserted=False)
 
 
 def store(
-    code: ParticipationCode, key: str, status: str, fields: dict[str, Any]
+    code: ParticipationCode,
+    key: str,
+    status: str,
+    fields: dict[str, Any],
+    *,
+    inserted: bool | None = None,
 ) -> tuple[Submission, bool]:
     """Append one submission for ``code``; the same ``key`` replaces the current one.
 
     The API and the form both write here: the old row stays (not current), a replaced
     report that waited for review keeps waiting, and the (code, key) constraint holds
-    under concurrency.
+    under concurrency. ``inserted=False``: the caller's insert just found the key taken
+    (or the code closed), so the first attempt goes straight to the replacement.
     """
     today, adapt = timezone.localdate(), connection.ops.adapt_datefield_value
-    for _attempt in range(5):
-        row = _insert_new(code, key, status, fields)
+    for attempt in range(5):
+        row = None if attempt == 0 and inserted is False else _insert_new(code, key, status, fields)
         if row is not None:
             return row, False
         # the key has a current row (a replay or a correction), or the code was closed:
@@ -259,12 +305,7 @@ def _insert_new(
 ) -> Submission | None:
     """Insert the submission in one statement, unless its key has a current row or the
     code is closed (both checked by the database at that instant); ``None`` then."""
-    row = Submission(
-        code_id=code.pk, campaign_id=code.campaign_id, organisation_id=code.organisation_id,
-        key=key, status=status, replaces_id=replaces, **fields,
-    )  # fmt: skip
-    columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
-    values = [_db_value(f, f.pre_save(row, add=True)) for f in columns]
+    row, values = _values(code, key, status, fields, replaces)
     today, adapt = timezone.localdate(), connection.ops.adapt_datefield_value
     found = fetch_all(_insert_sql(), [*values, code.pk, adapt(today), adapt(today - GRACE)])
     if not found:
@@ -272,6 +313,18 @@ def _insert_new(
     row.pk = int(found[0][0])
     row._state.adding = False
     return row
+
+
+def _values(
+    code: ParticipationCode, key: str, status: str, fields: dict[str, Any], replaces: int | None
+) -> tuple[Submission, list[Any]]:
+    """The new row (not saved) and its columns' values as the insert sends them."""
+    row = Submission(
+        code_id=code.pk, campaign_id=code.campaign_id, organisation_id=code.organisation_id,
+        key=key, status=status, replaces_id=replaces, **fields,
+    )  # fmt: skip
+    columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
+    return row, [_db_value(f, f.pre_save(row, add=True)) for f in columns]
 
 
 #: field classes whose value of this Python type goes to the database as it is (the
@@ -292,7 +345,26 @@ def _db_value(field: models.Field[Any, Any], value: Any) -> Any:
 
 
 @functools.cache
-def _insert_sql_for(vendor: str) -> str:
+def _counted_sql_for(vendor: str, budgets: int) -> str:
+    """PostgreSQL: the budgets' upsert (``budgets`` counters: key, window), the budgets
+    exceeded (key, limit each), then the insert of :func:`_insert_sql_for` unless one is;
+    one row: whether one is exceeded, and the new id (NULL: not inserted)."""
+    q = connection.ops.quote_name
+    hits = q(RateLimitHit._meta.db_table)
+    key, window, count = q("key"), q("window"), q("count")
+    over = " OR ".join([f"({key} = %s AND {count} > %s)"] * budgets)
+    return (
+        f"WITH hits AS (INSERT INTO {hits} ({key}, {window}, {count}) VALUES "
+        f"{', '.join(['(%s, %s, 1)'] * budgets)} ON CONFLICT ({key}, {window}) "
+        f"DO UPDATE SET {count} = {hits}.{count} + 1 RETURNING {key}, {count}), "
+        f"over AS (SELECT 1 FROM hits WHERE {over}), "
+        f"new AS ({_insert_sql_for(vendor, 'AND NOT EXISTS (SELECT 1 FROM over)')}) "
+        f"SELECT EXISTS (SELECT 1 FROM over), (SELECT id FROM new)"
+    )
+
+
+@functools.cache
+def _insert_sql_for(vendor: str, also: str = "") -> str:
     q = connection.ops.quote_name
     columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
     table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
@@ -301,7 +373,7 @@ def _insert_sql_for(vendor: str) -> str:
         f"INSERT INTO {table} ({', '.join(q(f.column) for f in columns)}) "
         f"SELECT {', '.join(['%s'] * len(columns))} WHERE EXISTS ("
         f"SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
-        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
+        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) {also} "
         f"ON CONFLICT DO NOTHING RETURNING id"
     )
 

@@ -13,6 +13,25 @@ from django.http import HttpRequest
 from menage.platform.core import ratelimit
 from menage.platform.measures.models import ParticipationCode
 
+#: a budget: the counter's key, its window, and how many posts it allows
+Budget = tuple[str, int, int]
+
+
+def budgets(
+    request: HttpRequest, code: ParticipationCode, *, trusted: bool = False
+) -> list[Budget]:
+    """The code's and the client's budgets for this post (counted by the caller: see
+    :func:`menage.platform.measures.intake.receive_counted`)."""
+    factor = 20 if trusted else 1
+    client = ratelimit.client_address(request)
+    window = ratelimit._window(None)
+    return [
+        (ratelimit._key("submit-code", "", code.code), window,
+         settings.MENAGE_SUBMISSIONS_PER_CODE * factor),
+        (ratelimit._key("submit-client", client, code.code), window,
+         settings.MENAGE_SUBMISSIONS_PER_CLIENT * factor),
+    ]  # fmt: skip
+
 
 def over_budget(request: HttpRequest, code: ParticipationCode, *, trusted: bool = False) -> bool:
     """Count this post; true when the code or this client on it is over its budget."""
