@@ -2,8 +2,9 @@
 
 Django's PostgreSQL backend binds parameters on the client (it quotes them into the
 text) and never prepares a statement, so every post makes PostgreSQL parse and plan
-the same ``INSERT`` again, and psycopg quote every value in Python. The two statements a
-submission costs (the rate-limit upsert and the idempotent insert) go through
+the same ``INSERT`` again, and psycopg quote every value in Python. The statement a
+submission costs on PostgreSQL (the rate-limit upsert and the idempotent insert in one,
+two statements on SQLite) goes through
 :func:`fetch_all` instead: on PostgreSQL a psycopg cursor with server-side binding and
 ``prepare=True`` on Django's own connection (the same transaction, the same autocommit,
 database errors wrapped as Django's); on any other database Django's cursor.

@@ -69,17 +69,21 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
-def _key(scope: str, client: str, target: str) -> str:
+def counter_key(scope: str, client: str, target: str) -> str:
+    """The stored key of one budget (hashed: no address is kept in clear)."""
     return hashlib.sha256(f"{scope}\0{client}\0{target}".encode()).hexdigest()
 
 
-def _window(now: float | None) -> int:
+def current_window(now: float | None) -> int:
+    """The number of the rate window ``now`` falls in (the current one for None)."""
     return int((time.time() if now is None else now) // settings.MENAGE_RATE_WINDOW)
 
 
 def count(scope: str, client: str, target: str = "", *, now: float | None = None) -> int:
     """Failures counted so far in the current window."""
-    found = RateLimitHit.objects.filter(key=_key(scope, client, target), window=_window(now))
+    found = RateLimitHit.objects.filter(
+        key=counter_key(scope, client, target), window=current_window(now)
+    )
     return int(found.values_list("count", flat=True).first() or 0)
 
 
@@ -96,7 +100,7 @@ def hit(scope: str, client: str, target: str = "", *, now: float | None = None) 
             f"INSERT INTO {table} ({key}, {window}, {count_}) VALUES (%s, %s, 1) "
             f"ON CONFLICT ({key}, {window}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
             f"RETURNING {count_}",
-            [_key(scope, client, target), _window(now)],
+            [counter_key(scope, client, target), current_window(now)],
         )
         row = cursor.fetchone()
     return int(row[0])
@@ -107,10 +111,10 @@ def hit_many(counters: list[tuple[str, str, str]], *, now: float | None = None) 
     round trip for the submissions' two budgets); the counts in the same order."""
     table = connection.ops.quote_name(RateLimitHit._meta.db_table)
     key, window, count_ = (connection.ops.quote_name(name) for name in ("key", "window", "count"))
-    keys = [_key(*counter) for counter in counters]
+    keys = [counter_key(*counter) for counter in counters]
     params: list[str | int] = []
     for each in dict.fromkeys(keys):  # one row per key: a statement updates a row once
-        params += [each, _window(now)]
+        params += [each, current_window(now)]
     rows = ", ".join(["(%s, %s, 1)"] * (len(params) // 2))
     rows_found = fetch_all(
         f"INSERT INTO {table} ({key}, {window}, {count_}) VALUES {rows} "
@@ -124,7 +128,7 @@ def hit_many(counters: list[tuple[str, str, str]], *, now: float | None = None) 
 
 def purge_old(now: float | None = None) -> int:
     """Delete counters of past windows; returns how many went."""
-    deleted, _kinds = RateLimitHit.objects.filter(window__lt=_window(now)).delete()
+    deleted, _kinds = RateLimitHit.objects.filter(window__lt=current_window(now)).delete()
     return deleted
 
 

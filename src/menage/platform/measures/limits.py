@@ -24,11 +24,11 @@ def budgets(
     :func:`menage.platform.measures.intake.receive_counted`)."""
     factor = 20 if trusted else 1
     client = ratelimit.client_address(request)
-    window = ratelimit._window(None)
+    window = ratelimit.current_window(None)
     return [
-        (ratelimit._key("submit-code", "", code.code), window,
+        (ratelimit.counter_key("submit-code", "", code.code), window,
          settings.MENAGE_SUBMISSIONS_PER_CODE * factor),
-        (ratelimit._key("submit-client", client, code.code), window,
+        (ratelimit.counter_key("submit-client", client, code.code), window,
          settings.MENAGE_SUBMISSIONS_PER_CLIENT * factor),
     ]  # fmt: skip
 
