@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -291,6 +292,13 @@ def main() -> None:
             if args.profile:
                 profiler.disable()
                 profiler.dump_stats(args.profile + ".second")
+            # the path after any change to the mailbox (or once an age limit is crossed):
+            # the findings rebuilt from the cached messages, nothing fetched again
+            with sqlite3.connect(cache) as db:
+                db.execute("DELETE FROM results")
+            rows.append(
+                timed("menage, second run (cache), findings rebuilt", url, options, proxy, cache)
+            )
             rows.append(
                 timed(
                     "menage, first run again (server warm, empty cache)",
@@ -341,11 +349,14 @@ def main() -> None:
             f"| {label} | {count:,} | {seconds:.2f} | {count / seconds:,.0f} | {cpu:.2f} | "
             f"{count / max(cpu, 1e-3):,.0f} | {wire / 1e6:,.1f} MB | {wire / size:.2%} |"
         )
-    first, second, warm = rows[0][2], rows[1][2], rows[2][2]
+    first, second, rebuilt, warm = (row[2] for row in rows[:4])
     print(
         f"\nSecond run: {first / second:.1f}x faster than the first (server cold), "
         f"{warm / second:.1f}x faster than a first run against the warm server; "
-        f"in client CPU {rows[2][4] / rows[1][4]:.1f}x (warm first run / second run)."
+        f"in client CPU {rows[3][4] / rows[1][4]:.1f}x (warm first run / second run)."
+        f"\nSecond run with the findings rebuilt from the cached messages: "
+        f"{first / rebuilt:.1f}x faster than the first (server cold), "
+        f"{warm / rebuilt:.1f}x than the warm one."
     )
     load_after = os.getloadavg()
     print(
