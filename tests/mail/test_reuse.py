@@ -136,6 +136,8 @@ def test_a_damaged_stored_result_is_rebuilt(account, imap_password) -> None:
         data[: len(data) // 2],
         pickle.dumps(OrderedDict()),  # a class that is not ours: refused
         pickle.dumps(_Hostile()),  # would call a function: refused
+        # a function our findings module imports (GLOBAL, empty tuple, REDUCE): refused
+        b"cmenage.mail.findings\nasdict\n)R.",
         pickle.dumps(messages.newsletter()),  # ours to read, not findings
     ):
         _results("UPDATE results SET data = ?", damage)

@@ -108,7 +108,11 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module not in _MODULES:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
-        return super().find_class(module, name)
+        found = super().find_class(module, name)
+        # a class defined there, not anything those modules happen to import
+        if not (isinstance(found, type) and found.__module__ in _MODULES):
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
+        return found
 
 
 def load(data: bytes, now: float) -> f.MailAnalysis | None:
