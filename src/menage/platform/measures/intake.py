@@ -363,17 +363,25 @@ def _counted_sql_for(vendor: str, budgets: int) -> str:
     )
 
 
+def _code_open_sql() -> str:
+    """``EXISTS`` the code (parameters: its id, today, today minus the grace days) is
+    active and its campaign open: checked by the database at the instant it writes."""
+    q = connection.ops.quote_name
+    codes, campaigns = q(ParticipationCode._meta.db_table), q(Campaign._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
+        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s)"
+    )
+
+
 @functools.cache
 def _insert_sql_for(vendor: str, also: str = "") -> str:
     q = connection.ops.quote_name
     columns = [f for f in Submission._meta.concrete_fields if not f.primary_key]
-    table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
-    campaigns = q(Campaign._meta.db_table)
+    table = q(Submission._meta.db_table)
     return (
         f"INSERT INTO {table} ({', '.join(q(f.column) for f in columns)}) "
-        f"SELECT {', '.join(['%s'] * len(columns))} WHERE EXISTS ("
-        f"SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
-        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) {also} "
+        f"SELECT {', '.join(['%s'] * len(columns))} WHERE {_code_open_sql()} {also} "
         f"ON CONFLICT DO NOTHING RETURNING id"
     )
 
@@ -381,13 +389,10 @@ def _insert_sql_for(vendor: str, also: str = "") -> str:
 @functools.cache
 def _retire_sql_for(vendor: str) -> str:
     q = connection.ops.quote_name
-    table, codes = q(Submission._meta.db_table), q(ParticipationCode._meta.db_table)
-    campaigns = q(Campaign._meta.db_table)
+    table = q(Submission._meta.db_table)
     return (
         f"UPDATE {table} SET current = FALSE WHERE code_id = %s AND {q('key')} = %s AND current "
-        f"AND EXISTS (SELECT 1 FROM {codes} p JOIN {campaigns} c ON c.id = p.campaign_id "
-        f"WHERE p.id = %s AND p.active AND c.starts_on <= %s AND c.ends_on >= %s) "
-        f"RETURNING id, status"
+        f"AND {_code_open_sql()} RETURNING id, status"
     )
 
 
