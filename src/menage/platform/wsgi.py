@@ -8,12 +8,7 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "menage.platform.settings.production")
-django_application = get_wsgi_application()
-
-from menage.platform.measures.lean import SubmissionsEntry  # noqa: E402 - after the setup
-
-# the API's submission posts answered by the lean entry, everything else by Django
-application = SubmissionsEntry(django_application)
+application = get_wsgi_application()
 # the URLs (and the views they import) loaded now: before gunicorn forks its workers
 # (--preload), once, rather than by each worker on its first request
 get_resolver().url_patterns  # noqa: B018 - loaded for its side effect
