@@ -74,16 +74,12 @@ def _french_by_default() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_measures_cache() -> Iterator[None]:
-    """The measures figures' worker cache and the rate budgets' leases start empty:
-    rolled-back tests reuse ids, and truncated tables forget the leased units."""
-    from menage.platform.core import leases
+    """The measures figures' worker cache starts empty: rolled-back tests reuse ids."""
     from menage.platform.measures.aggregates import forget
 
     forget()
-    leases.forget()
     yield
     forget()
-    leases.forget()
 
 
 @pytest.fixture

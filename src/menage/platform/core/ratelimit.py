@@ -109,18 +109,12 @@ def hit(scope: str, client: str, target: str = "", *, now: float | None = None) 
 def hit_many(counters: list[tuple[str, str, str]], *, now: float | None = None) -> list[int]:
     """:func:`hit` for several (scope, client, target) counters in one statement (one
     round trip for the submissions' two budgets); the counts in the same order."""
-    window = current_window(now)
-    return hit_keys([(counter_key(*counter), window) for counter in counters])
-
-
-def hit_keys(counters: list[tuple[str, int]]) -> list[int]:
-    """Count one hit on each (stored key, window) counter in one statement; the counts in
-    the same order."""
     table = connection.ops.quote_name(RateLimitHit._meta.db_table)
     key, window, count_ = (connection.ops.quote_name(name) for name in ("key", "window", "count"))
+    keys = [counter_key(*counter) for counter in counters]
     params: list[str | int] = []
-    for each in dict.fromkeys(counters):  # one row per key: a statement updates a row once
-        params += list(each)
+    for each in dict.fromkeys(keys):  # one row per key: a statement updates a row once
+        params += [each, current_window(now)]
     rows = ", ".join(["(%s, %s, 1)"] * (len(params) // 2))
     rows_found = fetch_all(
         f"INSERT INTO {table} ({key}, {window}, {count_}) VALUES {rows} "
@@ -129,7 +123,7 @@ def hit_keys(counters: list[tuple[str, int]]) -> list[int]:
         params,
     )
     found = {str(k): int(n) for k, n in rows_found}
-    return [found[each] for each, _window in counters]
+    return [found[each] for each in keys]
 
 
 def purge_old(now: float | None = None) -> int:
