@@ -15,9 +15,9 @@ import io
 import os
 import tempfile
 from array import array
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
