@@ -46,16 +46,27 @@ def string(path: bytes) -> str:
 _dumps = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 
 
-def write_json(value: Any, write: Callable[[str], object], depth: int = 0) -> None:
-    """Write ``value`` as indented JSON through ``write``; long lists one item a line."""
+def write_json(
+    value: Any,
+    write: Callable[[str], object],
+    depth: int = 0,
+    lazy: Callable[[Lazy, int], None] | None = None,
+) -> None:
+    """Write ``value`` as indented JSON through ``write``; long lists one item a line.
+
+    With ``lazy``, each :class:`Lazy` list is handed to it (with its depth) instead of
+    being written: it writes the list's text itself (see :func:`write_json` again).
+    """
     if isinstance(value, dict):
         write("{")
         for n, (key, item) in enumerate(value.items()):
             if n:
                 write(",")
             write("\n" + "  " * (depth + 1) + _dumps(key) + ": ")
-            write_json(item, write, depth + 1)
+            write_json(item, write, depth + 1, lazy)
         write("\n" + "  " * depth + "}")
+    elif isinstance(value, Lazy) and lazy is not None:
+        lazy(value, depth)
     elif isinstance(value, Lazy) and _write_joined(value, write, depth):
         pass
     elif isinstance(value, Lazy) or (isinstance(value, list) and len(value) > 20):
