@@ -28,7 +28,7 @@ from menage._jsonstream import Lazy, write_json
 from menage._version import __version__
 from menage.files.columnar import mask, totals
 from menage.files.folders import folder_of_depth
-from menage.files.report_store import StoredLists, placeholder
+from menage.files.report_store import ListsWriter, StoredLists, placeholder
 from menage.files.result import ScanResult
 from menage.findings import SCHEMA, sections
 from menage.impact.summary import storage_summary
@@ -165,8 +165,7 @@ def compressed_document(
         previous = None
     skeleton = zlib.compressobj(1)
     parts: list[bytes] = []
-    lists = zlib.compressobj(1) if previous is None else None
-    texts: list[bytes] = []
+    lists = ListsWriter() if previous is None else None
     lengths: list[int] = []
 
     def to_both(text: str) -> None:
@@ -179,7 +178,7 @@ def compressed_document(
         data = text.encode("ascii")
         lengths[-1] += len(data)
         assert lists is not None
-        texts.append(lists.compress(data))
+        lists.write(data)
         if full is not None:
             full(data)
 
@@ -201,8 +200,7 @@ def compressed_document(
     parts.append(skeleton.flush())
     if lists is None:
         return StoredDocument(b"".join(parts), None, None)
-    texts.append(lists.flush())
-    return StoredDocument(b"".join(parts), lengths, b"".join(texts))
+    return StoredDocument(b"".join(parts), lengths, lists.value())
 
 
 class JsonSpool:

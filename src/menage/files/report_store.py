@@ -29,10 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+import lz4.block
+import xxhash
 
 from menage._version import __version__
 from menage.files.columnar import old_cutoff_ns
@@ -46,12 +48,16 @@ if TYPE_CHECKING:
 LISTS_VERSION = 1
 #: a cutoff no file date reaches (no file will become old)
 NEVER = (1 << 63) - 1
-_BLOCK = 1 << 20
+#: the lists' text is compressed in blocks of this size (LZ4, each block prefixed by its
+#: compressed length, 4 bytes little-endian): read back block by block, 59 MB of lists
+#: take 0.03 s to decompress (zlib: 0.15 s, and 0.4 s to compress instead of 0.13 s)
+BLOCK = 1 << 20
 
 SCHEMA = """
 CREATE TABLE report_lists (
     id INTEGER PRIMARY KEY,
     lengths TEXT NOT NULL,
+    checksum BLOB NOT NULL,
     texts BLOB NOT NULL
 );
 CREATE TABLE report_reuse (
@@ -129,6 +135,51 @@ def reuse_key(result: ScanResult, now: float) -> ReuseKey | None:
     return ReuseKey(hashlib.sha256(text.encode()).hexdigest(), cutoff, next_ns)
 
 
+class ListsWriter:
+    """The lists' text compressed as it comes, block by block (see :data:`BLOCK`)."""
+
+    def __init__(self) -> None:
+        self._pending = bytearray()
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._pending += data
+        if len(self._pending) >= BLOCK:
+            self._flush()
+
+    def _flush(self) -> None:
+        block = lz4.block.compress(self._pending, store_size=True)
+        self._parts.append(len(block).to_bytes(4, "little"))
+        self._parts.append(block)
+        self._pending.clear()
+
+    def value(self) -> bytes:
+        """Everything written, compressed."""
+        if self._pending:
+            self._flush()
+        return b"".join(self._parts)
+
+
+def blocks(texts: bytes) -> Iterator[bytes]:
+    """The text of :class:`ListsWriter`'s value, block by block.
+
+    Raises:
+        ValueError: the text is damaged.
+    """
+    view = memoryview(texts)
+    start = 0
+    while start < len(view):
+        size = int.from_bytes(view[start : start + 4], "little")
+        block = view[start + 4 : start + 4 + size]
+        if size == 0 or len(block) != size:
+            raise ValueError("stored lists: a block is cut short")
+        try:
+            yield lz4.block.decompress(block)
+        except lz4.block.LZ4BlockError as exc:
+            raise ValueError(f"stored lists: {exc}") from None
+        start += 4 + size
+
+
 class StoredLists:
     """The lists of an earlier scan, read back block by block, list after list."""
 
@@ -142,15 +193,7 @@ class StoredLists:
         self._pending = b""
 
     def _decompress(self) -> Iterator[bytes]:
-        decompressor = zlib.decompressobj()
-        view = memoryview(self._texts)
-        for start in range(0, len(view), _BLOCK):
-            data = decompressor.decompress(view[start : start + _BLOCK])
-            if data:
-                yield data
-        rest = decompressor.flush()
-        if rest:
-            yield rest
+        return blocks(self._texts)
 
     def take(self, number: int) -> Iterator[bytes]:
         """The text of list ``number`` (lists are taken in order, each once).
@@ -172,15 +215,17 @@ class StoredLists:
 def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> StoredLists | None:
     """The lists stored for ``roots`` when ``key`` says they are still the scan's."""
     row = db.execute(
-        "SELECT r.lists, r.key, r.cutoff_ns, r.next_ns, l.lengths, l.texts "
+        "SELECT r.lists, r.key, r.cutoff_ns, r.next_ns, l.lengths, l.checksum, l.texts "
         "FROM report_reuse r JOIN report_lists l ON l.id = r.lists WHERE r.roots = ?",
         (roots_key(roots),),
     ).fetchone()
     if row is None:
         return None
-    lists_id, stored_key, cutoff_ns, next_ns, lengths, texts = row
+    lists_id, stored_key, cutoff_ns, next_ns, lengths, checksum, texts = row
     if stored_key != key.key or not cutoff_ns <= key.cutoff_ns <= next_ns:
         return None
+    if checksum != _checksum(texts):
+        return None  # damaged: made again
     try:
         found = json.loads(lengths)
     except ValueError:
@@ -190,10 +235,15 @@ def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Store
     return StoredLists(lists_id, found, texts, int(next_ns))
 
 
+def _checksum(texts: bytes) -> bytes:
+    return xxhash.xxh3_128_digest(texts)
+
+
 def store_lists(db: sqlite3.Connection, lengths: list[int], texts: bytes) -> int:
     """Keep a scan's lists; returns their row."""
     cursor = db.execute(
-        "INSERT INTO report_lists (lengths, texts) VALUES (?, ?)", (json.dumps(lengths), texts)
+        "INSERT INTO report_lists (lengths, checksum, texts) VALUES (?, ?, ?)",
+        (json.dumps(lengths), _checksum(texts), texts),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -231,7 +281,7 @@ def read_lists(db: sqlite3.Connection, lists_id: int) -> list[bytes] | None:
     if row is None:
         return None
     lengths = json.loads(row[0])
-    data = zlib.decompress(row[1])
+    data = b"".join(blocks(row[1]))
     texts, start = [], 0
     for length in lengths:
         texts.append(data[start : start + length])
