@@ -10,7 +10,7 @@ from contextlib import closing
 import pytest
 
 from menage.files import snapshot
-from menage.files.index import Index
+from menage.files.index import SCHEMA_VERSION, Index
 from menage.files.listing import read_cached
 from menage.files.scan import scan
 from tests.files.trees import sample_tree, write
@@ -173,10 +173,14 @@ def test_index_of_format_2_is_upgraded_and_its_rows_still_serve(tmp_path, tree_w
     # make it a format-2 index, as the previous Ménage left it: rows, no columns
     with closing(sqlite3.connect(path)) as db:
         db.execute("DROP TABLE listing_chunks")
+        db.execute("DROP TABLE report_lists")
+        db.execute("DROP TABLE report_reuse")
+        db.execute("UPDATE scans SET lists = NULL")
+        db.execute("ALTER TABLE scans DROP COLUMN lists")
         db.execute("PRAGMA user_version=2")
         db.commit()
     with Index(path) as index:
-        assert index.db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert index.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         second = scan([root], index=index)
         assert second.duplicates.files_read == 0  # from the rows
         assert groups(second, root) == groups(first, root)
