@@ -147,7 +147,7 @@ def test_a_failed_record_leaves_rows_and_columns_as_they_were(tmp_path, tree_wit
         write(root, "big/c.bin", b"x" * 300_000)
         changed = scan([root])  # no index
 
-        def broken(scan_id: int) -> bytes:
+        def broken(scan_id: int, previous: object) -> bytes:
             raise OSError("disk gone")
 
         with pytest.raises(OSError):
