@@ -34,7 +34,7 @@ def printed(result: ScanResult) -> str:
     """What ``menage scan --json`` prints (the bytes kept while the index stored them)."""
     out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     write_scan_json(result, out)
-    return out.buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    return out.buffer.getvalue().decode("ascii")
 
 
 def encoded(result: ScanResult) -> str:
@@ -252,7 +252,8 @@ def test_an_index_of_format_3_is_upgraded_and_its_reports_still_read(tmp_path, t
     with closing(sqlite3.connect(path)) as db:
         db.executescript(FORMAT_3)
         db.execute(
-            "INSERT INTO scans VALUES (1, '2026-01-01T00:00:00+00:00', 1.0, ?, 1, 0, 0, 0, 0, 0, ?)",
+            "INSERT INTO scans VALUES "
+            "(1, '2026-01-01T00:00:00+00:00', 1.0, ?, 1, 0, 0, 0, 0, 0, ?)",
             (json.dumps([str(tree)]), zlib.compress(json.dumps(old_report).encode())),
         )
         db.execute(f"PRAGMA application_id={APPLICATION_ID}")

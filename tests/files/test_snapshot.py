@@ -10,6 +10,7 @@ from contextlib import closing
 import pytest
 
 from menage.files import snapshot
+from menage.files.document import StoredDocument
 from menage.files.index import SCHEMA_VERSION, Index
 from menage.files.listing import read_cached
 from menage.files.scan import scan
@@ -147,7 +148,7 @@ def test_a_failed_record_leaves_rows_and_columns_as_they_were(tmp_path, tree_wit
         write(root, "big/c.bin", b"x" * 300_000)
         changed = scan([root])  # no index
 
-        def broken(scan_id: int, previous: object) -> bytes:
+        def broken(scan_id: int, previous: object) -> StoredDocument:
             raise OSError("disk gone")
 
         with pytest.raises(OSError):
