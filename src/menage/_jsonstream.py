@@ -23,16 +23,19 @@ class Lazy:
 
     ``joined``, when given and when it does not return None, writes the list faster:
     given the separator between items, it returns the JSON text of the items, chunk by
-    chunk (the native core encodes a few thousand items at a time).
+    chunk (the native core encodes a few thousand items at a time). ``name`` says what
+    the list is (a kind of finding's key), for those who keep lists apart.
     """
 
     def __init__(
         self,
         make: Callable[[], Iterator[Any]],
         joined: Callable[[str], Iterator[str] | None] | None = None,
+        name: str | None = None,
     ) -> None:
         self.make = make
         self.joined = joined
+        self.name = name
 
     def __iter__(self) -> Iterator[Any]:
         return self.make()

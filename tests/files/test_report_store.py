@@ -118,12 +118,15 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_a_changed_tree_makes_the_lists_again(tmp_path, tree, change):
+def test_a_changed_tree_makes_the_lists_again(tmp_path, tree, change, monkeypatch):
+    made = encoding_lists(monkeypatch)
     with Index(tmp_path / "index.sqlite") as index:
         first = scan([tree], index=index, keep_json=True, now=NOW)
         printed(first)
         CHANGES[change](tree)
+        made.clear()
         second = scan([tree], index=index, keep_json=True, now=NOW)
+        assert "duplicates" in made and "old_files" in made
         assert lists_of(index, second.scan_id) != lists_of(index, first.scan_id)
         assert printed(second) == encoded(second)
         # and the scan after that takes the new lists
@@ -160,30 +163,63 @@ def test_another_language_makes_the_lists_again(tmp_path, tree):
         assert lists_of(index, second.scan_id) != lists_of(index, first.scan_id)
 
 
-def test_the_clock_crossing_an_age_limit_makes_the_lists_again(tmp_path, tree):
+def encoding_lists(monkeypatch) -> list[str | None]:
+    """The names of the lists encoded from now on (not taken as stored)."""
+    import menage.files.document as document
+    from menage._jsonstream import Lazy
+
+    made: list[str | None] = []
+    real = write_json
+
+    def spy(value, *args, **kwargs):
+        if isinstance(value, Lazy):
+            made.append(value.name)
+        return real(value, *args, **kwargs)
+
+    monkeypatch.setattr(document, "write_json", spy)
+    return made
+
+
+def test_the_clock_crossing_an_age_limit_makes_the_old_files_again(tmp_path, tree, monkeypatch):
+    made = encoding_lists(monkeypatch)
     with Index(tmp_path / "index.sqlite") as index:
         first = scan([tree], index=index, now=NOW)
         assert first.findings["old_files"].totals().count == 31
         before = scan([tree], index=index, keep_json=True, now=NOW + 3599)
         assert lists_of(index, before.scan_id) == lists_of(index, first.scan_id)
         assert printed(before) == encoded(before)
+        assert "duplicates" in made
+        made.clear()
         after = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+        assert made == ["old_files"]  # the other lists are taken as they are
         assert after.findings["old_files"].totals().count == 32
         assert lists_of(index, after.scan_id) != lists_of(index, first.scan_id)
         assert printed(after) == encoded(after)
+        # and stored again with it
+        made.clear()
+        later = scan([tree], index=index, keep_json=True, now=NOW + 3602)
+        assert made == []
+        assert lists_of(index, later.scan_id) == lists_of(index, after.scan_id)
+        assert printed(later) == encoded(later)
 
 
-def test_the_clock_going_back_makes_the_lists_again(tmp_path, tree):
+def test_the_clock_going_back_makes_the_old_files_again(tmp_path, tree, monkeypatch):
+    made = encoding_lists(monkeypatch)
     with Index(tmp_path / "index.sqlite") as index:
         first = scan([tree], index=index, now=NOW + 3601)
         assert first.findings["old_files"].totals().count == 32
+        made.clear()
         back = scan([tree], index=index, keep_json=True, now=NOW)
+        assert made == ["old_files"]
         assert back.findings["old_files"].totals().count == 31
         assert lists_of(index, back.scan_id) != lists_of(index, first.scan_id)
         assert printed(back) == encoded(back)
-        # even back by a second, across no file's date: not taken
-        again = scan([tree], index=index, now=NOW - 1)
+        # even back by a second, across no file's date: made again
+        made.clear()
+        again = scan([tree], index=index, keep_json=True, now=NOW - 1)
+        assert made == ["old_files"]
         assert lists_of(index, again.scan_id) != lists_of(index, back.scan_id)
+        assert printed(again) == encoded(again)
 
 
 def test_damaged_lists_are_made_again_and_their_scan_reported_damaged(tmp_path, tree):

@@ -28,7 +28,7 @@ from menage._jsonstream import Lazy, write_json
 from menage._version import __version__
 from menage.files.columnar import mask, totals
 from menage.files.folders import folder_of_depth
-from menage.files.report_store import ListsWriter, StoredLists, placeholder
+from menage.files.report_store import CLOCK_LISTS, ListsWriter, StoredLists, placeholder
 from menage.files.result import ScanResult
 from menage.findings import SCHEMA, sections
 from menage.impact.summary import storage_summary
@@ -157,7 +157,8 @@ def compressed_document(
     With ``full``, the whole document (as ``menage scan --json`` prints it, newline
     included) is given to it too, in the same pass: each part is encoded once. With
     ``previous`` (an earlier scan's lists, known to be this one's), the lists are taken
-    from it, neither encoded nor compressed again.
+    from it, neither encoded nor compressed again (when a file crossed the age limit
+    since, the old files' list is made again and the lists stored anew).
     """
     summary = scan_summary(result)
     summary["scan_id"] = scan_id
@@ -165,7 +166,7 @@ def compressed_document(
         previous = None
     skeleton = zlib.compressobj(1)
     parts: list[bytes] = []
-    lists = ListsWriter() if previous is None else None
+    lists = ListsWriter() if previous is None or not previous.timely else None
     lengths: list[int] = []
 
     def to_both(text: str) -> None:
@@ -186,13 +187,18 @@ def compressed_document(
         number = len(lengths)
         parts.append(skeleton.compress(placeholder(number).encode("ascii")))
         lengths.append(0)
-        if previous is None:
-            write_json(value, to_lists, depth)
+        if previous is not None and (previous.timely or value.name not in CLOCK_LISTS):
+            for block in previous.take(number):
+                lengths[-1] += len(block)
+                if lists is not None:
+                    lists.write(block)
+                if full is not None:
+                    full(block)
             return
-        for block in previous.take(number):
-            lengths[-1] += len(block)
-            if full is not None:
-                full(block)
+        if previous is not None:
+            for _block in previous.take(number):
+                pass  # made again below
+        write_json(value, to_lists, depth)
 
     write_json(summary, to_both, 0, lazy)
     if full is not None:

@@ -21,7 +21,9 @@ findings and their counts are those the key was made of; and no file crossed the
 ``--older-than`` limit since (the lists depend on "now" only through it: the row keeps
 the cutoff it was made with and the first file date at or after it, so the old files
 are the same while the new cutoff lies between the two, and never if the clock went
-back). The skeleton (scan number, times, totals, impact sentences) is always made anew.
+back); when one did, only the old files' list is made again, the others are taken as
+they are (and stored again with it). The skeleton (scan number, times, totals, impact
+sentences) is always made anew.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
 
 #: bump on any change to how the lists are made or encoded
 LISTS_VERSION = 1
+#: the lists that depend on the clock (through the ``--older-than`` cutoff): when a file
+#: crossed the limit, only these are made again, the others taken as they are
+CLOCK_LISTS = frozenset({"old_files"})
 #: a cutoff no file date reaches (no file will become old)
 NEVER = (1 << 63) - 1
 #: the lists' text is compressed in blocks of this size (LZ4, each block prefixed by its
@@ -119,7 +124,11 @@ def reuse_key(result: ScanResult, now: float) -> ReuseKey | None:
             "lists": LISTS_VERSION,
             "language": language(),
             "options": asdict(result.options),
-            "kinds": [[found.kind.key, len(found)] for found in findings],
+            # the counts of the lists that depend on the clock are checked by the cutoff
+            "kinds": [
+                [found.kind.key, None if found.kind.key in CLOCK_LISTS else len(found)]
+                for found in findings
+            ],
             "settings": findings.settings,
             "tree": _tree_hash(result),
         },
@@ -183,8 +192,13 @@ def blocks(texts: bytes) -> Iterator[bytes]:
 class StoredLists:
     """The lists of an earlier scan, read back block by block, list after list."""
 
-    def __init__(self, lists_id: int, lengths: list[int], texts: bytes, next_ns: int) -> None:
+    def __init__(
+        self, lists_id: int, lengths: list[int], texts: bytes, next_ns: int, timely: bool = True
+    ) -> None:
         self.id = lists_id
+        #: False when a file crossed the age limit since (or the clock went back): the
+        #: lists of :data:`CLOCK_LISTS` must be made again
+        self.timely = timely
         #: the first file date at or after the cutoff the lists were made with
         self.next_ns = next_ns
         self.lengths = lengths
@@ -222,7 +236,7 @@ def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Store
     if row is None:
         return None
     lists_id, stored_key, cutoff_ns, next_ns, lengths, checksum, texts = row
-    if stored_key != key.key or not cutoff_ns <= key.cutoff_ns <= next_ns:
+    if stored_key != key.key:
         return None
     if checksum != _checksum(texts):
         return None  # damaged: made again
@@ -232,7 +246,8 @@ def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Store
         return None
     if not isinstance(found, list) or not all(isinstance(n, int) and n >= 0 for n in found):
         return None
-    return StoredLists(lists_id, found, texts, int(next_ns))
+    timely = cutoff_ns <= key.cutoff_ns <= next_ns
+    return StoredLists(lists_id, found, texts, int(next_ns), timely)
 
 
 def _checksum(texts: bytes) -> bytes:
