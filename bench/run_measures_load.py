@@ -403,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument(
+        "--server", default="gunicorn", choices=("gunicorn", "granian"),
+        help="the WSGI server (granian: a dev dependency, measured against gunicorn)",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-keep-alive", dest="keep_alive", action="store_false",
         help="the load tool opens a connection per request",
     )  # fmt: skip
@@ -440,11 +444,19 @@ def main(argv: list[str] | None = None) -> int:
             hooks = home / "gunicorn_profile.py"
             hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
             extra += ["--config", str(hooks)]
+        command = [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
+                   "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+                   # imported once, before the fork; a slow start on a busy machine is no hang
+                   "--preload", "--timeout", "300", *extra]  # fmt: skip
+        if args.server == "granian":
+            # Rust's HTTP/1.1 (keep-alive) in front of the same WSGI application; each
+            # worker process imports it, with its threads for the blocking WSGI calls
+            command = [str(gunicorn.with_name("granian")), "--interface", "wsgi", "--no-ws",
+                       "--host", "127.0.0.1", "--port", str(port), "--backlog", "2048",
+                       "--workers", str(args.workers), "--blocking-threads", str(args.threads),
+                       "--log-level", "warning", "menage.platform.wsgi:application"]  # fmt: skip
         server = subprocess.Popen(
-            [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
-             # imported once, before the fork; a slow start on a busy machine is no hang
-             "--preload", "--timeout", "300", *extra],
+            command,
             cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=(home / "gunicorn.log").open("wb"),
         )  # fmt: skip
@@ -513,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": round((quiet_after[1] - load_after[1]) * 1000 / quiet_reads_done(quiet), 2),
         },
         "workers": args.workers,
+        "server": args.server,
         "worker_class": args.worker_class,
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "load_tool_connections": run.connections,
