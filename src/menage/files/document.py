@@ -151,6 +151,7 @@ def compressed_document(
     scan_id: int,
     full: Callable[[bytes], object] | None = None,
     previous: StoredLists | None = None,
+    summary: dict[str, Any] | None = None,
 ) -> StoredDocument:
     """What the index keeps of a scan: its JSON document in two parts, compressed.
 
@@ -158,10 +159,14 @@ def compressed_document(
     included) is given to it too, in the same pass: each part is encoded once. With
     ``previous`` (an earlier scan's lists, known to be this one's), the lists are taken
     from it, neither encoded nor compressed again (when a file crossed the age limit
-    since, the old files' list is made again and the lists stored anew).
+    since, the old files' list is made again and the lists stored anew). ``summary``
+    (an earlier scan's skeleton with this one's number and times, its lists those of
+    ``previous``: :meth:`menage.files.report_store.ReusedScan.summary`) stands for the
+    result's, which is then not made.
     """
-    summary = scan_summary(result)
-    summary["scan_id"] = scan_id
+    if summary is None:
+        summary = scan_summary(result)
+        summary["scan_id"] = scan_id
     if previous is not None and _count_lazy(summary) != len(previous.lengths):
         previous = None
     skeleton = zlib.compressobj(1)

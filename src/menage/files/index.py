@@ -277,6 +277,14 @@ class Index:
 
     # -- scans -----------------------------------------------------------------------
 
+    def reused_scan(
+        self, roots: list[bytes], key: report_store.ReuseKey
+    ) -> report_store.ReusedScan | None:
+        """The last scan of ``roots`` whose findings and document are still theirs, when
+        the tree's files are those it listed (see :func:`report_store.reused_scan`)."""
+        with self._guard():
+            return report_store.reused_scan(self.db, roots, key)
+
     def record_scan(
         self,
         record: ScanRecord,

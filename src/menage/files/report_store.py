@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,16 +39,19 @@ from typing import TYPE_CHECKING, Any
 import lz4.block
 import xxhash
 
+from menage._jsonstream import Lazy
 from menage._version import __version__
 from menage.files.columnar import old_cutoff_ns
 from menage.files.snapshot import roots_key
+from menage.findings.analysers import analysers
 from menage.i18n import language
 
 if TYPE_CHECKING:
-    from menage.files.result import ScanResult
+    from menage.files.result import ScanOptions
+    from menage.files.tree import Issue, Tree
 
 #: bump on any change to how the lists are made or encoded
-LISTS_VERSION = 1
+LISTS_VERSION = 2
 #: the lists that depend on the clock (through the ``--older-than`` cutoff): when a file
 #: crossed the limit, only these are made again, the others taken as they are
 CLOCK_LISTS = frozenset({"old_files"})
@@ -92,8 +96,7 @@ class ReuseKey:
     next_ns: Callable[[], int]
 
 
-def _tree_hash(result: ScanResult) -> str:
-    tree = result.tree
+def _tree_hash(tree: Tree, issues: list[Issue]) -> str:
     h = hashlib.blake2b(digest_size=32)
 
     def part(data: bytes) -> None:
@@ -108,35 +111,38 @@ def _tree_hash(result: ScanResult) -> str:
         part(column.tobytes())
     part(b"\0".join(p + b"\0" + k.encode() for p, k in tree.specials))
     part(repr((sorted(tree.dir_unlisted), tree.excluded, len(tree))).encode())
-    part(repr([(i.path, i.kind, i.detail) for i in result.issues]).encode())
+    part(repr([(i.path, i.kind, i.detail) for i in issues]).encode())
     return h.hexdigest()
 
 
-def reuse_key(result: ScanResult, now: float) -> ReuseKey | None:
-    """The key of the scan's lists; None when they must never be reused (photos: their
-    findings depend on the photo cache)."""
-    if result.options.photos or result.photos is not None:
+def reuse_key(tree: Tree, issues: list[Issue], options: ScanOptions, now: float) -> ReuseKey | None:
+    """The key of the lists of a scan of ``tree`` that found ``issues``; None when they
+    must never be reused (photos: their findings depend on the photo cache).
+
+    It needs no finding: the findings are made from the tree, its digests (the index
+    checks those), the options and the clock (through the cutoff), by the analysers
+    registered for the ``file`` source (named here), so a rescan that may take the
+    lists as they are need not make them.
+    """
+    if options.photos:
         return None
-    findings = result.findings
     text = json.dumps(
         {
             "menage": __version__,
             "lists": LISTS_VERSION,
             "language": language(),
-            "options": asdict(result.options),
-            # the counts of the lists that depend on the clock are checked by the cutoff
-            "kinds": [
-                [found.kind.key, None if found.kind.key in CLOCK_LISTS else len(found)]
-                for found in findings
+            "options": asdict(options),
+            "analysers": [
+                [a.name, a.kinds, f"{a.run.__module__}.{a.run.__qualname__}"]
+                for a in analysers("file")
             ],
-            "settings": findings.settings,
-            "tree": _tree_hash(result),
+            "tree": _tree_hash(tree, issues),
         },
         sort_keys=True,
         default=list,
     )
-    cutoff = old_cutoff_ns(now, result.options.older_than_s)
-    mtimes = result.tree.mtime_ns
+    cutoff = old_cutoff_ns(now, options.older_than_s)
+    mtimes = tree.mtime_ns
 
     def next_ns() -> int:
         return min(filter(cutoff.__le__, mtimes), default=NEVER)
@@ -304,3 +310,63 @@ def read_lists(db: sqlite3.Connection, lists_id: int) -> list[bytes] | None:
     if start != len(data):
         raise ValueError("stored lists: lengths and text differ")
     return texts
+
+
+@dataclass(frozen=True)
+class ReusedScan:
+    """The last scan of an unchanged tree, whose lists and skeleton a rescan takes."""
+
+    #: its lists' row
+    lists_id: int
+    #: its document without the lists (each a ``{"$list":N}``), parsed
+    skeleton: dict[str, Any]
+    groups: int
+    redundant_files: int
+    redundant_bytes: int
+
+    def summary(self, scan_id: int, started: str, duration_s: float) -> dict[str, Any]:
+        """The skeleton as the new scan's summary: its number and times, each list a
+        :class:`Lazy` standing for the stored one."""
+        return {
+            **_lazy_lists(self.skeleton),
+            "scan_id": scan_id,
+            "started": started,
+            "duration_s": round(duration_s, 3),
+        }
+
+
+def _lazy_lists(skeleton: Any) -> Any:
+    if isinstance(skeleton, dict):
+        if len(skeleton) == 1 and isinstance(skeleton.get("$list"), int):
+            return Lazy(lambda: iter(()))
+        return {key: _lazy_lists(value) for key, value in skeleton.items()}
+    if isinstance(skeleton, list):
+        return [_lazy_lists(value) for value in skeleton]
+    return skeleton
+
+
+def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> ReusedScan | None:
+    """The last scan whose lists are still those of ``roots`` (their files unchanged,
+    :mod:`menage.files.snapshot` says) under ``key``, no file having crossed the age
+    limit since: its findings and its document but for the number and times are this
+    scan's. None when there is none (its lists are then made, or partly made, again)."""
+    row = db.execute(
+        "SELECT lists, key, cutoff_ns, next_ns FROM report_reuse WHERE roots = ?",
+        (roots_key(roots),),
+    ).fetchone()
+    if row is None or row[1] != key.key or not row[2] <= key.cutoff_ns <= row[3]:
+        return None
+    scan = db.execute(
+        "SELECT report, groups, redundant_files, redundant_bytes FROM scans "
+        "WHERE lists = ? ORDER BY id DESC LIMIT 1",
+        (row[0],),
+    ).fetchone()
+    if scan is None:
+        return None
+    try:
+        skeleton = json.loads(zlib.decompress(scan[0]))
+    except (zlib.error, ValueError):
+        return None
+    if not isinstance(skeleton, dict) or "scan_id" not in skeleton:
+        return None
+    return ReusedScan(row[0], skeleton, scan[1], scan[2], scan[3])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -120,3 +120,53 @@ class ScanResult:
         """Redundant bytes over scanned bytes: the share of storage a cleanup frees."""
         total = self.total_bytes
         return self.redundant_bytes / total if total else 0.0
+
+
+class DeferredScanResult(ScanResult):
+    """The result of a rescan of an unchanged tree, reported from the last scan's stored
+    document: its content stage and findings are made the first time something asks for
+    them (the HTML, CSV and terminal reports), from the same tree and cached digests, so
+    they are those a full scan makes; ``menage scan --json`` never asks."""
+
+    def __init__(
+        self,
+        make_duplicates: Callable[[], DuplicateResult],
+        make_findings: Callable[[DuplicateResult], Findings],
+        redundant: tuple[int, int],
+        **fields: Any,
+    ) -> None:
+        self._make_duplicates = make_duplicates
+        self._make_findings = make_findings
+        self._duplicates: DuplicateResult | None = None
+        self._findings: Findings | None = None
+        #: the stored scan's redundant files and bytes (those of the findings)
+        self._redundant = redundant
+        super().__init__(duplicates=None, findings=None, **fields)  # type: ignore[arg-type]
+
+    @property
+    def duplicates(self) -> DuplicateResult:
+        if self._duplicates is None:
+            self._duplicates = self._make_duplicates()
+        return self._duplicates
+
+    @duplicates.setter
+    def duplicates(self, value: DuplicateResult | None) -> None:
+        self._duplicates = value
+
+    @property
+    def findings(self) -> Findings:
+        if self._findings is None:
+            self._findings = self._make_findings(self.duplicates)
+        return self._findings
+
+    @findings.setter
+    def findings(self, value: Findings | None) -> None:
+        self._findings = value
+
+    @property
+    def redundant_files(self) -> int:
+        return super().redundant_files if self._findings is not None else self._redundant[0]
+
+    @property
+    def redundant_bytes(self) -> int:
+        return super().redundant_bytes if self._findings is not None else self._redundant[1]

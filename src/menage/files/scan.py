@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from menage.files import analysers as _file_analysers
+from menage.files.digests import DuplicateResult
 from menage.files.disks import read_order
 from menage.files.document import JsonSpool, compressed_document
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
-from menage.files.report_store import reuse_key
-from menage.files.result import YEAR_S, ScanOptions, ScanResult
+from menage.files.report_store import ReusedScan, StoredLists, reuse_key
+from menage.files.result import YEAR_S, DeferredScanResult, ScanOptions, ScanResult
+from menage.files.tree import Issue
 from menage.files.walk import WalkOptions, resolve_roots, walk
 from menage.findings import Findings, run_analysers
 
@@ -92,44 +94,74 @@ def scan(
             progress(f"hash:{stage}", done, total)
 
     cached, listing = index.cached(tree) if index is not None else (None, None)
-    try:
-        duplicates = find_duplicates(
-            tree,
-            cached=cached,
-            threads=options.reader_threads(),
-            progress=hash_progress,
-            order=read_order(roots, options.disk),
+    reused, key = None, None
+    if index is not None and listing is not None and listing.snapshot is not None:
+        # every file as the index listed it: the last scan's findings may still be these
+        key = reuse_key(tree, sorted(tree.issues, key=_issue_path), options, now)
+        reused = index.reused_scan(tree.roots, key) if key is not None else None
+
+    def content() -> DuplicateResult:
+        try:
+            return find_duplicates(
+                tree,
+                cached=cached,
+                threads=options.reader_threads(),
+                progress=hash_progress,
+                order=read_order(roots, options.disk),
+            )
+        except KeyboardInterrupt:
+            if index is not None and cached is not None and listing is not None:
+                # keep the digests computed so far: the next scan resumes from them
+                index.save_progress(tree, cached, listing, collapse_hardlinks(tree))
+            raise
+
+    def analyse(duplicates: DuplicateResult) -> Findings:
+        scanned = _file_analysers.FileScan(
+            tree=tree,
+            groups=duplicates.groups,
+            extra_links={i for links in duplicates.links.values() for i in links},
+            older_than_s=options.older_than_s,
+            top=options.top,
+            now=now,
         )
-    except KeyboardInterrupt:
-        if index is not None and cached is not None and listing is not None:
-            # keep the digests computed so far: the next scan resumes from them
-            index.save_progress(tree, cached, listing, collapse_hardlinks(tree))
-        raise
-    extra_links = {i for links in duplicates.links.values() for i in links}
-    scanned = _file_analysers.FileScan(
-        tree=tree,
-        groups=duplicates.groups,
-        extra_links=extra_links,
-        older_than_s=options.older_than_s,
-        top=options.top,
-        now=now,
-    )
-    findings = run_analysers("file", scanned, {"older_than_s": options.older_than_s})
-    photos: dict[str, Any] | None = None
-    if options.photos:
-        findings, photos = _photos(tree, duplicates.groups, extra_links, findings, photo_cache,
-                                   progress)  # fmt: skip
-    result = ScanResult(
-        tree=tree,
-        duplicates=duplicates,
-        findings=findings,
-        photos=photos,
-        options=options,
-        started=started,
-        duration_s=0.0,
-        issues=sorted(tree.issues + duplicates.issues, key=lambda issue: issue.path),
-        extra_links=extra_links,
-    )
+        return run_analysers("file", scanned, {"older_than_s": options.older_than_s})
+
+    result: ScanResult
+    if reused is not None and cached is not None:
+        # the content stage would read nothing and find what the last scan found
+        links = collapse_hardlinks(tree)
+        digests = cached
+        result = DeferredScanResult(
+            content,
+            analyse,
+            (reused.redundant_files, reused.redundant_bytes),
+            tree=tree,
+            options=options,
+            started=started,
+            duration_s=0.0,
+            issues=sorted(tree.issues, key=_issue_path),
+            extra_links={i for others in links.values() for i in others},
+        )
+    else:
+        reused = None
+        duplicates = content()
+        links, digests = duplicates.links, duplicates.digests
+        findings = analyse(duplicates)
+        photos: dict[str, Any] | None = None
+        if options.photos:
+            findings, photos = _photos(tree, duplicates.groups, links_of(duplicates),
+                                       findings, photo_cache, progress)  # fmt: skip
+        result = ScanResult(
+            tree=tree,
+            duplicates=duplicates,
+            findings=findings,
+            photos=photos,
+            options=options,
+            started=started,
+            duration_s=0.0,
+            issues=sorted(tree.issues + duplicates.issues, key=_issue_path),
+            extra_links=links_of(duplicates),
+        )
     result.duration_s = time.monotonic() - clock
     if index is not None and listing is not None:
         record = ScanRecord(
@@ -140,7 +172,7 @@ def scan(
             complete=result.complete,
             files=result.total_files,
             bytes=result.total_bytes,
-            groups=len(duplicates.groups),
+            groups=reused.groups if reused is not None else len(result.duplicates.groups),
             redundant_files=result.redundant_files,
             redundant_bytes=result.redundant_bytes,
         )
@@ -149,13 +181,17 @@ def scan(
             result.scan_id = index.record_scan(
                 record,
                 tree,
-                duplicates.digests,
-                duplicates.links,
+                digests,
+                links,
                 listing,
                 lambda scan_id, previous: compressed_document(
-                    result, scan_id, spool.write if spool is not None else None, previous
+                    result,
+                    scan_id,
+                    spool.write if spool is not None else None,
+                    previous,
+                    _reused_summary(reused, result, scan_id, previous),
                 ),
-                reuse_key(result, now),
+                key if reused is not None else reuse_key(tree, result.issues, options, now),
             )
         except BaseException:
             if spool is not None and spool.file is not None:
@@ -164,6 +200,24 @@ def scan(
         if spool is not None and spool.file is not None:
             result.json_text = spool.file
     return result
+
+
+def _issue_path(issue: Issue) -> bytes:
+    return issue.path
+
+
+def links_of(duplicates: DuplicateResult) -> set[int]:
+    """The paths that are extra hardlinks of an inode counted once."""
+    return {i for links in duplicates.links.values() for i in links}
+
+
+def _reused_summary(
+    reused: ReusedScan | None, result: ScanResult, scan_id: int, previous: StoredLists | None
+) -> dict[str, Any] | None:
+    """The last scan's document for this one, when the index gave its lists."""
+    if reused is None or previous is None or previous.id != reused.lists_id or not previous.timely:
+        return None
+    return reused.summary(scan_id, result.started.isoformat(), result.duration_s)
 
 
 def _photos(
