@@ -306,3 +306,45 @@ def test_an_index_of_format_3_is_upgraded_and_its_reports_still_read(tmp_path, t
         assert lists_of(index, second.scan_id) == lists_of(index, first.scan_id)
         assert printed(second) == encoded(second)
         assert [s.id for s in index.scans()] == [1, 2, 3]
+
+
+def _row(index: Index, lists_id: int) -> tuple[list[int | None], int | None, int]:
+    lengths, base, size = index.db.execute(
+        "SELECT lengths, base, length(texts) FROM report_lists WHERE id = ?", (lists_id,)
+    ).fetchone()
+    return json.loads(lengths), base, size
+
+
+def test_after_a_crossing_only_the_old_files_are_stored_the_rest_is_the_base_row(tmp_path, tree):
+    with Index(tmp_path / "index.sqlite") as index:
+        first = scan([tree], index=index, now=NOW)
+        full = lists_of(index, first.scan_id)
+        after = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+        assert printed(after) == encoded(after)
+        lengths, base, size = _row(index, lists_of(index, after.scan_id))
+        assert base == full
+        kept = [n for n in lengths if n is not None]
+        assert len(kept) == 1 and size < _row(index, full)[2]  # the old files' list only
+        # back before the crossing, then after it again: each row's base is the full one
+        back = scan([tree], index=index, keep_json=True, now=NOW)
+        assert printed(back) == encoded(back)
+        assert _row(index, lists_of(index, back.scan_id))[1] == full
+        again = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+        assert printed(again) == encoded(again)
+        assert _row(index, lists_of(index, again.scan_id))[1] == full
+        # every scan's report reads back whole, its own old files included
+        for result, old in ((first, 31), (after, 32), (back, 31), (again, 32)):
+            report = index.scan_report(result.scan_id)
+            assert report["scan_id"] == result.scan_id
+            assert len(report["old_files"]["items"]) == old
+        assert (
+            index.scan_report(after.scan_id)["duplicates"]
+            == index.scan_report(first.scan_id)["duplicates"]
+        )
+        # a damaged base: the rows standing on it are made again
+        index.db.execute("UPDATE report_lists SET texts = x'00' WHERE id = ?", (full,))
+        with pytest.raises(IndexCorrupted):
+            index.scan_report(again.scan_id)
+        remade = scan([tree], index=index, keep_json=True, now=NOW + 3602)
+        assert printed(remade) == encoded(remade)
+        assert _row(index, lists_of(index, remade.scan_id))[1] is None

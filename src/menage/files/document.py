@@ -136,8 +136,11 @@ class StoredDocument:
     skeleton: bytes
     #: each list's length in bytes and all their text, compressed; None: the lists
     #: given to :func:`compressed_document` were used as they are
-    lengths: list[int] | None
+    lengths: list[int | None] | None
     texts: bytes | None
+    #: the row whose lists stand where ``lengths`` says None (only the lists that
+    #: depend on the clock were made again)
+    base: int | None = None
 
 
 def _count_lazy(value: Any) -> int:
@@ -172,7 +175,8 @@ def compressed_document(
     skeleton = zlib.compressobj(1)
     parts: list[bytes] = []
     lists = ListsWriter() if previous is None or not previous.timely else None
-    lengths: list[int] = []
+    lengths: list[int | None] = []
+    length = 0
 
     def to_both(text: str) -> None:
         data = text.encode("ascii")
@@ -181,29 +185,31 @@ def compressed_document(
             full(data)
 
     def to_lists(text: str) -> None:
+        nonlocal length
         data = text.encode("ascii")
-        lengths[-1] += len(data)
+        length += len(data)
         assert lists is not None
         lists.write(data)
         if full is not None:
             full(data)
 
     def lazy(value: Lazy, depth: int) -> None:
+        nonlocal length
         number = len(lengths)
         parts.append(skeleton.compress(placeholder(number).encode("ascii")))
-        lengths.append(0)
         if previous is not None and (previous.timely or value.name not in CLOCK_LISTS):
+            # taken as stored; after a crossing, left in their row (this one's base)
             for block in previous.take(number):
-                lengths[-1] += len(block)
-                if lists is not None:
-                    lists.write(block)
                 if full is not None:
                     full(block)
+            lengths.append(None)
             return
         if previous is not None:
             for _block in previous.take(number):
                 pass  # made again below
+        length = 0
         write_json(value, to_lists, depth)
+        lengths.append(length)
 
     write_json(summary, to_both, 0, lazy)
     if full is not None:
@@ -211,7 +217,9 @@ def compressed_document(
     parts.append(skeleton.flush())
     if lists is None:
         return StoredDocument(b"".join(parts), None, None)
-    return StoredDocument(b"".join(parts), lengths, lists.value())
+    return StoredDocument(
+        b"".join(parts), lengths, lists.value(), previous.root if previous is not None else None
+    )
 
 
 class JsonSpool:

@@ -16,7 +16,8 @@ Tables:
   later scans can show the before and after: since format 4, in two parts (the report's
   long lists in ``report_lists``, shared by the scans that have the same; the rest in
   ``scans.report``), and ``report_reuse`` says which lists a rescan of an unchanged tree
-  takes as they are (see :mod:`menage.files.report_store`); before, the compressed JSON
+  takes as they are (see :mod:`menage.files.report_store`; since format 5, a row may
+  hold only the old files' list, the others being its base row's); before, the compressed JSON
   document without the old files (rebuilt from the listing).
 
 The file is recognised by its SQLite ``application_id``; a file that is not a
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
     from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -76,8 +77,11 @@ _MIGRATIONS = {
     # stored before keep their whole report (their ``lists`` is NULL)
     3: (
         "ALTER TABLE scans ADD COLUMN lists INTEGER",
-        *report_store.SCHEMA.split(";"),
+        *report_store.SCHEMA_4.split(";"),
     ),
+    # format 5: a row of lists may keep only those that depend on the clock, the others
+    # being its base row's (menage.files.report_store)
+    4: ("ALTER TABLE report_lists ADD COLUMN base INTEGER",),
 }
 
 _SCHEMA = (
@@ -339,7 +343,7 @@ class Index:
                 previous = report_store.reusable(self.db, tree.roots, reuse)
             made = document(scan_id, previous)
             if made.lengths is not None and made.texts is not None:
-                lists_id = report_store.store_lists(self.db, made.lengths, made.texts)
+                lists_id = report_store.store_lists(self.db, made.lengths, made.texts, made.base)
                 next_ns = reuse.next_ns() if reuse is not None else report_store.NEVER
             else:
                 assert previous is not None
