@@ -49,6 +49,10 @@ sys.path.insert(0, str(REPO))
 
 from tests.platform.postgres import PostgresCluster, postgres_bin  # noqa: E402
 
+#: the readers' own gunicorn workers, of ``--workers`` (measured: bench/README.md)
+READ_WORKERS = 0
+#: the posts' pool's niceness beside a reads' pool (measured: bench/README.md)
+POST_NICE = 0
 SLUG = "semaine-bench"
 DISTRICT = "district-bench"
 MB = 1_000_000
@@ -209,14 +213,18 @@ async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
             run.errors.append(f"GET {paths[kind]}: {status} {content[:200]!r}")
 
 
-async def drive(args: argparse.Namespace, port: int, codes: list[str]) -> tuple[Run, float]:
+async def drive(
+    args: argparse.Namespace, port: int, codes: list[str], read_port: int | None = None
+) -> tuple[Run, float]:
+    """``read_port``: the readers' own pool (``--read-workers``), else the same as posts."""
     run = Run()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(args.submissions):
         queue.put_nowait(n)
     done = asyncio.Event()
     keep = args.keep_alive
-    clients = [Client(port, keep_alive=keep) for _ in range(args.readers + args.concurrency)]
+    clients = [Client(read_port or port, keep_alive=keep) for _ in range(args.readers)]
+    clients += [Client(port, keep_alive=keep) for _ in range(args.concurrency)]
     readers = [asyncio.create_task(reader(run, client, done)) for client in clients[: args.readers]]
     start = time.perf_counter()
     await asyncio.gather(*(poster(run, client, codes, queue) for client in clients[args.readers :]))
@@ -380,10 +388,13 @@ def tree_cpu(parent: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def phase_cpu(server: subprocess.Popen[bytes], cluster: PostgresCluster) -> tuple[float, float]:
-    """(gunicorn, PostgreSQL) CPU seconds so far, live processes included."""
+def phase_cpu(
+    servers: list[subprocess.Popen[bytes]], cluster: PostgresCluster
+) -> tuple[float, float]:
+    """(gunicorn: every pool, PostgreSQL) CPU seconds so far, live processes included."""
     postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-    return tree_cpu(server.pid), tree_cpu(postmaster) + postgres_cpu(cluster)
+    pools = sum(tree_cpu(server.pid) for server in servers)
+    return pools, tree_cpu(postmaster) + postgres_cpu(cluster)
 
 
 def children_cpu() -> float:
@@ -403,6 +414,16 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument(
+        "--read-workers", type=int, default=READ_WORKERS,
+        help="of --workers, those of a second gunicorn that only the readers use (as a "
+        "reverse proxy routing GET apart from the submissions would); 0: one pool",
+    )  # fmt: skip
+    parser.add_argument(
+        "--post-nice", type=int, default=POST_NICE,
+        help="with --read-workers, the posts' pool runs under nice(1) by this much, so that "
+        "the CPU goes to a read first (systemd's Nice= in docs/deployment.md)",
+    )  # fmt: skip
+    parser.add_argument(
         "--no-keep-alive", dest="keep_alive", action="store_false",
         help="the load tool opens a connection per request",
     )  # fmt: skip
@@ -414,13 +435,15 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=Path, help="cProfile every gunicorn worker (CPU clock) into this folder"
     )
     args = parser.parse_args(argv)
+    if not 0 <= args.read_workers < args.workers:
+        parser.error("--read-workers: from 0 to --workers minus 1 (the posts' pool)")
     bindir = postgres_bin()
     if bindir is None:
         print("PostgreSQL server binaries (initdb, pg_ctl) not found", file=sys.stderr)
         return 2
     cluster = PostgresCluster(bindir)
     home = Path(tempfile.mkdtemp(prefix="menage-load-"))
-    server: subprocess.Popen[bytes] | None = None
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         cluster.start()
         cluster.run("createdb", "menage_bench")
@@ -430,48 +453,40 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         children_before = children_cpu()
         database_before = postgres_cpu(cluster)
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        extra = ["--worker-class", args.worker_class]
-        if args.worker_class == "gthread":
-            # connections kept 30 s, as a reverse proxy's upstream keep-alive would
-            extra += ["--threads", str(args.threads), "--keep-alive", "30"]
-        if args.profile is not None:
-            args.profile.mkdir(parents=True, exist_ok=True)
-            hooks = home / "gunicorn_profile.py"
-            hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
-            extra += ["--config", str(hooks)]
-        server = subprocess.Popen(
-            [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
-             # imported once, before the fork; a slow start on a busy machine is no hang
-             "--preload", "--timeout", "300", *extra],
-            cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=(home / "gunicorn.log").open("wb"),
-        )  # fmt: skip
-        wait_ready(port, server)
+        post_workers = args.workers - args.read_workers
+        servers = [start_server(args, home, port, post_workers, "posts")]
+        read_port = None
+        if args.read_workers:
+            read_port = free_port()
+            servers.append(start_server(args, home, read_port, args.read_workers, "reads"))
+        for server, at in zip(servers, (port, read_port or port), strict=True):
+            wait_ready(at, server)
         # every worker loads its impact factors and templates before the clock starts
-        asyncio.run(warm_up(port, args.workers * 4))
+        asyncio.run(warm_up(read_port or port, args.workers * 4))
         client_before = resource.getrusage(resource.RUSAGE_SELF)
-        load_before = phase_cpu(server, cluster)
+        load_before = phase_cpu(servers, cluster)
         wall = time.perf_counter()
-        run, elapsed = asyncio.run(drive(args, port, codes))
+        run, elapsed = asyncio.run(drive(args, port, codes, read_port))
         wall = time.perf_counter() - wall
         client_after = resource.getrusage(resource.RUSAGE_SELF)
-        load_after = phase_cpu(server, cluster)
-        quiet = asyncio.run(quiet_reads(port, args.quiet_reads, keep_alive=args.keep_alive))
-        quiet_after = phase_cpu(server, cluster)
-        stop(server)
+        load_after = phase_cpu(servers, cluster)
+        quiet = asyncio.run(
+            quiet_reads(read_port or port, args.quiet_reads, keep_alive=args.keep_alive)
+        )
+        quiet_after = phase_cpu(servers, cluster)
+        # both pools' CPU: each gunicorn and its workers, once stopped (waited for)
+        while servers:
+            stop(servers.pop())
         server_cpu = children_cpu() - children_before
         time.sleep(1)  # the backends of the closed connections exit
         database_cpu = postgres_cpu(cluster) - database_before
-        server = None
         checks = check(run, args.preload)
     finally:
-        log = home / "gunicorn.log"
-        if log.exists() and log.stat().st_size:
-            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        if server is not None:
-            stop(server)
+        for log in sorted(home.glob("gunicorn-*.log")):
+            if log.stat().st_size:
+                print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        while servers:
+            stop(servers.pop())
         cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
     client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
@@ -513,6 +528,9 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": round((quiet_after[1] - load_after[1]) * 1000 / quiet_reads_done(quiet), 2),
         },
         "workers": args.workers,
+        # the reads' own pool (the rest post); 0: one pool for everything
+        "read_workers": args.read_workers,
+        "post_nice": args.post_nice if args.read_workers else 0,
         "worker_class": args.worker_class,
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "load_tool_connections": run.connections,
@@ -538,6 +556,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("checks: " + ("all passed" if ok else "FAILED"))
     return 0 if ok else 1
+
+
+def start_server(
+    args: argparse.Namespace, home: Path, port: int, workers: int, name: str
+) -> subprocess.Popen[bytes]:
+    """One gunicorn pool (``name``: its log's) of ``workers`` workers on ``port``."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    extra = ["--worker-class", args.worker_class]
+    if args.worker_class == "gthread":
+        # connections kept 30 s, as a reverse proxy's upstream keep-alive would
+        extra += ["--threads", str(args.threads), "--keep-alive", "30"]
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        hooks = home / "gunicorn_profile.py"
+        hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
+        extra += ["--config", str(hooks)]
+    nice = ["nice", "-n", str(args.post_nice)] if name == "posts" and args.read_workers else []
+    return subprocess.Popen(
+        [*nice, str(gunicorn), "menage.platform.wsgi", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+         # imported once, before the fork; a slow start on a busy machine is no hang
+         "--preload", "--timeout", "300", *extra],
+        cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=(home / f"gunicorn-{name}.log").open("wb"),
+    )  # fmt: skip
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
