@@ -459,8 +459,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.read_workers:
             read_port = free_port()
             servers.append(start_server(args, home, read_port, args.read_workers, "reads"))
-        for server, at in zip(servers, (port, read_port or port), strict=True):
-            wait_ready(at, server)
+        for server, at in zip(servers, (port, read_port), strict=False):
+            wait_ready(at or port, server)
         # every worker loads its impact factors and templates before the clock starts
         asyncio.run(warm_up(read_port or port, args.workers * 4))
         client_before = resource.getrusage(resource.RUSAGE_SELF)
