@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from menage.home import home_path, menage_home, using_home
+from menage.home import JOURNAL_NAME, home_path, menage_home, using_home
 
 if TYPE_CHECKING:
     from menage.clean import Outcome, Plan, PlanOptions, PurgeOutcome, UndoOutcome
@@ -63,7 +63,7 @@ class Workspace:
 
     @property
     def journal_path(self) -> Path:
-        return self.home / "journal.sqlite"
+        return self.home / JOURNAL_NAME
 
     @property
     def quarantine_path(self) -> Path:
