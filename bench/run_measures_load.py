@@ -8,7 +8,9 @@ small asyncio HTTP/1.1 client (the standard library only, so that the load tool 
 little of the two cores): ``--concurrency`` posters send ``--submissions`` distinct
 submissions, replay one in ten once it was acknowledged and send one in fifty twice at
 the same instant, while ``--readers`` readers fetch the campaign's dashboard (JSON API)
-and its public counter page in turn.
+and its public counter page in turn. With readers, ``--read-workers`` (1) of the workers
+are a second gunicorn that only the readers use, as a reverse proxy routing the
+submissions apart would (docs/deployment.md); ``--read-workers 0``: one pool for all.
 
 Then it checks, in the database and through the dashboard API, that every distinct
 submission counts exactly once (zero lost, zero double-counted, replays included) and
@@ -50,7 +52,7 @@ sys.path.insert(0, str(REPO))
 from tests.platform.postgres import PostgresCluster, postgres_bin  # noqa: E402
 
 #: the readers' own gunicorn workers, of ``--workers`` (measured: bench/README.md)
-READ_WORKERS = 0
+READ_WORKERS = 1
 #: the posts' pool's niceness beside a reads' pool (measured: bench/README.md)
 POST_NICE = 0
 SLUG = "semaine-bench"
@@ -414,9 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument(
-        "--read-workers", type=int, default=READ_WORKERS,
+        "--read-workers", type=int,
         help="of --workers, those of a second gunicorn that only the readers use (as a "
-        "reverse proxy routing GET apart from the submissions would); 0: one pool",
+        f"reverse proxy routing the submissions apart would); 0: one pool (default: "
+        f"{READ_WORKERS} with readers, 0 with --readers 0)",
     )  # fmt: skip
     parser.add_argument(
         "--post-nice", type=int, default=POST_NICE,
@@ -435,6 +438,8 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=Path, help="cProfile every gunicorn worker (CPU clock) into this folder"
     )
     args = parser.parse_args(argv)
+    if args.read_workers is None:
+        args.read_workers = READ_WORKERS if args.readers else 0
     if not 0 <= args.read_workers < args.workers:
         parser.error("--read-workers: from 0 to --workers minus 1 (the posts' pool)")
     bindir = postgres_bin()

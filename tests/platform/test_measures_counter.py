@@ -21,7 +21,9 @@ def add(campaign: Any, received: dt.datetime, moved: int, n: int, **extra: Any) 
     """A current accepted submission received at ``received`` (aware)."""
     from menage.platform.measures.models import ParticipationCode, Submission
 
-    code = campaign.codes.order_by("pk").first() or ParticipationCode.objects.create(campaign=campaign)
+    code = campaign.codes.order_by("pk").first() or ParticipationCode.objects.create(
+        campaign=campaign
+    )
     row = Submission.objects.create(
         code=code, campaign=campaign, organisation=extra.pop("organisation", None),
         key=f"test-key-{n:08d}", status=extra.pop("status", Submission.Status.ACCEPTED),

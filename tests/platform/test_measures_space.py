@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def report(campaign: Any, moved: int, status: str, n: int, **extra: Any) -> Any:
     from menage.platform.measures.models import ParticipationCode, Submission
 
-    code = campaign.codes.order_by("pk").first() or ParticipationCode.objects.create(campaign=campaign)
+    code = campaign.codes.order_by("pk").first() or ParticipationCode.objects.create(
+        campaign=campaign
+    )
     return Submission.objects.create(
         code=code, campaign=campaign, key=f"space-test-{n:08d}", status=status,
         since=campaign.starts_on, channel="computer", moved_files=3, moved_bytes=moved, **extra,
