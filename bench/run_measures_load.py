@@ -419,12 +419,16 @@ def main(argv: list[str] | None = None) -> int:
         "--read-workers", type=int,
         help="of --workers, those of a second gunicorn that only the readers use (as a "
         f"reverse proxy routing the submissions apart would); 0: one pool (default: "
-        f"{READ_WORKERS} with readers, 0 with --readers 0)",
+        f"{READ_WORKERS} with readers and more workers, else 0)",
     )  # fmt: skip
     parser.add_argument(
         "--post-nice", type=int, default=POST_NICE,
         help="with --read-workers, the posts' pool runs under nice(1) by this much, so that "
         "the CPU goes to a read first (systemd's Nice= in docs/deployment.md)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--server", default="gunicorn", choices=("gunicorn", "granian"),
+        help="the WSGI server (granian: a dev dependency, measured against gunicorn)",
     )  # fmt: skip
     parser.add_argument(
         "--no-keep-alive", dest="keep_alive", action="store_false",
@@ -439,7 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.read_workers is None:
-        args.read_workers = READ_WORKERS if args.readers else 0
+        # one pool when nothing reads, or when one worker is all there is
+        args.read_workers = READ_WORKERS if args.readers and args.workers > READ_WORKERS else 0
     if not 0 <= args.read_workers < args.workers:
         parser.error("--read-workers: from 0 to --workers minus 1 (the posts' pool)")
     bindir = postgres_bin()
@@ -536,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         # the reads' own pool (the rest post); 0: one pool for everything
         "read_workers": args.read_workers,
         "post_nice": args.post_nice if args.read_workers else 0,
+        "server": args.server,
         "worker_class": args.worker_class,
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "load_tool_connections": run.connections,
@@ -578,11 +584,19 @@ def start_server(
         hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
         extra += ["--config", str(hooks)]
     nice = ["nice", "-n", str(args.post_nice)] if name == "posts" and args.read_workers else []
+    command = [str(gunicorn), "menage.platform.wsgi", "--workers", str(workers),
+               "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+               # imported once, before the fork; a slow start on a busy machine is no hang
+               "--preload", "--timeout", "300", *extra]  # fmt: skip
+    if args.server == "granian":
+        # Rust's HTTP/1.1 (keep-alive) in front of the same WSGI application; each
+        # worker process imports it, with its threads for the blocking WSGI calls
+        command = [str(gunicorn.with_name("granian")), "--interface", "wsgi", "--no-ws",
+                   "--host", "127.0.0.1", "--port", str(port), "--backlog", "2048",
+                   "--workers", str(workers), "--blocking-threads", str(args.threads),
+                   "--log-level", "warning", "menage.platform.wsgi:application"]  # fmt: skip
     return subprocess.Popen(
-        [*nice, str(gunicorn), "menage.platform.wsgi", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
-         # imported once, before the fork; a slow start on a busy machine is no hang
-         "--preload", "--timeout", "300", *extra],
+        [*nice, *command],
         cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
         stderr=(home / f"gunicorn-{name}.log").open("wb"),
     )  # fmt: skip

@@ -6,9 +6,12 @@
 //! 3. files from 1 MiB by their last block;
 //! 4. the whole content.
 //!
-//! Reads run on a pool of threads, skipping what the hash cache already knows. On a
-//! rotational disk the pool has one thread and each stage reads in inode order, which
-//! on ext4 and XFS follows the disk's layout closely, without a FIEMAP call per file.
+//! Reads run on a pool of threads, skipping what the hash cache already knows, each
+//! file opened by its name in its folder (folders held open per thread, files taken by
+//! path so by folder). On a rotational disk, every thread first hashes the files whose
+//! bytes the page cache already holds (`cachestat(2)`, which starts no read: no seek to
+//! order there); what must come from the disk is then read by one thread in inode order,
+//! which on ext4 and XFS follows the disk's layout closely, without a FIEMAP call per file.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -165,13 +168,13 @@ impl Hasher<'_> {
             return;
         }
         let files = self.files;
-        match self.order {
-            Order::Inode => todo.sort_unstable_by_key(|&i| (files.dev[i], files.ino[i])),
-            Order::Parallel if kind == Kind::Full => {
-                // big files first, so that no thread is left alone with one at the end
-                todo.sort_by(|&a, &b| files.size[b].cmp(&files.size[a]))
-            }
-            Order::Parallel => {}
+        if kind == Kind::Full {
+            // big files first, so that no thread is left alone with one at the end
+            todo.sort_by(|&a, &b| files.size[b].cmp(&files.size[a]))
+        } else {
+            // by path, so by folder: each reader opens a file by its name in a folder
+            // it holds open
+            todo.sort_unstable();
         }
         let total: usize = todo.iter().map(|&i| self.cost(kind, i)).sum();
         let progress = self.progress;
@@ -183,25 +186,82 @@ impl Hasher<'_> {
         progress.total.store(total, Ordering::Relaxed);
         let counters = self.counters;
         let partial = matches!(kind, Kind::Head | Kind::Tail);
-        let outcomes: Vec<hash::Outcome> = self.pool.install(|| {
-            todo.par_iter()
-                .with_min_len(if kind == Kind::Full { 1 } else { 32 })
-                .map(|&i| {
-                    if counters.cancel.load(Ordering::Relaxed) {
-                        return Err(("cancelled", String::new()));
-                    }
-                    let size = files.size[i];
-                    let outcome = hash::hash(kind, &files.paths.get(i), size, files.mtime_ns[i]);
-                    let cost = if partial {
-                        (size as usize).min(BLOCK)
-                    } else {
-                        size as usize
-                    };
-                    progress.done.fetch_add(cost, Ordering::Relaxed);
-                    outcome
+        let cost = move |i: usize| {
+            let size = files.size[i] as usize;
+            if partial {
+                size.min(BLOCK)
+            } else {
+                size
+            }
+        };
+        let cancelled = || -> hash::Outcome { Err(("cancelled", String::new())) };
+        let pool = self.pool;
+        let outcomes: Vec<hash::Outcome> = if self.order == Order::Inode {
+            // every thread hashes what the page cache already holds (no seek to order);
+            // what must come from the disk is left to one reader, in inode order
+            let mut outcomes: Vec<Option<hash::Outcome>> = if hash::can_probe() {
+                pool.install(|| {
+                    todo.par_iter()
+                        .with_min_len(if kind == Kind::Full { 1 } else { 32 })
+                        .map(|&i| {
+                            if counters.cancel.load(Ordering::Relaxed) {
+                                return Some(cancelled());
+                            }
+                            let outcome = hash::hash_if_cached(
+                                kind,
+                                files.paths,
+                                i,
+                                files.size[i],
+                                files.mtime_ns[i],
+                            );
+                            if outcome.is_some() {
+                                progress.done.fetch_add(cost(i), Ordering::Relaxed);
+                            }
+                            outcome
+                        })
+                        .collect()
                 })
-                .collect()
-        });
+            } else {
+                todo.iter().map(|_| None).collect()
+            };
+            pool.broadcast(|_| hash::forget_folders());
+            let mut left: Vec<usize> = (0..todo.len()).filter(|&k| outcomes[k].is_none()).collect();
+            left.sort_unstable_by_key(|&k| (files.dev[todo[k]], files.ino[todo[k]]));
+            for k in left {
+                let (i, outcome) = (todo[k], &mut outcomes[k]);
+                if counters.cancel.load(Ordering::Relaxed) {
+                    *outcome = Some(cancelled());
+                    continue;
+                }
+                *outcome = Some(hash::hash(
+                    kind,
+                    files.paths,
+                    i,
+                    files.size[i],
+                    files.mtime_ns[i],
+                ));
+                progress.done.fetch_add(cost(i), Ordering::Relaxed);
+            }
+            hash::forget_folders();
+            outcomes.into_iter().map(|o| o.unwrap()).collect()
+        } else {
+            let outcomes = pool.install(|| {
+                todo.par_iter()
+                    .with_min_len(if kind == Kind::Full { 1 } else { 32 })
+                    .map(|&i| {
+                        if counters.cancel.load(Ordering::Relaxed) {
+                            return cancelled();
+                        }
+                        let outcome =
+                            hash::hash(kind, files.paths, i, files.size[i], files.mtime_ns[i]);
+                        progress.done.fetch_add(cost(i), Ordering::Relaxed);
+                        outcome
+                    })
+                    .collect()
+            });
+            pool.broadcast(|_| hash::forget_folders());
+            outcomes
+        };
         if counters.cancel.load(Ordering::Relaxed) {
             // keep what was computed, for the caller to save
             let column = self.digests.of(kind);
@@ -270,14 +330,11 @@ pub struct Pipeline<'a> {
     next: usize,
 }
 
-pub fn make_pool(threads: usize, order: Order) -> rayon::ThreadPool {
-    let threads = if order == Order::Inode {
-        1
-    } else {
-        threads.max(1)
-    };
+/// The readers: `threads` of them; in inode order, they read only what the page cache
+/// holds (the disk's reads are left to one of them, in order).
+pub fn make_pool(threads: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads.max(1))
         .thread_name(|k| format!("menage-reader-{k}"))
         .build()
         .expect("a pool of reader threads")
@@ -408,7 +465,7 @@ impl<'a> Pipeline<'a> {
                     kept.push(i);
                     continue;
                 }
-                match sys::stat_path(&files.paths.get(i), false) {
+                match hash::lstat(files.paths, i) {
                     Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
                     Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
                         hasher.issues.push((
@@ -425,6 +482,7 @@ impl<'a> Pipeline<'a> {
                 groups.push(kept);
             }
         }
+        hash::forget_folders();
         let redundant = |g: &Vec<usize>| files.size[g[0]] as i128 * (g.len() as i128 - 1);
         groups.sort_by(|a, b| {
             redundant(b)

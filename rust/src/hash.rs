@@ -6,10 +6,14 @@
 //! are xxh3-128 in canonical (big-endian) form, as Python's `xxhash.xxh3_128_digest`.
 
 use std::cell::RefCell;
-use std::os::fd::OwnedFd;
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
+use crate::paths::Paths;
 use crate::sys;
 
 pub const BLOCK: usize = 4096;
@@ -54,11 +58,14 @@ fn changed(detail: &str) -> Failure {
     ("changed", detail.to_string())
 }
 
-fn open_failed(path: &[u8], errno: i32) -> Result<OwnedFd, Failure> {
+fn open_failed(
+    errno: i32,
+    retry: impl FnOnce() -> Result<OwnedFd, i32>,
+) -> Result<OwnedFd, Failure> {
     let mut errno = errno;
     if errno == libc::EPERM || errno == libc::EACCES {
         // O_NOATIME is only allowed on our own files; plain read access may still work
-        match sys::open(path, BASE_FLAGS) {
+        match retry() {
             Ok(fd) => return Ok(fd),
             Err(again) => errno = again,
         }
@@ -72,10 +79,104 @@ fn open_failed(path: &[u8], errno: i32) -> Result<OwnedFd, Failure> {
     Err(("unreadable", sys::strerror(errno)))
 }
 
-fn open(path: &[u8]) -> Result<OwnedFd, Failure> {
+fn open_path(path: &[u8]) -> Result<OwnedFd, Failure> {
     match sys::open(path, FLAGS) {
         Ok(fd) => Ok(fd),
-        Err(e) => open_failed(path, e),
+        Err(e) => open_failed(e, || sys::open(path, BASE_FLAGS)),
+    }
+}
+
+/// Folders opened lately by this thread (`O_PATH`): a file is opened by its name in
+/// its folder, one lookup instead of one per component of its path (17 on average on
+/// the bench's corpus, where that walk was the readers' biggest cost).
+struct Folders {
+    /// (paths' identity, folder number, the folder when it could be opened), newest last
+    open: Vec<(usize, u32, Option<OwnedFd>)>,
+}
+
+const FOLDERS_KEPT: usize = 16;
+
+thread_local! {
+    static FOLDERS: RefCell<Folders> = const { RefCell::new(Folders { open: Vec::new() }) };
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const FOLDER_FLAGS: i32 = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const FOLDER_FLAGS: i32 = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+
+/// Close the folders this thread keeps open (at the end of each stage).
+pub fn forget_folders() {
+    FOLDERS.with(|cell| cell.borrow_mut().open.clear());
+}
+
+/// Run `act` on file `i` of `paths` by its name and its folder (opened, or found open);
+/// None when it cannot (no folder numbers, the folder cannot be opened, or `act` fails:
+/// the caller then uses the whole path, so that every failure reads as it always did).
+fn in_folder<T>(
+    paths: &Paths,
+    i: usize,
+    act: impl FnOnce(&OwnedFd, &CStr) -> Result<T, i32>,
+) -> Option<T> {
+    let prefix = paths.prefix.as_ref()?;
+    let folder = prefix.folders[i];
+    let id = Arc::as_ptr(&prefix.dirs) as usize;
+    let name = CString::new(paths.name(i)).ok()?;
+    FOLDERS.with(|cell| {
+        let mut folders = cell.borrow_mut();
+        let at = match folders
+            .open
+            .iter()
+            .rposition(|e| e.0 == id && e.1 == folder)
+        {
+            Some(at) => at,
+            None => {
+                if folders.open.len() >= FOLDERS_KEPT {
+                    folders.open.remove(0);
+                }
+                let dir = sys::open(&prefix.dirs.get(folder as usize), FOLDER_FLAGS).ok();
+                folders.open.push((id, folder, dir));
+                folders.open.len() - 1
+            }
+        };
+        let done = folders.open[at]
+            .2
+            .as_ref()
+            .and_then(|dir| act(dir, &name).ok());
+        if at + 1 != folders.open.len() {
+            let entry = folders.open.remove(at);
+            folders.open.push(entry);
+        }
+        done
+    })
+}
+
+fn open_in_folder(paths: &Paths, i: usize) -> Option<OwnedFd> {
+    in_folder(paths, i, |dir, name| {
+        sys::open_at(dir, name, FLAGS).or_else(|e| {
+            if e == libc::EPERM || e == libc::EACCES {
+                sys::open_at(dir, name, BASE_FLAGS)
+            } else {
+                Err(e)
+            }
+        })
+    })
+}
+
+/// `lstat` of file `i` of `paths` (by its folder when it can).
+pub fn lstat(paths: &Paths, i: usize) -> Result<sys::Stat, i32> {
+    match in_folder(paths, i, |dir, name| {
+        sys::stat_at(dir.as_raw_fd(), name, false)
+    }) {
+        Some(st) => Ok(st),
+        None => sys::stat_path(&paths.get(i), false),
+    }
+}
+
+fn open(paths: &Paths, i: usize) -> Result<OwnedFd, Failure> {
+    match open_in_folder(paths, i) {
+        Some(fd) => Ok(fd),
+        None => open_path(&paths.get(i)),
     }
 }
 
@@ -90,22 +191,9 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = RefCell::new(vec![0u8; CHUNK]);
 }
 
-/// Read until `want` bytes or the end of the file.
-fn read_up_to(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, i32> {
-    let mut total = 0;
-    while total < buf.len() {
-        let n = sys::read(fd, &mut buf[total..])?;
-        if n == 0 {
-            break;
-        }
-        total += n;
-    }
-    Ok(total)
-}
-
-/// The first `limit` bytes (the whole file when `limit` is None), in one read.
-fn hash_small(path: &[u8], size: i64, limit: Option<usize>) -> Outcome {
-    let fd = open(path)?;
+/// The first `limit` bytes (the whole file when `limit` is None), in one read, as the
+/// Python engine reads them: a regular file gives all it has up to the count asked.
+fn hash_small(fd: &OwnedFd, size: i64, limit: Option<usize>) -> Outcome {
     let want = match limit {
         None => size as usize + 1,
         Some(limit) => limit.min(size as usize),
@@ -115,7 +203,7 @@ fn hash_small(path: &[u8], size: i64, limit: Option<usize>) -> Outcome {
         if buf.len() < want {
             buf.resize(want, 0);
         }
-        let count = read_up_to(&fd, &mut buf[..want]).map_err(read_failed)?;
+        let count = sys::read(fd, &mut buf[..want]).map_err(read_failed)?;
         let expected = if limit.is_none() { size as usize } else { want };
         if count == expected {
             Ok(digest(&buf[..count]))
@@ -125,18 +213,16 @@ fn hash_small(path: &[u8], size: i64, limit: Option<usize>) -> Outcome {
     })
 }
 
-fn hash_tail(path: &[u8], size: i64) -> Outcome {
-    let fd = open(path)?;
+fn hash_tail(fd: &OwnedFd, size: i64) -> Outcome {
     let count = BLOCK.min(size as usize);
     let mut buf = [0u8; BLOCK];
-    let n = sys::pread(&fd, &mut buf[..count], size - count as i64).map_err(read_failed)?;
+    let n = sys::pread(fd, &mut buf[..count], size - count as i64).map_err(read_failed)?;
     if n == count {
         Ok(digest(&buf[..count]))
     } else {
         Err(changed("shorter"))
     }
 }
-
 fn check_unchanged(fd: &OwnedFd, size: i64, mtime_ns: i64) -> Result<(), Failure> {
     let st = sys::fstat(fd).map_err(|e| ("unreadable", sys::strerror(e)))?;
     if !st.is_reg() {
@@ -149,10 +235,9 @@ fn check_unchanged(fd: &OwnedFd, size: i64, mtime_ns: i64) -> Result<(), Failure
 }
 
 /// The whole content, checking the file did not change while it was read.
-fn hash_full(path: &[u8], size: i64, mtime_ns: i64) -> Outcome {
-    let fd = open(path)?;
-    check_unchanged(&fd, size, mtime_ns)?;
-    sys::advise_sequential(&fd);
+fn hash_full(fd: &OwnedFd, size: i64, mtime_ns: i64) -> Outcome {
+    check_unchanged(fd, size, mtime_ns)?;
+    sys::advise_sequential(fd);
     let mut hasher = Xxh3::new();
     let mut total: i64 = 0;
     BUFFER.with(|cell| -> Result<(), Failure> {
@@ -161,7 +246,7 @@ fn hash_full(path: &[u8], size: i64, mtime_ns: i64) -> Outcome {
             buf.resize(CHUNK, 0);
         }
         loop {
-            let n = sys::read(&fd, &mut buf[..CHUNK]).map_err(read_failed)?;
+            let n = sys::read(fd, &mut buf[..CHUNK]).map_err(read_failed)?;
             if n == 0 {
                 return Ok(());
             }
@@ -175,15 +260,71 @@ fn hash_full(path: &[u8], size: i64, mtime_ns: i64) -> Outcome {
     if total != size {
         return Err(changed("shorter than when the walk saw it"));
     }
-    check_unchanged(&fd, size, mtime_ns)?;
+    check_unchanged(fd, size, mtime_ns)?;
     Ok(hasher.digest128().to_be_bytes())
 }
 
-pub fn hash(kind: Kind, path: &[u8], size: i64, mtime_ns: i64) -> Outcome {
+fn hash_open(kind: Kind, fd: &OwnedFd, size: i64, mtime_ns: i64) -> Outcome {
     match kind {
-        Kind::Whole => hash_small(path, size, None),
-        Kind::Head => hash_small(path, size, Some(BLOCK)),
-        Kind::Tail => hash_tail(path, size),
-        Kind::Full => hash_full(path, size, mtime_ns),
+        Kind::Whole => hash_small(fd, size, None),
+        Kind::Head => hash_small(fd, size, Some(BLOCK)),
+        Kind::Tail => hash_tail(fd, size),
+        Kind::Full => hash_full(fd, size, mtime_ns),
+    }
+}
+
+/// Hash file `i` of `paths` (the walk saw `size` bytes, modified at `mtime_ns`).
+pub fn hash(kind: Kind, paths: &Paths, i: usize, size: i64, mtime_ns: i64) -> Outcome {
+    let fd = open(paths, i)?;
+    hash_open(kind, &fd, size, mtime_ns)
+}
+
+/// Whether `cachestat` answered so far (cleared for good when it cannot).
+static PROBING: AtomicBool = AtomicBool::new(true);
+
+/// Whether this system can tell what the page cache holds (see [`hash_if_cached`]).
+pub fn can_probe() -> bool {
+    cfg!(target_os = "linux") && PROBING.load(Ordering::Relaxed)
+}
+
+/// Ask the page cache before reading on a rotational disk, or never (the tests' hook:
+/// every read then goes to the one reader in inode order).
+pub fn set_probing(enabled: bool) {
+    PROBING.store(enabled, Ordering::Relaxed);
+}
+
+/// [`hash`], when every byte it reads is in the page cache (reading it then costs no
+/// seek, whatever the disk); None when some must come from the disk, or when the system
+/// cannot tell: the caller leaves those to its one reader, in disk order.
+pub fn hash_if_cached(
+    kind: Kind,
+    paths: &Paths,
+    i: usize,
+    size: i64,
+    mtime_ns: i64,
+) -> Option<Outcome> {
+    if !PROBING.load(Ordering::Relaxed) {
+        return None;
+    }
+    let fd = match open(paths, i) {
+        Ok(fd) => fd,
+        Err(failure) => return Some(Err(failure)),
+    };
+    let len = match kind {
+        Kind::Head | Kind::Tail => BLOCK.min(size as usize) as u64,
+        Kind::Whole | Kind::Full => size as u64,
+    };
+    let offset = if kind == Kind::Tail {
+        size as u64 - len
+    } else {
+        0
+    };
+    match sys::cached(&fd, offset, len) {
+        Some(true) => Some(hash_open(kind, &fd, size, mtime_ns)),
+        Some(false) => None,
+        None => {
+            PROBING.store(false, Ordering::Relaxed);
+            None
+        }
     }
 }

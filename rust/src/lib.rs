@@ -440,7 +440,7 @@ fn find_duplicates<'py>(
     };
     let counters = walk::Counters::new();
     let stage_progress = dupes::Progress::new();
-    let pool = dupes::make_pool(threads, order);
+    let pool = dupes::make_pool(threads);
     let mut pipeline = dupes::Pipeline::new(
         &files,
         &mut digests,
@@ -551,6 +551,13 @@ fn xxh3_128_digest<'py>(py: Python<'py>, data: &[u8]) -> Bound<'py, PyBytes> {
     PyBytes::new(py, &hash::digest(data))
 }
 
+/// Whether reads on a rotational disk first ask the page cache what it holds (the
+/// default, where the system can tell); off, every read goes to one reader in inode order.
+#[pyfunction]
+fn probe_page_cache(enabled: bool) {
+    hash::set_probing(enabled);
+}
+
 /// The regular expression a list of ``--exclude`` globs becomes (for the tests).
 #[pyfunction]
 fn exclude_regex(patterns: Vec<Vec<u8>>) -> PyResult<Option<String>> {
@@ -574,6 +581,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(xxh3_128_digest, m)?)?;
     m.add_function(wrap_pyfunction!(files_by_dir, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_regex, m)?)?;
+    m.add_function(wrap_pyfunction!(probe_page_cache, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_matches, m)?)?;
     findings::register(m)?;
     m.add("BLOCK", hash::BLOCK)?;

@@ -107,6 +107,79 @@ pub fn open(path: &[u8], flags: i32) -> Result<OwnedFd, i32> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
+/// `openat` of a name in an open folder.
+pub fn open_at(dirfd: &OwnedFd, name: &CStr, flags: i32) -> Result<OwnedFd, i32> {
+    let fd = unsafe { libc::openat(dirfd.as_raw_fd(), name.as_ptr(), flags) };
+    if fd < 0 {
+        return Err(errno());
+    }
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Whether every page of bytes `offset..offset + len` of an open file is in the page
+/// cache, by `cachestat(2)` (Linux 6.5+), which starts no read. None: the system cannot
+/// tell (another system, an older kernel, a filesystem without a page cache).
+pub fn cached(fd: &OwnedFd, offset: u64, len: u64) -> Option<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        #[repr(C)]
+        struct Range {
+            off: u64,
+            len: u64,
+        }
+        #[repr(C)]
+        #[derive(Default)]
+        struct CacheStat {
+            nr_cache: u64,
+            nr_dirty: u64,
+            nr_writeback: u64,
+            nr_evicted: u64,
+            nr_recently_evicted: u64,
+        }
+        // the same number on every architecture (the syscall table unified from 6.5)
+        const SYS_CACHESTAT: libc::c_long = 451;
+        if len == 0 {
+            return Some(true);
+        }
+        let range = Range { off: offset, len };
+        let mut stat = CacheStat::default();
+        let rc = unsafe {
+            libc::syscall(
+                SYS_CACHESTAT,
+                fd.as_raw_fd(),
+                &range as *const Range,
+                &mut stat as *mut CacheStat,
+                0u32,
+            )
+        };
+        if rc != 0 {
+            return None;
+        }
+        let page = page_size();
+        let pages = (offset + len - 1) / page - offset / page + 1;
+        Some(stat.nr_cache >= pages)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (fd, offset, len);
+        None
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn page_size() -> u64 {
+    use std::sync::OnceLock;
+    static PAGE: OnceLock<u64> = OnceLock::new();
+    *PAGE.get_or_init(|| {
+        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        if size > 0 {
+            size as u64
+        } else {
+            4096
+        }
+    })
+}
+
 /// One `read`, retried on EINTR.
 pub fn read(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, i32> {
     loop {

@@ -37,3 +37,24 @@ def test_a_tiny_load_run_loses_nothing_and_counts_nothing_twice(tmp_path, read_w
     assert sum(results["dashboard_reads"].values()) > 0
     assert results["read_workers"] == int(read_workers)
     assert results["quiet_cpu_ms_per_read"]["gunicorn"] > 0  # the pool the reads went to
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_same_tiny_run_under_granian(tmp_path):
+    """``--server granian`` (measured against gunicorn, bench/README): the same checks."""
+    if postgres_bin() is None:
+        unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
+    out = tmp_path / "load.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run_measures_load.py"), "--server", "granian",
+         "--submissions", "60", "--preload", "20", "--schools", "2", "--workers", "1",
+         "--concurrency", "4", "--readers", "1", "--quiet-reads", "2", "--json", str(out)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert results["server"] == "granian"
+    assert results["distinct_sent"] == results["distinct_stored"] == 60
+    assert results["lost"] == results["double_counted"] == results["status_5xx"] == 0
+    assert results["bytes_match"] and results["dashboard_matches"]

@@ -5,7 +5,9 @@ reading files in the order the walk found them makes the head jump back and fort
 There Ménage reads with one reader, each stage in inode order, which on ext4 and XFS
 follows the disk's layout closely and costs no system call (FIEMAP, which rmlint and
 fclones ask per file for the exact position, cost rmlint 13 s per 200,000 files on
-the bench machine). On solid-state disks every core reads at once, biggest files first.
+the bench machine). The native core first hashes on every core the files whose bytes
+the page cache already holds (no seek there), and leaves the rest to that one reader.
+On solid-state disks every core reads at once, biggest files first.
 
 Linux says whether a block device is rotational in
 ``/sys/dev/block/MAJOR:MINOR/queue/rotational`` (a partition asks its disk; a

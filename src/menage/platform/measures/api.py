@@ -86,7 +86,7 @@ def campaign(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _limited(request: HttpRequest, found: ParticipationCode) -> bool:
-    trusted = request.headers.get("Authorization", "") == f"Token {found.token}"
+    trusted = request.META.get("HTTP_AUTHORIZATION", "") == f"Token {found.token}"
     return over_budget(request, found, trusted=trusted)
 
 
@@ -130,7 +130,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         stored = receive_or_closed(found, parsed)
     else:
         # PostgreSQL: the budgets and the insert in one statement
-        trusted = request.headers.get("Authorization", "") == f"Token {found.token}"
+        trusted = request.META.get("HTTP_AUTHORIZATION", "") == f"Token {found.token}"
         stored = receive_or_closed(found, parsed, budgets(request, found, trusted=trusted))
     if stored is None:  # over budget: nothing stored
         return _too_many()
