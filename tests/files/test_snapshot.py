@@ -10,7 +10,8 @@ from contextlib import closing
 import pytest
 
 from menage.files import snapshot
-from menage.files.index import Index
+from menage.files.document import StoredDocument
+from menage.files.index import SCHEMA_VERSION, Index
 from menage.files.listing import read_cached
 from menage.files.scan import scan
 from tests.files.trees import sample_tree, write
@@ -147,7 +148,7 @@ def test_a_failed_record_leaves_rows_and_columns_as_they_were(tmp_path, tree_wit
         write(root, "big/c.bin", b"x" * 300_000)
         changed = scan([root])  # no index
 
-        def broken(scan_id: int) -> bytes:
+        def broken(scan_id: int, previous: object) -> StoredDocument:
             raise OSError("disk gone")
 
         with pytest.raises(OSError):
@@ -173,10 +174,14 @@ def test_index_of_format_2_is_upgraded_and_its_rows_still_serve(tmp_path, tree_w
     # make it a format-2 index, as the previous Ménage left it: rows, no columns
     with closing(sqlite3.connect(path)) as db:
         db.execute("DROP TABLE listing_chunks")
+        db.execute("DROP TABLE report_lists")
+        db.execute("DROP TABLE report_reuse")
+        db.execute("UPDATE scans SET lists = NULL")
+        db.execute("ALTER TABLE scans DROP COLUMN lists")
         db.execute("PRAGMA user_version=2")
         db.commit()
     with Index(path) as index:
-        assert index.db.execute("PRAGMA user_version").fetchone() == (3,)
+        assert index.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         second = scan([root], index=index)
         assert second.duplicates.files_read == 0  # from the rows
         assert groups(second, root) == groups(first, root)

@@ -113,14 +113,7 @@ class PostgresCluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def database(self) -> dict[str, Any]:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": "postgres",
-            "USER": "menage",
-            "PASSWORD": "",
-            "HOST": str(self.socket),
-            "PORT": "",
-            "CONN_MAX_AGE": 0,
-            "OPTIONS": {},
-            "TEST": {"NAME": "menage_test"},
-        }
+        """The ``DATABASES`` entry, read from this cluster's URL as a deployment's is."""
+        from menage.platform.settings._env import parse_database_url
+
+        return {**parse_database_url(self.url("postgres")), "TEST": {"NAME": "menage_test"}}

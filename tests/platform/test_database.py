@@ -37,8 +37,18 @@ def test_the_requested_database_is_in_use(on_postgresql):
         ),
         pytest.param(
             "postgresql://u@h/menage?pool=true",
-            {"OPTIONS": {"pool": True}, "CONN_MAX_AGE": 0},
+            {"OPTIONS": {"pool": True, "prepare_threshold": 2**31 - 1}, "CONN_MAX_AGE": 0},
             id="pool",
+        ),
+        pytest.param(
+            "postgresql://u@h/menage?prepare_threshold=none",
+            {"OPTIONS": {"prepare_threshold": None}},
+            id="behind-a-pooler-in-transaction-mode",
+        ),
+        pytest.param(
+            "postgresql://u@h/menage?prepare_threshold=5",
+            {"OPTIONS": {"prepare_threshold": 5}},
+            id="prepare-threshold",
         ),
         pytest.param(
             "sqlite:////var/lib/menage/db.sqlite3",
@@ -59,6 +69,7 @@ def test_database_urls(url, expected):
         pytest.param("mysql://u@h/db", id="unsupported-scheme"),
         pytest.param("postgresql://u@h/", id="no-name"),
         pytest.param("sqlite://", id="no-file"),
+        pytest.param("postgresql://u@h/menage?prepare_threshold=often", id="bad-threshold"),
     ],
 )
 def test_bad_database_urls_say_why(url):

@@ -70,6 +70,25 @@ def test_a_post_costs_one_statement_on_postgresql_two_on_sqlite(
     assert shown(week["slug"]) == 2_000
 
 
+def test_a_post_statement_is_prepared_once_per_connection_on_postgresql(week, on_postgresql):
+    """Django turns psycopg's preparing off; the URL's default turns it back on for the
+    statements that ask (core/hotsql.py), so PostgreSQL plans the post once."""
+    from django.db import connection
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for n in range(3):
+        assert send(f"prepared-{n}").status_code == 201
+    if not on_postgresql:
+        assert connection.vendor == "sqlite"  # nothing to see: SQLite prepares per statement
+        return
+    inserts = [text for text in prepared() if "measures_submission" in text]
+    assert len(inserts) == 1 and "$1" in inserts[0]
+
+
 def test_the_form_stores_with_the_same_single_insert(week, django_assert_max_num_queries):
     from menage.platform.measures.models import Submission
 

@@ -17,7 +17,13 @@ from operator import attrgetter, itemgetter, mul, not_
 from typing import Any, Generic, TypeVar
 
 from menage._jsonstream import Raw, string
-from menage.files.columnar import json_file_items, json_group_items, mask, single_file_findings
+from menage.files.columnar import (
+    json_file_items,
+    json_group_items,
+    mask,
+    old_cutoff_ns,
+    single_file_findings,
+)
 from menage.files.columns import Columns, ContentGroup
 from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folders
 from menage.files.lint import TempRule
@@ -277,7 +283,7 @@ def find_empty(scanned: FileScan) -> list[FindingList]:
 def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
     """Temporary and cache files (by name and folder), old files, the biggest files."""
     tree, files = scanned.tree, _Files(scanned.tree)
-    cutoff_ns = int((scanned.now - scanned.older_than_s) * 1e9)
+    cutoff_ns = old_cutoff_ns(scanned.now, scanned.older_than_s)
     # in the native core when it is built (one pass over the columns), else in Python
     found = single_file_findings(tree, mask(len(tree), scanned.extra_links), cutoff_ns, scanned.top)
     temp, old, big = found.temp, found.old, found.big

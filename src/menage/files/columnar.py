@@ -49,6 +49,11 @@ class SingleFileFindings:
     big: list[int]
 
 
+def old_cutoff_ns(now: float, older_than_s: float) -> int:
+    """Files modified before this moment (ns since the epoch) are old."""
+    return int((now - older_than_s) * 1e9)
+
+
 def single_file_findings(
     tree: Columns, extra: bytearray, cutoff_ns: int, top: int
 ) -> SingleFileFindings:

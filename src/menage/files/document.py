@@ -10,7 +10,8 @@ Top level: ``menage`` (version), ``schema`` (1), ``scan_id``, ``started``,
 Paths follow :mod:`menage.files.names` (PEP 383 escapes).
 
 ``menage scan --json`` writes it (:mod:`menage.report.json`), and the index keeps it,
-compressed, without the list of old files (:func:`compressed_document`).
+compressed, in two parts: its lists, and the rest (:func:`compressed_document`,
+:mod:`menage.files.report_store`).
 """
 
 from __future__ import annotations
@@ -18,21 +19,21 @@ from __future__ import annotations
 import tempfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import chain
 from typing import IO, Any
 
 from menage._fs import owner_name
-from menage._jsonstream import write_json, write_json_split
+from menage._jsonstream import Lazy, write_json
 from menage._version import __version__
 from menage.files.columnar import mask, totals
 from menage.files.folders import folder_of_depth
+from menage.files.report_store import CLOCK_LISTS, ListsWriter, StoredLists, placeholder
 from menage.files.result import ScanResult
 from menage.findings import SCHEMA, sections
 from menage.impact.summary import storage_summary
 
 PATH_ENCODING = "utf-8; undecodable bytes as U+DC80..U+DCFF (PEP 383 surrogateescape)"
-#: sections the index keeps without their items: it rebuilds them from its listing
-NOT_STORED = ("old_files",)
 
 
 def _owner_name(uid: int) -> str:
@@ -127,44 +128,85 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     }
 
 
+@dataclass
+class StoredDocument:
+    """What the index keeps of a scan (see :mod:`menage.files.report_store`)."""
+
+    #: the document without its lists (each a ``{"$list":N}``), compressed
+    skeleton: bytes
+    #: each list's length in bytes and all their text, compressed; None: the lists
+    #: given to :func:`compressed_document` were used as they are
+    lengths: list[int] | None
+    texts: bytes | None
+
+
+def _count_lazy(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(_count_lazy(item) for item in value.values())
+    return 1 if isinstance(value, Lazy) else 0
+
+
 def compressed_document(
-    result: ScanResult, scan_id: int, full: Callable[[bytes], object] | None = None
-) -> bytes:
-    """What the index keeps of a scan: its JSON document, compressed, without the
-    items of :data:`NOT_STORED` (the index's file listing has them).
+    result: ScanResult,
+    scan_id: int,
+    full: Callable[[bytes], object] | None = None,
+    previous: StoredLists | None = None,
+) -> StoredDocument:
+    """What the index keeps of a scan: its JSON document in two parts, compressed.
 
     With ``full``, the whole document (as ``menage scan --json`` prints it, newline
-    included) is given to it too, in the same pass: what both share is encoded once.
+    included) is given to it too, in the same pass: each part is encoded once. With
+    ``previous`` (an earlier scan's lists, known to be this one's), the lists are taken
+    from it, neither encoded nor compressed again (when a file crossed the age limit
+    since, the old files' list is made again and the lists stored anew).
     """
     summary = scan_summary(result)
     summary["scan_id"] = scan_id
-    stored = {
-        key: {**summary[key], "items": [], "items_omitted": True}
-        for key in NOT_STORED
-        if key in summary
-    }
-    compressor = zlib.compressobj(1)
-    chunks: list[bytes] = []
+    if previous is not None and _count_lazy(summary) != len(previous.lengths):
+        previous = None
+    skeleton = zlib.compressobj(1)
+    parts: list[bytes] = []
+    lists = ListsWriter() if previous is None or not previous.timely else None
+    lengths: list[int] = []
 
-    def to_index(text: str) -> None:
-        chunks.append(compressor.compress(text.encode("ascii")))
-
-    if full is None:
-        write_json({**summary, **stored}, to_index, 0)
-    else:
-
-        def to_both(text: str) -> None:
-            data = text.encode("ascii")
-            chunks.append(compressor.compress(data))
+    def to_both(text: str) -> None:
+        data = text.encode("ascii")
+        parts.append(skeleton.compress(data))
+        if full is not None:
             full(data)
 
-        def to_full(text: str) -> None:
-            full(text.encode("ascii"))
+    def to_lists(text: str) -> None:
+        data = text.encode("ascii")
+        lengths[-1] += len(data)
+        assert lists is not None
+        lists.write(data)
+        if full is not None:
+            full(data)
 
-        write_json_split(summary, stored, to_both, to_full, to_index)
+    def lazy(value: Lazy, depth: int) -> None:
+        number = len(lengths)
+        parts.append(skeleton.compress(placeholder(number).encode("ascii")))
+        lengths.append(0)
+        if previous is not None and (previous.timely or value.name not in CLOCK_LISTS):
+            for block in previous.take(number):
+                lengths[-1] += len(block)
+                if lists is not None:
+                    lists.write(block)
+                if full is not None:
+                    full(block)
+            return
+        if previous is not None:
+            for _block in previous.take(number):
+                pass  # made again below
+        write_json(value, to_lists, depth)
+
+    write_json(summary, to_both, 0, lazy)
+    if full is not None:
         full(b"\n")
-    chunks.append(compressor.flush())
-    return b"".join(chunks)
+    parts.append(skeleton.flush())
+    if lists is None:
+        return StoredDocument(b"".join(parts), None, None)
+    return StoredDocument(b"".join(parts), lengths, lists.value())
 
 
 class JsonSpool:

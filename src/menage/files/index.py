@@ -12,8 +12,12 @@ Tables:
 * ``listing_chunks``: the same listing and digests of the last scan of each set of
   roots, as packed columns in chunks (see :mod:`menage.files.snapshot`): a rescan of an
   unchanged tree compares them with the walk as bytes, and writes nothing back;
-* ``scans``: every scan with its date, roots, totals and its full report
-  (compressed JSON), so that later scans can show the before and after.
+* ``scans``: every scan with its date, roots, totals and its full report, so that
+  later scans can show the before and after: since format 4, in two parts (the report's
+  long lists in ``report_lists``, shared by the scans that have the same; the rest in
+  ``scans.report``), and ``report_reuse`` says which lists a rescan of an unchanged tree
+  takes as they are (see :mod:`menage.files.report_store`); before, the compressed JSON
+  document without the old files (rebuilt from the listing).
 
 The file is recognised by its SQLite ``application_id``; a file that is not a
 Ménage index is never written to. Writes happen in transactions, so an interrupted
@@ -36,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from menage._sqlite import create, identity
 from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
-from menage.files import snapshot
+from menage.files import report_store, snapshot
 from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
@@ -51,10 +55,11 @@ from menage.home import remember_state_file
 
 if TYPE_CHECKING:
     from menage.files.digests import Digests
+    from menage.files.document import StoredDocument
     from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -67,6 +72,12 @@ _MIGRATIONS = {
     ),
     # format 3 adds the listing's columns (menage.files.snapshot); the next scan fills them
     2: ("{chunks}",),
+    # format 4 stores the reports in two parts (menage.files.report_store); the scans
+    # stored before keep their whole report (their ``lists`` is NULL)
+    3: (
+        "ALTER TABLE scans ADD COLUMN lists INTEGER",
+        *report_store.SCHEMA.split(";"),
+    ),
 }
 
 _SCHEMA = (
@@ -94,10 +105,13 @@ CREATE TABLE scans (
     groups INTEGER NOT NULL,
     redundant_files INTEGER NOT NULL,
     redundant_bytes INTEGER NOT NULL,
-    report BLOB NOT NULL
+    report BLOB NOT NULL,
+    lists INTEGER
 );
 """
     + snapshot.SCHEMA
+    + ";"
+    + report_store.SCHEMA
     + ";"
 )
 
@@ -244,13 +258,14 @@ class Index:
             snapshot.drop_overlapping(self.db, tree.roots)
 
     def _store_listing(
-        self, tree: Tree, digests: Digests, listing: Listing, links: dict[int, list[int]]
+        self,
+        tree: Tree,
+        digests: Digests,
+        listing: Listing,
+        links: dict[int, list[int]],
+        stored: snapshot.Stored,
     ) -> None:
-        """Write the rows that changed, and the tree's columns; nothing when the
-        columns already held this tree and these digests."""
-        stored = snapshot.stored_columns(digests, links, len(tree))
-        if listing.snapshot is not None and snapshot.unchanged(listing.snapshot, stored):
-            return
+        """Write the rows that changed, and the tree's columns."""
         write_listing(self.db, tree, digests, listing, links)
         snapshot.drop_overlapping(self.db, tree.roots)
         snapshot.write(self.db, tree, stored)
@@ -269,7 +284,8 @@ class Index:
         digests: Digests,
         links: dict[int, list[int]],
         listing: Listing,
-        document: Callable[[int], bytes],
+        document: Callable[[int, report_store.StoredLists | None], StoredDocument],
+        reuse: report_store.ReuseKey | None = None,
     ) -> int:
         """Store a scan: its totals, its JSON document and the file listing of its roots.
 
@@ -279,7 +295,9 @@ class Index:
             digests: every digest known at the end of the scan.
             links: the other paths of each hardlinked inode.
             listing: what :meth:`cached` said the index knew before.
-            document: makes the compressed JSON document, given the scan's number.
+            document: makes the stored JSON document, given the scan's number and the
+                lists of an earlier scan that are this one's (None when there are none).
+            reuse: what the scan's lists depend on (None: they are never reused).
 
         Returns:
             The new scan's number.
@@ -304,10 +322,31 @@ class Index:
             )
             scan_id = cursor.lastrowid
             assert scan_id is not None
-            self.db.execute(
-                "UPDATE scans SET report = ? WHERE id = ?", (document(scan_id), scan_id)
+            stored = snapshot.stored_columns(digests, links, len(tree))
+            unchanged = listing.snapshot is not None and snapshot.unchanged(
+                listing.snapshot, stored
             )
-            self._store_listing(tree, digests, listing, links)
+            previous = None
+            if unchanged and reuse is not None:
+                previous = report_store.reusable(self.db, tree.roots, reuse)
+            made = document(scan_id, previous)
+            if made.lengths is not None and made.texts is not None:
+                lists_id = report_store.store_lists(self.db, made.lengths, made.texts)
+                next_ns = reuse.next_ns() if reuse is not None else report_store.NEVER
+            else:
+                assert previous is not None
+                lists_id, next_ns = previous.id, previous.next_ns
+            self.db.execute(
+                "UPDATE scans SET report = ?, lists = ? WHERE id = ?",
+                (made.skeleton, lists_id, scan_id),
+            )
+            if not unchanged:
+                # the chunks are rewritten, and their report_reuse row dropped with them
+                self._store_listing(tree, digests, listing, links, stored)
+            if reuse is not None:
+                report_store.remember(self.db, tree.roots, lists_id, reuse, next_ns)
+            else:
+                report_store.forget(self.db, [snapshot.roots_key(tree.roots)])
         return scan_id
 
     def scans(self) -> list[ScanRecord]:
@@ -343,16 +382,22 @@ class Index:
         """
         with self._guard():
             if scan_id is None:
-                row = self.db.execute("SELECT report FROM scans ORDER BY id DESC LIMIT 1")
+                row = self.db.execute("SELECT report, lists FROM scans ORDER BY id DESC LIMIT 1")
             else:
-                row = self.db.execute("SELECT report FROM scans WHERE id = ?", (scan_id,))
+                row = self.db.execute("SELECT report, lists FROM scans WHERE id = ?", (scan_id,))
             found = row.fetchone()
         if found is None:
             raise NoSuchScan(scan=scan_id if scan_id is not None else "-")
         shown = scan_id if scan_id is not None else "-"
         try:
             report: dict[str, Any] = json.loads(zlib.decompress(found[0]))
-        except (zlib.error, ValueError) as exc:
+            if found[1] is not None:
+                with self._guard():
+                    texts = report_store.read_lists(self.db, found[1])
+                if texts is None:
+                    raise ValueError(f"its lists ({found[1]}) are missing")
+                report = report_store.splice(report, texts.__getitem__)
+        except (zlib.error, ValueError, IndexError) as exc:
             raise IndexCorrupted(path=str(self.path), detail=f"scan {shown}: {exc}") from None
         schema = report.get("schema")
         if not isinstance(schema, int) or schema > SCHEMA:

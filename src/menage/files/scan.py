@@ -19,6 +19,7 @@ from menage.files.disks import read_order
 from menage.files.document import JsonSpool, compressed_document
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
+from menage.files.report_store import reuse_key
 from menage.files.result import YEAR_S, ScanOptions, ScanResult
 from menage.files.walk import WalkOptions, resolve_roots, walk
 from menage.findings import Findings, run_analysers
@@ -151,9 +152,10 @@ def scan(
                 duplicates.digests,
                 duplicates.links,
                 listing,
-                lambda scan_id: compressed_document(
-                    result, scan_id, spool.write if spool is not None else None
+                lambda scan_id, previous: compressed_document(
+                    result, scan_id, spool.write if spool is not None else None, previous
                 ),
+                reuse_key(result, now),
             )
         except BaseException:
             if spool is not None and spool.file is not None:

@@ -210,6 +210,8 @@ def drop_overlapping(db: sqlite3.Connection, roots: Iterable[bytes]) -> None:
     for key in keys:
         if any(_overlap(a, b) for a in key.split(b"\0") for b in roots):
             db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
+            # the report's lists went with these chunks (menage.files.report_store)
+            db.execute("DELETE FROM report_reuse WHERE roots = ?", (key,))
 
 
 def write(db: sqlite3.Connection, tree: Tree, stored: Stored) -> None:
@@ -217,6 +219,7 @@ def write(db: sqlite3.Connection, tree: Tree, stored: Stored) -> None:
     n = len(tree)
     key = roots_key(tree.roots)
     db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
+    db.execute("DELETE FROM report_reuse WHERE roots = ?", (key,))
     names = _Names(tree.paths)
     for seq, (start, stop, digests, flags) in enumerate(stored.chunks()):
         db.execute(

@@ -42,7 +42,7 @@ def section(found: FindingList, facts: Mapping[str, Any]) -> dict[str, Any]:
     data.setdefault("count", totals.count)
     data.setdefault("bytes", totals.bytes)
     data.setdefault("reclaimable_bytes", totals.reclaimable_bytes)
-    data["items"] = Lazy(found.json_items, found.json_joined)
+    data["items"] = Lazy(found.json_items, found.json_joined, found.kind.key)
     return data
 
 

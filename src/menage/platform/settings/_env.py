@@ -75,6 +75,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
     if query.pop("pool", "").lower() in _TRUE:
         options["pool"] = True
     conn_max_age = int(query.pop("conn_max_age", "0"))
+    options["prepare_threshold"] = _prepare_threshold(query.pop("prepare_threshold", None))
     options.update(query)
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -86,6 +87,28 @@ def parse_database_url(url: str) -> dict[str, Any]:
         "CONN_MAX_AGE": 0 if options.get("pool") else conn_max_age,
         "OPTIONS": options,
     }
+
+
+# Django turns psycopg's prepared statements off (prepare_threshold None) for the sake of
+# poolers in transaction mode, and then psycopg ignores even ``prepare=True``: the one
+# statement of each submission (core/hotsql.py) was parsed and planned at every post.
+# A threshold no statement reaches prepares only the statements that ask for it (Django's
+# own queries bind on the client and are never prepared); ``prepare_threshold=none`` in
+# the URL turns preparing off again, behind such a pooler.
+ONLY_WHEN_ASKED = 2**31 - 1
+
+
+def _prepare_threshold(value: str | None) -> int | None:
+    if value is None:
+        return ONLY_WHEN_ASKED
+    if value.strip().lower() in ("none", "off", "false", "0"):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"prepare_threshold={value!r}: expected a whole number or none"
+        ) from None
 
 
 def sqlite_database(path: str | os.PathLike[str]) -> dict[str, Any]:
