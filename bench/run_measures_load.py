@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,12 +185,16 @@ async def post(run: Run, client: Client, code: str, n: int, *, replay: bool = Fa
         run.errors.append(f"POST {code} #{n}: {status} {content[:200]!r}")
 
 
-async def poster(run: Run, client: Client, codes: list[str], queue: asyncio.Queue[int]) -> None:
+async def poster(
+    run: Run, client: Client, codes: list[str], queue: asyncio.Queue[int], due: Due | None
+) -> None:
     while True:
         try:
             n = queue.get_nowait()
         except asyncio.QueueEmpty:
             return
+        if due is not None:  # --rate: submission n leaves at its moment, not before
+            await asyncio.sleep(max(0.0, due(n) - time.perf_counter()))
         code = codes[n % len(codes)]
         if n % 50 == 1:  # the same submission twice at the same instant: counted once
             await asyncio.gather(
@@ -199,6 +204,9 @@ async def poster(run: Run, client: Client, codes: list[str], queue: asyncio.Queu
             await post(run, client, code, n)
         if n % 10 == 0:  # sent again once acknowledged (a retry after a lost answer)
             await post(run, client, code, n, replay=True)
+
+
+Due = Callable[[int], float]
 
 
 async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
@@ -229,7 +237,17 @@ async def drive(
     clients += [Client(port, keep_alive=keep) for _ in range(args.concurrency)]
     readers = [asyncio.create_task(reader(run, client, done)) for client in clients[: args.readers]]
     start = time.perf_counter()
-    await asyncio.gather(*(poster(run, client, codes, queue) for client in clients[args.readers :]))
+    due = None
+    if args.rate:
+        # submission n is due at start + n / rate: the rate a campaign's peak would bring,
+        # kept whatever the answers' times (a server that cannot hold it falls behind)
+        rate = float(args.rate)
+
+        def due(n: int) -> float:
+            return start + n / rate
+
+    posters = [poster(run, client, codes, queue, due) for client in clients[args.readers :]]
+    await asyncio.gather(*posters)
     elapsed = time.perf_counter() - start
     done.set()
     await asyncio.gather(*readers)
@@ -435,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the load tool opens a connection per request",
     )  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=24)
+    parser.add_argument(
+        "--rate", type=float,
+        help="submissions per second, paced (default: as fast as the server answers); the "
+        "readers' latencies are then those of a server holding that rate",
+    )  # fmt: skip
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--quiet-reads", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -547,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_tool_connections": run.connections,
         "load_tool_cpu_ms_per_post": round(client_cpu * 1000 / max(1, run.posts), 2),
         "concurrency": args.concurrency,
+        "rate": args.rate,
         "preload": args.preload,
         "cpus": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],

@@ -41,15 +41,17 @@ def test_a_tiny_load_run_loses_nothing_and_counts_nothing_twice(tmp_path, read_w
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_the_same_tiny_run_under_granian(tmp_path):
-    """``--server granian`` (measured against gunicorn, bench/README): the same checks."""
+def test_the_same_tiny_run_under_granian_at_a_paced_rate(tmp_path):
+    """``--server granian`` (measured against gunicorn, bench/README) and ``--rate``: the
+    same checks, and no submission leaves before its moment."""
     if postgres_bin() is None:
         unavailable("PostgreSQL server binaries (initdb, pg_ctl) not found")
     out = tmp_path / "load.json"
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "run_measures_load.py"), "--server", "granian",
          "--submissions", "60", "--preload", "20", "--schools", "2", "--workers", "1",
-         "--concurrency", "4", "--readers", "1", "--quiet-reads", "2", "--json", str(out)],
+         "--concurrency", "4", "--readers", "1", "--quiet-reads", "2", "--rate", "100",
+         "--json", str(out)],
         capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
@@ -58,3 +60,5 @@ def test_the_same_tiny_run_under_granian(tmp_path):
     assert results["distinct_sent"] == results["distinct_stored"] == 60
     assert results["lost"] == results["double_counted"] == results["status_5xx"] == 0
     assert results["bytes_match"] and results["dashboard_matches"]
+    # the 60th submission is due 0.59 s after the first: paced, not as fast as answered
+    assert results["rate"] == 100 and results["seconds"] >= 0.59
