@@ -96,3 +96,24 @@ def test_a_rescan_after_a_changed_file_makes_its_findings(tmp_path, tree):
         third = scan([tree], index=index, keep_json=True, now=NOW + 120)
         assert isinstance(third, DeferredScanResult)
         assert printed(third) == encoded(third)
+
+
+def test_other_owners_names_or_factors_make_the_document_again(tmp_path, tree, monkeypatch):
+    from menage.impact.factors import FACTORS_PATH
+
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        assert isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)
+        # an organisation's factors file: the impact sentences may differ
+        ours = tmp_path / "factors.csv"
+        ours.write_bytes(FACTORS_PATH.read_bytes())
+        monkeypatch.setenv("MENAGE_FACTORS", str(ours))
+        assert not isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)
+        assert isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)
+        ours.write_bytes(FACTORS_PATH.read_bytes() + b"\n")
+        assert not isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)
+        # the owners' names as the system gives them now
+        import menage.files.report_store as report_store
+
+        monkeypatch.setattr(report_store, "owner_name", lambda uid: f"renamed{uid}")
+        assert not isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import lz4.block
 import xxhash
 
+from menage._fs import owner_name
 from menage._jsonstream import Lazy
 from menage._version import __version__
 from menage.files.columnar import old_cutoff_ns
@@ -144,6 +146,10 @@ def reuse_key(tree: Tree, issues: list[Issue], options: ScanOptions, now: float)
                 for a in analysers("file")
             ],
             "tree": _tree_hash(tree, issues),
+            # the by-owner breakdown names them as the system does now
+            "owners": [[uid, owner_name(uid)] for uid in sorted(set(tree.uid))],
+            # the impact sentences are an organisation's factors' when it names them
+            "factors": _factors_file(),
         },
         sort_keys=True,
         default=list,
@@ -155,6 +161,19 @@ def reuse_key(tree: Tree, issues: list[Issue], options: ScanOptions, now: float)
         return min(filter(cutoff.__le__, mtimes), default=NEVER)
 
     return ReuseKey(hashlib.sha256(text.encode()).hexdigest(), cutoff, next_ns)
+
+
+def _factors_file() -> str | None:
+    """A hash of the factors file ``MENAGE_FACTORS`` names (see
+    :func:`menage.impact.factors.factors`); None for the shipped one (the version says)."""
+    path = os.environ.get("MENAGE_FACTORS")
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as file:
+            return path + ":" + hashlib.sha256(file.read()).hexdigest()
+    except OSError as exc:
+        return path + ":" + type(exc).__name__
 
 
 class ListsWriter:
