@@ -8,7 +8,9 @@ small asyncio HTTP/1.1 client (the standard library only, so that the load tool 
 little of the two cores): ``--concurrency`` posters send ``--submissions`` distinct
 submissions, replay one in ten once it was acknowledged and send one in fifty twice at
 the same instant, while ``--readers`` readers fetch the campaign's dashboard (JSON API)
-and its public counter page in turn.
+and its public counter page in turn. With readers, ``--read-workers`` (1) of the workers
+are a second gunicorn that only the readers use, as a reverse proxy routing the
+submissions apart would (docs/deployment.md); ``--read-workers 0``: one pool for all.
 
 Then it checks, in the database and through the dashboard API, that every distinct
 submission counts exactly once (zero lost, zero double-counted, replays included) and
@@ -40,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,10 @@ sys.path.insert(0, str(REPO))
 
 from tests.platform.postgres import PostgresCluster, postgres_bin  # noqa: E402
 
+#: the readers' own gunicorn workers, of ``--workers`` (measured: bench/README.md)
+READ_WORKERS = 1
+#: the posts' pool's niceness beside a reads' pool (measured: bench/README.md)
+POST_NICE = 0
 SLUG = "semaine-bench"
 DISTRICT = "district-bench"
 MB = 1_000_000
@@ -178,12 +185,16 @@ async def post(run: Run, client: Client, code: str, n: int, *, replay: bool = Fa
         run.errors.append(f"POST {code} #{n}: {status} {content[:200]!r}")
 
 
-async def poster(run: Run, client: Client, codes: list[str], queue: asyncio.Queue[int]) -> None:
+async def poster(
+    run: Run, client: Client, codes: list[str], queue: asyncio.Queue[int], due: Due | None
+) -> None:
     while True:
         try:
             n = queue.get_nowait()
         except asyncio.QueueEmpty:
             return
+        if due is not None:  # --rate: submission n leaves at its moment, not before
+            await asyncio.sleep(max(0.0, due(n) - time.perf_counter()))
         code = codes[n % len(codes)]
         if n % 50 == 1:  # the same submission twice at the same instant: counted once
             await asyncio.gather(
@@ -193,6 +204,9 @@ async def poster(run: Run, client: Client, codes: list[str], queue: asyncio.Queu
             await post(run, client, code, n)
         if n % 10 == 0:  # sent again once acknowledged (a retry after a lost answer)
             await post(run, client, code, n, replay=True)
+
+
+Due = Callable[[int], float]
 
 
 async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
@@ -209,17 +223,31 @@ async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
             run.errors.append(f"GET {paths[kind]}: {status} {content[:200]!r}")
 
 
-async def drive(args: argparse.Namespace, port: int, codes: list[str]) -> tuple[Run, float]:
+async def drive(
+    args: argparse.Namespace, port: int, codes: list[str], read_port: int | None = None
+) -> tuple[Run, float]:
+    """``read_port``: the readers' own pool (``--read-workers``), else the same as posts."""
     run = Run()
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(args.submissions):
         queue.put_nowait(n)
     done = asyncio.Event()
     keep = args.keep_alive
-    clients = [Client(port, keep_alive=keep) for _ in range(args.readers + args.concurrency)]
+    clients = [Client(read_port or port, keep_alive=keep) for _ in range(args.readers)]
+    clients += [Client(port, keep_alive=keep) for _ in range(args.concurrency)]
     readers = [asyncio.create_task(reader(run, client, done)) for client in clients[: args.readers]]
     start = time.perf_counter()
-    await asyncio.gather(*(poster(run, client, codes, queue) for client in clients[args.readers :]))
+    due = None
+    if args.rate:
+        # submission n is due at start + n / rate: the rate a campaign's peak would bring,
+        # kept whatever the answers' times (a server that cannot hold it falls behind)
+        rate = float(args.rate)
+
+        def due(n: int) -> float:
+            return start + n / rate
+
+    posters = [poster(run, client, codes, queue, due) for client in clients[args.readers :]]
+    await asyncio.gather(*posters)
     elapsed = time.perf_counter() - start
     done.set()
     await asyncio.gather(*readers)
@@ -380,10 +408,13 @@ def tree_cpu(parent: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def phase_cpu(server: subprocess.Popen[bytes], cluster: PostgresCluster) -> tuple[float, float]:
-    """(gunicorn, PostgreSQL) CPU seconds so far, live processes included."""
+def phase_cpu(
+    servers: list[subprocess.Popen[bytes]], cluster: PostgresCluster
+) -> tuple[float, float]:
+    """(gunicorn: every pool, PostgreSQL) CPU seconds so far, live processes included."""
     postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-    return tree_cpu(server.pid), tree_cpu(postmaster) + postgres_cpu(cluster)
+    pools = sum(tree_cpu(server.pid) for server in servers)
+    return pools, tree_cpu(postmaster) + postgres_cpu(cluster)
 
 
 def children_cpu() -> float:
@@ -403,6 +434,17 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
     parser.add_argument(
+        "--read-workers", type=int,
+        help="of --workers, those of a second gunicorn that only the readers use (as a "
+        f"reverse proxy routing the submissions apart would); 0: one pool (default: "
+        f"{READ_WORKERS} with readers and more workers, else 0)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--post-nice", type=int, default=POST_NICE,
+        help="with --read-workers, the posts' pool runs under nice(1) by this much, so that "
+        "the CPU goes to a read first (systemd's Nice= in docs/deployment.md)",
+    )  # fmt: skip
+    parser.add_argument(
         "--server", default="gunicorn", choices=("gunicorn", "granian"),
         help="the WSGI server (granian: a dev dependency, measured against gunicorn)",
     )  # fmt: skip
@@ -411,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the load tool opens a connection per request",
     )  # fmt: skip
     parser.add_argument("--concurrency", type=int, default=24)
+    parser.add_argument(
+        "--rate", type=float,
+        help="submissions per second, paced (default: as fast as the server answers); the "
+        "readers' latencies are then those of a server holding that rate",
+    )  # fmt: skip
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--quiet-reads", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -418,13 +465,18 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=Path, help="cProfile every gunicorn worker (CPU clock) into this folder"
     )
     args = parser.parse_args(argv)
+    if args.read_workers is None:
+        # one pool when nothing reads, or when one worker is all there is
+        args.read_workers = READ_WORKERS if args.readers and args.workers > READ_WORKERS else 0
+    if not 0 <= args.read_workers < args.workers:
+        parser.error("--read-workers: from 0 to --workers minus 1 (the posts' pool)")
     bindir = postgres_bin()
     if bindir is None:
         print("PostgreSQL server binaries (initdb, pg_ctl) not found", file=sys.stderr)
         return 2
     cluster = PostgresCluster(bindir)
     home = Path(tempfile.mkdtemp(prefix="menage-load-"))
-    server: subprocess.Popen[bytes] | None = None
+    servers: list[subprocess.Popen[bytes]] = []
     try:
         cluster.start()
         cluster.run("createdb", "menage_bench")
@@ -434,56 +486,40 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         children_before = children_cpu()
         database_before = postgres_cpu(cluster)
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        extra = ["--worker-class", args.worker_class]
-        if args.worker_class == "gthread":
-            # connections kept 30 s, as a reverse proxy's upstream keep-alive would
-            extra += ["--threads", str(args.threads), "--keep-alive", "30"]
-        if args.profile is not None:
-            args.profile.mkdir(parents=True, exist_ok=True)
-            hooks = home / "gunicorn_profile.py"
-            hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
-            extra += ["--config", str(hooks)]
-        command = [str(gunicorn), "menage.platform.wsgi", "--workers", str(args.workers),
-                   "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
-                   # imported once, before the fork; a slow start on a busy machine is no hang
-                   "--preload", "--timeout", "300", *extra]  # fmt: skip
-        if args.server == "granian":
-            # Rust's HTTP/1.1 (keep-alive) in front of the same WSGI application; each
-            # worker process imports it, with its threads for the blocking WSGI calls
-            command = [str(gunicorn.with_name("granian")), "--interface", "wsgi", "--no-ws",
-                       "--host", "127.0.0.1", "--port", str(port), "--backlog", "2048",
-                       "--workers", str(args.workers), "--blocking-threads", str(args.threads),
-                       "--log-level", "warning", "menage.platform.wsgi:application"]  # fmt: skip
-        server = subprocess.Popen(
-            command,
-            cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=(home / "gunicorn.log").open("wb"),
-        )  # fmt: skip
-        wait_ready(port, server)
+        post_workers = args.workers - args.read_workers
+        servers = [start_server(args, home, port, post_workers, "posts")]
+        read_port = None
+        if args.read_workers:
+            read_port = free_port()
+            servers.append(start_server(args, home, read_port, args.read_workers, "reads"))
+        for server, at in zip(servers, (port, read_port), strict=False):
+            wait_ready(at or port, server)
         # every worker loads its impact factors and templates before the clock starts
-        asyncio.run(warm_up(port, args.workers * 4))
+        asyncio.run(warm_up(read_port or port, args.workers * 4))
         client_before = resource.getrusage(resource.RUSAGE_SELF)
-        load_before = phase_cpu(server, cluster)
+        load_before = phase_cpu(servers, cluster)
         wall = time.perf_counter()
-        run, elapsed = asyncio.run(drive(args, port, codes))
+        run, elapsed = asyncio.run(drive(args, port, codes, read_port))
         wall = time.perf_counter() - wall
         client_after = resource.getrusage(resource.RUSAGE_SELF)
-        load_after = phase_cpu(server, cluster)
-        quiet = asyncio.run(quiet_reads(port, args.quiet_reads, keep_alive=args.keep_alive))
-        quiet_after = phase_cpu(server, cluster)
-        stop(server)
+        load_after = phase_cpu(servers, cluster)
+        quiet = asyncio.run(
+            quiet_reads(read_port or port, args.quiet_reads, keep_alive=args.keep_alive)
+        )
+        quiet_after = phase_cpu(servers, cluster)
+        # both pools' CPU: each gunicorn and its workers, once stopped (waited for)
+        while servers:
+            stop(servers.pop())
         server_cpu = children_cpu() - children_before
         time.sleep(1)  # the backends of the closed connections exit
         database_cpu = postgres_cpu(cluster) - database_before
-        server = None
         checks = check(run, args.preload)
     finally:
-        log = home / "gunicorn.log"
-        if log.exists() and log.stat().st_size:
-            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        if server is not None:
-            stop(server)
+        for log in sorted(home.glob("gunicorn-*.log")):
+            if log.stat().st_size:
+                print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+        while servers:
+            stop(servers.pop())
         cluster.stop()
         shutil.rmtree(home, ignore_errors=True)
     client_cpu = (client_after.ru_utime + client_after.ru_stime) - (
@@ -525,12 +561,16 @@ def main(argv: list[str] | None = None) -> int:
             "postgres": round((quiet_after[1] - load_after[1]) * 1000 / quiet_reads_done(quiet), 2),
         },
         "workers": args.workers,
+        # the reads' own pool (the rest post); 0: one pool for everything
+        "read_workers": args.read_workers,
+        "post_nice": args.post_nice if args.read_workers else 0,
         "server": args.server,
         "worker_class": args.worker_class,
         "threads": args.threads if args.worker_class == "gthread" else 1,
         "load_tool_connections": run.connections,
         "load_tool_cpu_ms_per_post": round(client_cpu * 1000 / max(1, run.posts), 2),
         "concurrency": args.concurrency,
+        "rate": args.rate,
         "preload": args.preload,
         "cpus": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],
@@ -551,6 +591,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("checks: " + ("all passed" if ok else "FAILED"))
     return 0 if ok else 1
+
+
+def start_server(
+    args: argparse.Namespace, home: Path, port: int, workers: int, name: str
+) -> subprocess.Popen[bytes]:
+    """One gunicorn pool (``name``: its log's) of ``workers`` workers on ``port``."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    extra = ["--worker-class", args.worker_class]
+    if args.worker_class == "gthread":
+        # connections kept 30 s, as a reverse proxy's upstream keep-alive would
+        extra += ["--threads", str(args.threads), "--keep-alive", "30"]
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
+        hooks = home / "gunicorn_profile.py"
+        hooks.write_text(PROFILE_HOOKS.format(folder=str(args.profile.resolve())))
+        extra += ["--config", str(hooks)]
+    nice = ["nice", "-n", str(args.post_nice)] if name == "posts" and args.read_workers else []
+    command = [str(gunicorn), "menage.platform.wsgi", "--workers", str(workers),
+               "--bind", f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning",
+               # imported once, before the fork; a slow start on a busy machine is no hang
+               "--preload", "--timeout", "300", *extra]  # fmt: skip
+    if args.server == "granian":
+        # Rust's HTTP/1.1 (keep-alive) in front of the same WSGI application; each
+        # worker process imports it, with its threads for the blocking WSGI calls
+        command = [str(gunicorn.with_name("granian")), "--interface", "wsgi", "--no-ws",
+                   "--host", "127.0.0.1", "--port", str(port), "--backlog", "2048",
+                   "--workers", str(workers), "--blocking-threads", str(args.threads),
+                   "--log-level", "warning", "menage.platform.wsgi:application"]  # fmt: skip
+    return subprocess.Popen(
+        [*nice, *command],
+        cwd=home, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=(home / f"gunicorn-{name}.log").open("wb"),
+    )  # fmt: skip
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:

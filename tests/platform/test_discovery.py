@@ -207,3 +207,30 @@ def test_legal_pages_follow_the_publishers_settings(world, client, parse, settin
     privacy = parse(client.get(reverse("core:privacy"))).find("main").get_text()
     assert "Ville d'Alpha" in privacy and "CNIL" in privacy
     assert "0 jour" not in privacy and "le lendemain de la fin de la campagne" in privacy
+
+
+def test_the_footers_compliance_is_the_publishers_whichever_way_it_is_found(settings):
+    """The footer reads the publisher's RGAA status in one plain query: the same
+    organisation as ``publisher()`` (set by slug; else the first city; else the first)."""
+    from menage.platform.core.views.pages import publisher, publisher_rgaa_status
+    from menage.platform.organisations.models import Organisation
+
+    settings.MENAGE_PUBLISHER = ""
+    assert publisher_rgaa_status() == "none"  # no organisation at all
+
+    def status() -> str | None:
+        found = publisher()
+        return found.rgaa_status if found else None
+
+    def make(slug: str, kind: str, status: str) -> Organisation:
+        return Organisation.objects.create(name=slug, slug=slug, kind=kind, rgaa_status=status)
+
+    make("assoc", "association", "partial")
+    assert publisher_rgaa_status() == "partial" == status()  # the first
+    make("ville", "city", "full")
+    make("ville-2", "city", "none")
+    assert publisher_rgaa_status() == "full" == status()  # the first city
+    settings.MENAGE_PUBLISHER = "ville-2"
+    assert publisher_rgaa_status() == "none" == status()  # by its slug
+    settings.MENAGE_PUBLISHER = "nobody"
+    assert publisher() is None and publisher_rgaa_status() == "none"

@@ -12,10 +12,9 @@ def site(request: HttpRequest) -> dict[str, Any]:
     from django.utils.functional import SimpleLazyObject
 
     def compliance() -> str:
-        from menage.platform.core.views.pages import publisher
+        from menage.platform.core.views.pages import publisher_rgaa_status
 
-        found = publisher()
-        return found.rgaa_status if found else "none"
+        return publisher_rgaa_status()
 
     # read only by the footer, once per page
     return {"site_name": settings.MENAGE_SITE_NAME, "rgaa_status": SimpleLazyObject(compliance)}

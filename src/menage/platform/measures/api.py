@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 from menage.platform.campaigns.models import Campaign
 from menage.platform.campaigns.queries import visible_campaigns
 from menage.platform.measures.aggregates import (
+    Counted,
     Totals,
     campaign_ids,
     counted,
@@ -206,12 +208,19 @@ def review_counts(rows: QuerySet[Submission]) -> dict[str, Any]:
     }
 
 
-def campaign_answer(campaign: Campaign, *, organiser: bool = False) -> dict[str, Any]:
+def campaign_answer(
+    campaign: Campaign,
+    *,
+    organiser: bool = False,
+    figures: Counted | None = None,
+    found: dict[int, tuple[str, str, int | None]] | None = None,
+) -> dict[str, Any]:
     """The campaign (and its approved operations): totals and each organisation's group.
 
     The figures come from the cache (built once per language and version); the names,
-    which an organiser may change at any time, are read fresh."""
-    figures = counted(campaign)
+    which an organiser may change at any time, are read fresh (``figures`` and ``found``:
+    already read by the caller)."""
+    figures = counted(campaign) if figures is None else figures
     language = f"{get_language()}:{settings.MENAGE_MEASURES_MIN_GROUP}"
     if language not in figures.api:
         figures.api[language] = {
@@ -219,7 +228,7 @@ def campaign_answer(campaign: Campaign, *, organiser: bool = False) -> dict[str,
             **{str(pk): totals.to_dict() for pk, totals in figures.by_owner.items()},
         }
     built = figures.api[language]
-    found = names(figures.by_owner)
+    found = names(figures.by_owner) if found is None else found
     answer: dict[str, Any] = {
         "version": 1,
         "campaign": {"slug": campaign.slug, "name": campaign.name,
@@ -284,8 +293,28 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         return _error(404, "unknown_campaign", "No campaign you may see has this short name.")
     # the figures are cached per campaign, exact (aggregates: keyed on the last ids)
-    organiser = request.user.is_authenticated and can_manage(request.user, found.organisation_id)
-    return JsonResponse(campaign_answer(found, organiser=organiser))
+    if request.user.is_authenticated and can_manage(request.user, found.organisation_id):
+        return JsonResponse(campaign_answer(found, organiser=True))
+    return HttpResponse(public_answer(found), content_type="application/json")
+
+
+def public_answer(campaign: Campaign) -> bytes:
+    """:func:`campaign_answer` as JSON, encoded once per version of the figures and what
+    else it shows (the campaign's and the organisations' names, fresh, in the key): the
+    same bytes as ``JsonResponse`` gives, without encoding 50 kB again on every read."""
+    figures = counted(campaign)
+    found = names(figures.by_owner)
+    key = (
+        get_language(), settings.MENAGE_MEASURES_MIN_GROUP, campaign.slug, campaign.name,
+        campaign.organisation.name, campaign.starts_on, campaign.ends_on,
+        tuple(sorted(found.items())),
+    )  # fmt: skip
+    encoded = figures.encoded.get(key)
+    if encoded is None:
+        answer = campaign_answer(campaign, figures=figures, found=found)
+        encoded = json.dumps(answer, cls=DjangoJSONEncoder).encode()
+        figures.encoded[key] = encoded
+    return encoded
 
 
 @require_GET
