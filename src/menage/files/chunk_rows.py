@@ -26,7 +26,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from menage.files.snapshot import WIDTH, _overlap, roots_key
 
@@ -148,9 +148,31 @@ def rows(
                 yield row
 
 
-def rows_between(
-    db: sqlite3.Connection, low: bytes, high: bytes, strict: bool = False
-) -> list[Iterator[Row]]:
-    """The rows of every owned chunks between ``low`` and ``high`` (as :func:`rows`):
-    one iterator each, by path."""
-    return [rows(db, key, low, high, strict) for key in owned_keys(db)]
+class Owned:
+    """Where the owned chunks' paths begin and end, read once (their paths only), so that
+    each range of rows asked decodes only the chunks that reach into it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        #: (key, seq, first path, last path), chunks of one key in path order
+        self.spans: list[tuple[bytes, int, bytes, bytes]] = []
+        for key in owned_keys(db):
+            for seq, paths in db.execute(
+                "SELECT seq, paths FROM listing_chunks WHERE roots = ? ORDER BY seq", (key,)
+            ):
+                if paths:
+                    end = paths.find(b"\0")
+                    first = paths if end < 0 else paths[:end]
+                    self.spans.append((key, seq, first, paths[paths.rfind(b"\0") + 1 :]))
+
+    def between(self, low: bytes, high: bytes, strict: bool = False) -> list[Iterator[Row]]:
+        """The rows of the owned chunks between ``low`` and ``high`` (as :func:`rows`):
+        one iterator a key, by path."""
+        seqs: dict[bytes, list[int]] = {}
+        for key, seq, first, last in self.spans:
+            if last >= low and first < high:
+                seqs.setdefault(key, []).append(seq)
+        return [
+            chain.from_iterable(rows(self.db, key, low, high, strict, seq) for seq in found)
+            for key, found in seqs.items()
+        ]

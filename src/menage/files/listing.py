@@ -75,7 +75,12 @@ def _gaps(root: bytes, covered: list[tuple[bytes, bytes]]) -> Iterator[tuple[boo
 
 
 def _rows(
-    db: sqlite3.Connection, columns: str, low: bytes, high: bytes, strict: bool = False
+    db: sqlite3.Connection,
+    owned: chunk_rows.Owned,
+    columns: str,
+    low: bytes,
+    high: bytes,
+    strict: bool = False,
 ) -> Iterator[Any]:
     """The listing's rows between ``low`` and ``high`` (``low`` excluded when ``strict``),
     by path: those of ``files`` and those of the chunks that are their only copy
@@ -87,11 +92,11 @@ def _rows(
         "ORDER BY path",
         (low, high),
     )
-    owned = chunk_rows.rows_between(db, low, high, strict)
-    if not owned:
+    parts = owned.between(low, high, strict)
+    if not parts:
         return table
     cut = itemgetter(*range(width))
-    return heapq.merge(table, *(map(cut, part) for part in owned), key=itemgetter(0))
+    return heapq.merge(table, *(map(cut, part) for part in parts), key=itemgetter(0))
 
 
 def read_cached(
@@ -122,9 +127,10 @@ def read_cached(
     #: digests of gone paths, by inode: a file renamed or moved within the roots
     gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
     j = 0  # the tree's files are sorted by path, as the rows are
+    owned = chunk_rows.Owned(db)
     ranges = (gap for root in outer_roots(tree.roots) for gap in _gaps(root, covered))
     for strict, low, high in ranges:
-        rows = _rows(db, "path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full",
+        rows = _rows(db, owned, "path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full",
                      low, high, strict)  # fmt: skip
         j = bisect.bisect_left(paths, low, j)  # over the files of the chunks taken
         for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
@@ -234,8 +240,11 @@ def write_listing(
 
 def rows_under(db: sqlite3.Connection, roots: list[bytes]) -> Iterator[FileRow]:
     """Every file the listing holds under ``roots``, by path."""
+    owned = chunk_rows.Owned(db)
     for root in outer_roots(roots):
-        rows = list(_rows(db, "path, dev, ino, size, mtime_ns, nlink, uid", root, root[:-1] + b"0"))
+        rows = list(
+            _rows(db, owned, "path, dev, ino, size, mtime_ns, nlink, uid", root, root[:-1] + b"0")
+        )
         for row in rows:
             yield FileRow(*row)
 
