@@ -9,8 +9,9 @@ from contextlib import closing
 
 import pytest
 
-from menage.files import chunk_rows
+from menage.files import chunk_rows, snapshot
 from menage.files.index import SCHEMA_VERSION, Index
+from menage.files.listing import read_cached
 from menage.files.scan import scan
 from menage.files.walk import WalkOptions, walk
 from tests.files.trees import sample_tree, write
@@ -60,6 +61,28 @@ def test_a_fresh_scan_writes_chunks_only_and_the_listing_reads_them(
         assert chunk_rows.owned_keys(index.db) == [os.fsencode(root)]
         assert listed(index, root) == walked(root)
         assert listed(index, root / "sub") == walked(root / "sub")
+        # the rows decoded from the chunks carry the digests the chunks hold as bytes
+        tree = walk([os.fsencode(root)], WalkOptions())
+        found = snapshot.read(index.db, tree)
+        assert found is not None
+        as_columns, masks, _ = found
+        as_rows, listing = read_cached(index.db, tree)
+        assert listing.had == masks and any(masks) and not all(masks)
+        for kind in ("head", "tail", "full"):
+            expected = [as_columns.of(kind).get(i) for i in range(len(tree))]
+            assert [as_rows.of(kind).get(i) for i in range(len(tree))] == expected
+
+
+@pytest.mark.parametrize(
+    "known", [b"\x00" * 9, b"\x01" * 9, b"\x01\x01\x00\x01\x00\x01\x00\x00\x01"]
+)
+def test_digests_are_decoded_where_known(known):
+    data = bytes(range(256)) * 2  # 3 kinds of 16-byte digests for 3 files, and more
+    rows = chunk_rows._decode(3, b"/a\0/b\0/c", bytes(48 * 3), data[: 3 * 16 * 3], known)
+    for i, row in enumerate(rows):
+        for k in range(3):
+            digest = data[16 * (3 * k + i) : 16 * (3 * k + i + 1)]
+            assert row[7 + k] == (digest if known[3 * i + k] else None)
 
 
 def test_scans_of_a_subfolder_and_another_tree_keep_one_row_a_file(tmp_path, root):

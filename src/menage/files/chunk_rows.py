@@ -30,6 +30,9 @@ from itertools import chain, pairwise
 
 from menage.files.snapshot import WIDTH, _overlap, roots_key
 
+#: any non-zero flag byte to 1
+_ONE = bytes([0] + [1] * 255)
+
 SCHEMA = "CREATE TABLE listing_owned (roots BLOB PRIMARY KEY) WITHOUT ROWID"
 
 #: a row as ``files`` holds it: path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full
@@ -106,16 +109,25 @@ def _decode(count: int, paths: bytes, numbers: bytes, digests: bytes, flags: byt
         column = array(code)
         column.frombytes(numbers[8 * count * k : 8 * count * (k + 1)])
         columns.append(column)
-    kinds = []
-    for k in range(3):
-        base = WIDTH * count * k
-        kinds.append(
-            [
-                digests[base + WIDTH * i : base + WIDTH * (i + 1)] if flags[3 * i + k] else None
-                for i in range(count)
-            ]
-        )
+    flags = flags.translate(_ONE)
+    kinds = [_digests(digests, WIDTH * count * k, count, flags[k::3]) for k in range(3)]
     return list(zip(names, *columns, *kinds, strict=True))
+
+
+def _digests(data: bytes, base: int, count: int, known: bytes) -> list[bytes | None]:
+    """One kind of digest of a chunk's files, None where ``known`` (0/1) says 0: made
+    by slices, the files known or unknown picked with ``find``, not one test a file."""
+    sparse = known.count(1) * 2 < count  # few known: fill those, else blank the others
+    if sparse:
+        column: list[bytes | None] = [None] * count
+    else:
+        column = [data[at : at + WIDTH] for at in range(base, base + WIDTH * count, WIDTH)]
+    picked = 1 if sparse else 0
+    i = known.find(picked)
+    while i >= 0:
+        column[i] = data[base + WIDTH * i : base + WIDTH * (i + 1)] if sparse else None
+        i = known.find(picked, i + 1)
+    return column
 
 
 def rows(
