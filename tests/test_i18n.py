@@ -373,3 +373,23 @@ def test_format_size_always_ends_with_a_unit(lang, n_bytes):
     assert factor <= max(n_bytes, 1), text
     shown = float(parse_decimal(number, locale="fr_FR" if lang == "fr" else "en_GB")) * factor
     assert abs(shown - n_bytes) <= 0.05 * n_bytes, text
+
+
+def test_format_number_is_babels_format_decimal_with_the_pattern_parsed_once():
+    """The locale and the pattern are parsed once (a dashboard formats thousands of
+    numbers): the text is still Babel's, in both languages, whatever the value."""
+    import random
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(14)
+    values = [0, 1, -1, 999, 1000, 0.5, 1.5, 2.5, -0.004, 1e-9, 12.345, 10**15]
+    values += [rng.uniform(-1e9, 1e9) for _ in range(300)]
+    values += [rng.randint(-(10**12), 10**12) for _ in range(300)]
+    for lang in ("fr", "en"):
+        with i18n.speaking(lang):
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                for value in values:
+                    expected = format_decimal(value, format=pattern, locale=i18n._babel_locale())
+                    assert i18n.format_number(value, digits) == expected

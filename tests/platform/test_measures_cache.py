@@ -281,3 +281,23 @@ def test_a_closed_campaign_keeps_its_counter(week):
     )
     assert send("late", 1_000).status_code == 409
     assert shown(week["slug"]) == 4_000
+
+
+def test_the_impact_kept_per_bytes_and_language_is_the_one_computed_afresh():
+    """A read after a post formats again only the groups whose bytes moved; the kept
+    impact is per language (its method's texts are translated)."""
+    from menage.i18n import speaking
+    from menage.platform.measures.aggregates import Totals, _impact
+
+    totals = Totals(by_channel={"computer": 5 * 10**9, "mail": 10**9})
+    with speaking("fr"):
+        french = totals.impact()
+    with speaking("en"):
+        english = totals.impact()
+    assert french["method"] != english["method"] and french["lines"] == english["lines"]
+    with speaking("fr"):
+        assert totals.impact() is french  # kept
+        assert Totals(by_channel={"computer": 5 * 10**9}).impact() != french  # other bytes
+    _impact.cache_clear()
+    with speaking("en"):
+        assert totals.impact() == english
