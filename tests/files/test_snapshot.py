@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from menage.files import snapshot
+from menage.files import chunk_rows, snapshot
 from menage.files.document import StoredDocument
 from menage.files.index import SCHEMA_VERSION, Index
 from menage.files.listing import read_cached
@@ -95,8 +95,9 @@ def test_a_change_falls_back_to_the_rows_then_the_columns_again(tmp_path, tree_w
         (root / "big/b.bin").unlink()
         changed = scan([root], index=index)
         assert changed.duplicates.files_read == 1
-        written = writes(index)
-        assert "delete" in written and "chunk" in written
+        # the chunks are the rows' only copy (format 6): rewritten, no row a file
+        assert set(writes(index)) == {"chunk-delete", "chunk"}
+        assert index.db.execute("SELECT count(*) FROM files").fetchone() == (0,)
         again = scan([root], index=index)
         assert again.duplicates.files_read == 0
         assert groups(again, root) == groups(changed, root)
@@ -173,6 +174,8 @@ def test_index_of_format_2_is_upgraded_and_its_rows_still_serve(tmp_path, tree_w
         first = scan([root], index=index)
     # make it a format-2 index, as the previous Ménage left it: rows, no columns
     with closing(sqlite3.connect(path)) as db:
+        chunk_rows.release(db, [os.fsencode(root)])  # the rows back in `files`
+        db.execute("DROP TABLE listing_owned")
         db.execute("DROP TABLE listing_chunks")
         db.execute("DROP TABLE report_lists")
         db.execute("DROP TABLE report_reuse")
@@ -195,10 +198,17 @@ def test_damaged_columns_are_not_taken(tmp_path, tree_with_links):
     with Index(tmp_path / "index.sqlite") as index:
         scan([root], index=index)
         index.db.execute("UPDATE listing_chunks SET paths = substr(paths, 2)")
+        # the chunks were the only copy of the rows (format 6): the files are read again
         again = scan([root], index=index)
-        assert again.duplicates.files_read == 0  # the rows served
+        assert again.duplicates.files_read == again.duplicates.computed > 0
+        assert groups(again, root) == groups(scan([root]), root)
+        assert scan([root], index=index).duplicates.files_read == 0
         index.db.execute("UPDATE listing_chunks SET total = total + 1")
         assert index.cached(again.tree)[1].snapshot is None
+        # and a listing damaged otherwise is read as far as it holds
+        index.db.execute("UPDATE listing_chunks SET numbers = substr(numbers, 9)")
+        assert list(index.listing([os.fsencode(root)])) == []
+        assert scan([root], index=index).duplicates.files_read > 0
 
 
 def test_chunks_split_a_long_listing(tmp_path, monkeypatch):

@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 
 from menage._sqlite import create, identity
 from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
-from menage.files import report_store, snapshot
+from menage.files import chunk_rows, report_store, snapshot
 from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
     Listing,
     old_file_items,
+    outer_roots,
     read_cached,
     rows_under,
     write_listing,
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -82,6 +83,9 @@ _MIGRATIONS = {
     # format 5: a row of lists may keep only those that depend on the clock, the others
     # being its base row's (menage.files.report_store)
     4: ("ALTER TABLE report_lists ADD COLUMN base INTEGER",),
+    # format 6: the chunks of a complete scan are its rows' only copy (listing_owned);
+    # the chunks of earlier formats (copies of rows) are not listed there and stay copies
+    5: (chunk_rows.SCHEMA,),
 }
 
 _SCHEMA = (
@@ -116,6 +120,8 @@ CREATE TABLE scans (
     + snapshot.SCHEMA
     + ";"
     + report_store.SCHEMA
+    + ";"
+    + chunk_rows.SCHEMA
     + ";"
 )
 
@@ -258,21 +264,19 @@ class Index:
     ) -> None:
         """Keep what an interrupted scan computed, so that the next one resumes."""
         with self._guard(), self._transaction():
+            # the rows of owned chunks become rows again before rows are written there
+            chunk_rows.release(self.db, tree.roots)
             write_listing(self.db, tree, digests, listing, links)
             snapshot.drop_overlapping(self.db, tree.roots)
 
-    def _store_listing(
-        self,
-        tree: Tree,
-        digests: Digests,
-        listing: Listing,
-        links: dict[int, list[int]],
-        stored: snapshot.Stored,
-    ) -> None:
-        """Write the rows that changed, and the tree's columns."""
-        write_listing(self.db, tree, digests, listing, links)
+    def _store_listing(self, tree: Tree, stored: snapshot.Stored) -> None:
+        """Write the tree's columns, the only copy of its rows (no row a file: see
+        :mod:`menage.files.chunk_rows`)."""
+        chunk_rows.release(self.db, tree.roots, replaced=True)
+        chunk_rows.delete_rows_under(self.db, outer_roots(tree.roots))
         snapshot.drop_overlapping(self.db, tree.roots)
         snapshot.write(self.db, tree, stored)
+        chunk_rows.own(self.db, tree.roots)
 
     def listing(self, roots: list[bytes]) -> Iterator[FileRow]:
         """Every file the index lists under ``roots``, by path."""
@@ -354,7 +358,7 @@ class Index:
             )
             if not unchanged:
                 # the chunks are rewritten, and their report_reuse row dropped with them
-                self._store_listing(tree, digests, listing, links, stored)
+                self._store_listing(tree, stored)
             if reuse is not None:
                 report_store.remember(self.db, tree.roots, lists_id, reuse, next_ns)
             else:

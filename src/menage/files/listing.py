@@ -8,10 +8,14 @@ rewrites only the rows that changed.
 from __future__ import annotations
 
 import bisect
+import heapq
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
+
+from menage.files import chunk_rows
 
 if TYPE_CHECKING:
     from menage.files.digests import Digests
@@ -58,16 +62,41 @@ def outer_roots(roots: list[bytes]) -> list[bytes]:
     return outer
 
 
-def _gaps(root: bytes, covered: list[tuple[bytes, bytes]]) -> Iterator[tuple[str, bytes, bytes]]:
+def _gaps(root: bytes, covered: list[tuple[bytes, bytes]]) -> Iterator[tuple[bool, bytes, bytes]]:
     """The path ranges under ``root`` outside the ``covered`` ones (sorted, inclusive):
-    an SQL condition and its two bounds."""
-    lower, low, high = ">=", root, root[:-1] + b"0"
+    whether the lower bound is excluded, and the two bounds."""
+    strict, low, high = False, root, root[:-1] + b"0"
     for first, last in covered:
         if last < low or first >= high:
             continue
-        yield f"path {lower} ? AND path < ?", low, first
-        lower, low = ">", last
-    yield f"path {lower} ? AND path < ?", low, high
+        yield strict, low, first
+        strict, low = True, last
+    yield strict, low, high
+
+
+def _rows(
+    db: sqlite3.Connection,
+    owned: chunk_rows.Owned,
+    columns: str,
+    low: bytes,
+    high: bytes,
+    strict: bool = False,
+) -> Iterator[Any]:
+    """The listing's rows between ``low`` and ``high`` (``low`` excluded when ``strict``),
+    by path: those of ``files`` and those of the chunks that are their only copy
+    (:mod:`menage.files.chunk_rows`), each row with ``columns`` (a prefix of the
+    table's)."""
+    width = columns.count(",") + 1
+    table = db.execute(
+        f"SELECT {columns} FROM files WHERE path {'>' if strict else '>='} ? AND path < ? "
+        "ORDER BY path",
+        (low, high),
+    )
+    parts = owned.between(low, high, strict)
+    if not parts:
+        return table
+    cut = itemgetter(*range(width))
+    return heapq.merge(table, *(map(cut, part) for part in parts), key=itemgetter(0))
 
 
 def read_cached(
@@ -98,13 +127,11 @@ def read_cached(
     #: digests of gone paths, by inode: a file renamed or moved within the roots
     gone: dict[tuple[int, int], tuple[int, int, bytes | None, bytes | None, bytes | None]] = {}
     j = 0  # the tree's files are sorted by path, as the rows are
+    owned = chunk_rows.Owned(db)
     ranges = (gap for root in outer_roots(tree.roots) for gap in _gaps(root, covered))
-    for condition, low, high in ranges:
-        rows = db.execute(
-            "SELECT path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full "
-            f"FROM files WHERE {condition} ORDER BY path",
-            (low, high),
-        )
+    for strict, low, high in ranges:
+        rows = _rows(db, owned, "path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full",
+                     low, high, strict)  # fmt: skip
         j = bisect.bisect_left(paths, low, j)  # over the files of the chunks taken
         for path, dev, ino, size, mtime_ns, nlink, uid, head, tail, full in rows:
             while j < n and paths[j] < path:
@@ -213,12 +240,11 @@ def write_listing(
 
 def rows_under(db: sqlite3.Connection, roots: list[bytes]) -> Iterator[FileRow]:
     """Every file the listing holds under ``roots``, by path."""
+    owned = chunk_rows.Owned(db)
     for root in outer_roots(roots):
-        rows = db.execute(
-            "SELECT path, dev, ino, size, mtime_ns, nlink, uid FROM files "
-            "WHERE path >= ? AND path < ? ORDER BY path",
-            (root, root[:-1] + b"0"),
-        ).fetchall()
+        rows = list(
+            _rows(db, owned, "path, dev, ino, size, mtime_ns, nlink, uid", root, root[:-1] + b"0")
+        )
         for row in rows:
             yield FileRow(*row)
 
