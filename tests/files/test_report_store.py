@@ -348,3 +348,26 @@ def test_after_a_crossing_only_the_old_files_are_stored_the_rest_is_the_base_row
         remade = scan([tree], index=index, keep_json=True, now=NOW + 3602)
         assert printed(remade) == encoded(remade)
         assert _row(index, lists_of(index, remade.scan_id))[1] is None
+
+
+def test_the_lists_go_through_a_temporary_file_and_are_stored_whole(tmp_path):
+    """A million files' lists take 65 MB compressed: the writer keeps them in an unnamed
+    temporary file and the index copies them block by block; what is read back is what
+    was written, over several blocks, with the checksum of the whole."""
+    import random
+    import sqlite3
+
+    from menage.files import report_store
+
+    noise = random.Random(10).randbytes(3 * report_store.BLOCK)  # does not compress
+    texts = [noise, b"[]", b'["\\u00e9"]' * 100_000]
+    writer = report_store.ListsWriter()
+    for text in texts:
+        writer.write(text)
+    with closing(sqlite3.connect(tmp_path / "lists.sqlite")) as db:
+        db.executescript(report_store.SCHEMA)
+        row = report_store.store_lists(db, [len(t) for t in texts], writer)
+        assert writer.size > 3 * report_store.BLOCK  # several blocks
+        assert report_store.read_lists(db, row) == texts
+        stored = db.execute("SELECT texts, checksum FROM report_lists").fetchone()
+        assert report_store._checksum(stored[0]) == stored[1]

@@ -134,10 +134,11 @@ class StoredDocument:
 
     #: the document without its lists (each a ``{"$list":N}``), compressed
     skeleton: bytes
-    #: each list's length in bytes and all their text, compressed; None: the lists
-    #: given to :func:`compressed_document` were used as they are
+    #: each list's length in bytes and all their text, compressed (in a temporary file
+    #: until stored); None: the lists given to :func:`compressed_document` were used as
+    #: they are
     lengths: list[int | None] | None
-    texts: bytes | None
+    texts: ListsWriter | None
     #: the row whose lists stand where ``lengths`` says None (only the lists that
     #: depend on the clock were made again)
     base: int | None = None
@@ -218,7 +219,7 @@ def compressed_document(
     if lists is None:
         return StoredDocument(b"".join(parts), None, None)
     return StoredDocument(
-        b"".join(parts), lengths, lists.value(), previous.root if previous is not None else None
+        b"".join(parts), lengths, lists, previous.root if previous is not None else None
     )
 
 

@@ -347,7 +347,12 @@ class Index:
                 previous = report_store.reusable(self.db, tree.roots, reuse)
             made = document(scan_id, previous)
             if made.lengths is not None and made.texts is not None:
-                lists_id = report_store.store_lists(self.db, made.lengths, made.texts, made.base)
+                try:
+                    lists_id = report_store.store_lists(
+                        self.db, made.lengths, made.texts, made.base
+                    )
+                finally:
+                    made.texts.close()
                 next_ns = reuse.next_ns() if reuse is not None else report_store.NEVER
             else:
                 assert previous is not None

@@ -35,6 +35,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -177,11 +178,15 @@ def _factors_file() -> str | None:
 
 
 class ListsWriter:
-    """The lists' text compressed as it comes, block by block (see :data:`BLOCK`)."""
+    """The lists' text compressed as it comes, block by block (see :data:`BLOCK`), into
+    an unnamed temporary file: at a million files the lists take 65 MB compressed, which
+    must not sit in memory (twice, joined) beside the scan's columns."""
 
     def __init__(self) -> None:
         self._pending = bytearray()
-        self._parts: list[bytes] = []
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store()
+        self._checksum = xxhash.xxh3_128()
+        self.size = 0
 
     def write(self, data: bytes) -> None:
         self._pending += data
@@ -190,15 +195,32 @@ class ListsWriter:
 
     def _flush(self) -> None:
         block = lz4.block.compress(self._pending, store_size=True)
-        self._parts.append(len(block).to_bytes(4, "little"))
-        self._parts.append(block)
+        for part in (len(block).to_bytes(4, "little"), block):
+            self._spool.write(part)
+            self._checksum.update(part)
+            self.size += len(part)
         self._pending.clear()
 
-    def value(self) -> bytes:
-        """Everything written, compressed."""
+    def finish(self) -> bytes:
+        """Compress what is pending; the checksum of everything written (the same as
+        :func:`_checksum` of the whole), :attr:`size` then final."""
         if self._pending:
             self._flush()
-        return b"".join(self._parts)
+        return self._checksum.digest()
+
+    def close(self) -> None:
+        """Drop the temporary file (:meth:`store` does; a document not stored too)."""
+        self._spool.close()
+
+    def store(self, db: sqlite3.Connection, row: int) -> None:
+        """Copy everything written into ``row``'s ``texts`` (a zero blob of :attr:`size`
+        bytes), a block at a time, then drop the temporary file."""
+        with self._spool:
+            self._spool.seek(0)
+            if self.size:
+                with db.blobopen("report_lists", "texts", row) as blob:
+                    while block := self._spool.read(BLOCK):
+                        blob.write(block)
 
 
 def blocks(texts: bytes) -> Iterator[bytes]:
@@ -363,15 +385,17 @@ def _checksum(texts: bytes) -> bytes:
 
 
 def store_lists(
-    db: sqlite3.Connection, lengths: list[int | None], texts: bytes, base: int | None = None
+    db: sqlite3.Connection, lengths: list[int | None], texts: ListsWriter, base: int | None = None
 ) -> int:
     """Keep a scan's lists (those of ``base`` where ``lengths`` says None); returns their
-    row."""
+    row. Their text is copied from the writer's file, never whole in memory."""
+    checksum = texts.finish()
     cursor = db.execute(
-        "INSERT INTO report_lists (lengths, checksum, texts, base) VALUES (?, ?, ?, ?)",
-        (json.dumps(lengths), _checksum(texts), texts, base),
+        "INSERT INTO report_lists (lengths, checksum, texts, base) VALUES (?, ?, zeroblob(?), ?)",
+        (json.dumps(lengths), checksum, texts.size, base),
     )
     assert cursor.lastrowid is not None
+    texts.store(db, cursor.lastrowid)
     return cursor.lastrowid
 
 
