@@ -224,3 +224,21 @@ def test_the_counter_page_reused_from_the_cache_shows_a_new_post_and_a_new_name_
     added = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
     assert added["École renommée"] != renamed["École renommée"]
     assert Organisation.objects.filter(name="École renommée").exists()
+
+
+def test_a_read_after_a_post_renders_again_only_the_row_that_changed(client, parse, demo):
+    """Each read while posts arrive has new figures; the rows are kept per values, so
+    only the row of the school that posted is rendered again."""
+    from menage.platform.measures.views.public import _row
+    from menage.platform.organisations.models import Organisation
+
+    before = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
+    misses = _row.cache_info().misses
+    school = Organisation.objects.get(name="Collège Jean-Moulin")
+    add(demo, paris(demo.starts_on, 11), 10**9, 999_002, organisation=school)
+    after = cells(parse(client.get(counter_url(DISTRICT_WEEK))))
+    assert _row.cache_info().misses == misses + 1
+    assert after["Collège Jean-Moulin"] != before["Collège Jean-Moulin"]
+    assert {k: v for k, v in after.items() if k != "Collège Jean-Moulin"} == {
+        k: v for k, v in before.items() if k != "Collège Jean-Moulin"
+    }
