@@ -184,7 +184,7 @@ class ListsWriter:
 
     def __init__(self) -> None:
         self._pending = bytearray()
-        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store()
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store() or close()
         self._checksum = xxhash.xxh3_128()
         self.size = 0
 
@@ -224,7 +224,7 @@ class ListsWriter:
 
 
 def blocks(texts: bytes) -> Iterator[bytes]:
-    """The text of :class:`ListsWriter`'s value, block by block.
+    """The text :class:`ListsWriter` wrote, block by block.
 
     Raises:
         ValueError: the text is damaged.

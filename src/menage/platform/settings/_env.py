@@ -101,7 +101,7 @@ ONLY_WHEN_ASKED = 2**31 - 1
 def _prepare_threshold(value: str | None) -> int | None:
     if value is None:
         return ONLY_WHEN_ASKED
-    if value.strip().lower() in ("none", "off", "false", "0"):
+    if value.strip().lower() in ("none", "off", "false"):  # 0 is psycopg's "prepare all"
         return None
     try:
         return int(value)
