@@ -30,6 +30,7 @@ from menage.clean.rules import (
     parse_rule,
 )
 from menage.errors import MenageError
+from menage.files.columnar import old_cutoff_ns
 from menage.files.listing import FileRow
 from menage.findings import (
     FileItem,
@@ -456,7 +457,7 @@ def _plan_old_or_big(
     kind = builder.simple_kind
     if listing is not None:
         cutoff_ns = (
-            int((now - options.older_than_s) * 1e9) if options.older_than_s is not None else None
+            old_cutoff_ns(now, options.older_than_s) if options.older_than_s is not None else None
         )
         larger = options.larger
         for row in listing:
@@ -475,7 +476,7 @@ def _plan_old_or_big(
         scanned_s = float(scanned.findings.settings.get("older_than_s") or 0)
         if options.older_than_s < scanned_s:
             builder.plan.notes.append(f"old-files-limited:{scanned_s}")
-        cutoff_ns = int((now - options.older_than_s) * 1e9)
+        cutoff_ns = old_cutoff_ns(now, options.older_than_s)
         items = [i for i in items if i.mtime_ns < cutoff_ns]
     elif items and options.larger is not None and min(i.size for i in items) >= options.larger:
         builder.plan.notes.append(f"big-files-limited:{len(items)}")

@@ -130,6 +130,12 @@ def _digests(data: bytes, base: int, count: int, known: bytes) -> list[bytes | N
     return column
 
 
+def _span(paths: bytes) -> tuple[bytes, bytes]:
+    """The first and the last path of a chunk's paths (joined by NUL, in order)."""
+    end = paths.find(b"\0")
+    return paths if end < 0 else paths[:end], paths[paths.rfind(b"\0") + 1 :]
+
+
 def rows(
     db: sqlite3.Connection,
     key: bytes,
@@ -149,9 +155,7 @@ def rows(
     for count, paths, numbers, digests, flags in chunks:
         if not count:
             continue
-        end = paths.find(b"\0")
-        first = paths if end < 0 else paths[:end]
-        last = paths[paths.rfind(b"\0") + 1 :]
+        first, last = _span(paths)
         if last < low or (high is not None and first >= high):
             continue
         for row in _decode(count, paths, numbers, digests, flags):
@@ -173,9 +177,7 @@ class Owned:
                 "SELECT seq, paths FROM listing_chunks WHERE roots = ? ORDER BY seq", (key,)
             ):
                 if paths:
-                    end = paths.find(b"\0")
-                    first = paths if end < 0 else paths[:end]
-                    self.spans.append((key, seq, first, paths[paths.rfind(b"\0") + 1 :]))
+                    self.spans.append((key, seq, *_span(paths)))
 
     def between(self, low: bytes, high: bytes, strict: bool = False) -> list[Iterator[Row]]:
         """The rows of the owned chunks between ``low`` and ``high`` (as :func:`rows`):

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from menage._sqlite import create, identity
 from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
 from menage.files import chunk_rows, report_store, snapshot
+from menage.files.columnar import old_cutoff_ns
 from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
@@ -427,7 +428,7 @@ class Index:
         if old.get("items_omitted"):
             # the index keeps file dates in its listing, not twice: rebuild the list
             started = datetime.fromisoformat(report["started"]).timestamp()
-            cutoff_ns = int((started - old["older_than_s"]) * 1e9)
+            cutoff_ns = old_cutoff_ns(started, old["older_than_s"])
             roots = [r.encode("utf-8", "surrogateescape") for r in report["roots"]]
             items = old_file_items(self.listing(roots), cutoff_ns)
             report["old_files"] = {k: v for k, v in old.items() if k != "items_omitted"}

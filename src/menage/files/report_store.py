@@ -335,40 +335,46 @@ def _lengths(text: str, base: list[int] | None) -> list[int | None] | None:
     return found
 
 
-def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> StoredLists | None:
-    """The lists stored for ``roots`` when ``key`` says they are still the scan's."""
+def _reuse(
+    db: sqlite3.Connection, roots: list[bytes], key: ReuseKey
+) -> tuple[int, int, bool] | None:
+    """The lists' row stored for ``roots`` when ``key`` is the one they were made under,
+    the first file date at or after their cutoff, and whether no file crossed the age
+    limit since (nor the clock went back)."""
     row = db.execute(
-        "SELECT r.lists, r.key, r.cutoff_ns, r.next_ns FROM report_reuse r WHERE r.roots = ?",
+        "SELECT lists, key, cutoff_ns, next_ns FROM report_reuse WHERE roots = ?",
         (roots_key(roots),),
     ).fetchone()
-    if row is None:
+    if row is None or row[1] != key.key:
         return None
-    lists_id, stored_key, cutoff_ns, next_ns = row
-    if stored_key != key.key:
-        return None
-    found = _read_row(db, lists_id)
+    lists_id, _key, cutoff_ns, next_ns = row
+    return lists_id, int(next_ns), cutoff_ns <= key.cutoff_ns <= next_ns
+
+
+def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> StoredLists | None:
+    """The lists stored for ``roots`` when ``key`` says they are still the scan's."""
+    found = _reuse(db, roots, key)
     if found is None:
+        return None
+    lists_id, next_ns, timely = found
+    row = _read_row(db, lists_id)
+    if row is None:
         return None  # missing or damaged: made again
-    own, texts, base = found
-    timely = cutoff_ns <= key.cutoff_ns <= next_ns
-    return StoredLists(lists_id, own, texts, int(next_ns), timely, base)
+    own, texts, base = row
+    return StoredLists(lists_id, own, texts, next_ns, timely, base)
 
 
 def _read_row(
     db: sqlite3.Connection, lists_id: int
 ) -> tuple[list[int | None], bytes, tuple[int, list[int], bytes] | None] | None:
     """A row's lengths and text, and its base's; None when either is missing or damaged."""
-    row = db.execute(
-        "SELECT lengths, checksum, texts, base FROM report_lists WHERE id = ?", (lists_id,)
-    ).fetchone()
-    if row is None or row[1] != _checksum(row[2]):
+    row = _checked_row(db, lists_id)
+    if row is None:
         return None
     base = None
     if row[3] is not None:
-        under = db.execute(
-            "SELECT lengths, checksum, texts, base FROM report_lists WHERE id = ?", (row[3],)
-        ).fetchone()
-        if under is None or under[1] != _checksum(under[2]) or under[3] is not None:
+        under = _checked_row(db, row[3])
+        if under is None or under[3] is not None:
             return None
         base_lengths = _lengths(under[0], None)
         if base_lengths is None:
@@ -378,6 +384,14 @@ def _read_row(
     if own is None:
         return None
     return own, row[2], base
+
+
+def _checked_row(db: sqlite3.Connection, lists_id: int) -> tuple[Any, ...] | None:
+    """(lengths, checksum, texts, base) of a row; None when missing or damaged."""
+    row = db.execute(
+        "SELECT lengths, checksum, texts, base FROM report_lists WHERE id = ?", (lists_id,)
+    ).fetchone()
+    return row if row is not None and row[1] == _checksum(row[2]) else None
 
 
 def _checksum(texts: bytes) -> bytes:
@@ -416,12 +430,18 @@ def forget(db: sqlite3.Connection, roots_keys: list[bytes]) -> None:
 
 def splice(skeleton: Any, texts: Callable[[int], bytes]) -> Any:
     """``skeleton`` (parsed) with each ``{"$list": N}`` replaced by list N, parsed."""
+    return _with_lists(skeleton, lambda number: json.loads(texts(number)))
+
+
+def _with_lists(skeleton: Any, make: Callable[[int], Any]) -> Any:
+    """``skeleton`` (parsed) with each ``{"$list": N}`` (:func:`placeholder`) replaced
+    by ``make(N)``."""
     if isinstance(skeleton, dict):
         if len(skeleton) == 1 and isinstance(skeleton.get("$list"), int):
-            return json.loads(texts(skeleton["$list"]))
-        return {key: splice(value, texts) for key, value in skeleton.items()}
+            return make(skeleton["$list"])
+        return {key: _with_lists(value, make) for key, value in skeleton.items()}
     if isinstance(skeleton, list):
-        return [splice(value, texts) for value in skeleton]
+        return [_with_lists(value, make) for value in skeleton]
     return skeleton
 
 
@@ -479,21 +499,11 @@ class ReusedScan:
         """The skeleton as the new scan's summary: its number and times, each list a
         :class:`Lazy` standing for the stored one."""
         return {
-            **_lazy_lists(self.skeleton),
+            **_with_lists(self.skeleton, lambda _number: Lazy(lambda: iter(()))),
             "scan_id": scan_id,
             "started": started,
             "duration_s": round(duration_s, 3),
         }
-
-
-def _lazy_lists(skeleton: Any) -> Any:
-    if isinstance(skeleton, dict):
-        if len(skeleton) == 1 and isinstance(skeleton.get("$list"), int):
-            return Lazy(lambda: iter(()))
-        return {key: _lazy_lists(value) for key, value in skeleton.items()}
-    if isinstance(skeleton, list):
-        return [_lazy_lists(value) for value in skeleton]
-    return skeleton
 
 
 def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> ReusedScan | None:
@@ -501,16 +511,14 @@ def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Re
     :mod:`menage.files.snapshot` says) under ``key``, no file having crossed the age
     limit since: its findings and its document but for the number and times are this
     scan's. None when there is none (its lists are then made, or partly made, again)."""
-    row = db.execute(
-        "SELECT lists, key, cutoff_ns, next_ns FROM report_reuse WHERE roots = ?",
-        (roots_key(roots),),
-    ).fetchone()
-    if row is None or row[1] != key.key or not row[2] <= key.cutoff_ns <= row[3]:
+    found = _reuse(db, roots, key)
+    if found is None or not found[2]:
         return None
+    lists_id = found[0]
     scan = db.execute(
         "SELECT report, groups, redundant_files, redundant_bytes FROM scans "
         "WHERE lists = ? ORDER BY id DESC LIMIT 1",
-        (row[0],),
+        (lists_id,),
     ).fetchone()
     if scan is None:
         return None
@@ -520,4 +528,4 @@ def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Re
         return None
     if not isinstance(skeleton, dict) or "scan_id" not in skeleton:
         return None
-    return ReusedScan(row[0], skeleton, scan[1], scan[2], scan[3])
+    return ReusedScan(lists_id, skeleton, scan[1], scan[2], scan[3])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -95,9 +95,10 @@ def scan(
 
     cached, listing = index.cached(tree) if index is not None else (None, None)
     reused, key = None, None
+    walk_issues = sorted(tree.issues, key=_issue_path)
     if index is not None and listing is not None and listing.snapshot is not None:
         # every file as the index listed it: the last scan's findings may still be these
-        key = reuse_key(tree, sorted(tree.issues, key=_issue_path), options, now)
+        key = reuse_key(tree, walk_issues, options, now)
         reused = index.reused_scan(tree.roots, key) if key is not None else None
 
     def content() -> DuplicateResult:
@@ -115,11 +116,11 @@ def scan(
                 index.save_progress(tree, cached, listing, collapse_hardlinks(tree))
             raise
 
-    def analyse(duplicates: DuplicateResult) -> Findings:
+    def analyse(duplicates: DuplicateResult, extra_links: set[int]) -> Findings:
         scanned = _file_analysers.FileScan(
             tree=tree,
             groups=duplicates.groups,
-            extra_links={i for links in duplicates.links.values() for i in links},
+            extra_links=extra_links,
             older_than_s=options.older_than_s,
             top=options.top,
             now=now,
@@ -133,24 +134,25 @@ def scan(
         digests = cached
         result = DeferredScanResult(
             content,
-            analyse,
+            lambda duplicates: analyse(duplicates, links_of(duplicates.links)),
             (reused.redundant_files, reused.redundant_bytes),
             tree=tree,
             options=options,
             started=started,
             duration_s=0.0,
-            issues=sorted(tree.issues, key=_issue_path),
-            extra_links={i for others in links.values() for i in others},
+            issues=walk_issues,
+            extra_links=links_of(links),
         )
     else:
         reused = None
         duplicates = content()
         links, digests = duplicates.links, duplicates.digests
-        findings = analyse(duplicates)
+        extra_links = links_of(links)
+        findings = analyse(duplicates, extra_links)
         photos: dict[str, Any] | None = None
         if options.photos:
-            findings, photos = _photos(tree, duplicates.groups, links_of(duplicates),
-                                       findings, photo_cache, progress)  # fmt: skip
+            findings, photos = _photos(tree, duplicates.groups, extra_links, findings,
+                                       photo_cache, progress)  # fmt: skip
         result = ScanResult(
             tree=tree,
             duplicates=duplicates,
@@ -160,7 +162,7 @@ def scan(
             started=started,
             duration_s=0.0,
             issues=sorted(tree.issues + duplicates.issues, key=_issue_path),
-            extra_links=links_of(duplicates),
+            extra_links=extra_links,
         )
     result.duration_s = time.monotonic() - clock
     if index is not None and listing is not None:
@@ -206,9 +208,10 @@ def _issue_path(issue: Issue) -> bytes:
     return issue.path
 
 
-def links_of(duplicates: DuplicateResult) -> set[int]:
-    """The paths that are extra hardlinks of an inode counted once."""
-    return {i for links in duplicates.links.values() for i in links}
+def links_of(links: Mapping[int, list[int]]) -> set[int]:
+    """The paths that are extra hardlinks of an inode counted once (``links``: the other
+    paths of each hardlinked inode)."""
+    return {i for others in links.values() for i in others}
 
 
 def _reused_summary(
