@@ -26,9 +26,11 @@ $(UV): scripts/uv-requirements.txt
 
 # --locked: fail rather than install anything that uv.lock does not name. The editable
 # install builds the native core (rust/, by maturin): a change there builds it again.
+# --compile-bytecode: the dependencies' .pyc written once, as pip does, so that a shell
+# with PYTHONDONTWRITEBYTECODE does not compile them again at every command (0.2 s).
 RUST_SOURCES := rust/Cargo.toml rust/Cargo.lock $(wildcard rust/src/*.rs)
 $(BIN)/.installed: pyproject.toml uv.lock $(UV) $(RUST_SOURCES)
-	$(UV) sync --locked --extra platform --quiet
+	$(UV) sync --locked --extra platform --compile-bytecode --quiet
 	touch $@
 
 venv: $(BIN)/.installed

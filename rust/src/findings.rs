@@ -263,7 +263,6 @@ fn json_file_items(
         Some(buffer) => Some(view(buffer)?),
         None => None,
     };
-    let _ = py;
     let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
     let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
     let indices = PyBuffer::<i64>::get(indices)?;
@@ -271,28 +270,35 @@ fn json_file_items(
     let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
     let end = end.min(indices.len());
     let texts = suffixes.as_ref().map(|(texts, _)| texts);
-    let mut out = String::with_capacity(end.saturating_sub(start) * 160);
-    for n in start.min(end)..end {
-        let i = indices[n] as usize;
-        if n > start {
-            out.push_str(separator);
+    // without the GIL: the scan's listing is written to the index meanwhile
+    // (menage.files.index.Index.record_scan); the buffers stay held until the end
+    let encoded = py.detach(|| {
+        let mut out = String::with_capacity(end.saturating_sub(start) * 160);
+        for n in start.min(end)..end {
+            let i = indices[n] as usize;
+            if n > start {
+                out.push_str(separator);
+            }
+            out.push_str("{\"path\":");
+            push_json_path(&mut out, &paths.get(i));
+            let _ = write!(
+                out,
+                ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}",
+                size[i], mtime_ns[i], dev[i], ino[i]
+            );
+            if let (Some(texts), Some(which)) = (texts, which) {
+                match texts.get(which[n] as usize) {
+                    Some(text) => out.push_str(text),
+                    None => return None,
+                }
+            }
+            out.push('}');
         }
-        out.push_str("{\"path\":");
-        push_json_path(&mut out, &paths.get(i));
-        let _ = write!(
-            out,
-            ",\"size\":{},\"mtime_ns\":{},\"device\":{},\"inode\":{}",
-            size[i], mtime_ns[i], dev[i], ino[i]
-        );
-        if let (Some(texts), Some(which)) = (texts, which) {
-            let text = texts.get(which[n] as usize).ok_or_else(|| {
-                pyo3::exceptions::PyValueError::new_err("a suffix number is out of range")
-            })?;
-            out.push_str(text);
-        }
-        out.push('}');
-    }
-    Ok(out)
+        Some(out)
+    });
+    encoded.ok_or_else(|| {
+        pyo3::exceptions::PyValueError::new_err("a suffix number is out of range")
+    })
 }
 
 /// The JSON text of the duplicate groups' items (see ``menage.report.json``).

@@ -220,8 +220,13 @@ def test_interrupt_leaves_a_consistent_index(tmp_path):
         time.sleep(0.02)
     time.sleep(0.3)
     process.send_signal(signal.SIGINT)
-    _out, err = process.communicate(timeout=60)
-    assert process.returncode in (0, 130), err
+    out, err = process.communicate(timeout=60)
+    if process.returncode == -signal.SIGINT:
+        # the scan ended before the signal came (a warm cache reads 360 MB in a blink):
+        # Python died of it on its way out, after the summary was printed whole
+        assert b"Duplicates" in out, err
+    else:
+        assert process.returncode in (0, 130), err
     if process.returncode == 130:
         assert b"interrupted" in err
         assert b"Traceback" not in err

@@ -367,6 +367,8 @@ def test_the_lists_go_through_a_temporary_file_and_are_stored_whole(tmp_path):
     with closing(sqlite3.connect(tmp_path / "lists.sqlite")) as db:
         db.executescript(report_store.SCHEMA)
         row = report_store.store_lists(db, [len(t) for t in texts], writer)
+        assert b"".join(writer.texts()) == b"".join(texts)  # the file kept until closed
+        writer.close()
         assert writer.size > 3 * report_store.BLOCK  # several blocks
         assert report_store.read_lists(db, row) == texts
         stored = db.execute("SELECT texts, checksum FROM report_lists").fetchone()

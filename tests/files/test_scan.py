@@ -391,7 +391,7 @@ def test_json_kept_while_storing_is_the_json_encoded_afterwards(tmp_path):
     import zlib
 
     from menage._jsonstream import write_json
-    from menage.files.document import compressed_document, scan_summary
+    from menage.files.document import SpooledText, compressed_document, scan_summary
     from menage.report.json import write_scan_json
 
     root = tmp_path / "tree"
@@ -418,8 +418,9 @@ def test_json_kept_while_storing_is_the_json_encoded_afterwards(tmp_path):
     assert zlib.decompress(stored) == zlib.decompress(again_stored.skeleton)
     assert b'"items": {"$list":' in zlib.decompress(stored)
     assert len(report["old_files"]["items"]) >= 1
-    result.json_text = tempfile.TemporaryFile()
-    result.json_text.write(kept.encode("ascii"))
+    spooled = tempfile.TemporaryFile()
+    spooled.write(kept.encode("ascii"))
+    result.json_text = SpooledText(spooled)
     text = io.StringIO()
     write_scan_json(result, text)  # a stream without a buffer
     assert text.getvalue() == kept
@@ -440,3 +441,25 @@ def test_folder_temp_kind_is_the_first_rule_whose_folder_is_in_the_path():
     assert any(reference(f) is not None for f in folders)
     for folder in folders:
         assert folder_temp_kind(folder) is reference(folder), folder
+
+
+def test_a_kept_document_reads_its_lists_across_compressed_blocks():
+    """The printed document splices each list back where its skeleton names it, lists
+    crossing the writer's 1 MiB blocks and blocks holding several lists."""
+    import random
+
+    from menage.files import report_store
+    from menage.files.document import ListedText
+
+    noise = random.Random(3).randbytes(report_store.BLOCK + 7).hex().encode("ascii")
+    texts = [b"[]", noise, b'["a"]', b"[" + b'"x",' * 400_000 + b'"y"]', b"[]"]
+    writer = report_store.ListsWriter()
+    for listed in texts:
+        writer.write(listed)
+    writer.finish()
+    pieces: list[bytes | int] = [b'{"a": ', 0, b', "b": ', 1, b", ", 2, b", ", 3, b", ", 4, b"}\n"]
+    text = ListedText(pieces, [len(t) for t in texts], writer)
+    expected = b'{"a": []' + b', "b": ' + noise + b", " + b", ".join(texts[2:]) + b"}\n"
+    assert b"".join(text.blocks()) == expected
+    assert b"".join(text.blocks()) == expected  # read again from the start
+    text.close()

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from menage._fs import owner_name
 from menage._jsonstream import Lazy, write_json
@@ -142,6 +142,9 @@ class StoredDocument:
     #: the row whose lists stand where ``lengths`` says None (only the lists that
     #: depend on the clock were made again)
     base: int | None = None
+    #: the whole document, read again from the skeleton and ``texts`` when printed
+    #: (``keep_text``); it then owns ``texts``
+    text: ListedText | None = None
 
 
 def _count_lazy(value: Any) -> int:
@@ -156,11 +159,15 @@ def compressed_document(
     full: Callable[[bytes], object] | None = None,
     previous: StoredLists | None = None,
     summary: dict[str, Any] | None = None,
+    keep_text: bool = False,
 ) -> StoredDocument:
     """What the index keeps of a scan: its JSON document in two parts, compressed.
 
     With ``full``, the whole document (as ``menage scan --json`` prints it, newline
     included) is given to it too, in the same pass: each part is encoded once. With
+    ``keep_text`` and no ``previous``, ``full`` is not called: the document's ``text``
+    reads the whole again from the skeleton's text and the compressed lists (see
+    :class:`ListedText`). With
     ``previous`` (an earlier scan's lists, known to be this one's), the lists are taken
     from it, neither encoded nor compressed again (when a file crossed the age limit
     since, the old files' list is made again and the lists stored anew). ``summary``
@@ -179,11 +186,18 @@ def compressed_document(
     lengths: list[int | None] = []
     length = 0
 
+    # the skeleton's text and each list's number, in order, when the text is kept
+    pieces: list[bytes | int] | None = [] if keep_text and previous is None else None
+    if pieces is not None:
+        full = None
+
     def to_both(text: str) -> None:
         data = text.encode("ascii")
         parts.append(skeleton.compress(data))
         if full is not None:
             full(data)
+        if pieces is not None:
+            pieces.append(data)
 
     def to_lists(text: str) -> None:
         nonlocal length
@@ -209,6 +223,8 @@ def compressed_document(
             for _block in previous.take(number):
                 pass  # made again below
         length = 0
+        if pieces is not None:
+            pieces.append(number)
         write_json(value, to_lists, depth)
         lengths.append(length)
 
@@ -218,9 +234,67 @@ def compressed_document(
     parts.append(skeleton.flush())
     if lists is None:
         return StoredDocument(b"".join(parts), None, None)
+    text = None
+    if pieces is not None:
+        pieces.append(b"\n")
+        text = ListedText(pieces, lengths, lists)
     return StoredDocument(
-        b"".join(parts), lengths, lists, previous.root if previous is not None else None
+        b"".join(parts), lengths, lists, previous.root if previous is not None else None, text
     )
+
+
+class KeptText(Protocol):
+    """A scan's whole JSON document, made while the index kept its copy, to print once."""
+
+    def blocks(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
+
+class ListedText:
+    """The document of a scan whose lists were all made in this scan, read again from
+    the skeleton's text (a few KB) and the lists' compressed blocks (the index's copy,
+    in its writer's temporary file): a 200,000-file scan's 57 MB of text are neither
+    written to a temporary file nor read back from it, only decompressed."""
+
+    def __init__(self, pieces: list[bytes | int], lengths: list[int | None], lists: ListsWriter):
+        self._pieces = pieces
+        self._lengths = lengths
+        self._lists = lists
+
+    def blocks(self) -> Iterator[bytes]:
+        texts = self._lists.texts()
+        pending = b""
+        for piece in self._pieces:
+            if isinstance(piece, bytes):
+                yield piece
+                continue
+            left = self._lengths[piece] or 0
+            while left:
+                pending = pending or next(texts, b"")
+                if not pending:
+                    raise ValueError("the lists' temporary file is shorter than their lengths")
+                block, pending = pending[:left], pending[left:]
+                left -= len(block)
+                yield block
+
+    def close(self) -> None:
+        self._lists.close()
+
+
+class SpooledText:
+    """The document as :class:`JsonSpool` wrote it, in its temporary file."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    def blocks(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        while block := self._file.read(1 << 20):
+            yield block
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class JsonSpool:

@@ -34,6 +34,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -346,14 +347,27 @@ class Index:
             previous = None
             if unchanged and reuse is not None:
                 previous = report_store.reusable(self.db, tree.roots, reuse)
-            made = document(scan_id, previous)
+            if unchanged:
+                made = document(scan_id, previous)
+            else:
+                # the document is encoded and compressed on a second thread while this one
+                # writes the listing: both spend most of their time outside the GIL (the
+                # core's encoders, LZ4, SQLite), and the scan's last stage halves
+                with ThreadPoolExecutor(1, thread_name_prefix="menage-document") as pool:
+                    making = pool.submit(document, scan_id, previous)
+                    try:
+                        # the chunks are rewritten, and their report_reuse row dropped with them
+                        self._store_listing(tree, stored)
+                    finally:
+                        made = making.result()
             if made.lengths is not None and made.texts is not None:
                 try:
                     lists_id = report_store.store_lists(
                         self.db, made.lengths, made.texts, made.base
                     )
                 finally:
-                    made.texts.close()
+                    if made.text is None:  # else the printed document reads it again
+                        made.texts.close()
                 next_ns = reuse.next_ns() if reuse is not None else report_store.NEVER
             else:
                 assert previous is not None
@@ -362,9 +376,6 @@ class Index:
                 "UPDATE scans SET report = ?, lists = ? WHERE id = ?",
                 (made.skeleton, lists_id, scan_id),
             )
-            if not unchanged:
-                # the chunks are rewritten, and their report_reuse row dropped with them
-                self._store_listing(tree, stored)
             if reuse is not None:
                 report_store.remember(self.db, tree.roots, lists_id, reuse, next_ns)
             else:

@@ -209,18 +209,25 @@ class ListsWriter:
         return self._checksum.digest()
 
     def close(self) -> None:
-        """Drop the temporary file (:meth:`store` does; a document not stored too)."""
+        """Drop the temporary file (once stored, or when the document is not stored)."""
         self._spool.close()
 
     def store(self, db: sqlite3.Connection, row: int) -> None:
         """Copy everything written into ``row``'s ``texts`` (a zero blob of :attr:`size`
-        bytes), a block at a time, then drop the temporary file."""
-        with self._spool:
-            self._spool.seek(0)
-            if self.size:
-                with db.blobopen("report_lists", "texts", row) as blob:
-                    while block := self._spool.read(BLOCK):
-                        blob.write(block)
+        bytes), a block at a time. The temporary file stays until :meth:`close`."""
+        self._spool.seek(0)
+        if self.size:
+            with db.blobopen("report_lists", "texts", row) as blob:
+                while block := self._spool.read(BLOCK):
+                    blob.write(block)
+
+    def texts(self) -> Iterator[bytes]:
+        """The text written, decompressed block by block, from the start (after
+        :meth:`finish`)."""
+        self._spool.seek(0)
+        while header := self._spool.read(4):
+            block = self._spool.read(int.from_bytes(header, "little"))
+            yield lz4.block.decompress(block)
 
 
 def blocks(texts: bytes) -> Iterator[bytes]:
@@ -402,7 +409,8 @@ def store_lists(
     db: sqlite3.Connection, lengths: list[int | None], texts: ListsWriter, base: int | None = None
 ) -> int:
     """Keep a scan's lists (those of ``base`` where ``lengths`` says None); returns their
-    row. Their text is copied from the writer's file, never whole in memory."""
+    row. Their text is copied from the writer's file, never whole in memory; the caller
+    closes the writer."""
     checksum = texts.finish()
     cursor = db.execute(
         "INSERT INTO report_lists (lengths, checksum, texts, base) VALUES (?, ?, zeroblob(?), ?)",

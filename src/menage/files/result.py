@@ -6,11 +6,14 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from menage.files.digests import DuplicateResult
 from menage.files.tree import Issue, Tree
 from menage.findings import Findings
+
+if TYPE_CHECKING:
+    from menage.files.document import KeptText
 
 YEAR_S = 365.25 * 24 * 3600
 
@@ -88,9 +91,9 @@ class ScanResult:
     photos: dict[str, Any] | None = None
     #: the JSON summary, made once (see menage.files.document.scan_summary)
     summary_cache: dict[str, Any] | None = field(default=None, repr=False)
-    #: the full JSON document, encoded while the index kept its copy
-    #: (``scan(keep_json=True)``), in a temporary file; see menage.report.json
-    json_text: IO[bytes] | None = field(default=None, repr=False)
+    #: the full JSON document, made while the index kept its copy
+    #: (``scan(keep_json=True)``), to print once; see menage.report.json
+    json_text: KeptText | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:

@@ -5,7 +5,6 @@ memory. The text is ASCII only (valid UTF-8 whatever the file names).
 
 from __future__ import annotations
 
-import shutil
 from typing import IO, Any
 
 from menage._jsonstream import write_json
@@ -18,22 +17,24 @@ def write_scan_json(
 ) -> None:
     """Write the scan's JSON to ``stream`` without building it all in memory.
 
-    A scan run with ``keep_json`` encoded it already, while the index kept its copy:
-    those bytes are copied as they are, once (the temporary file is then closed).
+    A scan run with ``keep_json`` made it already, while the index kept its copy: those
+    bytes are written as they are, once (their temporary file is then closed).
     """
     kept = result.json_text
     if summary is None and kept is not None:
         result.json_text = None
-        with kept:
-            kept.seek(0)
+        try:
             buffer = getattr(stream, "buffer", None)
             if buffer is not None:
                 stream.flush()
-                shutil.copyfileobj(kept, buffer, 1 << 20)
+                for block in kept.blocks():
+                    buffer.write(block)
                 buffer.flush()
             else:
-                for block in iter(lambda: kept.read(1 << 20), b""):
+                for block in kept.blocks():
                     stream.write(block.decode("ascii"))
+        finally:
+            kept.close()
         return
     write_json(summary if summary is not None else scan_summary(result), stream.write, 0)
     stream.write("\n")
