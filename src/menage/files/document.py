@@ -187,7 +187,9 @@ def compressed_document(
     length = 0
 
     # the skeleton's text and each list's number, in order, when the text is kept
-    pieces: list[bytes | int] | None = [] if keep_text and previous is None else None
+    # (every list made here, or every one taken as stored)
+    keep = keep_text and (previous is None or previous.timely)
+    pieces: list[bytes | int] | None = [] if keep else None
     if pieces is not None:
         full = None
 
@@ -212,19 +214,20 @@ def compressed_document(
         nonlocal length
         number = len(lengths)
         parts.append(skeleton.compress(placeholder(number).encode("ascii")))
+        if pieces is not None:
+            pieces.append(number)
         if previous is not None and (previous.timely or value.name not in CLOCK_LISTS):
             # taken as stored; after a crossing, left in their row (this one's base)
-            for block in previous.take(number):
-                if full is not None:
-                    full(block)
+            if pieces is None:
+                for block in previous.take(number):
+                    if full is not None:
+                        full(block)
             lengths.append(None)
             return
         if previous is not None:
             for _block in previous.take(number):
                 pass  # made again below
         length = 0
-        if pieces is not None:
-            pieces.append(number)
         write_json(value, to_lists, depth)
         lengths.append(length)
 
@@ -232,12 +235,13 @@ def compressed_document(
     if full is not None:
         full(b"\n")
     parts.append(skeleton.flush())
-    if lists is None:
-        return StoredDocument(b"".join(parts), None, None)
-    text = None
     if pieces is not None:
         pieces.append(b"\n")
-        text = ListedText(pieces, lengths, lists)
+    if lists is None:
+        stored = previous
+        text = None if pieces is None or stored is None else ListedText(pieces, stored.take)
+        return StoredDocument(b"".join(parts), None, None, text=text)
+    text = None if pieces is None else ListedText(pieces, lists.lists(lengths), lists.close)
     return StoredDocument(
         b"".join(parts), lengths, lists, previous.root if previous is not None else None, text
     )
@@ -252,34 +256,32 @@ class KeptText(Protocol):
 
 
 class ListedText:
-    """The document of a scan whose lists were all made in this scan, read again from
-    the skeleton's text (a few KB) and the lists' compressed blocks (the index's copy,
-    in its writer's temporary file): a 200,000-file scan's 57 MB of text are neither
-    written to a temporary file nor read back from it, only decompressed."""
+    """The document of a scan whose lists were all made in this scan, or all taken as
+    an earlier scan stored them: the skeleton's text (a few KB) with each list read
+    again where it stands, from the lists' compressed blocks (the writer's temporary
+    file, or the stored row). A 200,000-file scan's 57 MB of text are neither written
+    to a temporary file nor read back from one, only decompressed. Printed once."""
 
-    def __init__(self, pieces: list[bytes | int], lengths: list[int | None], lists: ListsWriter):
+    def __init__(
+        self,
+        pieces: list[bytes | int],
+        take: Callable[[int], Iterator[bytes]],
+        close: Callable[[], None] | None = None,
+    ) -> None:
         self._pieces = pieces
-        self._lengths = lengths
-        self._lists = lists
+        self._take = take
+        self._close = close
 
     def blocks(self) -> Iterator[bytes]:
-        texts = self._lists.texts()
-        pending = b""
         for piece in self._pieces:
             if isinstance(piece, bytes):
                 yield piece
-                continue
-            left = self._lengths[piece] or 0
-            while left:
-                pending = pending or next(texts, b"")
-                if not pending:
-                    raise ValueError("the lists' temporary file is shorter than their lengths")
-                block, pending = pending[:left], pending[left:]
-                left -= len(block)
-                yield block
+            else:
+                yield from self._take(piece)
 
     def close(self) -> None:
-        self._lists.close()
+        if self._close is not None:
+            self._close()
 
 
 class SpooledText:

@@ -229,6 +229,12 @@ class ListsWriter:
             block = self._spool.read(int.from_bytes(header, "little"))
             yield lz4.block.decompress(block)
 
+    def lists(self, lengths: list[int | None]) -> Callable[[int], Iterator[bytes]]:
+        """Reads the text written again, list after list: list ``n`` is ``lengths[n]``
+        bytes (taken in order, each once)."""
+        stream = _Stream(self.texts())
+        return lambda number: stream.take(lengths[number] or 0)
+
 
 def blocks(texts: bytes) -> Iterator[bytes]:
     """The text :class:`ListsWriter` wrote, block by block.
@@ -253,8 +259,8 @@ def blocks(texts: bytes) -> Iterator[bytes]:
 class _Stream:
     """One row's text, list after list (the lists it holds, in order)."""
 
-    def __init__(self, texts: bytes) -> None:
-        self._blocks = blocks(texts)
+    def __init__(self, texts: bytes | Iterator[bytes]) -> None:
+        self._blocks = blocks(texts) if isinstance(texts, bytes) else texts
         self._pending = b""
 
     def take(self, left: int) -> Iterator[bytes]:
