@@ -280,3 +280,23 @@ def test_chunks_still_equal_are_taken_and_the_rest_merged_as_the_rows_say(
         again = scan([root], index=index)
         assert again.duplicates.files_read == 0
         assert writes(index) == []
+
+
+def test_a_scan_is_copied_into_the_index_file_behind_it(tmp_path, tree_with_links):
+    """A scan commits with its WAL synced, then a thread of its own copies the WAL into
+    the database file; the next use of the index waits for that copy."""
+    import shutil
+
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree_with_links], index=index)
+        copying = index._checkpoint
+        assert copying is not None  # runs behind the scan
+        db = index.db  # waits for it
+        assert not copying.is_alive()
+        assert db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL again
+        assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+        # the database file alone, without its WAL, holds the scan
+        shutil.copy(tmp_path / "index.sqlite", tmp_path / "alone.sqlite")
+    with closing(sqlite3.connect(tmp_path / "alone.sqlite")) as alone:
+        assert alone.execute("SELECT count(*) FROM scans").fetchone() == (1,)
+        assert alone.execute("SELECT count(*) FROM listing_chunks").fetchone()[0] >= 1

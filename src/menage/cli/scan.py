@@ -191,6 +191,11 @@ def scan(
                 photo_cache=photo_cache,
                 keep_json=as_json,
             )
+        if as_json:
+            from menage.report.json import write_scan_json
+
+            # while the index copies the scan into its file (Index._checkpoint_behind)
+            write_scan_json(result, sys.stdout)
         # earlier scans of the same folders give the report its before/after
         history = index.scans() if html is not None else []
 
@@ -203,11 +208,7 @@ def scan(
         from menage.report.csv import write_scan_csv
 
         write_scan_csv(result, csv_dir)
-    if as_json:
-        from menage.report.json import write_scan_json
-
-        write_scan_json(result, sys.stdout)
-    elif print0:
+    if print0 and not as_json:  # the JSON, when asked, was printed above
         from menage.findings import FileItem
 
         out = sys.stdout.buffer
@@ -217,7 +218,7 @@ def scan(
                     out.write(item.path + b"\0")
             out.write(b"\0")
         out.flush()
-    else:
+    elif not machine:
         print_scan_summary(result, stdout_console(), breakdown=breakdown)
         if result.photos is not None:
             from menage.cli.photos_summary import print_photos_where

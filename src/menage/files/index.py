@@ -32,6 +32,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -171,14 +172,27 @@ class Index:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # never scanned, wherever it is (see menage.home.own_folders)
         remember_state_file(self.path)
+        self._checkpoint: threading.Thread | None = None
         with self._guard():
-            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            # used by one thread at a time: the checkpoint's (see _checkpoint_behind), then
+            # whoever asks for ``db`` next, which waits for it
+            self._db = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
         try:
             with self._guard():
                 self._check_and_migrate()
         except BaseException:
-            self.db.close()
+            self._db.close()
             raise
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, once a checkpoint running behind the last scan is over."""
+        if self._checkpoint is not None:
+            self._checkpoint.join()
+            self._checkpoint = None
+        return self._db
 
     def _move_aside(self) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -238,6 +252,31 @@ class Index:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def _checkpoint_behind(self) -> Iterator[None]:
+        """A transaction durable at its commit (the WAL synced: ``synchronous=FULL``)
+        whose pages are copied into the database file afterwards, on a thread of their
+        own, while the caller prints the scan's report (57 MB at 200,000 files): the copy
+        and its two syncs took 0.2-0.3 s at the end of every fresh scan. The next use of
+        the index (and :meth:`close`, before the process exits) waits for it."""
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            yield
+        finally:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA wal_autocheckpoint=1000")
+        self._checkpoint = threading.Thread(
+            target=self._copy_wal, name="menage-checkpoint", daemon=False
+        )
+        self._checkpoint.start()
+
+    def _copy_wal(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            # committed and synced already: when the copy fails (a full disk, a reader
+            # in the way), the pages stay in the WAL and the next checkpoint copies them
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -320,7 +359,7 @@ class Index:
         Returns:
             The new scan's number.
         """
-        with self._guard(), self._transaction():
+        with self._guard(), self._checkpoint_behind(), self._transaction():
             cursor = self.db.execute(
                 "INSERT INTO scans (started, duration_s, roots, complete, files, bytes, "
                 "groups, redundant_files, redundant_bytes, report) "
