@@ -48,7 +48,7 @@ from menage.i18n import language
 from menage.impact.campaign import campaign_totals as impact_totals
 from menage.platform.campaigns.models import Campaign
 from menage.platform.measures import window
-from menage.platform.measures.models import Entry, Review, Submission
+from menage.platform.measures.models import Entry, Review, Submission, SubmissionTally
 from menage.platform.organisations.models import Organisation
 
 SUMMED = (
@@ -291,19 +291,24 @@ def forget() -> None:
 
 def _version(campaign: Campaign) -> tuple[tuple[int, int, int | None], ...]:
     """The campaign's tree and, per campaign of it, how many submissions it has and its
-    last id; then the same of the reviews: one query, on the (campaign, id) index.
+    last id; then the same of the reviews: one query, on indexes.
 
     The count, not only the last id: ids are drawn when a row is written and committed in
-    any order, so a row with a smaller id can appear after the last id was read."""
+    any order, so a row with a smaller id can appear after the last id was read. The
+    count is the sum of the campaign's :class:`SubmissionTally` rows (at most 16), kept
+    by triggers in the same transaction as each row: exact in any snapshot, O(1) where
+    counting the rows was O(rows) (5-7 ms of PostgreSQL at 30,000 rows). The reviews
+    (an organiser's decisions, a few per campaign) are still counted."""
     q = connection.ops.quote_name
     campaigns, submissions = q(Campaign._meta.db_table), q(Submission._meta.db_table)
-    reviews = q(Review._meta.db_table)
+    reviews, tally = q(Review._meta.db_table), q(SubmissionTally._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE tree(id) AS (SELECT c.id FROM {campaigns} c WHERE c.id = %s "
             f"UNION SELECT c.id FROM {campaigns} c "
             f"JOIN tree t ON c.part_of_id = t.id WHERE c.part_of_approved) "
-            f"SELECT t.id, (SELECT COUNT(*) FROM {submissions} s WHERE s.campaign_id = t.id), "
+            f"SELECT t.id, (SELECT COALESCE(SUM(y.n), 0) FROM {tally} y "
+            f"WHERE y.campaign_id = t.id), "
             f"(SELECT MAX(s.id) FROM {submissions} s WHERE s.campaign_id = t.id) FROM tree t "
             f"UNION ALL SELECT -1, (SELECT COUNT(*) FROM {reviews} r), "
             f"(SELECT MAX(r.id) FROM {reviews} r) ORDER BY 1",
