@@ -274,6 +274,9 @@ class Counted:
     pages: dict[tuple[Any, ...], str] = field(default_factory=dict)
     #: the API's public answer, encoded, per language, campaign's and organisations' names
     encoded: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    #: the counter's whole page for anonymous readers: (when rendered, its parts around
+    #: the CSRF token), per address, language and names (views/public.py)
+    shared: dict[tuple[Any, ...], tuple[float, list[str]]] = field(default_factory=dict)
 
 
 _cache: dict[int, tuple[tuple[Any, ...], Counted]] = {}
