@@ -459,6 +459,12 @@ def main(argv: list[str] | None = None) -> int:
         "readers' latencies are then those of a server holding that rate",
     )  # fmt: skip
     parser.add_argument("--readers", type=int, default=2)
+    parser.add_argument(
+        "--freshness", type=float,
+        help="MENAGE_MEASURES_FRESHNESS for the servers' workers (seconds a worker serves a "
+        "campaign's figures without checking the database; 0: every read checks; default: "
+        "the environment's, else the settings' 1)",
+    )  # fmt: skip
     parser.add_argument("--quiet-reads", type=int, default=50)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
@@ -482,6 +488,8 @@ def main(argv: list[str] | None = None) -> int:
         cluster.run("createdb", "menage_bench")
         url = cluster.url("menage_bench") + "&conn_max_age=600"
         os.environ.update(environment(url, home))
+        if args.freshness is not None:  # inherited by gunicorn and its workers
+            os.environ["MENAGE_MEASURES_FRESHNESS"] = str(args.freshness)
         codes = prepare(args.schools, args.preload)
         port = free_port()
         children_before = children_cpu()
@@ -571,6 +579,8 @@ def main(argv: list[str] | None = None) -> int:
         "load_tool_cpu_ms_per_post": round(client_cpu * 1000 / max(1, run.posts), 2),
         "concurrency": args.concurrency,
         "rate": args.rate,
+        # what the workers were started with: a read may show figures this many seconds old
+        "freshness_s": os.environ.get("MENAGE_MEASURES_FRESHNESS", "1 (default)"),
         "preload": args.preload,
         "cpus": os.cpu_count(),
         "load_average_1m": os.getloadavg()[0],

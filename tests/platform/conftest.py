@@ -82,6 +82,33 @@ def _fresh_measures_cache() -> Iterator[None]:
     forget()
 
 
+class MeasuresClock:
+    """The measures' freshness window's clock, still unless a test moves it: a test
+    sees another worker's change only once it says the window has passed."""
+
+    def __init__(self) -> None:
+        self.at = 1000.0
+
+    def __call__(self) -> float:
+        return self.at
+
+    def advance(self, seconds: float | None = None) -> None:
+        """Move on by ``seconds`` (default: the whole window, ``MENAGE_MEASURES_FRESHNESS``)."""
+        from django.conf import settings
+
+        self.at += settings.MENAGE_MEASURES_FRESHNESS if seconds is None else seconds
+
+
+@pytest.fixture(autouse=True)
+def measures_clock(monkeypatch: pytest.MonkeyPatch) -> MeasuresClock:
+    """Every test runs with the freshness window's default length on this clock."""
+    from menage.platform.measures import window
+
+    clock = MeasuresClock()
+    monkeypatch.setattr(window, "now", clock)
+    return clock
+
+
 @pytest.fixture
 def on_postgresql(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--platform-db") == "postgresql")

@@ -242,3 +242,93 @@ def test_a_read_after_a_post_renders_again_only_the_row_that_changed(client, par
     assert {k: v for k, v in after.items() if k != "Collège Jean-Moulin"} == {
         k: v for k, v in before.items() if k != "Collège Jean-Moulin"
     }
+
+
+# --- the page kept for anonymous readers (views/public.py) -----------------------------
+
+
+@pytest.fixture
+def open_week(world: dict[str, Any], settings: Any) -> Any:
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode
+
+    settings.MENAGE_MEASURES_MIN_GROUP = 1
+    today = dt.date.today()
+    Campaign.objects.filter(pk=world["alpha_public"].pk).update(
+        starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1)
+    )
+    ParticipationCode.objects.create(campaign=world["alpha_public"], code="KEPT2345")
+    return Campaign.objects.get(pk=world["alpha_public"].pk)
+
+
+def rendered(response: Any) -> bool:
+    """Whether the page was rendered for this request (the test client lists templates)."""
+    return any(t.name == "measures/counter.html" for t in response.templates)
+
+
+def workshop(client: Any, people: int, key: str) -> Any:
+    return client.post("/mesures/KEPT2345/workshop/", {"key": key * 32, "people": people})
+
+
+def test_anonymous_readers_share_the_page_each_with_their_own_csrf_token(open_week, parse):
+    from django.test import Client
+
+    url = counter_url(open_week.slug)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [first.get(url), second.get(url)]
+    assert rendered(pages[0]) and not rendered(pages[1])  # the second reader's is the kept one
+    tokens = []
+    for client, page in zip((first, second), pages, strict=True):
+        form = parse(page).find("form", class_="lang")
+        token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+        tokens.append(token)
+        # the token is the reader's: their language switch goes through the CSRF check
+        switched = client.post("/i18n/setlang/", {"csrfmiddlewaretoken": token,
+                                                  "language": "en", "next": url})  # fmt: skip
+        assert switched.status_code == 302
+    assert tokens[0] != tokens[1]
+    body = [p.content.decode().replace(t, "") for p, t in zip(pages, tokens, strict=True)]
+    assert body[0] == body[1]
+
+
+def test_a_signed_in_reader_never_gets_the_kept_page(open_week, login, parse):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = counter_url(open_week.slug)
+    assert rendered(Client().get(url))  # kept now
+    logout = reverse("accounts:logout")
+    manager = login("alpha_manager")
+    page = manager.get(url)
+    assert rendered(page)
+    assert parse(page).find("form", action=logout) is not None
+    anonymous = Client().get(url)
+    assert not rendered(anonymous)
+    assert parse(anonymous).find("form", action=logout) is None
+
+
+def test_a_message_waiting_for_the_reader_is_shown(open_week):
+    from django.test import Client
+
+    url = counter_url(open_week.slug)
+    Client().get(url)  # kept
+    participant = Client()
+    assert workshop(participant, 12, "k").status_code == 302  # "thank you" waits in the session
+    page = participant.get(url)
+    assert rendered(page) and "Merci" in page.content.decode()
+    assert "Merci" not in Client().get(url).content.decode()
+
+
+def test_the_kept_page_follows_the_figures_and_the_window(open_week, measures_clock, settings):
+    from django.test import Client
+
+    url = counter_url(open_week.slug)
+    assert rendered(Client().get(url))
+    assert not rendered(Client().get(url))
+    assert workshop(Client(), 7, "a").status_code == 302  # new figures: a new page
+    page = Client().get(url)
+    assert rendered(page) and "7" in page.content.decode()
+    measures_clock.advance()  # the menus and the footer are not kept longer than the window
+    assert rendered(Client().get(url))
+    settings.MENAGE_MEASURES_FRESHNESS = 0  # no window: every page rendered
+    assert rendered(Client().get(url)) and rendered(Client().get(url))

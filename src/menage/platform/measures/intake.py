@@ -31,6 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from menage.platform.campaigns.models import Campaign
 from menage.platform.core.hotsql import fetch_all
 from menage.platform.core.models import RateLimitHit
+from menage.platform.measures import window
 from menage.platform.measures.limits import Budget
 from menage.platform.measures.models import ParticipationCode, Submission
 
@@ -246,8 +247,8 @@ def receive_counted(
     row, values = _values(code, body.key, status, fields, None)
     day, adapt = today(), connection.ops.adapt_datefield_value
     params: list[Any] = []
-    for key, window, _limit in budgets:
-        params += [key, window]
+    for key, span, _limit in budgets:
+        params += [key, span]
     for key, _window, limit in budgets:
         params += [key, limit]
     params += [*values, code.pk, adapt(day), adapt(day - GRACE)]
@@ -258,6 +259,7 @@ def receive_counted(
     if new_id is not None:
         row.pk = int(new_id)
         row._state.adding = False
+        window.wrote(code.campaign_id)  # committed: this worker's next read shows it
         return row, False
     # a replay or a correction, or the code closed meanwhile: already counted
     return store(code, body.key, status, fields, inserted=False)
@@ -277,7 +279,23 @@ def store(
     report that waited for review keeps waiting, and the (code, key) constraint holds
     under concurrency. ``inserted=False``: the caller's insert just found the key taken
     (or the code closed), so the first attempt goes straight to the replacement.
+
+    Raises:
+        Closed: the campaign does not take submissions today.
     """
+    stored = _store(code, key, status, fields, inserted=inserted)
+    window.wrote(code.campaign_id)  # committed: this worker's next read shows it
+    return stored
+
+
+def _store(
+    code: ParticipationCode,
+    key: str,
+    status: str,
+    fields: dict[str, Any],
+    *,
+    inserted: bool | None = None,
+) -> tuple[Submission, bool]:
     day, adapt = today(), connection.ops.adapt_datefield_value
     for attempt in range(5):
         row = None if attempt == 0 and inserted is False else _insert_new(code, key, status, fields)

@@ -231,3 +231,35 @@ class Review(models.Model):
         if not self._state.adding:
             raise ValueError("the review log is append-only")
         super().save(*args, **kwargs)
+
+
+class SubmissionTally(models.Model):
+    """How many submissions a campaign has, kept by the database itself: triggers on the
+    submissions' table (migration 0005) add one in the same transaction as each insert
+    and take one off with each delete, so a snapshot's sum over a campaign's rows is
+    exactly the number of its submissions that snapshot sees, whatever the order the
+    rows commit in. The figures' cache reads it instead of counting the rows (O(1), not
+    O(rows): see ``aggregates._version``).
+
+    Spread over up to :data:`TALLY_SLOTS` rows per campaign (PostgreSQL: the slot of the
+    writing connection), so that concurrent posts do not all wait for one counter row;
+    a transaction always writes its connection's slot, so two never lock slots in
+    opposite orders. ``campaign_id`` is a plain number, not a foreign key: deleting a
+    campaign's rows must not depend on the order Django deletes them in.
+    """
+
+    campaign_id = models.BigIntegerField()
+    slot = models.SmallIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_id", "slot"], name="one_tally_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.slot}={self.n}"
+
+
+#: rows per campaign of :class:`SubmissionTally` (PostgreSQL; SQLite writes one at a time)
+TALLY_SLOTS = 16

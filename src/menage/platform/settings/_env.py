@@ -43,6 +43,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """A number of seconds (or any decimal) from an environment variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a number") from None
+
+
 def parse_database_url(url: str) -> dict[str, Any]:
     """Turn a database URL into a Django ``DATABASES`` entry.
 

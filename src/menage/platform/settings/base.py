@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from menage.platform.settings._env import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     parse_database_url,
@@ -169,6 +170,9 @@ MENAGE_SUBMISSIONS_PER_CODE = env_int("MENAGE_SUBMISSIONS_PER_CODE", 600)
 MENAGE_SUBMISSIONS_PER_CLIENT = env_int("MENAGE_SUBMISSIONS_PER_CLIENT", 30)
 # no figure is shown for a group with fewer participants than this
 MENAGE_MEASURES_MIN_GROUP = env_int("MENAGE_MEASURES_MIN_GROUP", 5)
+# a worker answers a campaign's figures without asking the database within this many
+# seconds after it last checked them (its own posts and reviews show at once); 0: every read
+MENAGE_MEASURES_FRESHNESS = env_float("MENAGE_MEASURES_FRESHNESS", 1.0)
 # the API's public dashboards are kept this many seconds per worker (0: computed each time)
 MENAGE_DASHBOARD_CACHE_SECONDS = env_int("MENAGE_DASHBOARD_CACHE_SECONDS", 10)
 # the reverse proxies whose X-Forwarded-For is believed (addresses or networks); empty:
