@@ -209,10 +209,17 @@ async def poster(
 Due = Callable[[int], float]
 
 
-async def reader(run: Run, client: Client, done: asyncio.Event) -> None:
+async def reader(run: Run, client: Client, done: asyncio.Event, due: Due | None = None) -> None:
+    """Reads the API and the page in turn, back to back, or read ``k`` at ``due(k)``."""
     paths = {"api": f"/api/v1/dashboards/campaigns/{SLUG}", "page": f"/campagnes/{SLUG}/mesures/"}
     turn = 0
     while not done.is_set():
+        if due is not None:
+            wait = due(turn) - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if done.is_set():
+                break
         kind = ("api", "page")[turn % 2]
         turn += 1
         start = time.perf_counter()
@@ -235,8 +242,11 @@ async def drive(
     keep = args.keep_alive
     clients = [Client(read_port or port, keep_alive=keep) for _ in range(args.readers)]
     clients += [Client(port, keep_alive=keep) for _ in range(args.concurrency)]
-    readers = [asyncio.create_task(reader(run, client, done)) for client in clients[: args.readers]]
     start = time.perf_counter()
+    readers = [
+        asyncio.create_task(reader(run, client, done, _read_due(args, start, i)))
+        for i, client in enumerate(clients[: args.readers])
+    ]
     due = None
     if args.rate:
         # submission n is due at start + n / rate: the rate a campaign's peak would bring,
@@ -255,6 +265,19 @@ async def drive(
     for client in clients:
         client.close()
     return run, elapsed
+
+
+def _read_due(args: argparse.Namespace, start: float, i: int) -> Due | None:
+    """With ``--read-rate R``: reader ``i`` of N sends its read k at start + (k N + i) / R,
+    the readers together R a second, whatever their answers' times."""
+    if not args.read_rate:
+        return None
+    rate, readers = float(args.read_rate), args.readers
+
+    def due(k: int) -> float:
+        return start + (k * readers + i) / rate
+
+    return due
 
 
 #: gunicorn hooks for ``--profile``: each worker profiles itself (gunicorn's HTTP handling
@@ -460,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument(
+        "--read-rate", type=float,
+        help="dashboard reads per second, all readers together, paced (default: each reader "
+        "reads back to back, so cheaper reads mean more of them)",
+    )  # fmt: skip
+    parser.add_argument(
         "--freshness", type=float,
         help="MENAGE_MEASURES_FRESHNESS for the servers' workers (seconds a worker serves a "
         "campaign's figures without checking the database; 0: every read checks; default: "
@@ -579,6 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_tool_cpu_ms_per_post": round(client_cpu * 1000 / max(1, run.posts), 2),
         "concurrency": args.concurrency,
         "rate": args.rate,
+        "read_rate": args.read_rate,
         # what the workers were started with: a read may show figures this many seconds old
         "freshness_s": os.environ.get("MENAGE_MEASURES_FRESHNESS", "1 (default)"),
         "preload": args.preload,
