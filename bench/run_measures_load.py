@@ -272,7 +272,7 @@ def _read_due(args: argparse.Namespace, start: float, i: int) -> Due | None:
     the readers together R a second, whatever their answers' times."""
     if not args.read_rate:
         return None
-    rate, readers = float(args.read_rate), args.readers
+    rate, readers = float(args.read_rate), int(args.readers)
 
     def due(k: int) -> float:
         return start + (k * readers + i) / rate
