@@ -16,12 +16,11 @@ compressed, in two parts: its lists, and the rest (:func:`compressed_document`,
 
 from __future__ import annotations
 
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 from menage._fs import owner_name
 from menage._jsonstream import Lazy, write_json
@@ -165,9 +164,9 @@ def compressed_document(
 
     With ``full``, the whole document (as ``menage scan --json`` prints it, newline
     included) is given to it too, in the same pass: each part is encoded once. With
-    ``keep_text`` and no ``previous``, ``full`` is not called: the document's ``text``
-    reads the whole again from the skeleton's text and the compressed lists (see
-    :class:`ListedText`). With
+    ``keep_text``, ``full`` is not called: the document's ``text`` reads the whole
+    again from the skeleton's text and the compressed lists (see :class:`ListedText`).
+    With
     ``previous`` (an earlier scan's lists, known to be this one's), the lists are taken
     from it, neither encoded nor compressed again (when a file crossed the age limit
     since, the old files' list is made again and the lists stored anew). ``summary``
@@ -187,9 +186,7 @@ def compressed_document(
     length = 0
 
     # the skeleton's text and each list's number, in order, when the text is kept
-    # (every list made here, or every one taken as stored)
-    keep = keep_text and (previous is None or previous.timely)
-    pieces: list[bytes | int] | None = [] if keep else None
+    pieces: list[bytes | int] | None = [] if keep_text else None
     if pieces is not None:
         full = None
 
@@ -224,9 +221,9 @@ def compressed_document(
                         full(block)
             lengths.append(None)
             return
-        if previous is not None:
+        if previous is not None and pieces is None:
             for _block in previous.take(number):
-                pass  # made again below
+                pass  # made again below (with pieces: skipped when printed)
         length = 0
         write_json(value, to_lists, depth)
         lengths.append(length)
@@ -241,10 +238,31 @@ def compressed_document(
         stored = previous
         text = None if pieces is None or stored is None else ListedText(pieces, stored.take)
         return StoredDocument(b"".join(parts), None, None, text=text)
-    text = None if pieces is None else ListedText(pieces, lists.lists(lengths), lists.close)
+    text = None
+    if pieces is not None:
+        text = ListedText(pieces, _each_list(lists.lists(lengths), lengths, previous), lists.close)
     return StoredDocument(
         b"".join(parts), lengths, lists, previous.root if previous is not None else None, text
     )
+
+
+def _each_list(
+    made: Callable[[int], Iterator[bytes]], lengths: list[int | None], stored: StoredLists | None
+) -> Callable[[int], Iterator[bytes]]:
+    """List ``n``'s text: made in this scan, or (``lengths[n]`` None) as ``stored`` holds
+    it; the stored lists are read in order, those made again skipped."""
+
+    def take(number: int) -> Iterator[bytes]:
+        if stored is not None:
+            kept = stored.take(number)
+            if lengths[number] is None:
+                yield from kept
+                return
+            for _block in kept:
+                pass  # made again
+        yield from made(number)
+
+    return take
 
 
 class KeptText(Protocol):
@@ -256,11 +274,11 @@ class KeptText(Protocol):
 
 
 class ListedText:
-    """The document of a scan whose lists were all made in this scan, or all taken as
-    an earlier scan stored them: the skeleton's text (a few KB) with each list read
-    again where it stands, from the lists' compressed blocks (the writer's temporary
-    file, or the stored row). A 200,000-file scan's 57 MB of text are neither written
-    to a temporary file nor read back from one, only decompressed. Printed once."""
+    """A scan's whole document, printed from the skeleton's text (a few KB) with each
+    list read again where it stands, from the lists' compressed blocks: those made in
+    this scan from the writer's temporary file, those an earlier scan stored from its
+    row. A 200,000-file scan's 57 MB of text are neither written to a temporary file
+    nor read back from one, only decompressed. Printed once."""
 
     def __init__(
         self,
@@ -282,43 +300,3 @@ class ListedText:
     def close(self) -> None:
         if self._close is not None:
             self._close()
-
-
-class SpooledText:
-    """The document as :class:`JsonSpool` wrote it, in its temporary file."""
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self._file = file
-
-    def blocks(self) -> Iterator[bytes]:
-        self._file.seek(0)
-        while block := self._file.read(1 << 20):
-            yield block
-
-    def close(self) -> None:
-        self._file.close()
-
-
-class JsonSpool:
-    """The full JSON document of a scan, written while the index keeps its copy, in an
-    unnamed temporary file (not in memory: a million files make hundreds of MB).
-
-    ``file`` is None when the temporary file could not be made or written (a full
-    disk): the document is then encoded again when it is printed.
-    """
-
-    def __init__(self) -> None:
-        self.file: IO[bytes] | None
-        try:
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115 (kept open on purpose)
-        except OSError:
-            self.file = None
-
-    def write(self, data: bytes) -> None:
-        if self.file is None:
-            return
-        try:
-            self.file.write(data)
-        except OSError:
-            self.file.close()
-            self.file = None

@@ -17,12 +17,7 @@ from typing import TYPE_CHECKING, Any
 from menage.files import analysers as _file_analysers
 from menage.files.digests import DuplicateResult
 from menage.files.disks import read_order
-from menage.files.document import (
-    JsonSpool,
-    SpooledText,
-    StoredDocument,
-    compressed_document,
-)
+from menage.files.document import StoredDocument, compressed_document
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
 from menage.files.report_store import ReusedScan, StoredLists, reuse_key
@@ -183,12 +178,11 @@ def scan(
             redundant_files=result.redundant_files,
             redundant_bytes=result.redundant_bytes,
         )
-        spool = JsonSpool() if keep_json else None
         made: list[StoredDocument] = []
 
         def document(scan_id: int, previous: StoredLists | None) -> StoredDocument:
             made.append(compressed_document(
-                result, scan_id, spool.write if spool is not None else None, previous,
+                result, scan_id, None, previous,
                 _reused_summary(reused, result, scan_id, previous), keep_text=keep_json,
             ))  # fmt: skip
             return made[-1]
@@ -199,16 +193,12 @@ def scan(
                 key if reused is not None else reuse_key(tree, result.issues, options, now),
             )  # fmt: skip
         except BaseException:
-            for kept in (made[-1].text if made else None, spool.file if spool else None):
-                if kept is not None:
-                    kept.close()
+            text = made[-1].text if made else None
+            if text is not None:
+                text.close()
             raise
-        if made and made[-1].text is not None:
+        if made:
             result.json_text = made[-1].text
-            if spool is not None and spool.file is not None:
-                spool.file.close()
-        elif spool is not None and spool.file is not None:
-            result.json_text = SpooledText(spool.file)
     return result
 
 
