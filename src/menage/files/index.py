@@ -391,7 +391,7 @@ class Index:
             else:
                 # the document is encoded and compressed on a second thread while this one
                 # writes the listing: both spend most of their time outside the GIL (the
-                # core's encoders, LZ4, SQLite), and the scan's last stage halves
+                # core's encoders, LZ4, SQLite), so the two overlap
                 with ThreadPoolExecutor(1, thread_name_prefix="menage-document") as pool:
                     making = pool.submit(document, scan_id, previous)
                     try:
