@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.platform.measures_week import open_week, shown
+from tests.platform.measures_week import send as post_submission
 
 pytestmark = pytest.mark.django_db
 TB = 1000**4
@@ -21,31 +23,11 @@ TB = 1000**4
 @pytest.fixture
 def week(world: dict[str, Any], settings: Any) -> dict[str, Any]:
     """The alpha city's public campaign, open today, with a poster code."""
-    from menage.platform.campaigns.models import Campaign
-    from menage.platform.measures.models import ParticipationCode
-
-    settings.MENAGE_MEASURES_MIN_GROUP = 1
-    today = dt.date.today()
-    Campaign.objects.filter(pk=world["alpha_public"].pk).update(
-        starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1)
-    )
-    campaign = Campaign.objects.get(pk=world["alpha_public"].pk)
-    code = ParticipationCode.objects.create(campaign=campaign, code="CACHE234")
-    return {"campaign": campaign, "code": code, "slug": campaign.slug}
+    return open_week(world, settings, "CACHE234")
 
 
 def send(key: str, moved: int = 1_000, code: str = "CACHE234") -> Any:
-    body = {"version": 1, "key": key.ljust(16, "-"), "since": dt.date.today().isoformat(),
-            "channel": "computer", "moved_files": 1, "moved_bytes": moved}  # fmt: skip
-    return Client().post(
-        f"/api/v1/campaigns/{code}/submissions", json.dumps(body), content_type="application/json"
-    )
-
-
-def shown(slug: str) -> int:
-    """The bytes the public dashboard API gives (through the cache)."""
-    figures = Client().get(f"/api/v1/dashboards/campaigns/{slug}").json()["figures"]
-    return int(figures["moved_bytes"]) if figures else 0
+    return post_submission(key, moved, code)
 
 
 def aggregations(queries: Any) -> int:

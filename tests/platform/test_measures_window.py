@@ -10,11 +10,12 @@ only moves when a test moves it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
 from django.test import Client
+from tests.platform.measures_week import open_week, shown
+from tests.platform.measures_week import send as post_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +23,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def week(world: dict[str, Any], settings: Any) -> dict[str, Any]:
     """The alpha city's public campaign, open today, with a poster code."""
-    from menage.platform.campaigns.models import Campaign
-    from menage.platform.measures.models import ParticipationCode
-
-    settings.MENAGE_MEASURES_MIN_GROUP = 1
-    today = dt.date.today()
-    Campaign.objects.filter(pk=world["alpha_public"].pk).update(
-        starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1)
-    )
-    campaign = Campaign.objects.get(pk=world["alpha_public"].pk)
-    code = ParticipationCode.objects.create(campaign=campaign, code="WINDOW23")
-    return {"campaign": campaign, "code": code, "slug": campaign.slug}
+    return open_week(world, settings, "WINDOW23")
 
 
 def send(key: str, moved: int, code: str = "WINDOW23") -> Any:
-    body = {"version": 1, "key": key.ljust(16, "-"), "since": dt.date.today().isoformat(),
-            "channel": "computer", "moved_files": 1, "moved_bytes": moved}  # fmt: skip
-    return Client().post(
-        f"/api/v1/campaigns/{code}/submissions", json.dumps(body), content_type="application/json"
-    )
+    return post_submission(key, moved, code)
 
 
 def elsewhere(code: Any, key: str, moved: int) -> None:
@@ -59,12 +46,6 @@ def moved(campaign: Any) -> int:
     from menage.platform.measures.aggregates import counted
 
     return counted(campaign).total.moved_bytes
-
-
-def shown(slug: str) -> int:
-    """The bytes the public dashboard API gives."""
-    figures = Client().get(f"/api/v1/dashboards/campaigns/{slug}").json()["figures"]
-    return int(figures["moved_bytes"]) if figures else 0
 
 
 def test_within_the_window_the_figures_cost_no_query(week, django_assert_num_queries):
