@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Protocol
+from typing import Any
 
 from menage._fs import owner_name
 from menage._jsonstream import Lazy, write_json
@@ -263,14 +263,6 @@ def _each_list(
         yield from made(number)
 
     return take
-
-
-class KeptText(Protocol):
-    """A scan's whole JSON document, made while the index kept its copy, to print once."""
-
-    def blocks(self) -> Iterator[bytes]: ...
-
-    def close(self) -> None: ...
 
 
 class ListedText:

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from menage.files.digests import DuplicateResult
 from menage.files.tree import Issue, Tree
 from menage.findings import Findings
 
-if TYPE_CHECKING:
-    from menage.files.document import KeptText
-
 YEAR_S = 365.25 * 24 * 3600
+
+
+class KeptText(Protocol):
+    """A scan's whole JSON document, made while the index kept its copy, to print once
+    (:class:`menage.files.document.ListedText`)."""
+
+    def blocks(self) -> Iterator[bytes]: ...
+
+    def close(self) -> None: ...
+
 
 #: folders that hold snapshots of other files (NAS and ZFS snapshots, snapper) or what
 #: was deleted (Windows recycle bin, freedesktop trash of removable drives): their copies
