@@ -25,6 +25,20 @@ def open_week(world: dict[str, Any], settings: Any, code: str) -> dict[str, Any]
     return {"campaign": campaign, "code": poster, "slug": campaign.slug}
 
 
+def add_operation(campaign: Any, code: str, approved: bool = False) -> Any:
+    """An operation attached to ``campaign`` (approved or not), with the poster code ``code``."""
+    from menage.platform.campaigns.models import Campaign
+    from menage.platform.measures.models import ParticipationCode
+
+    operation = Campaign.objects.create(
+        organisation=campaign.organisation, name="Opération", slug="operation", kind="data",
+        starts_on=campaign.starts_on, ends_on=campaign.ends_on, part_of=campaign,
+        part_of_approved=approved,
+    )  # fmt: skip
+    ParticipationCode.objects.create(campaign=operation, code=code)
+    return operation
+
+
 def send(key: str, moved: int, code: str) -> Any:
     """Post a computer cleanup of ``moved`` bytes under ``key`` with ``code``."""
     body = {"version": 1, "key": key.ljust(16, "-"), "since": dt.date.today().isoformat(),

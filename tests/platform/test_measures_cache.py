@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.platform.measures_week import open_week, shown
+from tests.platform.measures_week import add_operation, open_week, shown
 from tests.platform.measures_week import send as post_submission
 
 pytestmark = pytest.mark.django_db
@@ -205,14 +205,9 @@ def test_a_report_accepted_in_review_joins_the_counter(week, login):
 
 def test_an_approved_operation_joins_the_cached_counter(week, measures_clock):
     from menage.platform.campaigns.models import Campaign
-    from menage.platform.measures.models import ParticipationCode
 
     campaign = week["campaign"]
-    operation = Campaign.objects.create(
-        organisation=campaign.organisation, name="Opération", slug="operation", kind="data",
-        starts_on=campaign.starts_on, ends_on=campaign.ends_on, part_of=campaign,
-    )  # fmt: skip
-    ParticipationCode.objects.create(campaign=operation, code="OPER2345")
+    operation = add_operation(campaign, "OPER2345")
     assert send("main", 5_000).status_code == 201
     assert send("school", 2_000, code="OPER2345").status_code == 201
     assert shown(week["slug"]) == 5_000  # not approved yet

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.platform.measures_week import open_week, shown
+from tests.platform.measures_week import add_operation, open_week, shown
 from tests.platform.measures_week import send as post_submission
 
 pytestmark = pytest.mark.django_db
@@ -143,16 +143,8 @@ def test_a_rejection_in_this_worker_shows_at_once_on_the_counter(week, login, pa
 
 
 def test_a_post_to_an_operation_closes_its_parent_campaigns_window(week):
-    from menage.platform.campaigns.models import Campaign
-    from menage.platform.measures.models import ParticipationCode
-
     campaign = week["campaign"]
-    operation = Campaign.objects.create(
-        organisation=campaign.organisation, name="Opération", slug="operation", kind="data",
-        starts_on=campaign.starts_on, ends_on=campaign.ends_on, part_of=campaign,
-        part_of_approved=True,
-    )  # fmt: skip
-    ParticipationCode.objects.create(campaign=operation, code="OPER2345")
+    add_operation(campaign, "OPER2345", approved=True)
     assert moved(campaign) == 0
     assert send("school", 2_000, code="OPER2345").status_code == 201
     assert moved(campaign) == 2_000
@@ -160,15 +152,8 @@ def test_a_post_to_an_operation_closes_its_parent_campaigns_window(week):
 
 def test_an_approval_in_this_worker_shows_at_once(week):
     """A campaign saved in this worker (an operation approved) closes every window."""
-    from menage.platform.campaigns.models import Campaign
-    from menage.platform.measures.models import ParticipationCode
-
     campaign = week["campaign"]
-    operation = Campaign.objects.create(
-        organisation=campaign.organisation, name="Opération", slug="operation", kind="data",
-        starts_on=campaign.starts_on, ends_on=campaign.ends_on, part_of=campaign,
-    )  # fmt: skip
-    ParticipationCode.objects.create(campaign=operation, code="OPER2345")
+    operation = add_operation(campaign, "OPER2345")
     assert send("school", 2_000, code="OPER2345").status_code == 201
     assert moved(campaign) == 0  # not approved yet
     operation.part_of_approved = True
