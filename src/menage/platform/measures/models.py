@@ -241,11 +241,12 @@ class SubmissionTally(models.Model):
     rows commit in. The figures' cache reads it instead of counting the rows (O(1), not
     O(rows): see ``aggregates._version``).
 
-    Spread over up to :data:`TALLY_SLOTS` rows per campaign (PostgreSQL: the slot of the
-    writing connection), so that concurrent posts do not all wait for one counter row;
-    a transaction always writes its connection's slot, so two never lock slots in
-    opposite orders. ``campaign_id`` is a plain number, not a foreign key: deleting a
-    campaign's rows must not depend on the order Django deletes them in.
+    Spread over up to 16 rows per campaign (PostgreSQL: the slot of the writing
+    connection, ``pg_backend_pid() % 16`` in the trigger), so that concurrent posts do
+    not all wait for one counter row; a transaction always writes its connection's slot,
+    so two never lock slots in opposite orders. ``campaign_id`` is a plain number, not a
+    foreign key: deleting a campaign's rows must not depend on the order Django deletes
+    them in.
     """
 
     campaign_id = models.BigIntegerField()
@@ -259,7 +260,3 @@ class SubmissionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}:{self.slot}={self.n}"
-
-
-#: rows per campaign of :class:`SubmissionTally` (PostgreSQL; SQLite writes one at a time)
-TALLY_SLOTS = 16
