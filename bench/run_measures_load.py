@@ -247,15 +247,9 @@ async def drive(
         asyncio.create_task(reader(run, client, done, _read_due(args, start, i)))
         for i, client in enumerate(clients[: args.readers])
     ]
-    due = None
-    if args.rate:
-        # submission n is due at start + n / rate: the rate a campaign's peak would bring,
-        # kept whatever the answers' times (a server that cannot hold it falls behind)
-        rate = float(args.rate)
-
-        def due(n: int) -> float:
-            return start + n / rate
-
+    # submission n is due at start + n / rate: the rate a campaign's peak would bring,
+    # kept whatever the answers' times (a server that cannot hold it falls behind)
+    due = paced(start, args.rate) if args.rate else None
     posters = [poster(run, client, codes, queue, due) for client in clients[args.readers :]]
     await asyncio.gather(*posters)
     elapsed = time.perf_counter() - start
@@ -267,17 +261,21 @@ async def drive(
     return run, elapsed
 
 
+def paced(start: float, rate: float, stride: int = 1, offset: int = 0) -> Due:
+    """Event n is due at start + (n stride + offset) / rate."""
+
+    def due(n: int) -> float:
+        return start + (n * stride + offset) / rate
+
+    return due
+
+
 def _read_due(args: argparse.Namespace, start: float, i: int) -> Due | None:
     """With ``--read-rate R``: reader ``i`` of N sends its read k at start + (k N + i) / R,
     the readers together R a second, whatever their answers' times."""
     if not args.read_rate:
         return None
-    rate, readers = float(args.read_rate), int(args.readers)
-
-    def due(k: int) -> float:
-        return start + (k * readers + i) / rate
-
-    return due
+    return paced(start, float(args.read_rate), int(args.readers), i)
 
 
 #: gunicorn hooks for ``--profile``: each worker profiles itself (gunicorn's HTTP handling

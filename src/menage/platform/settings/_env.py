@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+N = TypeVar("N", int, float)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -34,24 +36,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_int(name: str, default: int) -> int:
     """An integer environment variable."""
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number") from None
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
     """A number of seconds (or any decimal) from an environment variable."""
+    return _env_number(name, default, float, "a number")
+
+
+def _env_number(name: str, default: N, parse: Callable[[str], N], expected: str) -> N:
     value = os.environ.get(name)
     if value is None or not value.strip():
         return default
     try:
-        return float(value)
+        return parse(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a number") from None
+        raise ImproperlyConfigured(f"{name}={value!r}: expected {expected}") from None
 
 
 def parse_database_url(url: str) -> dict[str, Any]:
