@@ -271,3 +271,34 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     assert document["corpus"]["groups"] == len(load_truth(corpus).groups)
     # the same corpus with other arguments is refused, not silently reused
     assert main([*argv[:4], "--files", "301", "--out", str(out)]) == 1
+
+
+def test_ten_million_option_picks_its_corpus_tools_and_memory_limit() -> None:
+    from bench.duplicates_bench import parse_args, select_tools
+    from bench.measure import Sample
+    from bench.report import ToolResult, targets
+
+    args = parse_args(["--ten-million"])
+    assert (args.spec.files, args.spec.size_scale, args.spec.large) == (10_000_000, 0.01, 0)
+    assert (args.tools, args.runs, args.warmup) == ("menage,find", 1, 0)
+    with pytest.raises(SystemExit):
+        parse_args(["--ten-million", "--million"])
+
+    (menage,) = select_tools("menage")
+    truth = Truth(groups=[], summary={})
+
+    def judged(files: int, peak: int) -> tuple[str, bool]:
+        result = ToolResult(menage, samples=[Sample(100.0, 90.0, 10.0, peak, 0)])
+        (found,) = [t for t in targets([result], truth, files) if "peak memory" in t.name]
+        return found.name, found.passed
+
+    # 1.5 GB: too much at a million files, within the limit at ten million
+    assert judged(1_000_000, 1_500_000_000) == (
+        "1,000,000 files with peak memory under 1 GB",
+        False,
+    )
+    assert judged(10_000_000, 1_500_000_000) == (
+        "10,000,000 files with peak memory under 2 GB",
+        True,
+    )
+    assert judged(10_000_000, 2_100_000_000)[1] is False
