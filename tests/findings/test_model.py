@@ -240,3 +240,32 @@ def test_native_file_items_keep_the_list_order(tmp_path: Path):
                     for n, i in enumerate(chosen)
                 )
                 assert "".join(chunks) == expected
+
+
+@pytest.mark.parametrize(("files", "groups"), [(4096, 512), (7, 4), (1, 1)])
+def test_duplicate_groups_json_in_chunks_of_files_and_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int, groups: int
+):
+    """The core encodes the groups a chunk at a time, a chunk ending at ``files`` files
+    or ``groups`` groups: the text joined is the findings' JSON, whatever the cut."""
+    from menage.files import columnar, native
+
+    if not native.use_native():
+        pytest.skip("the native core is not built")
+    root = tmp_path / "tree"
+    for n in range(30):  # 30 groups of 2 to 6 copies, some groups cut inside a chunk
+        for copy in range(2 + n % 5):
+            (root / f"d{copy}").mkdir(parents=True, exist_ok=True)
+            (root / f"d{copy}" / f"f{n}.txt").write_bytes(b"content %d " % n * (n + 1))
+    monkeypatch.setattr(columnar, "JSON_CHUNK", files)
+    monkeypatch.setattr(columnar, "JSON_GROUP_CHUNK", groups)
+    found = scan([root], ScanOptions(), now=1_700_000_000).findings["duplicates"]
+    assert len(found) == 30
+    chunks = found.json_joined(",")
+    assert chunks is not None
+    texts = list(chunks)
+    assert json.loads("[" + ",".join(texts) + "]") == [f.to_json() for f in found]
+    # a chunk ends at `files` files (its last group may pass them) or `groups` groups
+    assert len(texts) >= -(-30 // groups)
+    if files == 7:
+        assert len(texts) > -(-30 // groups)

@@ -154,8 +154,10 @@ def totals(tree: Columns, extra: bytearray, in_group: bytearray, depth_of: list[
 
 #: items the core encodes at a time: the report is written as it is made
 JSON_CHUNK = 4096
-#: duplicate groups per chunk: a group is several files, and a chunk is held whole as
-#: text three times (text, encoded, compressed) while it is written
+#: duplicate groups per chunk at most: a group is several files, and a chunk is held
+#: whole as text three times (text, encoded, compressed) while it is written; a chunk
+#: also ends once it holds JSON_CHUNK files (the tiny files of a big tree make groups of
+#: thousands: 512 such groups were 12 MB of text at a million files, 60 MB held at once)
 JSON_GROUP_CHUNK = 512
 
 
@@ -203,25 +205,35 @@ def json_group_items(
     if core is None:
         return None
 
+    def encoded(chunk: Sequence[ContentGroup]) -> str:
+        text: str = core.json_group_items(
+            tree.paths,
+            tree.dev,
+            tree.ino,
+            tree.mtime_ns,
+            tree.uid,
+            [
+                (
+                    g.size,
+                    g.digest,
+                    g.redundant_bytes,
+                    g.files,
+                    [list(g.links.get(i, ())) for i in g.files] if g.links else [],
+                )
+                for g in chunk
+            ],
+            separator,
+        )
+        return text
+
     def chunks() -> Iterator[str]:
-        for start in range(0, len(groups), JSON_GROUP_CHUNK):
-            yield core.json_group_items(
-                tree.paths,
-                tree.dev,
-                tree.ino,
-                tree.mtime_ns,
-                tree.uid,
-                [
-                    (
-                        g.size,
-                        g.digest,
-                        g.redundant_bytes,
-                        g.files,
-                        [list(g.links.get(i, ())) for i in g.files] if g.links else [],
-                    )
-                    for g in groups[start : start + JSON_GROUP_CHUNK]
-                ],
-                separator,
-            )
+        start, files = 0, 0
+        for end, group in enumerate(groups, 1):
+            files += len(group.files)
+            if files >= JSON_CHUNK or end - start >= JSON_GROUP_CHUNK:
+                yield encoded(groups[start:end])
+                start, files = end, 0
+        if start < len(groups):
+            yield encoded(groups[start:])
 
     return chunks()
