@@ -253,7 +253,7 @@ def test_duplicate_groups_json_in_chunks_of_files_and_groups(
     if not native.use_native():
         pytest.skip("the native core is not built")
     root = tmp_path / "tree"
-    for n in range(30):  # 30 groups of 2 to 6 copies, some groups cut inside a chunk
+    for n in range(30):  # 30 groups of 2 to 6 copies
         for copy in range(2 + n % 5):
             (root / f"d{copy}").mkdir(parents=True, exist_ok=True)
             (root / f"d{copy}" / f"f{n}.txt").write_bytes(b"content %d " % n * (n + 1))

@@ -155,9 +155,10 @@ def totals(tree: Columns, extra: bytearray, in_group: bytearray, depth_of: list[
 #: items the core encodes at a time: the report is written as it is made
 JSON_CHUNK = 4096
 #: duplicate groups per chunk at most: a group is several files, and a chunk is held
-#: whole as text three times (text, encoded, compressed) while it is written; a chunk
-#: also ends once it holds JSON_CHUNK files (the tiny files of a big tree make groups of
-#: thousands: 512 such groups were 12 MB of text at a million files, 60 MB held at once)
+#: whole about four times (the core's text, with its separator, encoded, compressed)
+#: while it is written; a chunk also ends once it holds JSON_CHUNK files (the tiny files
+#: of a big tree make groups of thousands: 512 such groups were 12 MB of text at a
+#: million files)
 JSON_GROUP_CHUNK = 512
 
 
