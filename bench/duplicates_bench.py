@@ -105,8 +105,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = ap.parse_args(argv)
     if args.million and args.ten_million:
         ap.error("--million and --ten-million are two different corpora: choose one")
-    big = args.million or args.ten_million
-    base = TEN_MILLION_SPEC if args.ten_million else MILLION_SPEC if args.million else CorpusSpec()
+    # a scale check picks its corpus, its tools and one run; the default, every tool
+    if args.ten_million:
+        base, preset_tools = TEN_MILLION_SPEC, TEN_MILLION_TOOLS
+    elif args.million:
+        base, preset_tools = MILLION_SPEC, MILLION_TOOLS
+    else:
+        base, preset_tools = CorpusSpec(), None
+    big = preset_tools is not None
     corpus_args = (args.files, args.size_scale, args.large, args.seed)
     # --corpus alone takes the corpus as it is; with corpus arguments it must match them
     args.check_spec = args.corpus is None or big or any(a is not None for a in corpus_args)
@@ -117,13 +123,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         seed=args.seed,
     )
     if args.tools is None:
-        args.tools = (
-            TEN_MILLION_TOOLS
-            if args.ten_million
-            else MILLION_TOOLS
-            if args.million
-            else names.replace(" ", "")
-        )
+        args.tools = preset_tools or names.replace(" ", "")
     if args.runs is None:
         args.runs = 1 if big else 5
     if args.warmup is None:
