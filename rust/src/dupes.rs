@@ -30,28 +30,41 @@ pub struct Files<'a> {
     pub dev: &'a [u64],
     pub ino: &'a [u64],
     pub mtime_ns: &'a [i64],
-    pub nlink: &'a [i64],
+    pub nlink: &'a [u32],
 }
 
-/// One kind of digest for every file: 16 bytes each, and whether it is known (the
-/// caller's buffers, filled in place).
+/// One kind of digest for the files: 16 bytes each, and whether it is known (the
+/// caller's buffers, filled in place). With `members` (sorted file numbers), only those
+/// files have a place (the heads and tails: files above 16 KiB); a digest of another
+/// file is never needed.
 pub struct Column<'a> {
     pub data: &'a mut [u8],
     pub known: &'a mut [u8],
+    pub members: Option<&'a [u32]>,
 }
 
 impl Column<'_> {
+    fn place(&self, i: usize) -> Option<usize> {
+        match self.members {
+            None => Some(i),
+            Some(members) => members.binary_search(&(i as u32)).ok(),
+        }
+    }
+
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        if self.known[i] != 0 {
-            Some(&self.data[16 * i..16 * i + 16])
+        let at = self.place(i)?;
+        if self.known[at] != 0 {
+            Some(&self.data[16 * at..16 * at + 16])
         } else {
             None
         }
     }
 
     fn set(&mut self, i: usize, digest: &[u8; 16]) {
-        self.data[16 * i..16 * i + 16].copy_from_slice(digest);
-        self.known[i] = 1;
+        if let Some(at) = self.place(i) {
+            self.data[16 * at..16 * at + 16].copy_from_slice(digest);
+            self.known[at] = 1;
+        }
     }
 }
 
@@ -110,6 +123,10 @@ impl Progress {
 
 pub const STAGES: [Kind; 4] = [Kind::Whole, Kind::Head, Kind::Tail, Kind::Full];
 
+/// Files read between two writes of their digests: the outcomes (40 bytes each) of ten
+/// million files at once would be 400 MB.
+const BATCH: usize = 1 << 16;
+
 /// Other paths of each inode seen more than once, by its first path (the smallest:
 /// files are sorted by path).
 pub fn collapse_hardlinks(files: &Files) -> Vec<(usize, Vec<usize>)> {
@@ -162,7 +179,7 @@ impl Hasher<'_> {
         let column = self.digests.of(kind);
         let mut todo: Vec<usize> = indices
             .into_iter()
-            .filter(|&i| column.known[i] == 0)
+            .filter(|&i| column.get(i).is_none())
             .collect();
         if todo.is_empty() {
             return;
@@ -195,16 +212,42 @@ impl Hasher<'_> {
             }
         };
         let cancelled = || -> hash::Outcome { Err(("cancelled", String::new())) };
+        let is_cancelled = || counters.cancel.load(Ordering::Relaxed);
         let pool = self.pool;
-        let outcomes: Vec<hash::Outcome> = if self.order == Order::Inode {
-            // every thread hashes what the page cache already holds (no seek to order);
-            // what must come from the disk is left to one reader, in inode order
-            let mut outcomes: Vec<Option<hash::Outcome>> = if hash::can_probe() {
+        let min_len = if kind == Kind::Full { 1 } else { 32 };
+        let inode_order = self.order == Order::Inode;
+        // failures by their place in `todo`, so that they come in its order whatever the
+        // order of the reads
+        let mut failures: Vec<(usize, hash::Failure)> = Vec::new();
+        // in inode order: the files the page cache does not hold, by their place in `todo`
+        let mut left: Vec<usize> = Vec::new();
+        let mut start = 0;
+        for batch in todo.chunks(BATCH) {
+            let outcomes: Vec<Option<hash::Outcome>> = if !inode_order {
                 pool.install(|| {
-                    todo.par_iter()
-                        .with_min_len(if kind == Kind::Full { 1 } else { 32 })
+                    batch
+                        .par_iter()
+                        .with_min_len(min_len)
                         .map(|&i| {
-                            if counters.cancel.load(Ordering::Relaxed) {
+                            if is_cancelled() {
+                                return Some(cancelled());
+                            }
+                            let outcome =
+                                hash::hash(kind, files.paths, i, files.size[i], files.mtime_ns[i]);
+                            progress.done.fetch_add(cost(i), Ordering::Relaxed);
+                            Some(outcome)
+                        })
+                        .collect()
+                })
+            } else if hash::can_probe() {
+                // every thread hashes what the page cache already holds (no seek to
+                // order); what must come from the disk is left to one reader, in inode order
+                pool.install(|| {
+                    batch
+                        .par_iter()
+                        .with_min_len(min_len)
+                        .map(|&i| {
+                            if is_cancelled() {
                                 return Some(cancelled());
                             }
                             let outcome = hash::hash_if_cached(
@@ -222,74 +265,65 @@ impl Hasher<'_> {
                         .collect()
                 })
             } else {
-                todo.iter().map(|_| None).collect()
+                vec![None; batch.len()]
             };
-            pool.broadcast(|_| hash::forget_folders());
-            let mut left: Vec<usize> = (0..todo.len()).filter(|&k| outcomes[k].is_none()).collect();
+            for (k, outcome) in (start..).zip(outcomes) {
+                match outcome {
+                    Some(outcome) => self.record(kind, todo[k], k, outcome, &mut failures),
+                    None => left.push(k),
+                }
+            }
+            start += batch.len();
+        }
+        pool.broadcast(|_| hash::forget_folders());
+        if inode_order {
             left.sort_unstable_by_key(|&k| (files.dev[todo[k]], files.ino[todo[k]]));
             for k in left {
-                let (i, outcome) = (todo[k], &mut outcomes[k]);
-                if counters.cancel.load(Ordering::Relaxed) {
-                    *outcome = Some(cancelled());
-                    continue;
-                }
-                *outcome = Some(hash::hash(
-                    kind,
-                    files.paths,
-                    i,
-                    files.size[i],
-                    files.mtime_ns[i],
-                ));
+                let i = todo[k];
+                let outcome = if is_cancelled() {
+                    cancelled()
+                } else {
+                    hash::hash(kind, files.paths, i, files.size[i], files.mtime_ns[i])
+                };
                 progress.done.fetch_add(cost(i), Ordering::Relaxed);
+                self.record(kind, i, k, outcome, &mut failures);
             }
             hash::forget_folders();
-            outcomes.into_iter().map(|o| o.unwrap()).collect()
-        } else {
-            let outcomes = pool.install(|| {
-                todo.par_iter()
-                    .with_min_len(if kind == Kind::Full { 1 } else { 32 })
-                    .map(|&i| {
-                        if counters.cancel.load(Ordering::Relaxed) {
-                            return cancelled();
-                        }
-                        let outcome =
-                            hash::hash(kind, files.paths, i, files.size[i], files.mtime_ns[i]);
-                        progress.done.fetch_add(cost(i), Ordering::Relaxed);
-                        outcome
-                    })
-                    .collect()
-            });
-            pool.broadcast(|_| hash::forget_folders());
-            outcomes
-        };
-        if counters.cancel.load(Ordering::Relaxed) {
-            // keep what was computed, for the caller to save
-            let column = self.digests.of(kind);
-            for (&i, outcome) in todo.iter().zip(&outcomes) {
-                if let Ok(digest) = outcome {
-                    column.set(i, digest);
-                }
-            }
+        }
+        if is_cancelled() {
+            // the digests computed are kept, for the caller to save
             return;
         }
         self.files_read += todo.len();
         self.bytes_read += total as u64;
-        let column = self.digests.of(kind);
-        let mut failed = 0;
-        for (&i, outcome) in todo.iter().zip(outcomes) {
-            match outcome {
-                Ok(digest) => column.set(i, &digest),
-                Err((kind, detail)) => {
-                    failed += 1;
-                    self.issues.push((i, kind, detail));
-                }
-            }
-        }
-        self.computed += todo.len() - failed;
+        failures.sort_unstable_by_key(|(k, _)| *k);
+        self.computed += todo.len() - failures.len();
+        self.issues.extend(
+            failures
+                .into_iter()
+                .map(|(k, (issue, detail))| (todo[k], issue, detail)),
+        );
         if kind == Kind::Whole {
             for &i in &todo {
                 self.read_whole[i] = 1;
             }
+        }
+    }
+
+    /// Keep the digest of file `i` (at place `k` of the stage's files), or its failure;
+    /// a read stopped by a cancel is neither.
+    fn record(
+        &mut self,
+        kind: Kind,
+        i: usize,
+        k: usize,
+        outcome: hash::Outcome,
+        failures: &mut Vec<(usize, hash::Failure)>,
+    ) {
+        match outcome {
+            Ok(digest) => self.digests.of(kind).set(i, &digest),
+            Err(("cancelled", _)) => {}
+            Err(failure) => failures.push((k, failure)),
         }
     }
 }

@@ -43,7 +43,7 @@ fn single_file_findings<'py>(
     top: usize,
 ) -> PyResult<Bound<'py, PyDict>> {
     let paths = paths_of(paths)?;
-    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let dir_of = read_buffer::<u32>(py, dir_of)?;
     let size = read_buffer::<i64>(py, size)?;
     let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
     let extra = read_buffer::<u8>(py, extra)?;
@@ -116,9 +116,9 @@ fn totals<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     use std::collections::{BTreeMap, HashMap};
     let paths = paths_of(paths)?;
-    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let dir_of = read_buffer::<u32>(py, dir_of)?;
     let size = read_buffer::<i64>(py, size)?;
-    let uid = read_buffer::<i64>(py, uid)?;
+    let uid = read_buffer::<u32>(py, uid)?;
     let extra = read_buffer::<u8>(py, extra)?;
     let in_group = read_buffer::<u8>(py, in_group)?;
     let by_ext: HashMap<Vec<u8>, usize> = extensions.into_iter().collect();
@@ -147,7 +147,7 @@ fn totals<'py>(
             let dup = if in_group[i] != 0 { s } else { 0 };
             for bucket in [
                 folders.entry(depth_of[dir_of[i] as usize]).or_default(),
-                owners.entry(uid[i]).or_default(),
+                owners.entry(uid[i] as i64).or_default(),
             ] {
                 bucket.0 += 1;
                 bucket.1 += s;
@@ -296,9 +296,8 @@ fn json_file_items(
         }
         Some(out)
     });
-    encoded.ok_or_else(|| {
-        pyo3::exceptions::PyValueError::new_err("a suffix number is out of range")
-    })
+    encoded
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("a suffix number is out of range"))
 }
 
 /// The JSON text of the duplicate groups' items (see ``menage.report.json``).
@@ -319,7 +318,7 @@ fn json_group_items(
     let dev = read_buffer::<u64>(py, dev)?;
     let ino = read_buffer::<u64>(py, ino)?;
     let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
-    let uid = read_buffer::<i64>(py, uid)?;
+    let uid = read_buffer::<u32>(py, uid)?;
     Ok(py.detach(|| {
         let mut out = String::new();
         for (n, (size, digest, redundant, files, links)) in groups.iter().enumerate() {
@@ -394,9 +393,9 @@ fn folder_signatures<'py>(
     use std::collections::HashMap;
     let paths = paths_of(paths)?;
     let dirs = paths_of(dirs)?;
-    let dir_of = read_buffer::<i64>(py, dir_of)?;
+    let dir_of = read_buffer::<u32>(py, dir_of)?;
     let size = read_buffer::<i64>(py, size)?;
-    let content = read_buffer::<i64>(py, content)?;
+    let content = read_buffer::<i32>(py, content)?;
     let dir_parent = read_buffer::<i64>(py, dir_parent)?;
     let n_dirs = dirs.len();
     if dir_parent.len() != n_dirs || dir_of.len() != paths.len() || content.len() != paths.len() {
@@ -406,26 +405,6 @@ fn folder_signatures<'py>(
     }
     Ok(py.detach(|| {
         // files and subfolders of each folder, in order (offsets into one list each)
-        let csr = |owner: &[i64], n: usize| -> (Vec<usize>, Vec<usize>) {
-            let mut start = vec![0usize; n + 1];
-            for &o in owner {
-                if o >= 0 {
-                    start[o as usize + 1] += 1;
-                }
-            }
-            for d in 0..n {
-                start[d + 1] += start[d];
-            }
-            let mut fill = start.clone();
-            let mut items = vec![0usize; start[n]];
-            for (i, &o) in owner.iter().enumerate() {
-                if o >= 0 {
-                    items[fill[o as usize]] = i;
-                    fill[o as usize] += 1;
-                }
-            }
-            (start, items)
-        };
         let (file_start, files) = csr(&dir_of, n_dirs);
         let (child_start, children) = csr(&dir_parent, n_dirs);
         let mut is_unlisted = vec![false; n_dirs];
@@ -449,7 +428,7 @@ fn folder_signatures<'py>(
                 let key = if size[i] == 0 {
                     Part::Empty
                 } else if content[i] >= 0 {
-                    Part::Content(content[i])
+                    Part::Content(content[i] as i64)
                 } else {
                     continue 'folders; // a file of unique content
                 };
@@ -495,4 +474,29 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(folder_signatures, m)?)?;
     let _ = PyList::empty(m.py());
     Ok(())
+}
+
+/// The items of each owner, in order: where each owner's items start (one more start
+/// than owners) and the items (offsets into one list; a negative owner is none).
+fn csr<T: Copy + Into<i64>>(owner: &[T], n: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut start = vec![0usize; n + 1];
+    for &o in owner {
+        let o: i64 = o.into();
+        if o >= 0 {
+            start[o as usize + 1] += 1;
+        }
+    }
+    for d in 0..n {
+        start[d + 1] += start[d];
+    }
+    let mut fill = start.clone();
+    let mut items = vec![0usize; start[n]];
+    for (i, &o) in owner.iter().enumerate() {
+        let o: i64 = o.into();
+        if o >= 0 {
+            items[fill[o as usize]] = i;
+            fill[o as usize] += 1;
+        }
+    }
+    (start, items)
 }

@@ -356,13 +356,49 @@ fn tree_to_dict(py: Python<'_>, mut tree: walk::Tree) -> PyResult<Bound<'_, PyDi
     Ok(out)
 }
 
-fn digest_column(pair: &Bound<'_, PyTuple>, n: usize) -> PyResult<(View<u8>, View<u8>)> {
-    let data = write_buffer::<u8>(&pair.get_item(0)?)?;
-    let known = write_buffer::<u8>(&pair.get_item(1)?)?;
-    if data.len() != 16 * n || known.len() != n {
+/// A digest column's buffers, ``(data, known, members)`` as
+/// ``menage.files.digests.DigestColumn.buffers`` gives them, checked against `n` files.
+type ColumnViews = (View<u8>, View<u8>, Option<View<u32>>);
+
+fn digest_column(column: &Bound<'_, PyTuple>, n: usize) -> PyResult<ColumnViews> {
+    let data = write_buffer::<u8>(&column.get_item(0)?)?;
+    let known = write_buffer::<u8>(&column.get_item(1)?)?;
+    let members = column.get_item(2)?;
+    let members = if members.is_none() {
+        None
+    } else {
+        Some(read_buffer::<u32>(column.py(), &members)?)
+    };
+    let places = members.as_ref().map_or(n, |m| m.len());
+    if data.len() != 16 * places || known.len() != places {
         return Err(PyValueError::new_err("digest column of the wrong length"));
     }
-    Ok((data, known))
+    if let Some(members) = &members {
+        // looked up by binary search: sorted, each a file of the tree
+        if members.windows(2).any(|w| w[0] >= w[1])
+            || members.last().is_some_and(|&m| m as usize >= n)
+        {
+            return Err(PyValueError::new_err(
+                "digest column members not sorted file numbers",
+            ));
+        }
+    }
+    Ok((data, known, members))
+}
+
+/// The numbers of the files larger than `limit` bytes, in order, as 4-byte integers
+/// (see ``menage.files.digests.members_above``).
+#[pyfunction]
+fn members_above<'py>(
+    py: Python<'py>,
+    size: &Bound<'py, PyAny>,
+    limit: i64,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let size = read_buffer::<i64>(py, size)?;
+    let members: Vec<u32> = (0..size.len() as u32)
+        .filter(|&i| size[i as usize] > limit)
+        .collect();
+    Ok(column(py, &members))
 }
 
 /// Find duplicate groups among the tree's files; see ``menage.files.native``.
@@ -389,7 +425,7 @@ fn find_duplicates<'py>(
     let dev = read_buffer::<u64>(py, dev)?;
     let ino = read_buffer::<u64>(py, ino)?;
     let mtime_ns = read_buffer::<i64>(py, mtime_ns)?;
-    let nlink = read_buffer::<i64>(py, nlink)?;
+    let nlink = read_buffer::<u32>(py, nlink)?;
     let n = paths.len();
     if [
         size.len(),
@@ -404,21 +440,24 @@ fn find_duplicates<'py>(
         return Err(PyValueError::new_err("columns of different lengths"));
     }
     // the digests are written in place, into the caller's columns
-    let (mut head_data, mut head_known) = digest_column(head, n)?;
-    let (mut tail_data, mut tail_known) = digest_column(tail, n)?;
-    let (mut full_data, mut full_known) = digest_column(full, n)?;
+    let (mut head_data, mut head_known, head_members) = digest_column(head, n)?;
+    let (mut tail_data, mut tail_known, tail_members) = digest_column(tail, n)?;
+    let (mut full_data, mut full_known, full_members) = digest_column(full, n)?;
     let mut digests = dupes::Digests {
         head: dupes::Column {
             data: head_data.as_mut_slice(),
             known: head_known.as_mut_slice(),
+            members: head_members.as_deref(),
         },
         tail: dupes::Column {
             data: tail_data.as_mut_slice(),
             known: tail_known.as_mut_slice(),
+            members: tail_members.as_deref(),
         },
         full: dupes::Column {
             data: full_data.as_mut_slice(),
             known: full_known.as_mut_slice(),
+            members: full_members.as_deref(),
         },
     };
     let order = match order {
@@ -517,16 +556,17 @@ fn find_duplicates<'py>(
 }
 
 /// The files of each folder: their numbers ordered by folder (stable: by path within a
-/// folder) and where each folder's start, as two ``bytes`` of 8-byte integers (one more
-/// start than folders). Two arrays instead of a list of Python ints per folder.
+/// folder, 4-byte integers) and where each folder's start (8-byte integers, one more
+/// start than folders), as two ``bytes``. Two arrays instead of a list of Python ints
+/// per folder.
 #[pyfunction]
 fn files_by_dir<'py>(
     py: Python<'py>,
     dir_of: &Bound<'py, PyAny>,
     dirs: usize,
 ) -> PyResult<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    let dir_of = read_buffer::<i64>(py, dir_of)?;
-    if dir_of.iter().any(|&d| d < 0 || d as usize >= dirs) {
+    let dir_of = read_buffer::<u32>(py, dir_of)?;
+    if dir_of.iter().any(|&d| d as usize >= dirs) {
         return Err(PyValueError::new_err("a folder number out of range"));
     }
     let mut starts = vec![0i64; dirs + 1];
@@ -537,9 +577,9 @@ fn files_by_dir<'py>(
         starts[d + 1] += starts[d];
     }
     let mut next = starts.clone();
-    let mut order = vec![0i64; dir_of.len()];
+    let mut order = vec![0u32; dir_of.len()];
     for (i, &d) in dir_of.iter().enumerate() {
-        order[next[d as usize] as usize] = i as i64;
+        order[next[d as usize] as usize] = i as u32;
         next[d as usize] += 1;
     }
     Ok((column(py, &order), column(py, &starts)))
@@ -578,6 +618,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPathsIter>()?;
     m.add_function(wrap_pyfunction!(walk_tree, m)?)?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
+    m.add_function(wrap_pyfunction!(members_above, m)?)?;
     m.add_function(wrap_pyfunction!(xxh3_128_digest, m)?)?;
     m.add_function(wrap_pyfunction!(files_by_dir, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_regex, m)?)?;

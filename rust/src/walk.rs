@@ -62,13 +62,15 @@ pub struct Tree {
     pub dir_entries: Vec<i64>,
     pub dir_unlisted: Vec<i64>,
     pub paths: Paths,
-    pub dir_of: Vec<i64>,
+    /// 4-byte columns where the values allow: 12 bytes a file less (120 MB at ten
+    /// million files)
+    pub dir_of: Vec<u32>,
     pub size: Vec<i64>,
     pub dev: Vec<u64>,
     pub ino: Vec<u64>,
     pub mtime_ns: Vec<i64>,
-    pub nlink: Vec<i64>,
-    pub uid: Vec<i64>,
+    pub nlink: Vec<u32>,
+    pub uid: Vec<u32>,
     pub symlinks: Vec<Vec<u8>>,
     pub broken_links: Vec<Vec<u8>>,
     pub specials: Vec<(Vec<u8>, &'static str)>,
@@ -140,13 +142,13 @@ struct Part {
     /// the files' names end to end (their folder is `dir_of`)
     buf: Vec<u8>,
     ends: Vec<usize>,
-    dir_of: Vec<usize>,
+    dir_of: Vec<u32>,
     size: Vec<i64>,
     dev: Vec<u64>,
     ino: Vec<u64>,
     mtime_ns: Vec<i64>,
-    nlink: Vec<i64>,
-    uid: Vec<i64>,
+    nlink: Vec<u32>,
+    uid: Vec<u32>,
     symlinks: Vec<Vec<u8>>,
     broken_links: Vec<Vec<u8>>,
     specials: Vec<(Vec<u8>, &'static str)>,
@@ -410,13 +412,14 @@ impl Walker<'_> {
                         }
                         part.buf.extend_from_slice(name_bytes);
                         part.ends.push(part.buf.len());
-                        part.dir_of.push(job.id);
+                        part.dir_of.push(job.id as u32);
                         part.size.push(st.size);
                         part.dev.push(st.dev);
                         part.ino.push(st.ino);
                         part.mtime_ns.push(st.mtime_ns);
-                        part.nlink.push(st.nlink);
-                        part.uid.push(st.uid);
+                        // only ever compared with 1: more links than 4 billion count as many
+                        part.nlink.push(st.nlink.clamp(0, u32::MAX as i64) as u32);
+                        part.uid.push(st.uid as u32);
                         found += 1;
                     }
                     Err(e) => part.issues.push((path, issue_kind(e), sys::strerror(e))),
@@ -594,7 +597,7 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
         let dirs = &dirs;
         let pieces = |(p, k): (u32, u32)| {
             let part = &parts[p as usize];
-            let dir = dirs[part.dir_of[k as usize]].0.as_slice();
+            let dir = dirs[part.dir_of[k as usize] as usize].0.as_slice();
             (
                 part.dir_of[k as usize],
                 [dir, separator(dir), part.name(k as usize)],
@@ -625,7 +628,7 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     for &(p, k) in &files {
         let part = &parts[p as usize];
         names.push(part.name(k as usize));
-        folders.push(remap[part.dir_of[k as usize]] as u32);
+        folders.push(remap[part.dir_of[k as usize] as usize] as u32);
     }
     names.prefix = Some(Prefix {
         dirs: tree.dirs.clone(),
@@ -639,7 +642,7 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     }
     tree.dir_of = gather(&files, &mut parts, |p| &mut p.dir_of)
         .into_iter()
-        .map(|d| remap[d])
+        .map(|d| remap[d as usize] as u32)
         .collect();
     tree.size = gather(&files, &mut parts, |p| &mut p.size);
     tree.dev = gather(&files, &mut parts, |p| &mut p.dev);

@@ -39,14 +39,15 @@ def find_duplicates(
     ino: Any,
     mtime_ns: Any,
     nlink: Any,
-    head: tuple[Any, Any],
-    tail: tuple[Any, Any],
-    full: tuple[Any, Any],
+    head: tuple[Any, Any, Any],
+    tail: tuple[Any, Any, Any],
+    full: tuple[Any, Any, Any],
     *,
     threads: int,
     order: str,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> dict[str, Any]: ...
+def members_above(size: Any, limit: int) -> bytes: ...
 def xxh3_128_digest(data: bytes) -> bytes: ...
 def files_by_dir(dir_of: Any, dirs: int) -> tuple[bytes, bytes]: ...
 def exclude_regex(patterns: list[bytes]) -> str | None: ...

@@ -122,6 +122,8 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(tree):
         value = getattr(tree, f.name)
+        if isinstance(value, array):
+            out[f"{f.name} typecode"] = value.typecode  # the same widths, too
         if f.name == "dir_unlisted":
             value = sorted(value)
         elif not isinstance(value, int):
@@ -231,7 +233,7 @@ def test_hash_cache_is_used_alike(spec, seed):
         build(root, spec)
         python, rust = both_walks([root])
         first = find_duplicates(python, engine="python", process_min=10**9)
-        cached = [Digests(len(python)), Digests(len(python))]
+        cached = [Digests(python.size), Digests(python.size)]
         for n, name in enumerate(("head", "tail", "full")):
             source = getattr(first.digests, name)
             for i in range(len(python)):
@@ -292,6 +294,18 @@ def test_whole_scan_reports_are_identical(tmp_path, monkeypatch):
 )
 def test_json_path_is_pythons(path):
     assert core.json_path(path) == _string(path)
+
+
+def test_file_columns_take_four_bytes_where_the_values_allow(tmp_path):
+    """Folder numbers, link counts and owners are 4-byte columns in both engines (12
+    bytes a file less than 8-byte ones: 120 MB at ten million files)."""
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "f").write_bytes(b"x")
+    os.link(tmp_path / "d" / "f", tmp_path / "g")
+    for tree in both_walks([os.fsencode(tmp_path)]):
+        widths = {name: getattr(tree, name).itemsize for name in ("dir_of", "nlink", "uid")}
+        assert widths == {"dir_of": 4, "nlink": 4, "uid": 4}
+        assert list(tree.nlink) == [2, 2] and list(tree.uid) == [os.getuid()] * 2
 
 
 def test_path_buffer_is_a_sequence_of_bytes():

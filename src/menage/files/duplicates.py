@@ -165,9 +165,19 @@ class _Hasher:
 def _split(groups: Iterable[list[int]], digests: DigestColumn) -> list[list[int]]:
     """Split each group by digest, keeping subgroups of two or more."""
     result: list[list[int]] = []
+    if digests.members is not None:
+        # a sparse column (heads, tails): its files are found by number
+        for group in groups:
+            by_digest: dict[bytes, list[int]] = {}
+            for i in group:
+                digest = digests.get(i)
+                if digest is not None:
+                    by_digest.setdefault(digest, []).append(i)
+            result.extend(sub for sub in by_digest.values() if len(sub) > 1)
+        return result
     known, view, width = digests._known, memoryview(digests._data), DigestColumn.WIDTH
     for group in groups:
-        by_digest: dict[bytes, list[int]] = {}
+        by_digest = {}
         for i in group:
             if known[i]:
                 start = width * i
@@ -268,7 +278,7 @@ def find_duplicates(
     """
     if native.use_native(engine):
         return _native_find_duplicates(tree, cached, threads, progress, order)
-    digests = cached if cached is not None else Digests(len(tree))
+    digests = cached if cached is not None else Digests(tree.size)
     sizes = tree.size
     links = collapse_hardlinks(tree)
     extra = {i for others in links.values() for i in others}
@@ -343,7 +353,7 @@ def _native_find_duplicates(
     """
     core = native.load()
     assert core is not None
-    digests = cached if cached is not None else Digests(len(tree))
+    digests = cached if cached is not None else Digests(tree.size)
     # the core reads the columns and fills the digests' buffers in place (no copy of
     # either): interrupted, it leaves what it computed there
     found: dict[str, Any] = core.find_duplicates(

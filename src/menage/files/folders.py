@@ -14,13 +14,13 @@ from menage.files.columns import Columns, ContentGroup
 
 
 class _FilesIn:
-    """The files of each folder, as two arrays (8 bytes a file) rather than a list of
+    """The files of each folder, as two arrays (4 bytes a file) rather than a list of
     Python ints per folder (about 40 bytes a file)."""
 
     def __init__(self, tree: Columns) -> None:
         dirs = len(tree.dirs)
         core = native.load() if native.use_native() else None
-        self.order, self.starts = array("q"), array("q")
+        self.order, self.starts = array("I"), array("q")
         if core is not None:
             order, starts = core.files_by_dir(tree.dir_of, dirs)
             self.order.frombytes(order)
@@ -32,7 +32,7 @@ class _FilesIn:
         for d in range(dirs):
             starts[d + 1] += starts[d]
         following = array("q", starts)
-        order = array("q", bytes(8 * len(tree)))
+        order = array("I", bytes(4 * len(tree)))
         for i, d in enumerate(tree.dir_of):
             order[following[d]] = i
             following[d] += 1
@@ -141,8 +141,8 @@ def duplicate_folders(tree: Columns, groups: Sequence[ContentGroup]) -> list[Dup
 
 def _group_numbers(groups: Sequence[ContentGroup], files: int, first: int, none: int) -> array[int]:
     """Each file's group number (counted from ``first``; ``none`` for a file in no
-    group), 8 bytes a file."""
-    numbers = array("q", [none]) * files
+    group), 4 bytes a file."""
+    numbers = array("i", [none]) * files
     for number, group in enumerate(groups, first):
         for i in group.files:
             numbers[i] = number

@@ -117,7 +117,7 @@ def read_cached(
     paths, devs, inos = tree.paths, tree.dev, tree.ino
     sizes, mtimes, nlinks, uids = tree.size, tree.mtime_ns, tree.nlink, tree.uid
     if partial is None:
-        digests, had, unchanged = Digests(n), bytearray(n), bytearray(n)
+        digests, had, unchanged = Digests(sizes), bytearray(n), bytearray(n)
         covered: list[tuple[bytes, bytes]] = []
     else:
         digests, had, unchanged = partial.digests, partial.had, bytearray(partial.covered)
@@ -190,10 +190,10 @@ _ONE = bytes([0] + [1] * 255)
 
 def _masks(digests: Digests, standing_for: dict[int, int]) -> bytearray:
     """Which digests each file's row will hold (1 head, 2 tail, 4 full)."""
-    n = len(digests.head.buffers()[1])
+    n = digests.full.n
     value = 0
-    for shift, column in enumerate((digests.head, digests.tail, digests.full)):
-        value |= int.from_bytes(column.buffers()[1].translate(_ONE), "little") << shift
+    for shift, column in enumerate(digests.columns()):
+        value |= int.from_bytes(column.flags().translate(_ONE), "little") << shift
     masks = bytearray(value.to_bytes(n, "little"))
     for other, first in standing_for.items():
         masks[other] = masks[first]

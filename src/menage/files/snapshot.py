@@ -126,8 +126,7 @@ def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapsh
         (roots_key(tree.roots),),
     )
     names = _Names(tree.paths)
-    result = Digests(n)
-    columns = [c.buffers() for c in (result.head, result.tail, result.full)]
+    result = Digests(tree.size)
     masks = bytearray(n)
     h = hashlib.blake2b(digest_size=32)
     start = 0
@@ -141,9 +140,8 @@ def read(db: sqlite3.Connection, tree: Tree) -> tuple[Digests, bytearray, Snapsh
         h.update(flags)
         flags = flags.translate(_ONE)
         view = memoryview(digests)
-        for k, (data, known) in enumerate(columns):
-            data[WIDTH * start : WIDTH * stop] = view[WIDTH * count * k : WIDTH * count * (k + 1)]
-            known[start:stop] = flags[k::3]
+        for k, column in enumerate(result.columns()):
+            column.assign(start, view[WIDTH * count * k : WIDTH * count * (k + 1)], flags[k::3])
         masks[start:stop] = _masks(flags, count)
         start = stop
     if start != n:
@@ -165,7 +163,7 @@ class Stored:
     inode's. Made on demand from the scan's columns, so that no copy of them exists."""
 
     def __init__(self, digests: Digests, links: dict[int, list[int]], n: int) -> None:
-        self.columns = [c.buffers() for c in (digests.head, digests.tail, digests.full)]
+        self.columns = digests.columns()
         #: (other path, the path standing for its inode), by other path
         self.standing = sorted((o, first) for first, others in links.items() for o in others)
         self.n = n
@@ -176,15 +174,16 @@ class Stored:
         standing = self.standing
         for start in range(0, self.n, CHUNK):
             stop = min(self.n, start + CHUNK)
-            data = [d[WIDTH * start : WIDTH * stop] for d, _k in self.columns]
-            known = [k[start:stop].translate(_ONE) for _d, k in self.columns]
+            data = [column.dense(start, stop) for column in self.columns]
+            known = [column.flags(start, stop).translate(_ONE) for column in self.columns]
             while j < len(standing) and standing[j][0] < stop:
                 other, first = standing[j]
                 j += 1
                 at = other - start
-                for (column, flags), d, k in zip(self.columns, data, known, strict=True):
-                    d[WIDTH * at : WIDTH * (at + 1)] = column[WIDTH * first : WIDTH * (first + 1)]
-                    k[at] = 1 if flags[first] else 0
+                for column, d, k in zip(self.columns, data, known, strict=True):
+                    digest = column.get(first)
+                    d[WIDTH * at : WIDTH * (at + 1)] = digest or bytes(WIDTH)
+                    k[at] = digest is not None
             interleaved = bytearray(3 * (stop - start))
             interleaved[0::3], interleaved[1::3], interleaved[2::3] = known
             yield start, stop, b"".join(data), bytes(interleaved)
@@ -270,8 +269,7 @@ def read_partial(db: sqlite3.Connection, tree: Tree) -> Partial | None:
         "WHERE roots = ? ORDER BY seq",
         (roots_key(tree.roots),),
     )
-    digests = Digests(n)
-    columns = [c.buffers() for c in (digests.head, digests.tail, digests.full)]
+    digests = Digests(tree.size)
     had = bytearray(n)
     partial = Partial(digests, had, [])
     for count, paths, numbers, data, flags in rows:
@@ -284,9 +282,9 @@ def read_partial(db: sqlite3.Connection, tree: Tree) -> Partial | None:
         if numbers != _numbers(tree, start, stop) or paths != _joined(tree.paths, start, stop):
             continue
         flags = flags.translate(_ONE)
-        for k, (column, known) in enumerate(columns):
-            column[WIDTH * start : WIDTH * stop] = data[WIDTH * count * k : WIDTH * count * (k + 1)]
-            known[start:stop] = flags[k::3]
+        view = memoryview(data)
+        for k, column in enumerate(digests.columns()):
+            column.assign(start, view[WIDTH * count * k : WIDTH * count * (k + 1)], flags[k::3])
         had[start:stop] = _masks(flags, count)
         partial.covered[start:stop] = b"\x01" * count
         partial.ranges.append((first, paths[paths.rfind(b"\0") + 1 :]))

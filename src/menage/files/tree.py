@@ -43,6 +43,10 @@ ISSUE_KINDS = {
 }
 
 
+#: the largest link count kept: a file's count is only ever compared with 1
+MAX_LINKS = 2**32 - 1
+
+
 @dataclass
 class Tree:
     """Everything the walk found, as parallel columns.
@@ -50,7 +54,8 @@ class Tree:
     File ``i`` is ``paths[i]``, in folder ``dirs[dir_of[i]]``; its metadata is
     ``size[i]``, ``dev[i]``, ``ino[i]``, ``mtime_ns[i]``, ``nlink[i]`` and ``uid[i]``.
     Files and folders are sorted by path (so a folder comes before its content).
-    Hardlinks appear once per path; callers collapse them by (dev, ino).
+    Hardlinks appear once per path; callers collapse them by (dev, ino). ``dir_of``,
+    ``nlink`` (up to :data:`MAX_LINKS`) and ``uid`` take 4 bytes a file, the others 8.
     """
 
     roots: list[bytes]
@@ -62,13 +67,13 @@ class Tree:
     #: folders whose listing failed: they are neither empty nor complete
     dir_unlisted: set[int] = field(default_factory=set)
     paths: Sequence[bytes] = field(default_factory=list)
-    dir_of: array[int] = field(default_factory=lambda: array("q"))
+    dir_of: array[int] = field(default_factory=lambda: array("I"))
     size: array[int] = field(default_factory=lambda: array("q"))
     dev: array[int] = field(default_factory=lambda: array("Q"))
     ino: array[int] = field(default_factory=lambda: array("Q"))
     mtime_ns: array[int] = field(default_factory=lambda: array("q"))
-    nlink: array[int] = field(default_factory=lambda: array("q"))
-    uid: array[int] = field(default_factory=lambda: array("q"))
+    nlink: array[int] = field(default_factory=lambda: array("I"))
+    uid: array[int] = field(default_factory=lambda: array("I"))
     symlinks: list[bytes] = field(default_factory=list)
     broken_links: list[bytes] = field(default_factory=list)
     specials: list[tuple[bytes, str]] = field(default_factory=list)
@@ -94,13 +99,13 @@ class Part:
         self.dir_entries: dict[int, int] = {}
         self.unlisted: list[int] = []
         self.paths: list[bytes] = []
-        self.dir_of = array("q")
+        self.dir_of = array("I")
         self.size = array("q")
         self.dev = array("Q")
         self.ino = array("Q")
         self.mtime_ns = array("q")
-        self.nlink = array("q")
-        self.uid = array("q")
+        self.nlink = array("I")
+        self.uid = array("I")
         self.symlinks: list[bytes] = []
         self.broken_links: list[bytes] = []
         self.specials: list[tuple[bytes, str]] = []
@@ -136,10 +141,11 @@ def merge(roots: list[bytes], parts: list[Part]) -> Tree:
         paths.extend(part.paths)
         part.paths = []
         tree.dir_of.extend(remap[d] for d in part.dir_of)
-        part.dir_of = array("q")
+        part.dir_of = array("I")
         for name in columns:
-            getattr(tree, name).extend(getattr(part, name))
-            setattr(part, name, array("q"))
+            column = getattr(part, name)
+            getattr(tree, name).extend(column)
+            setattr(part, name, array(column.typecode))
         tree.symlinks.extend(part.symlinks)
         tree.broken_links.extend(part.broken_links)
         tree.specials.extend(part.specials)
@@ -174,13 +180,13 @@ def from_columns(roots: list[bytes], found: dict[str, Any]) -> Tree:
     for name, typecode in (
         ("dir_parent", "q"),
         ("dir_entries", "q"),
-        ("dir_of", "q"),
+        ("dir_of", "I"),
         ("size", "q"),
         ("dev", "Q"),
         ("ino", "Q"),
         ("mtime_ns", "q"),
-        ("nlink", "q"),
-        ("uid", "q"),
+        ("nlink", "I"),
+        ("uid", "I"),
     ):
         # each column freed once copied: the walk's columns never exist twice
         setattr(tree, name, _column(typecode, found.pop(name)))

@@ -47,6 +47,7 @@ from menage.errors import NotADirectory, PathError, PathNotFound, os_error_text
 from menage.files import native
 from menage.files.tree import (
     ISSUE_KINDS,
+    MAX_LINKS,
     SPECIAL_KINDS,
     Issue,
     Part,
@@ -276,7 +277,7 @@ def walk(
                         add_dev(st.st_dev)
                         add_ino(st.st_ino)
                         add_mtime(st.st_mtime_ns)
-                        add_nlink(st.st_nlink)
+                        add_nlink(min(st.st_nlink, MAX_LINKS))
                         add_uid(st.st_uid)
                     elif entry.is_symlink():
                         link_path = entry.path
