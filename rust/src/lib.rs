@@ -386,6 +386,13 @@ fn digest_column(column: &Bound<'_, PyTuple>, n: usize) -> PyResult<ColumnViews>
     Ok((data, known, members))
 }
 
+/// Give the memory freed since the last call back to the system (see
+/// ``menage.files.native.release_memory``).
+#[pyfunction]
+fn release_memory(py: Python<'_>) {
+    py.detach(sys::release_memory);
+}
+
 /// The numbers of the files larger than `limit` bytes, in order, as 4-byte integers
 /// (see ``menage.files.digests.members_above``).
 #[pyfunction]
@@ -619,6 +626,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(walk_tree, m)?)?;
     m.add_function(wrap_pyfunction!(find_duplicates, m)?)?;
     m.add_function(wrap_pyfunction!(members_above, m)?)?;
+    m.add_function(wrap_pyfunction!(release_memory, m)?)?;
     m.add_function(wrap_pyfunction!(xxh3_128_digest, m)?)?;
     m.add_function(wrap_pyfunction!(files_by_dir, m)?)?;
     m.add_function(wrap_pyfunction!(exclude_regex, m)?)?;

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from menage.files import analysers as _file_analysers
+from menage.files import native
 from menage.files.digests import DuplicateResult
 from menage.files.disks import read_order
 from menage.files.document import StoredDocument, compressed_document
@@ -125,7 +126,10 @@ def scan(
             top=options.top,
             now=now,
         )
-        return run_analysers("file", scanned, {"older_than_s": options.older_than_s})
+        findings = run_analysers("file", scanned, {"older_than_s": options.older_than_s})
+        # what the analysers freed, before the document and the index's writes
+        native.release_memory()
+        return findings
 
     result: ScanResult
     if reused is not None and cached is not None:
