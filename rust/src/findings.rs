@@ -52,7 +52,8 @@ fn single_file_findings<'py>(
     let n_rules = name_patterns.len() as i64;
     let (temp, old, big) = py.detach(|| {
         let mut temp: Vec<(usize, i64)> = Vec::new();
-        let mut old: Vec<i64> = Vec::new();
+        // file numbers as 4-byte integers: most files of an old tree are old
+        let mut old: Vec<u32> = Vec::new();
         for i in 0..paths.len() {
             if extra[i] != 0 {
                 continue;
@@ -73,15 +74,15 @@ fn single_file_findings<'py>(
                 temp.push((i, rule));
             }
             if mtime_ns[i] < cutoff_ns {
-                old.push(i as i64);
+                old.push(i as u32);
             }
         }
         // by size, biggest first; files come by path, which breaks ties
         old.sort_by(|&a, &b| size[b as usize].cmp(&size[a as usize]).then(a.cmp(&b)));
-        let mut big: Vec<usize> = (0..paths.len())
-            .filter(|&i| size[i] > 0 && extra[i] == 0)
+        let mut big: Vec<u32> = (0..paths.len() as u32)
+            .filter(|&i| size[i as usize] > 0 && extra[i as usize] == 0)
             .collect();
-        let by_size = |a: &usize, b: &usize| size[*b].cmp(&size[*a]).then(a.cmp(b));
+        let by_size = |a: &u32, b: &u32| size[*b as usize].cmp(&size[*a as usize]).then(a.cmp(b));
         if big.len() > top {
             if top > 0 {
                 big.select_nth_unstable_by(top - 1, by_size);
@@ -265,17 +266,35 @@ fn json_file_items(
     };
     let (size, mtime_ns) = (PyBuffer::<i64>::get(size)?, PyBuffer::<i64>::get(mtime_ns)?);
     let (dev, ino) = (PyBuffer::<u64>::get(dev)?, PyBuffer::<u64>::get(ino)?);
-    let indices = PyBuffer::<i64>::get(indices)?;
     let (size, mtime_ns) = (view(&size)?, view(&mtime_ns)?);
-    let (dev, ino, indices) = (view(&dev)?, view(&ino)?, view(&indices)?);
-    let end = end.min(indices.len());
+    let (dev, ino) = (view(&dev)?, view(&ino)?);
+    // 8-byte file numbers, or 4-byte ones (the old files' list): this chunk's, as usize
+    let end = end.min(indices.len()?);
+    let start = start.min(end);
+    let chunk: Vec<usize> = match PyBuffer::<u32>::get(indices) {
+        Ok(narrow) => view(&narrow)?[start..end]
+            .iter()
+            .map(|&i| i as usize)
+            .collect(),
+        Err(_) => {
+            let wide = PyBuffer::<i64>::get(indices)?;
+            view(&wide)?[start..end]
+                .iter()
+                .map(|&i| i as usize)
+                .collect()
+        }
+    };
+    if chunk.iter().any(|&i| i >= paths.len()) {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a file number out of range",
+        ));
+    }
     let texts = suffixes.as_ref().map(|(texts, _)| texts);
     // without the GIL: the scan's listing is written to the index meanwhile
     // (menage.files.index.Index.record_scan); the buffers stay held until the end
     let encoded = py.detach(|| {
         let mut out = String::with_capacity(end.saturating_sub(start) * 160);
-        for n in start.min(end)..end {
-            let i = indices[n] as usize;
+        for (n, &i) in (start..end).zip(&chunk) {
             if n > start {
                 out.push_str(separator);
             }

@@ -74,7 +74,7 @@ def single_file_findings(
             top,
         )
         rules = (*TEMP_NAME_RULES, *TEMP_DIR_RULES)
-        old = array("q")
+        old = array("I")
         old.frombytes(found["old"])
         return SingleFileFindings(
             temp=[(i, rules[r]) for i, r in found["temp"]], old=old, big=found["big"]
