@@ -269,3 +269,27 @@ def test_duplicate_groups_json_in_chunks_of_files_and_groups(
     assert len(texts) >= -(-30 // groups)
     if files == 7:
         assert len(texts) > -(-30 // groups)
+
+
+def test_file_items_json_takes_four_or_eight_byte_file_numbers(tmp_path: Path):
+    """The old files' list comes as 4-byte file numbers, other lists as 8-byte ones: the
+    core's JSON is the same for both, and a number outside the tree is refused."""
+    from array import array
+
+    from menage.files import native
+    from menage.files.walk import walk
+
+    core = native.load()
+    if core is None or not native.use_native():
+        pytest.skip("the native core is not built")
+    for n in range(5):
+        (tmp_path / f"f{n}").write_bytes(b"x" * n)
+    tree = walk([str(tmp_path).encode()])
+    columns = (tree.paths, tree.size, tree.mtime_ns, tree.dev, tree.ino)
+    wide, narrow = array("q", [4, 0, 2]), array("I", [4, 0, 2])
+    texts = [core.json_file_items(*columns, numbers, 0, 3, ",") for numbers in (wide, narrow)]
+    assert texts[0] == texts[1]
+    assert [item["size"] for item in json.loads("[" + texts[0] + "]")] == [4, 0, 2]
+    for bad in (array("I", [5]), array("q", [99])):
+        with pytest.raises(ValueError, match="out of range"):
+            core.json_file_items(*columns, bad, 0, 1, ",")
