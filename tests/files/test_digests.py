@@ -125,3 +125,28 @@ def test_heads_and_tails_come_back_from_the_index_and_nothing_is_read_again(
         assert stored is not None and stored[0].tail.count() == 3
     sizes = sorted(len(g.files) for g in second.duplicates.groups)
     assert sizes.count(2) >= 2  # big1/big2 and mid/mid2: other.bin differs in the middle
+
+
+@pytest.mark.parametrize("engine", ["python", "native"])
+def test_groups_without_hardlinks_share_one_read_only_links(tmp_path, engine):
+    """A group object a few hundred bytes: the many without hardlinks share one empty,
+    read-only ``links``; a group with some has its own."""
+    if engine == "native" and native.load() is None:
+        pytest.skip("the native core is not built")
+    from menage.files.digests import NO_LINKS
+    from menage.files.duplicates import find_duplicates
+    from menage.files.walk import WalkOptions, walk
+
+    for name in ("a", "b"):
+        write(tmp_path, f"plain/{name}", b"same")
+        write(tmp_path, f"linked/{name}", b"other")
+    os.link(tmp_path / "linked" / "a", tmp_path / "linked" / "c")
+    tree = walk([os.fsencode(tmp_path)], WalkOptions(engine=engine))
+    groups = {len(g.links): g for g in find_duplicates(tree, engine=engine).groups}
+    assert groups[0].links is NO_LINKS
+    with pytest.raises(TypeError):
+        groups[0].links[0] = [1]  # type: ignore[index]
+    ((first, others),) = groups[1].links.items()
+    assert [tree.paths[i] for i in (first, *others)] == [
+        os.fsencode(tmp_path / "linked" / n) for n in ("a", "c")
+    ]

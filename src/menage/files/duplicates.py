@@ -23,7 +23,13 @@ from typing import Any
 
 from menage.errors import os_error_text, system_error_text
 from menage.files import native
-from menage.files.digests import DigestColumn, Digests, DuplicateGroup, DuplicateResult
+from menage.files.digests import (
+    DigestColumn,
+    Digests,
+    DuplicateGroup,
+    DuplicateResult,
+    group_links,
+)
 from menage.files.hashing import (
     BLOCK,
     TAIL_MIN,
@@ -322,7 +328,7 @@ def find_duplicates(
             size=sizes[g[0]],
             digest=digests.full[g[0]],
             files=sorted(g, key=path),
-            links={i: links[i] for i in g if i in links},
+            links=group_links(g, links),
         )
         for g in final
     ]
@@ -378,7 +384,7 @@ def _native_find_duplicates(
             size=sizes[g[0]],
             digest=full[g[0]],
             files=g,
-            links={i: links[i] for i in g if i in links},
+            links=group_links(g, links),
         )
         for g in found["groups"]
     ]
