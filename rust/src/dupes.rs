@@ -216,6 +216,7 @@ impl Hasher<'_> {
         let pool = self.pool;
         let min_len = if kind == Kind::Full { 1 } else { 32 };
         let inode_order = self.order == Order::Inode;
+        let probe = inode_order && hash::can_probe();
         // failures by their place in `todo`, so that they come in its order whatever the
         // order of the reads
         let mut failures: Vec<(usize, hash::Failure)> = Vec::new();
@@ -223,7 +224,9 @@ impl Hasher<'_> {
         let mut left: Vec<usize> = Vec::new();
         let mut start = 0;
         for batch in todo.chunks(BATCH) {
-            let outcomes: Vec<Option<hash::Outcome>> = if !inode_order {
+            let outcomes: Vec<Option<hash::Outcome>> = if inode_order && !probe {
+                vec![None; batch.len()]
+            } else {
                 pool.install(|| {
                     batch
                         .par_iter()
@@ -232,31 +235,15 @@ impl Hasher<'_> {
                             if is_cancelled() {
                                 return Some(cancelled());
                             }
-                            let outcome =
-                                hash::hash(kind, files.paths, i, files.size[i], files.mtime_ns[i]);
-                            progress.done.fetch_add(cost(i), Ordering::Relaxed);
-                            Some(outcome)
-                        })
-                        .collect()
-                })
-            } else if hash::can_probe() {
-                // every thread hashes what the page cache already holds (no seek to
-                // order); what must come from the disk is left to one reader, in inode order
-                pool.install(|| {
-                    batch
-                        .par_iter()
-                        .with_min_len(min_len)
-                        .map(|&i| {
-                            if is_cancelled() {
-                                return Some(cancelled());
-                            }
-                            let outcome = hash::hash_if_cached(
-                                kind,
-                                files.paths,
-                                i,
-                                files.size[i],
-                                files.mtime_ns[i],
-                            );
+                            let (size, mtime_ns) = (files.size[i], files.mtime_ns[i]);
+                            // in inode order, every thread hashes what the page cache
+                            // already holds (no seek to order); what must come from the
+                            // disk is left to one reader, in inode order, below
+                            let outcome = if probe {
+                                hash::hash_if_cached(kind, files.paths, i, size, mtime_ns)
+                            } else {
+                                Some(hash::hash(kind, files.paths, i, size, mtime_ns))
+                            };
                             if outcome.is_some() {
                                 progress.done.fetch_add(cost(i), Ordering::Relaxed);
                             }
@@ -264,8 +251,6 @@ impl Hasher<'_> {
                         })
                         .collect()
                 })
-            } else {
-                vec![None; batch.len()]
             };
             for (k, outcome) in (start..).zip(outcomes) {
                 match outcome {
