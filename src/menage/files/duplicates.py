@@ -171,23 +171,13 @@ class _Hasher:
 def _split(groups: Iterable[list[int]], digests: DigestColumn) -> list[list[int]]:
     """Split each group by digest, keeping subgroups of two or more."""
     result: list[list[int]] = []
-    if digests.members is not None:
-        # a sparse column (heads, tails): its files are found by number
-        for group in groups:
-            by_digest: dict[bytes, list[int]] = {}
-            for i in group:
-                digest = digests.get(i)
-                if digest is not None:
-                    by_digest.setdefault(digest, []).append(i)
-            result.extend(sub for sub in by_digest.values() if len(sub) > 1)
-        return result
-    known, view, width = digests._known, memoryview(digests._data), DigestColumn.WIDTH
+    get = digests.get  # dense or sparse (heads, tails): the column finds each file's place
     for group in groups:
-        by_digest = {}
+        by_digest: dict[bytes, list[int]] = {}
         for i in group:
-            if known[i]:
-                start = width * i
-                by_digest.setdefault(view[start : start + width].tobytes(), []).append(i)
+            digest = get(i)
+            if digest is not None:
+                by_digest.setdefault(digest, []).append(i)
         result.extend(sub for sub in by_digest.values() if len(sub) > 1)
     return result
 
