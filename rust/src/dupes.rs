@@ -189,9 +189,9 @@ impl Hasher<'_> {
             // big files first, so that no thread is left alone with one at the end
             todo.sort_by(|&a, &b| files.size[b].cmp(&files.size[a]))
         } else {
-            // by path, so by folder: each reader opens a file by its name in a folder
-            // it holds open
-            todo.sort_unstable();
+            // by folder: each reader opens a file by its name in a folder it holds open
+            // (in path order, a folder's files are split by its subfolders' trees)
+            sort_by_folder(files.paths, &mut todo);
         }
         let total: usize = todo.iter().map(|&i| self.cost(kind, i)).sum();
         let progress = self.progress;
@@ -281,7 +281,12 @@ impl Hasher<'_> {
         }
         self.files_read += todo.len();
         self.bytes_read += total as u64;
-        failures.sort_unstable_by_key(|(k, _)| *k);
+        // in the order of the reference: by size for whole reads, by path otherwise
+        if kind == Kind::Full {
+            failures.sort_unstable_by_key(|(k, _)| *k);
+        } else {
+            failures.sort_unstable_by_key(|(k, _)| todo[*k]);
+        }
         self.computed += todo.len() - failures.len();
         self.issues.extend(
             failures
@@ -331,6 +336,14 @@ fn split(groups: Vec<Vec<usize>>, column: &Column<'_>) -> Vec<Vec<usize>> {
         result.extend(subs.into_iter().filter(|s| s.len() > 1));
     }
     result
+}
+
+/// Files by folder, then by path (by path alone when the paths are whole).
+fn sort_by_folder(paths: &Paths, files: &mut [usize]) {
+    match &paths.prefix {
+        Some(prefix) => files.sort_unstable_by_key(|&i| (prefix.folders[i], i)),
+        None => files.sort_unstable(),
+    }
 }
 
 fn flat(groups: &[Vec<usize>]) -> Vec<usize> {
@@ -476,24 +489,53 @@ impl<'a> Pipeline<'a> {
     pub fn finish(self) -> Outcome {
         let mut hasher = self.hasher;
         let files = hasher.files;
+        // the files to check, by folder, checked by the readers (each `lstat` by its
+        // name in a folder held open), their answers then taken group by group
+        let mut recheck: Vec<usize> = self
+            .last
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&i| hasher.read_whole[i] != 0)
+            .collect();
+        sort_by_folder(files.paths, &mut recheck);
+        // 0: unchanged, CHANGED, or the errno of a file gone
+        const CHANGED: i32 = -1;
+        let verdicts: Vec<i32> = hasher.pool.install(|| {
+            recheck
+                .par_iter()
+                .with_min_len(32)
+                .map(|&i| match hash::lstat(files.paths, i) {
+                    Err(e) => e,
+                    Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
+                        CHANGED
+                    }
+                    Ok(_) => 0,
+                })
+                .collect()
+        });
+        hasher.pool.broadcast(|_| hash::forget_folders());
+        let mut answers: Vec<(u32, i32)> = recheck
+            .into_iter()
+            .zip(verdicts)
+            .filter(|&(_, verdict)| verdict != 0)
+            .map(|(i, verdict)| (i as u32, verdict))
+            .collect();
+        answers.sort_unstable();
         let mut groups = Vec::new();
         for group in self.last {
             let mut kept = Vec::with_capacity(group.len());
             for i in group {
-                if hasher.read_whole[i] == 0 {
-                    kept.push(i);
-                    continue;
-                }
-                match hash::lstat(files.paths, i) {
-                    Err(e) => hasher.issues.push((i, "vanished", sys::strerror(e))),
-                    Ok(st) if st.size != files.size[i] || st.mtime_ns != files.mtime_ns[i] => {
-                        hasher.issues.push((
-                            i,
-                            "changed",
-                            "modified during the scan; not compared".to_string(),
-                        ))
-                    }
-                    Ok(_) => kept.push(i),
+                match answers.binary_search_by_key(&(i as u32), |a| a.0) {
+                    Err(_) => kept.push(i),
+                    Ok(at) if answers[at].1 == CHANGED => hasher.issues.push((
+                        i,
+                        "changed",
+                        "modified during the scan; not compared".to_string(),
+                    )),
+                    Ok(at) => hasher
+                        .issues
+                        .push((i, "vanished", sys::strerror(answers[at].1))),
                 }
             }
             if kept.len() > 1 {
@@ -501,7 +543,6 @@ impl<'a> Pipeline<'a> {
                 groups.push(kept);
             }
         }
-        hash::forget_folders();
         let redundant = |g: &Vec<usize>| files.size[g[0]] as i128 * (g.len() as i128 - 1);
         groups.sort_by(|a, b| {
             redundant(b)

@@ -279,8 +279,61 @@ pub fn hash(kind: Kind, paths: &Paths, i: usize, size: i64, mtime_ns: i64) -> Ou
     hash_open(kind, &fd, size, mtime_ns)
 }
 
-/// Whether `cachestat` answered so far (cleared for good when it cannot).
+/// `RWF_NOWAIT` refused: ask `cachestat`, then read.
+struct Unsupported;
+
+/// A whole small file, a head or a tail hashed from the page cache in one call, as
+/// [`hash_small`] and [`hash_tail`] would (None: some bytes must come from the disk;
+/// a short read or a failure is left to the reader in order, which tells a change from
+/// a miss).
+fn read_if_cached(kind: Kind, fd: &OwnedFd, size: i64) -> Result<Option<Outcome>, Unsupported> {
+    let part = BLOCK.min(size as usize);
+    // (bytes asked, from, bytes the file must give)
+    let (want, offset, expected) = match kind {
+        // one byte more than the walk saw: a file that grew since gives it
+        Kind::Whole => (size as usize + 1, 0, size as usize),
+        Kind::Head => (part, 0, part),
+        Kind::Tail => (part, size - part as i64, part),
+        Kind::Full => return Err(Unsupported),
+    };
+    BUFFER.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        if buf.len() < want {
+            buf.resize(want, 0);
+        }
+        let count = match sys::pread_cached(fd, &mut buf[..want], offset) {
+            // the reader in order reads again and fails as the reference does (a FIFO
+            // swapped in since the walk cannot `pread`, but `read` gives it nothing)
+            Err(_) => return Ok(None),
+            Ok(sys::CachedRead::Unsupported) => return Err(Unsupported),
+            Ok(sys::CachedRead::NotCached) => return Ok(None),
+            Ok(sys::CachedRead::Read(count)) => count,
+        };
+        if count > expected {
+            return Ok(Some(Err(changed("size changed since the walk"))));
+        }
+        if count < expected {
+            return Ok(None);
+        }
+        if kind == Kind::Whole && sys::starts_page(size as u64) {
+            // the read may have stopped at the cache's edge: is the walk's size the end?
+            let mut byte = [0u8; 1];
+            match sys::pread(fd, &mut byte, size) {
+                Err(e) => return Ok(Some(Err(read_failed(e)))),
+                Ok(0) => {}
+                Ok(_) => return Ok(Some(Err(changed("size changed since the walk")))),
+            }
+        }
+        Ok(Some(Ok(digest(&buf[..count]))))
+    })
+}
+
+/// Whether reads on a rotational disk ask the page cache first (the tests' hook).
 static PROBING: AtomicBool = AtomicBool::new(true);
+
+/// Whether `cachestat` answered so far (cleared for good when it cannot: Linux before
+/// 6.5; whole files are then left to the reader in order).
+static CACHESTAT: AtomicBool = AtomicBool::new(true);
 
 /// Whether this system can tell what the page cache holds (see [`hash_if_cached`]).
 pub fn can_probe() -> bool {
@@ -295,7 +348,9 @@ pub fn set_probing(enabled: bool) {
 
 /// [`hash`], when every byte it reads is in the page cache (reading it then costs no
 /// seek, whatever the disk); None when some must come from the disk, or when the system
-/// cannot tell: the caller leaves those to its one reader, in disk order.
+/// cannot tell: the caller leaves those to its one reader, in disk order. Small files,
+/// heads and tails are read without waiting (`RWF_NOWAIT`), whole files after asking
+/// `cachestat`; where the first is refused, the second.
 pub fn hash_if_cached(
     kind: Kind,
     paths: &Paths,
@@ -310,6 +365,11 @@ pub fn hash_if_cached(
         Ok(fd) => fd,
         Err(failure) => return Some(Err(failure)),
     };
+    if kind != Kind::Full {
+        if let Ok(outcome) = read_if_cached(kind, &fd, size) {
+            return outcome;
+        }
+    }
     let len = match kind {
         Kind::Head | Kind::Tail => BLOCK.min(size as usize) as u64,
         Kind::Whole | Kind::Full => size as u64,
@@ -319,11 +379,14 @@ pub fn hash_if_cached(
     } else {
         0
     };
+    if !CACHESTAT.load(Ordering::Relaxed) {
+        return None;
+    }
     match sys::cached(&fd, offset, len) {
         Some(true) => Some(hash_open(kind, &fd, size, mtime_ns)),
         Some(false) => None,
         None => {
-            PROBING.store(false, Ordering::Relaxed);
+            CACHESTAT.store(false, Ordering::Relaxed);
             None
         }
     }

@@ -79,6 +79,18 @@ impl Paths {
         }
     }
 
+    /// Path `i` in three parts end to end (its folder, a separator, its name), without
+    /// joining them; a whole path is its first part.
+    pub fn parts(&self, i: usize) -> [&[u8]; 3] {
+        match &self.prefix {
+            None => [self.item(i), b"", b""],
+            Some(prefix) => {
+                let dir = prefix.dirs.item(prefix.folders[i] as usize);
+                [dir, separator(dir), self.item(i)]
+            }
+        }
+    }
+
     /// Append path `i` to `out`.
     pub fn extend_into(&self, i: usize, out: &mut Vec<u8>) {
         match &self.prefix {

@@ -166,6 +166,68 @@ pub fn cached(fd: &OwnedFd, offset: u64, len: u64) -> Option<bool> {
     }
 }
 
+/// What [`pread_cached`] read.
+pub enum CachedRead {
+    /// this many bytes, all from the page cache (fewer than asked: the rest is not in
+    /// the cache, or the file ends)
+    Read(usize),
+    /// the first page asked for is not in the cache
+    NotCached,
+    /// this system or filesystem cannot read without waiting (not Linux, or
+    /// `RWF_NOWAIT` refused)
+    Unsupported,
+}
+
+/// One `preadv2(…, RWF_NOWAIT)` (Linux 4.14+): what the page cache holds of the bytes
+/// from `offset`, never waiting for the disk. Where a `cachestat` then a read took two
+/// calls, this takes one.
+pub fn pread_cached(fd: &OwnedFd, buf: &mut [u8], offset: i64) -> Result<CachedRead, i32> {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    loop {
+        let iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let n = unsafe {
+            libc::preadv2(
+                fd.as_raw_fd(),
+                &iov,
+                1,
+                offset as libc::off_t,
+                libc::RWF_NOWAIT,
+            )
+        };
+        if n >= 0 {
+            return Ok(CachedRead::Read(n as usize));
+        }
+        match errno() {
+            libc::EINTR => continue,
+            libc::EAGAIN => return Ok(CachedRead::NotCached),
+            libc::EOPNOTSUPP | libc::ENOSYS | libc::EINVAL => return Ok(CachedRead::Unsupported),
+            e => return Err(e),
+        }
+    }
+    #[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+    {
+        let _ = (fd, buf, offset);
+        Ok(CachedRead::Unsupported)
+    }
+}
+
+/// Whether byte `offset` of a file starts a page: a read that stops there without
+/// waiting may have stopped at the cache's edge, not at the file's end.
+pub fn starts_page(offset: u64) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        offset % page_size() == 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = offset;
+        true
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn page_size() -> u64 {
     use std::sync::OnceLock;
