@@ -193,6 +193,61 @@ def test_index_of_format_2_is_upgraded_and_its_rows_still_serve(tmp_path, tree_w
         assert index.cached(third.tree)[1].snapshot is not None
 
 
+def test_index_of_format_6_has_its_chunks_packed_and_they_still_serve(tmp_path, tree_with_links):
+    """Format 7 stores the chunks' columns as LZ4 blocks; the raw chunks of format 6
+    (the only copy of their rows) are packed by the upgrade, and read as before."""
+    from tests.files.test_chunk_rows import unpack_chunks
+
+    root = tree_with_links
+    path = tmp_path / "index.sqlite"
+    with Index(path) as index:
+        first = scan([root], index=index)
+        raw_sizes = index.db.execute(
+            "SELECT sum(length(paths) + length(numbers) + length(digests)) FROM listing_chunks"
+        ).fetchone()[0]
+        listed = list(index.listing([os.fsencode(root)]))
+    with closing(sqlite3.connect(path)) as db:
+        unpack_chunks(db)
+        assert (
+            db.execute(
+                "SELECT sum(length(paths) + length(numbers) + length(digests)) FROM listing_chunks"
+            ).fetchone()[0]
+            > raw_sizes
+        )
+        db.execute("PRAGMA user_version=6")
+        db.commit()
+    with Index(path) as index:
+        assert index.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert list(index.listing([os.fsencode(root)])) == listed
+        index.db.executescript(LOG)
+        again = scan([root], index=index)
+        assert again.duplicates.files_read == 0
+        assert writes(index) == []
+        assert groups(again, root) == groups(first, root)
+
+
+@pytest.mark.parametrize("column", ["paths", "numbers", "digests"])
+@pytest.mark.parametrize("damage", ["cut", "size", "garbage", "text"])
+def test_damaged_packed_columns_are_read_again(tmp_path, tree_with_links, column, damage):
+    """A packed column cut short, claiming a size beyond any chunk's, not LZ4 at all or
+    not even a blob: the chunk is not taken and its files are read again (never a huge
+    allocation)."""
+    root = tree_with_links
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([root], index=index)
+        change = {
+            "cut": f"substr({column}, 1, length({column}) - 3)",
+            "size": f"CAST(X'FFFFFF7F' || substr({column}, 5) AS BLOB)",
+            "garbage": "CAST(X'10000000' || zeroblob(12) AS BLOB)",
+            "text": "'not a block'",
+        }[damage]
+        index.db.execute(f"UPDATE listing_chunks SET {column} = {change}")
+        again = scan([root], index=index)
+        assert again.duplicates.files_read == again.duplicates.computed > 0
+        assert groups(again, root) == groups(scan([root]), root)
+        assert scan([root], index=index).duplicates.files_read == 0
+
+
 def test_damaged_columns_are_not_taken(tmp_path, tree_with_links):
     root = tree_with_links
     with Index(tmp_path / "index.sqlite") as index:

@@ -28,7 +28,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain, pairwise
 
-from menage.files.snapshot import WIDTH, _overlap, roots_key
+from menage.files.snapshot import PATH_MAX, WIDTH, _overlap, roots_key, unpack, unpack_chunk
 
 #: any non-zero flag byte to 1
 _ONE = bytes([0] + [1] * 255)
@@ -152,9 +152,11 @@ def rows(
         chunks = db.execute(select + " ORDER BY seq", (key,))
     else:
         chunks = db.execute(select + " AND seq = ?", (key, seq))
-    for count, paths, numbers, digests, flags in chunks:
-        if not count:
-            continue
+    for count, *packed, flags in chunks:
+        columns = unpack_chunk(count, *packed) if count else None
+        if columns is None:
+            continue  # empty, or damaged: its files are read again
+        paths, numbers, digests = columns
         first, last = _span(paths)
         if last < low or (high is not None and first >= high):
             continue
@@ -173,9 +175,11 @@ class Owned:
         #: (key, seq, first path, last path), chunks of one key in path order
         self.spans: list[tuple[bytes, int, bytes, bytes]] = []
         for key in owned_keys(db):
-            for seq, paths in db.execute(
-                "SELECT seq, paths FROM listing_chunks WHERE roots = ? ORDER BY seq", (key,)
+            for seq, count, packed in db.execute(
+                "SELECT seq, count, paths FROM listing_chunks WHERE roots = ? ORDER BY seq",
+                (key,),
             ):
+                paths = unpack(packed, PATH_MAX * count)
                 if paths:
                     self.spans.append((key, seq, *_span(paths)))
 

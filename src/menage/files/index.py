@@ -64,7 +64,7 @@ if TYPE_CHECKING:
     from menage.files.tree import Tree
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -89,6 +89,8 @@ _MIGRATIONS = {
     # format 6: the chunks of a complete scan are its rows' only copy (listing_owned);
     # the chunks of earlier formats (copies of rows) are not listed there and stay copies
     5: (chunk_rows.SCHEMA,),
+    # format 7: the chunks' paths, numbers and digests are LZ4 blocks (menage.files.snapshot)
+    6: (snapshot.pack_chunks,),
 }
 
 _SCHEMA = (
@@ -234,8 +236,11 @@ class Index:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             while version < SCHEMA_VERSION:
-                for statement in _MIGRATIONS[version]:
-                    self.db.execute(statement.format(files=files_table, chunks=snapshot.SCHEMA))
+                for step in _MIGRATIONS[version]:
+                    if isinstance(step, str):
+                        self.db.execute(step.format(files=files_table, chunks=snapshot.SCHEMA))
+                    else:
+                        step(self.db)
                 version += 1
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except BaseException:
