@@ -37,7 +37,9 @@ import os
 import sqlite3
 import tempfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -180,12 +182,17 @@ def _factors_file() -> str | None:
 class ListsWriter:
     """The lists' text compressed as it comes, block by block (see :data:`BLOCK`), into
     an unnamed temporary file: at a million files the lists take 65 MB compressed, which
-    must not sit in memory (twice, joined) beside the scan's columns."""
+    must not sit in memory (twice, joined) beside the scan's columns. Each block is
+    compressed on a thread of its own (LZ4 lets go of the GIL) while the next is encoded:
+    the document is the last thing a fresh scan waits for."""
 
     def __init__(self) -> None:
         self._pending = bytearray()
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store() or close()
         self._checksum = xxhash.xxh3_128()
+        self._compressor = ThreadPoolExecutor(1, thread_name_prefix="menage-lz4")
+        #: blocks being compressed, in order (two at most: 2 MB)
+        self._compressing: deque[Future[bytes]] = deque()
         self.size = 0
 
     def write(self, data: bytes) -> None:
@@ -194,22 +201,33 @@ class ListsWriter:
             self._flush()
 
     def _flush(self) -> None:
-        block = lz4.block.compress(self._pending, store_size=True)
+        block = bytes(self._pending)
+        self._pending.clear()
+        self._compressing.append(
+            self._compressor.submit(lz4.block.compress, block, store_size=True)
+        )
+        while len(self._compressing) > 2 or (self._compressing and self._compressing[0].done()):
+            self._spool_block(self._compressing.popleft().result())
+
+    def _spool_block(self, block: bytes) -> None:
         for part in (len(block).to_bytes(4, "little"), block):
             self._spool.write(part)
             self._checksum.update(part)
             self.size += len(part)
-        self._pending.clear()
 
     def finish(self) -> bytes:
         """Compress what is pending; the checksum of everything written (the same as
         :func:`_checksum` of the whole), :attr:`size` then final."""
         if self._pending:
             self._flush()
+        while self._compressing:
+            self._spool_block(self._compressing.popleft().result())
+        self._compressor.shutdown()
         return self._checksum.digest()
 
     def close(self) -> None:
         """Drop the temporary file (once stored, or when the document is not stored)."""
+        self._compressor.shutdown(cancel_futures=True)
         self._spool.close()
 
     def store(self, db: sqlite3.Connection, row: int) -> None:
