@@ -193,8 +193,8 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// An integer as JSON text (`itoa`: a fifth of `write!`'s time, which the report's
-/// million numbers made a third of its encoding).
+/// An integer as JSON text, by `itoa` rather than `write!` (with the paths written from
+/// their parts, the old files' list of 200,000 files took 0.12 s to encode, not 0.16).
 fn push_int(out: &mut String, value: impl itoa::Integer) {
     out.push_str(itoa::Buffer::new().format(value));
 }
