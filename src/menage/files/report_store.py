@@ -191,7 +191,7 @@ class ListsWriter:
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store() or close()
         self._checksum = xxhash.xxh3_128()
         self._compressor = ThreadPoolExecutor(1, thread_name_prefix="menage-lz4")
-        #: blocks being compressed, in order (two at most: 2 MB)
+        #: blocks being compressed, in order (three at most: 3 MB)
         self._compressing: deque[Future[bytes]] = deque()
         self.size = 0
 

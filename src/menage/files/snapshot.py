@@ -8,7 +8,7 @@ NUL bytes; device, inode, size, mtime, links and owner as 8-byte integers; the t
 digests and the flags saying which are known), keyed by the scan's roots. Since index
 format 7 the paths, numbers and digests are each an LZ4 block (:func:`pack`): at
 200,000 files the chunks took 45 MB, written to the WAL, synced, then copied into the
-database at the end of every fresh scan; packed, 13 MB.
+database at the end of every fresh scan; packed, 10 MB.
 
 A rescan compares the fresh walk with these columns chunk by chunk as bytes, with no
 Python loop per file. When everything is equal, the digests are taken as they are, the
