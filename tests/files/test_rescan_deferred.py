@@ -30,19 +30,24 @@ def _same_times(fresh: ScanResult, reused: ScanResult) -> None:
     fresh.summary_cache = None  # made while the index kept it, with its own times
 
 
-def _rescan(tmp_path: Path, tree: Path) -> tuple[ScanResult, ScanResult]:
-    """(an unchanged rescan, the same scan made whole in another index)."""
-    with Index(tmp_path / "index.sqlite") as index:
-        scan([tree], index=index, now=NOW)
-        reused = scan([tree], index=index, keep_json=True, now=NOW + 60)
+def _fresh(tmp_path: Path, tree: Path, now: float, reused: ScanResult) -> ScanResult:
+    """The scan ``reused`` stands for, made whole in another index, with its times."""
     with Index(tmp_path / "other.sqlite") as other:
         other.db.execute("INSERT INTO scans (id, started, duration_s, roots, complete, files, "
                          "bytes, groups, redundant_files, redundant_bytes, report) "
                          "VALUES (1, '', 0, '[]', 1, 0, 0, 0, 0, 0, x'')")  # fmt: skip
-        fresh = scan([tree], index=other, now=NOW + 60)
+        fresh = scan([tree], index=other, now=now)
     assert not isinstance(fresh, DeferredScanResult)
     _same_times(fresh, reused)
-    return reused, fresh
+    return fresh
+
+
+def _rescan(tmp_path: Path, tree: Path, later: float = NOW + 60) -> tuple[ScanResult, ScanResult]:
+    """(an unchanged rescan at ``later``, the same scan made whole in another index)."""
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        reused = scan([tree], index=index, keep_json=True, now=later)
+    return reused, _fresh(tmp_path, tree, later, reused)
 
 
 def test_the_json_of_an_unchanged_rescan_asks_for_no_finding(tmp_path, tree):
@@ -117,3 +122,77 @@ def test_other_owners_names_or_factors_make_the_document_again(tmp_path, tree, m
 
         monkeypatch.setattr(report_store, "owner_name", lambda uid: f"renamed{uid}")
         assert not isinstance(scan([tree], index=index, now=NOW), DeferredScanResult)
+
+
+def test_after_a_file_crossed_the_age_limit_only_the_old_files_are_made(tmp_path, tree):
+    """A file turned old an hour after the first scan: the rescan makes the old files'
+    section and takes the rest of the last scan's document; no duplicate is searched,
+    and what it prints and stores is what a full scan at that time gives."""
+    reused, fresh = _rescan(tmp_path, tree, later=NOW + 3601)
+    assert isinstance(reused, DeferredScanResult)
+    text = printed(reused)
+    assert reused._duplicates is None and reused._findings is None  # nothing else made
+    assert text == encoded(fresh)
+    document = json.loads(text)
+    assert document["old_files"]["count"] == 32 == len(document["old_files"]["items"])
+    with Index(tmp_path / "index.sqlite") as index:
+        assert index.scan_report(reused.scan_id) == document
+        # and the next rescan takes this one's old files as they are
+        again = scan([tree], index=index, keep_json=True, now=NOW + 3602)
+        assert isinstance(again, DeferredScanResult) and printed(again) == encoded(again)
+        assert json.loads(printed_again := encoded(again))["old_files"] == document["old_files"]
+        assert printed_again.count('"old_files"') == 1
+    # asked for, the findings are a full scan's at that time
+    assert [(f.kind.key, len(f)) for f in reused.findings] == [
+        (f.kind.key, len(f)) for f in fresh.findings
+    ]
+
+
+def test_back_before_a_crossing_the_old_files_are_made_again(tmp_path, tree):
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW + 3601)
+        back = scan([tree], index=index, keep_json=True, now=NOW)
+        assert isinstance(back, DeferredScanResult)
+        text = printed(back)
+        assert back._duplicates is None
+    assert json.loads(text)["old_files"]["count"] == 31
+    assert text == encoded(_fresh(tmp_path, tree, NOW, back))
+
+
+def test_without_keeping_the_json_a_crossing_stores_the_full_scans_document(tmp_path, tree):
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        quiet = scan([tree], index=index, now=NOW + 3601)
+        assert isinstance(quiet, DeferredScanResult) and quiet.json_text is None
+        assert quiet._duplicates is None
+        stored = index.scan_report(quiet.scan_id)
+    assert stored == json.loads(encoded(_fresh(tmp_path, tree, NOW + 3601, quiet)))
+    assert stored["old_files"]["count"] == 32
+
+
+def test_when_old_files_counted_in_the_reclaimable_bytes_a_crossing_makes_everything(
+    tmp_path, tree, monkeypatch
+):
+    import menage.files.report_store as report_store
+
+    monkeypatch.setattr(report_store, "clock_lists_only", lambda: False)
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        assert isinstance(scan([tree], index=index, now=NOW + 60), DeferredScanResult)
+        after = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+        assert not isinstance(after, DeferredScanResult)
+        assert printed(after) == encoded(after)
+
+
+def test_an_analyser_of_the_clock_lists_reading_the_groups_gets_them_made(tmp_path, tree):
+    """The groups given to the analysers of the clock lists are the content stage's,
+    made the first time one of them reads them."""
+    from menage.files.scan import _Groups
+
+    reused, fresh = _rescan(tmp_path, tree)
+    assert isinstance(reused, DeferredScanResult)
+    groups = _Groups(reused)
+    assert reused._duplicates is None
+    assert len(groups) == len(fresh.duplicates.groups) > 0
+    assert list(groups) == fresh.duplicates.groups
+    assert groups[0] == fresh.duplicates.groups[0] and groups[:2] == fresh.duplicates.groups[:2]

@@ -64,7 +64,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
 
     options = result.options
     reclaimable = result.findings.reclaimable()
-    facts = {"scanned_bytes": result.total_bytes, "older_than_s": options.older_than_s}
+    facts = document_facts(result)
     return {
         "menage": __version__,
         "schema": SCHEMA,
@@ -125,6 +125,12 @@ def _summary(result: ScanResult) -> dict[str, Any]:
         "broken_links": [_text(p) for p in sorted(tree.broken_links)],
         "other_devices": [_text(p) for p in sorted(tree.other_devices)],
     }
+
+
+def document_facts(result: ScanResult) -> dict[str, Any]:
+    """What the kinds' sections may need from the scan (see
+    :func:`menage.findings.jsonform.section`)."""
+    return {"scanned_bytes": result.total_bytes, "older_than_s": result.options.older_than_s}
 
 
 @dataclass

@@ -23,10 +23,13 @@ the cutoff it was made with and the first file date at or after it, so the old f
 are the same while the new cutoff lies between the two, and never if the clock went
 back); when one did, only the old files' list is made again and stored, in a row of its
 own whose *base* is the row of the others (format 5), which are taken as they are.
-A rescan whose lists are all taken as they are also takes the rest of that scan's
-document (its skeleton: totals, impact sentences, breakdowns) with its own number and
-times (:func:`reused_scan`): its content stage and findings are then made only when an
-output asks for them. Otherwise the skeleton is made anew.
+A rescan whose lists are taken as they are also takes the rest of that scan's document
+(its skeleton: totals, impact sentences, breakdowns) with its own number and times
+(:func:`reused_scan`): its content stage and findings are then made only when an output
+asks for them. After a crossing too: only the sections of :data:`CLOCK_LISTS` are made
+(by the analysers that find them, without the content stage), the rest of the skeleton
+taken as it is, as long as those kinds count in no total of it (:func:`clock_lists_only`).
+Otherwise the skeleton is made anew.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from menage._version import __version__
 from menage.files.columnar import old_cutoff_ns
 from menage.files.snapshot import roots_key
 from menage.findings.analysers import analysers
+from menage.findings.model import kind_of
 from menage.i18n import language
 
 if TYPE_CHECKING:
@@ -526,25 +530,48 @@ class ReusedScan:
     groups: int
     redundant_files: int
     redundant_bytes: int
+    #: False when a file crossed the age limit since (or the clock went back): the
+    #: sections of :data:`CLOCK_LISTS` are then this scan's to make
+    timely: bool = True
 
-    def summary(self, scan_id: int, started: str, duration_s: float) -> dict[str, Any]:
+    def summary(
+        self,
+        scan_id: int,
+        started: str,
+        duration_s: float,
+        sections: dict[str, dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """The skeleton as the new scan's summary: its number and times, each list a
-        :class:`Lazy` standing for the stored one."""
+        :class:`Lazy` standing for the stored one, and the kinds' ``sections`` made by
+        this scan (those of :data:`CLOCK_LISTS` after a crossing) in place of its."""
+        summary = _with_lists(self.skeleton, lambda _number: Lazy(lambda: iter(())))
+        for kind, section in (sections or {}).items():
+            if kind not in summary:
+                raise ValueError(f"reused scan: no {kind!r} section to replace")
+            summary[kind] = section  # in its place: the lists keep their numbers
         return {
-            **_with_lists(self.skeleton, lambda _number: Lazy(lambda: iter(()))),
+            **summary,
             "scan_id": scan_id,
             "started": started,
             "duration_s": round(duration_s, 3),
         }
 
 
+def clock_lists_only() -> bool:
+    """Whether the lists of :data:`CLOCK_LISTS` are all of the skeleton that depends on
+    the clock: true while none of their kinds counts in the reclaimable bytes (and so
+    in the impact sentences)."""
+    return not any(kind_of(key).reclaimable for key in CLOCK_LISTS)
+
+
 def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> ReusedScan | None:
     """The last scan whose lists are still those of ``roots`` (their files unchanged,
-    :mod:`menage.files.snapshot` says) under ``key``, no file having crossed the age
-    limit since: its findings and its document but for the number and times are this
-    scan's. None when there is none (its lists are then made, or partly made, again)."""
+    :mod:`menage.files.snapshot` says) under ``key``: its findings and its document but
+    for the number and times are this scan's, and when a file crossed the age limit since
+    (``timely`` False) all but the sections of :data:`CLOCK_LISTS`. None when there is
+    none (its lists are then made, or partly made, again)."""
     found = _reuse(db, roots, key)
-    if found is None or not found[2]:
+    if found is None or (not found[2] and not clock_lists_only()):
         return None
     lists_id = found[0]
     scan = db.execute(
@@ -560,4 +587,4 @@ def reused_scan(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Re
         return None
     if not isinstance(skeleton, dict) or "scan_id" not in skeleton:
         return None
-    return ReusedScan(lists_id, skeleton, scan[1], scan[2], scan[3])
+    return ReusedScan(lists_id, skeleton, scan[1], scan[2], scan[3], found[2])

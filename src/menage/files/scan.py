@@ -12,20 +12,23 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from menage.files import analysers as _file_analysers
 from menage.files import native
+from menage.files.columns import ContentGroup
 from menage.files.digests import DuplicateResult
 from menage.files.disks import read_order
-from menage.files.document import StoredDocument, compressed_document
+from menage.files.document import StoredDocument, compressed_document, document_facts
 from menage.files.duplicates import collapse_hardlinks, find_duplicates
 from menage.files.index import Index, ScanRecord
-from menage.files.report_store import ReusedScan, StoredLists, reuse_key
+from menage.files.report_store import CLOCK_LISTS, ReusedScan, StoredLists, reuse_key
 from menage.files.result import YEAR_S, DeferredScanResult, ScanOptions, ScanResult
 from menage.files.tree import Issue
 from menage.files.walk import WalkOptions, resolve_roots, walk
 from menage.findings import Findings, run_analysers
+from menage.findings.analysers import analysers
+from menage.findings.jsonform import section
 
 if TYPE_CHECKING:
     from menage.photos.cache import PhotoCache
@@ -132,11 +135,13 @@ def scan(
         return findings
 
     result: ScanResult
+    #: the sections this scan makes in the last scan's document (after a crossing)
+    sections: dict[str, dict[str, Any]] | None = None
     if reused is not None and cached is not None:
         # the content stage would read nothing and find what the last scan found
         links = collapse_hardlinks(tree)
         digests = cached
-        result = DeferredScanResult(
+        deferred = DeferredScanResult(
             content,
             lambda duplicates: analyse(duplicates, links_of(duplicates.links)),
             (reused.redundant_files, reused.redundant_bytes),
@@ -147,6 +152,10 @@ def scan(
             issues=walk_issues,
             extra_links=links_of(links),
         )
+        if not reused.timely:
+            # a file crossed the age limit: only the old files are this scan's to make
+            sections = _clock_sections(deferred, now)
+        result = deferred
     else:
         reused = None
         duplicates = content()
@@ -187,7 +196,8 @@ def scan(
         def document(scan_id: int, previous: StoredLists | None) -> StoredDocument:
             made.append(compressed_document(
                 result, scan_id, None, previous,
-                _reused_summary(reused, result, scan_id, previous), keep_text=keep_json,
+                _reused_summary(reused, result, scan_id, previous, sections),
+                keep_text=keep_json,
             ))  # fmt: skip
             return made[-1]
 
@@ -217,12 +227,64 @@ def links_of(links: Mapping[int, list[int]]) -> set[int]:
 
 
 def _reused_summary(
-    reused: ReusedScan | None, result: ScanResult, scan_id: int, previous: StoredLists | None
+    reused: ReusedScan | None,
+    result: ScanResult,
+    scan_id: int,
+    previous: StoredLists | None,
+    sections: dict[str, dict[str, Any]] | None,
 ) -> dict[str, Any] | None:
-    """The last scan's document for this one, when the index gave its lists."""
-    if reused is None or previous is None or previous.id != reused.lists_id or not previous.timely:
+    """The last scan's document for this one (with this scan's ``sections`` after a
+    crossing), when the index gave its lists as :func:`scan` found them."""
+    if (
+        reused is None
+        or previous is None
+        or previous.id != reused.lists_id
+        or previous.timely != reused.timely
+    ):
         return None
-    return reused.summary(scan_id, result.started.isoformat(), result.duration_s)
+    return reused.summary(scan_id, result.started.isoformat(), result.duration_s, sections)
+
+
+class _Groups(Sequence[ContentGroup]):
+    """A deferred scan's duplicate groups, made when an analyser first reads them."""
+
+    def __init__(self, result: DeferredScanResult) -> None:
+        self._result = result
+
+    def __len__(self) -> int:
+        return len(self._result.duplicates.groups)
+
+    @overload
+    def __getitem__(self, index: int) -> ContentGroup: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ContentGroup]: ...
+    def __getitem__(self, index: int | slice) -> ContentGroup | Sequence[ContentGroup]:
+        return self._result.duplicates.groups[index]
+
+
+def _clock_sections(result: DeferredScanResult, now: float) -> dict[str, dict[str, Any]]:
+    """The JSON sections of the kinds whose lists depend on the clock
+    (:data:`~menage.files.report_store.CLOCK_LISTS`), made by the analysers that find
+    them, and only those: the names-and-dates analyser reads no group, so the content
+    stage is not run (it would be, from the cached digests, for one that does)."""
+    options = result.options
+    scanned = _file_analysers.FileScan(
+        tree=result.tree,
+        groups=_Groups(result),
+        extra_links=result.extra_links,
+        older_than_s=options.older_than_s,
+        top=options.top,
+        now=now,
+    )
+    facts = document_facts(result)
+    found: dict[str, dict[str, Any]] = {}
+    for analyser in analysers("file"):
+        if CLOCK_LISTS.isdisjoint(analyser.kinds):
+            continue
+        for made in analyser.run(scanned):
+            if made.kind.key in CLOCK_LISTS:
+                found[made.kind.key] = section(made, facts)
+    return found
 
 
 def _photos(
