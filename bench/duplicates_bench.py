@@ -12,9 +12,11 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from bench.environment import (
 from bench.measure import run_measured
 from bench.parsers import PARSERS, parse_blank_line_groups
 from bench.report import (
+    CROSSED,
     ToolResult,
     as_json,
     markdown_table,
@@ -47,6 +50,7 @@ from bench.tools import (
     debian_version,
     find_floor_tool,
     is_fclones,
+    menage_rescan_later_tool,
     menage_rescan_tool,
     menage_tool,
     peer_tools,
@@ -54,7 +58,7 @@ from bench.tools import (
 )
 
 MILLION_SPEC = CorpusSpec(files=1_000_000, size_scale=0.1, large=0)
-MILLION_TOOLS = "jdupes,fclones-hidden,menage,menage-rescan,find"
+MILLION_TOOLS = "jdupes,fclones-hidden,menage,menage-rescan,menage-rescan-later,find"
 #: ten million files: the memory and linearity check, Ménage and the walk's floor only
 #: (jdupes would take most of an hour); sizes scaled down so that the tree fits the disk
 TEN_MILLION_SPEC = CorpusSpec(files=10_000_000, size_scale=0.01, large=0)
@@ -67,7 +71,13 @@ def slug(tool: Tool) -> str:
 
 
 def all_tools() -> list[Tool]:
-    return [*peer_tools(), menage_tool(), menage_rescan_tool(), find_floor_tool()]
+    return [
+        *peer_tools(),
+        menage_tool(),
+        menage_rescan_tool(),
+        menage_rescan_later_tool(),
+        find_floor_tool(),
+    ]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -186,6 +196,8 @@ def measure_all(
             tool = result.tool
             if tool.name == "menage":
                 ws.drop_index(tool)  # the cold-index case: a fresh index every run
+            if tool.name == "menage rescan later":
+                backdate(tool, ws, corpus, timeout)  # untimed
             sample = run_measured(
                 ws.argv(tool),
                 cwd=corpus,
@@ -196,6 +208,8 @@ def measure_all(
             )
             if round_no >= warmup:
                 result.samples.append(sample)
+                if tool.name in RESCANS:
+                    result.lists.append(lists_outcome(ws.index(tool)))
             print(
                 f"  [{label}] {tool.name}: {sample.wall_s:.2f} s,"
                 f" {sample.peak_rss / (1 << 20):.0f} MiB, exit {sample.exit_code}",
@@ -233,6 +247,44 @@ def prepare_rescan(tool: Tool, ws: Workspace, corpus: Path, timeout: float) -> N
         timeout_s=timeout,
     )
     print(f"  [prepare] first scan into the rescan index: {sample.wall_s:.2f} s", file=sys.stderr)
+
+
+def backdate(tool: Tool, ws: Workspace, corpus: Path, timeout: float) -> None:
+    """A new index holding the scan ``menage scan`` would have made 30 days ago
+    (bench/backdated_scan.py): the files whose age crossed ``--older-than`` since make the
+    next run a rescan after a crossing, as a user's rescan days later is."""
+    ws.drop_index(tool)
+    with open(ws.raw / "menage-rescan-later-prepare.stderr", "wb") as stderr:
+        subprocess.run(
+            [sys.executable, str(BENCH_DIR / "backdated_scan.py"), "tree", str(ws.index(tool))],
+            cwd=corpus,
+            env=ws.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            timeout=timeout,
+            check=True,
+        )
+
+
+#: the tools that rescan a tree their index knows
+RESCANS = ("menage rescan", "menage rescan later")
+
+
+def lists_outcome(index: Path) -> str:
+    """What the last scan in ``index`` did with the lists of the scan before it: took them
+    as stored, made only the old files again (:data:`CROSSED`), or made them all."""
+    with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True)) as db:
+        found = db.execute(
+            "SELECT scans.lists, report_lists.base FROM scans"
+            " JOIN report_lists ON report_lists.id = scans.lists ORDER BY scans.id DESC LIMIT 2"
+        ).fetchall()
+    if len(found) < 2:
+        return "made"
+    (last, base), (before, _base) = found
+    if last == before:
+        return "taken as stored"
+    return CROSSED if base is not None else "made again"
 
 
 def count_content_opens(tool: Tool, ws: Workspace, corpus: Path) -> int | None:

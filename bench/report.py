@@ -15,6 +15,8 @@ JDUPES_RATIO = 0.5  # fresh scan <= 0.5x jdupes
 FCLONES_RATIO = 1.0  # fresh scan <= 1.0x fclones (--hidden: the same files as Ménage)
 MEMORY_RATIO = 1.5  # peak memory <= 1.5x jdupes (the target is set at a million files)
 RESCAN_RATIO = 1.5  # rescan <= 1.5x `find TREE -printf ...`
+#: what a rescan after a crossing does with the last scan's lists (and nothing else)
+CROSSED = "old files made again"
 MILLION_FILES = 1_000_000
 MILLION_PEAK = 1_000_000_000  # "under 1 GB" (decimal: the stricter reading)
 TEN_MILLION_FILES = 10_000_000
@@ -31,6 +33,9 @@ class ToolResult:
     version: str = ""
     #: rescan only: regular files of the tree opened (strace), None when not checked
     content_opens: int | None = None
+    #: rescans only: what each counted run did with the last scan's lists (see
+    #: bench.duplicates_bench.lists_outcome)
+    lists: list[str] = field(default_factory=list)
     parse_error: str = ""
 
     @property
@@ -61,6 +66,8 @@ class ToolResult:
                 if self.content_opens == 0
                 else f"opened {self.content_opens} files"
             )
+        for outcome in sorted(set(self.lists)):
+            notes.append(f"lists {outcome} ({self.lists.count(outcome)}/{len(self.lists)})")
         s = self.score
         if s is None:
             return notes
@@ -179,6 +186,29 @@ def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Tar
                 f"{rescan.score.exact}/{rescan.score.truth_groups} groups exact",
             )
         )
+    later = find_result(results, "menage rescan later")
+    if later is not None and floor is not None:
+        # the usual rescan, days after the last: files crossed the age limit since
+        limit = RESCAN_RATIO * floor.wall.median
+        crossed = later.lists.count(CROSSED)
+        out.append(
+            Target(
+                f"rescan after files crossed --older-than takes <= {RESCAN_RATIO}x `find -printf`",
+                later.wall.median <= limit and crossed == len(later.samples),
+                f"{_fmt_s(later.wall.median)} s vs limit {_fmt_s(limit)} s"
+                f" (rescan later = {later.wall.median / floor.wall.median:.1f}x find;"
+                f" CPU {_fmt_s(later.cpu.median)} s); {crossed}/{len(later.samples)} runs"
+                f" made the old files again and took the other lists as stored",
+            )
+        )
+    if later is not None and later.score is not None:
+        out.append(
+            Target(
+                "rescan after a crossing gives the same exact result",
+                later.score.matches_truth(truth),
+                f"{later.score.exact}/{later.score.truth_groups} groups exact",
+            )
+        )
     if menage is not None and files_arg >= MILLION_FILES:
         ten = files_arg >= TEN_MILLION_FILES
         limit, limit_text = (TEN_MILLION_PEAK, "2 GB") if ten else (MILLION_PEAK, "1 GB")
@@ -293,5 +323,6 @@ def as_json(r: ToolResult, truth: Truth) -> dict[str, Any]:
         "score": r.score.as_dict() if r.score else None,
         "matches_truth": r.score.matches_truth(truth) if r.score else None,
         "content_opens": r.content_opens,
+        "lists": r.lists,
         "notes": r.notes(truth) if r.samples else [],
     }

@@ -119,6 +119,16 @@ def menage_rescan_tool() -> Tool:
     )
 
 
+def menage_rescan_later_tool() -> Tool:
+    return Tool(
+        "menage rescan later",
+        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
+        "menage-json",
+        note="unchanged tree, index of a scan dated 30 days back: files crossed --older-than",
+        peer=False,
+    )
+
+
 def find_floor_tool() -> Tool:
     return Tool(
         "find -printf",

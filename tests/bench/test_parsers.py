@@ -258,7 +258,8 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     """Build a corpus with the project's generator, run Ménage and find, score, write JSON."""
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     argv = ["--corpus", str(corpus), "--files", "300", "--large", "0", "--out", str(out)]
-    argv += ["--tools", "menage,menage-rescan,find", "--runs", "1", "--warmup", "0"]
+    argv += ["--tools", "menage,menage-rescan,menage-rescan-later,find", "--runs", "1"]
+    argv += ["--warmup", "0"]
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "exactly the ground truth" in printed and "rescan reads no content" in printed
@@ -268,6 +269,9 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     if os.geteuid() == 0:  # the corpus has chmod-000 entries: only root reads all of the truth
         assert tools["menage"]["matches_truth"] and tools["menage rescan"]["matches_truth"]
     assert tools["menage"]["peak_rss_bytes"] > 0
+    # each rescan's run says what it did with the last scan's lists
+    assert tools["menage rescan"]["lists"] == ["taken as stored"]
+    assert len(tools["menage rescan later"]["lists"]) == 1
     assert document["corpus"]["groups"] == len(load_truth(corpus).groups)
     # the same corpus with other arguments is refused, not silently reused
     assert main([*argv[:4], "--files", "301", "--out", str(out)]) == 1
@@ -302,3 +306,30 @@ def test_ten_million_option_picks_its_corpus_tools_and_memory_limit() -> None:
         True,
     )
     assert judged(10_000_000, 2_100_000_000)[1] is False
+
+
+def test_a_scan_dated_back_makes_the_next_rescan_one_after_a_crossing(tmp_path: Path) -> None:
+    """bench/backdated_scan.py records the CLI's scan with its clock set back: a file whose
+    age crossed --older-than since makes the next rescan make the old files again, and
+    the one after takes every list as stored."""
+    import time
+
+    from bench.backdated_scan import backdated_scan
+    from bench.duplicates_bench import lists_outcome
+    from bench.report import CROSSED
+
+    tree, index = tmp_path / "tree", tmp_path / "index.sqlite"
+    tree.mkdir()
+    for n in range(3):
+        (tree / f"{n}.txt").write_bytes(b"same")
+    turned = time.time() - (3 * 365.25 + 10) * 86_400  # old for 10 days, not 30 days ago
+    os.utime(tree / "0.txt", (turned, turned))
+    backdated_scan(str(tree), str(index), 30)
+    assert lists_outcome(index) == "made"
+    backdated_scan(str(tree), str(index), 0)
+    assert lists_outcome(index) == CROSSED
+    backdated_scan(str(tree), str(index), 0)
+    assert lists_outcome(index) == "taken as stored"
+    (tree / "new.txt").write_bytes(b"changed")
+    backdated_scan(str(tree), str(index), 0)
+    assert lists_outcome(index) == "made again"
