@@ -196,3 +196,39 @@ def test_an_analyser_of_the_clock_lists_reading_the_groups_gets_them_made(tmp_pa
     assert len(groups) == len(fresh.duplicates.groups) > 0
     assert list(groups) == fresh.duplicates.groups
     assert groups[0] == fresh.duplicates.groups[0] and groups[:2] == fresh.duplicates.groups[:2]
+
+
+def test_a_document_without_its_old_files_list_is_made_again_after_a_crossing(tmp_path, tree):
+    """The last scan's document is taken after a crossing only when it holds the old
+    files' section with its one list to replace: otherwise the whole document is made."""
+    import zlib
+
+    with Index(tmp_path / "index.sqlite") as index:
+        first = scan([tree], index=index, now=NOW)
+        (stored,) = index.db.execute(
+            "SELECT report FROM scans WHERE id = ?", (first.scan_id,)
+        ).fetchone()
+        skeleton = json.loads(zlib.decompress(stored))
+        skeleton["old_files"]["items"] = []  # a list written out, not one stored apart
+        index.db.execute(
+            "UPDATE scans SET report = ? WHERE id = ?",
+            (zlib.compress(json.dumps(skeleton).encode()), first.scan_id),
+        )
+        after = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+        text = printed(after)
+        assert after._findings is not None  # made, for the whole document
+    assert text == encoded(_fresh(tmp_path, tree, NOW + 3601, after))
+    assert json.loads(text)["old_files"]["count"] == 32
+
+
+def test_only_a_section_with_one_stored_list_can_be_replaced():
+    from menage.files.report_store import ReusedScan
+
+    def reused(section: object) -> ReusedScan:
+        return ReusedScan(1, {"scan_id": 1, "old_files": section}, 0, 0, 0, timely=False)
+
+    assert reused({"count": 1, "items": {"$list": 3}}).has_sections(["old_files"])
+    assert reused({"count": 1, "items": {"$list": 3}}).has_sections([])
+    for section in ({"count": 1}, {"items": []}, {"items": {"$list": 3, "x": 1}}, [], None):
+        assert not reused(section).has_sections(["old_files"])
+    assert not reused({"items": {"$list": 3}}).has_sections(["old_files", "big_files"])

@@ -41,7 +41,7 @@ import sqlite3
 import tempfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -543,11 +543,10 @@ class ReusedScan:
     ) -> dict[str, Any]:
         """The skeleton as the new scan's summary: its number and times, each list a
         :class:`Lazy` standing for the stored one, and the kinds' ``sections`` made by
-        this scan (those of :data:`CLOCK_LISTS` after a crossing) in place of its."""
+        this scan (those of :data:`CLOCK_LISTS` after a crossing) in place of its (see
+        :meth:`has_sections`)."""
         summary = _with_lists(self.skeleton, lambda _number: Lazy(lambda: iter(())))
         for kind, section in (sections or {}).items():
-            if kind not in summary:
-                raise ValueError(f"reused scan: no {kind!r} section to replace")
             summary[kind] = section  # in its place: the lists keep their numbers
         return {
             **summary,
@@ -555,6 +554,15 @@ class ReusedScan:
             "started": started,
             "duration_s": round(duration_s, 3),
         }
+
+    def has_sections(self, kinds: Iterable[str]) -> bool:
+        """Whether the skeleton holds a section for each of ``kinds``, one list each."""
+
+        def one_list(section: Any) -> bool:
+            items = section.get("items") if isinstance(section, dict) else None
+            return isinstance(items, dict) and list(items) == ["$list"]
+
+        return all(one_list(self.skeleton.get(kind)) for kind in kinds)
 
 
 def clock_lists_only() -> bool:

@@ -240,6 +240,7 @@ def _reused_summary(
         or previous is None
         or previous.id != reused.lists_id
         or previous.timely != reused.timely
+        or not reused.has_sections(sections or {})
     ):
         return None
     return reused.summary(scan_id, result.started.isoformat(), result.duration_s, sections)
