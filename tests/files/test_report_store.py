@@ -373,3 +373,55 @@ def test_the_lists_go_through_a_temporary_file_and_are_stored_whole(tmp_path):
         assert report_store.read_lists(db, row) == texts
         stored = db.execute("SELECT texts, checksum FROM report_lists").fetchone()
         assert report_store._checksum(stored[0]) == stored[1]
+
+
+@pytest.mark.parametrize("read", [7, 4096, 1 << 22])
+def test_stored_lists_are_read_as_they_are_taken_over_any_cut(tmp_path, tree, monkeypatch, read):
+    """A rescan reads the stored text a few megabytes at a time while it prints it (a
+    million files' lists are 65 MB compressed): blocks straddling two reads, or a read
+    of a few bytes, print the same document; its own connection closes once printed."""
+    from menage.files import report_store
+
+    monkeypatch.setattr(report_store, "BLOCK", 256)  # many blocks, each read in pieces
+    monkeypatch.setattr(report_store, "READ", read)
+    opened: list[sqlite3.Connection] = []
+    real = report_store._read_only
+
+    def read_only(path: Path) -> sqlite3.Connection:
+        opened.append(real(path))
+        return opened[-1]
+
+    monkeypatch.setattr(report_store, "_read_only", read_only)
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        for later in (NOW + 60, NOW + 3601, NOW + 3700):  # reused, crossing, reused
+            result = scan([tree], index=index, keep_json=True, now=later)
+            assert opened and _open(opened[-1])  # read when printed, not before
+            assert printed(result) == encoded(result)
+            assert not _open(opened[-1])
+        # not printed: closed as soon as the scan is stored
+        scan([tree], index=index, now=NOW + 3800)
+        assert not any(map(_open, opened)) and len(opened) == 4
+
+
+def _open(connection: sqlite3.Connection) -> bool:
+    try:
+        connection.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+def test_a_stored_text_cut_short_after_its_check_stops_the_printing(tmp_path, tree):
+    """The stored text is checked whole before it is used, then read as it is printed;
+    a row shorter than it was when read raises rather than printing less."""
+    from menage.files import report_store
+
+    with Index(tmp_path / "index.sqlite") as index:
+        scan([tree], index=index, now=NOW)
+        (size,) = index.db.execute("SELECT length(texts) FROM report_lists").fetchone()
+        with pytest.raises(ValueError, match="stored lists"):
+            list(report_store._blob_blocks(index.db, 1, size + 10))
+        with pytest.raises(ValueError, match="stored lists"):
+            list(report_store._blob_blocks(index.db, 99, size))
+        assert b"".join(report_store._blob_blocks(index.db, 1, size))

@@ -221,13 +221,12 @@ def compressed_document(
             pieces.append(number)
         if previous is not None and (previous.timely or value.name not in CLOCK_LISTS):
             # taken as stored; after a crossing, left in their row (this one's base)
-            if pieces is None:
+            if full is not None:
                 for block in previous.take(number):
-                    if full is not None:
-                        full(block)
+                    full(block)
             lengths.append(None)
             return
-        if previous is not None and pieces is None:
+        if previous is not None and full is not None:
             for _block in previous.take(number):
                 pass  # made again below (with pieces: skipped when printed)
         length = 0
@@ -242,14 +241,31 @@ def compressed_document(
         pieces.append(b"\n")
     if lists is None:
         stored = previous
-        text = None if pieces is None or stored is None else ListedText(pieces, stored.take)
+        text = None
+        if pieces is not None and stored is not None:
+            text = ListedText(pieces, stored.take, stored.close)
+            stored.kept = True
         return StoredDocument(b"".join(parts), None, None, text=text)
     text = None
     if pieces is not None:
-        text = ListedText(pieces, _each_list(lists.lists(lengths), lengths, previous), lists.close)
+        close = lists.close
+        if previous is not None:
+            previous.kept = True
+            close = _both(lists.close, previous.close)
+        text = ListedText(pieces, _each_list(lists.lists(lengths), lengths, previous), close)
     return StoredDocument(
         b"".join(parts), lengths, lists, previous.root if previous is not None else None, text
     )
+
+
+def _both(first: Callable[[], None], second: Callable[[], None]) -> Callable[[], None]:
+    def close() -> None:
+        try:
+            first()
+        finally:
+            second()
+
+    return close
 
 
 def _each_list(

@@ -390,9 +390,14 @@ class Index:
             )
             previous = None
             if unchanged and reuse is not None:
-                previous = report_store.reusable(self.db, tree.roots, reuse)
+                previous = report_store.reusable(self.db, tree.roots, reuse, self.path)
             if unchanged:
-                made = document(scan_id, previous)
+                try:
+                    made = document(scan_id, previous)
+                finally:
+                    # the printed document reads the stored lists later, and closes them
+                    if previous is not None and not previous.kept:
+                        previous.close()
             else:
                 # the document is encoded and compressed on a second thread while this one
                 # writes the listing: both spend most of their time outside the GIL (the

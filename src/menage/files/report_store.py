@@ -39,11 +39,13 @@ import json
 import os
 import sqlite3
 import tempfile
+import urllib.parse
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import lz4.block
@@ -313,10 +315,11 @@ class StoredLists:
         self,
         lists_id: int,
         own: list[int | None],
-        texts: bytes,
+        texts: bytes | Iterator[bytes],
         next_ns: int,
         timely: bool = True,
-        base: tuple[int, list[int], bytes] | None = None,
+        base: tuple[int, list[int], bytes | Iterator[bytes]] | None = None,
+        close: Callable[[], None] | None = None,
     ) -> None:
         self.id = lists_id
         #: False when a file crossed the age limit since (or the clock went back): the
@@ -333,6 +336,16 @@ class StoredLists:
         self.root = base[0] if base is not None else lists_id
         #: each list's length in bytes
         self.lengths = [n if n is not None else self._base_lengths[i] for i, n in enumerate(own)]
+        self._close = close
+        #: the stored text is read after the scan (by the printed document, which then
+        #: closes it)
+        self.kept = False
+
+    def close(self) -> None:
+        """Let go of what reads the stored text (once it is taken, or not needed)."""
+        if self._close is not None:
+            self._close()
+            self._close = None
 
     def take(self, number: int) -> Iterator[bytes]:
         """The text of list ``number`` (lists are taken in order, each once).
@@ -386,8 +399,16 @@ def _reuse(
     return lists_id, int(next_ns), cutoff_ns <= key.cutoff_ns <= next_ns
 
 
-def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> StoredLists | None:
-    """The lists stored for ``roots`` when ``key`` says they are still the scan's."""
+def reusable(
+    db: sqlite3.Connection, roots: list[bytes], key: ReuseKey, reader: Path | None = None
+) -> StoredLists | None:
+    """The lists stored for ``roots`` when ``key`` says they are still the scan's.
+
+    With ``reader`` (the index's file), their text is read when it is taken, a few
+    megabytes at a time, through a read-only connection of its own (closed by
+    :meth:`StoredLists.close`): a million files' lists are 65 MB compressed, which a
+    rescan held whole while it printed them. Without, it is read here, whole.
+    """
     found = _reuse(db, roots, key)
     if found is None:
         return None
@@ -395,14 +416,38 @@ def reusable(db: sqlite3.Connection, roots: list[bytes], key: ReuseKey) -> Store
     row = _read_row(db, lists_id)
     if row is None:
         return None  # missing or damaged: made again
-    own, texts, base = row
-    return StoredLists(lists_id, own, texts, next_ns, timely, base)
+    own, size, base = row
+    if reader is None:
+        return StoredLists(lists_id, own, _whole(db, lists_id), next_ns, timely,
+                           base and (base[0], base[1], _whole(db, base[0])))  # fmt: skip
+    connection = _read_only(reader)
+    return StoredLists(
+        lists_id,
+        own,
+        _blob_blocks(connection, lists_id, size),
+        next_ns,
+        timely,
+        base and (base[0], base[1], _blob_blocks(connection, base[0], base[2])),
+        connection.close,
+    )
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the index at ``path`` (its rows as last committed)."""
+    uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+
+
+def _whole(db: sqlite3.Connection, lists_id: int) -> bytes:
+    row = db.execute("SELECT texts FROM report_lists WHERE id = ?", (lists_id,)).fetchone()
+    return bytes(row[0]) if row is not None else b""
 
 
 def _read_row(
     db: sqlite3.Connection, lists_id: int
-) -> tuple[list[int | None], bytes, tuple[int, list[int], bytes] | None] | None:
-    """A row's lengths and text, and its base's; None when either is missing or damaged."""
+) -> tuple[list[int | None], int, tuple[int, list[int], int] | None] | None:
+    """A row's lengths and the size of its text, and its base's; None when either is
+    missing or damaged."""
     row = _checked_row(db, lists_id)
     if row is None:
         return None
@@ -414,19 +459,74 @@ def _read_row(
         base_lengths = _lengths(under[0], None)
         if base_lengths is None:
             return None
-        base = (int(row[3]), [n for n in base_lengths if n is not None], under[2])
+        base = (int(row[3]), [n for n in base_lengths if n is not None], int(under[2]))
     own = _lengths(row[0], base[1] if base is not None else None)
     if own is None:
         return None
-    return own, row[2], base
+    return own, int(row[2]), base
 
 
 def _checked_row(db: sqlite3.Connection, lists_id: int) -> tuple[Any, ...] | None:
-    """(lengths, checksum, texts, base) of a row; None when missing or damaged."""
+    """(lengths, checksum, size of the text, base) of a row; None when missing or
+    damaged. The text is checked a few megabytes at a time, never held whole."""
     row = db.execute(
-        "SELECT lengths, checksum, texts, base FROM report_lists WHERE id = ?", (lists_id,)
+        "SELECT lengths, checksum, length(texts), base FROM report_lists WHERE id = ?",
+        (lists_id,),
     ).fetchone()
-    return row if row is not None and row[1] == _checksum(row[2]) else None
+    if row is None:
+        return None
+    checksum = xxhash.xxh3_128()
+    try:
+        for chunk in _blob_chunks(db, lists_id, row[2]):
+            checksum.update(chunk)
+    except ValueError:
+        return None
+    return row if row[1] == checksum.digest() else None
+
+
+#: the stored text is read this many bytes at a time
+READ = 4 * BLOCK
+
+
+def _blob_chunks(db: sqlite3.Connection, lists_id: int, size: int) -> Iterator[bytes]:
+    """A row's stored text, :data:`READ` bytes at a time. Each read opens the blob anew: a
+    short read, so that the checkpoint running behind a scan is not held back while the
+    report is printed.
+
+    Raises:
+        ValueError: the row is gone or shorter than ``size``.
+    """
+    for offset in range(0, size, READ):
+        wanted = min(READ, size - offset)
+        try:
+            with db.blobopen("report_lists", "texts", lists_id, readonly=True) as blob:
+                blob.seek(offset)
+                chunk = blob.read(wanted)
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: a seek past the end
+            raise ValueError(f"stored lists: {exc}") from None
+        if len(chunk) != wanted:
+            raise ValueError("stored lists: text too short")
+        yield chunk
+
+
+def _blob_blocks(db: sqlite3.Connection, lists_id: int, size: int) -> Iterator[bytes]:
+    """A row's text decompressed block by block (see :func:`blocks`), read as it is
+    taken."""
+    pending = b""
+    for chunk in _blob_chunks(db, lists_id, size):
+        pending += chunk
+        start = 0
+        while len(pending) - start >= 4:
+            length = int.from_bytes(pending[start : start + 4], "little")
+            if length == 0:
+                raise ValueError("stored lists: an empty block")
+            if len(pending) - start - 4 < length:
+                break
+            yield from blocks(pending[start : start + 4 + length])
+            start += 4 + length
+        pending = pending[start:]
+    if pending:
+        raise ValueError("stored lists: a block is cut short")
 
 
 def _checksum(texts: bytes) -> bytes:
