@@ -216,6 +216,7 @@ def test_a_document_without_its_old_files_list_is_made_again_after_a_crossing(tm
         )
         after = scan([tree], index=index, keep_json=True, now=NOW + 3601)
         text = printed(after)
+        assert isinstance(after, DeferredScanResult)
         assert after._findings is not None  # made, for the whole document
     assert text == encoded(_fresh(tmp_path, tree, NOW + 3601, after))
     assert json.loads(text)["old_files"]["count"] == 32
@@ -229,6 +230,7 @@ def test_only_a_section_with_one_stored_list_can_be_replaced():
 
     assert reused({"count": 1, "items": {"$list": 3}}).has_sections(["old_files"])
     assert reused({"count": 1, "items": {"$list": 3}}).has_sections([])
-    for section in ({"count": 1}, {"items": []}, {"items": {"$list": 3, "x": 1}}, [], None):
+    damaged: list[object] = [{"count": 1}, {"items": []}, {"items": {"$list": 3, "x": 1}}, [], None]
+    for section in damaged:
         assert not reused(section).has_sections(["old_files"])
     assert not reused({"items": {"$list": 3}}).has_sections(["old_files", "big_files"])
