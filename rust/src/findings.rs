@@ -48,15 +48,21 @@ fn single_file_findings<'py>(
     let rules = RegexSet::new(name_patterns.iter().map(|p| name_glob(p)))
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     let n_rules = name_patterns.len() as i64;
-    let (temp, old, big) = py.detach(|| {
+    let (temp, old, big, old_bytes) = py.detach(|| {
         let mut temp: Vec<(usize, i64)> = Vec::new();
         // file numbers as 4-byte integers: most files of an old tree are old
         let mut old: Vec<u32> = Vec::new();
+        // summed as they come, in file order (in size order the sizes are read at random);
+        // i128: a sum of i64 sizes that cannot overflow
+        let mut old_bytes: i128 = 0;
         for i in 0..paths.len() {
             if extra[i] != 0 {
                 continue;
             }
-            let by_name = rules.matches(paths.name(i)).iter().next();
+            let by_name = match n_rules {
+                0 => None,
+                _ => rules.matches(paths.name(i)).iter().next(),
+            };
             let rule = match by_name {
                 Some(r) => r as i64,
                 None => {
@@ -73,6 +79,7 @@ fn single_file_findings<'py>(
             }
             if mtime_ns[i] < cutoff_ns {
                 old.push(i as u32);
+                old_bytes += size[i] as i128;
             }
         }
         // by size, biggest first; files come by path, which breaks ties
@@ -88,12 +95,13 @@ fn single_file_findings<'py>(
             big.truncate(top);
         }
         big.sort_by(by_size);
-        (temp, old, big)
+        (temp, old, big, old_bytes)
     });
     let out = PyDict::new(py);
     out.set_item("temp", temp)?;
     out.set_item("old", PyBytes::new(py, crate::as_bytes(&old)))?;
     out.set_item("big", big)?;
+    out.set_item("old_bytes", old_bytes)?;
     Ok(out)
 }
 

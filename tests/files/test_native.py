@@ -512,3 +512,30 @@ def test_duplicate_folders_match(monkeypatch, files, copies):
             monkeypatch.setenv(native.ENGINE_VARIABLE, engine)
             found.append(duplicate_folders(tree, groups))
         assert found[0] == found[1]
+
+
+@pytest.mark.parametrize(("temp", "top"), [(True, 5), (False, 0), (False, 3), (True, 0)])
+def test_single_file_findings_alike_with_and_without_temporary_and_big_files(
+    tmp_path, monkeypatch, temp, top
+):
+    """Old, temporary and big files in both engines; asked for the old files only (a
+    rescan after a crossing), the old files and their bytes are the same, the rest empty."""
+    from menage.files.columnar import mask, single_file_findings
+    from tests.files.trees import sample_tree, write
+
+    root = tmp_path / "tree"
+    sample_tree(root)
+    for n in range(40):
+        write(root, b"t/f%d.tmp" % n, b"x" * (n % 7), mtime=1e9 + (n % 5) * 1e8)
+    tree = walk([os.fsencode(root)])
+    extra = mask(len(tree), [0])
+    found = []
+    for engine in ("python", "native"):
+        monkeypatch.setenv(native.ENGINE_VARIABLE, engine)
+        found.append(single_file_findings(tree, extra, int(1.25e18), top, temp=temp))
+    full = single_file_findings(tree, extra, int(1.25e18), 5)
+    for one in found:
+        assert list(one.old) == list(full.old) and len(one.old) > 10
+        assert one.old_bytes == sum(tree.size[i] for i in full.old) > 0
+        assert one.temp == (full.temp if temp else []) and (one.temp or not temp)
+        assert one.big == full.big[:top]

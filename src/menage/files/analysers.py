@@ -61,6 +61,12 @@ class FileScan:
     top: int
     #: the time of the scan, seconds since 1970
     now: float
+    #: the kinds of findings asked for (None: all); an analyser may leave the others
+    #: empty (a rescan after a crossing asks only for the old files)
+    kinds: frozenset[str] | None = None
+
+    def wants(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
 
 
 class TreeFindings(FindingList, Generic[Row]):
@@ -165,20 +171,24 @@ class _Files:
             f'"mtime_ns":{self.mtimes[i]},"device":{self.devs[i]},"inode":{self.inos[i]}'
         )
 
-    def totals(self, rows: Sequence[int]) -> Totals:
-        size = sum(map(self.sizes.__getitem__, rows))
+    def totals(self, rows: Sequence[int], size: int | None = None) -> Totals:
+        """The totals of files ``rows`` (``size``: their bytes, when counted already)."""
+        if size is None:
+            size = sum(map(self.sizes.__getitem__, rows))
         return Totals(len(rows), len(rows), size, size)
 
     def sizes_of(self, rows: Sequence[int]) -> Callable[[], Iterator[tuple[Hashable, int]]]:
         sizes = self.sizes
         return lambda: ((i, sizes[i]) for i in rows)
 
-    def single(self, key: str, cls: type[Finding], rows: Sequence[int]) -> TreeFindings[int]:
+    def single(
+        self, key: str, cls: type[Finding], rows: Sequence[int], size: int | None = None
+    ) -> TreeFindings[int]:
         return TreeFindings(
             key,
             rows,
             lambda n, i: cls(n, (self.item(i),)),
-            self.totals(rows),
+            self.totals(rows, size),
             self.sizes_of(rows),
             lambda i: self.json(i) + "}",
             lambda separator: json_file_items(self.tree, rows, separator),
@@ -285,7 +295,13 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
     tree, files = scanned.tree, _Files(scanned.tree)
     cutoff_ns = old_cutoff_ns(scanned.now, scanned.older_than_s)
     # in the native core when it is built (one pass over the columns), else in Python
-    found = single_file_findings(tree, mask(len(tree), scanned.extra_links), cutoff_ns, scanned.top)
+    found = single_file_findings(
+        tree,
+        mask(len(tree), scanned.extra_links),
+        cutoff_ns,
+        scanned.top if scanned.wants("big_files") else 0,
+        temp=scanned.wants("temp_files"),
+    )
     temp, old, big = found.temp, found.old, found.big
 
     def make_temp(n: int, row: tuple[int, TempRule]) -> Finding:
@@ -328,6 +344,6 @@ def find_temp_old_big(scanned: FileScan) -> list[FindingList]:
     )
     return [
         temp_list,
-        files.single("old_files", OldFile, old),
+        files.single("old_files", OldFile, old, found.old_bytes),
         files.single("big_files", BigFile, big),
     ]

@@ -47,6 +47,8 @@ class SingleFileFindings:
     old: Sequence[int]
     #: the ``top`` biggest non-empty files, biggest first (then by path)
     big: list[int]
+    #: the old files' bytes
+    old_bytes: int
 
 
 def old_cutoff_ns(now: float, older_than_s: float) -> int:
@@ -55,21 +57,23 @@ def old_cutoff_ns(now: float, older_than_s: float) -> int:
 
 
 def single_file_findings(
-    tree: Columns, extra: bytearray, cutoff_ns: int, top: int
+    tree: Columns, extra: bytearray, cutoff_ns: int, top: int, temp: bool = True
 ) -> SingleFileFindings:
-    """Temporary, old and big files among the files not in ``extra`` (hardlinks)."""
-    dir_rules = [folder_temp_kind(folder) for folder in tree.dirs]
+    """Temporary, old and big files among the files not in ``extra`` (hardlinks);
+    without ``temp``, no temporary file (the rules are not tried: a rescan after a
+    crossing asks only for the old files, with ``top`` 0)."""
+    dir_rules = [folder_temp_kind(folder) for folder in tree.dirs] if temp else []
     core = native.load() if native.use_native() else None
     if core is not None:
-        by_dir = array("q", (-1 if r is None else TEMP_DIR_RULES.index(r) for r in dir_rules))
+        by_dir = [-1 if r is None else TEMP_DIR_RULES.index(r) for r in dir_rules]
         found = core.single_file_findings(
             tree.paths,
             tree.dir_of,
             tree.size,
             tree.mtime_ns,
             extra,
-            list(by_dir),
-            [r.pattern.encode() for r in TEMP_NAME_RULES],
+            by_dir if temp else [-1] * len(tree.dirs),
+            [r.pattern.encode() for r in TEMP_NAME_RULES] if temp else [],
             cutoff_ns,
             top,
         )
@@ -77,17 +81,20 @@ def single_file_findings(
         old = array("I")
         old.frombytes(found["old"])
         return SingleFileFindings(
-            temp=[(i, rules[r]) for i, r in found["temp"]], old=old, big=found["big"]
+            temp=[(i, rules[r]) for i, r in found["temp"]],
+            old=old,
+            big=found["big"],
+            old_bytes=found["old_bytes"],
         )
     sizes, mtimes, paths, dir_of = tree.size, tree.mtime_ns, tree.paths, tree.dir_of
-    temp: list[tuple[int, TempRule]] = []
+    temp_list: list[tuple[int, TempRule]] = []
     old_list: list[int] = []
     for i, path in enumerate(paths):
         if extra[i]:
             continue
-        rule = name_temp_kind(path) or dir_rules[dir_of[i]]
+        rule = (name_temp_kind(path) or dir_rules[dir_of[i]]) if temp else None
         if rule is not None:
-            temp.append((i, rule))
+            temp_list.append((i, rule))
         if mtimes[i] < cutoff_ns:
             old_list.append(i)
     # files come sorted by path, and a sort keeps the order of equal keys
@@ -97,7 +104,8 @@ def single_file_findings(
         (i for i in range(len(tree)) if sizes[i] > 0 and not extra[i]),
         key=lambda i: (-sizes[i], i),
     )
-    return SingleFileFindings(temp=temp, old=old_list, big=big)
+    old_bytes = sum(map(sizes.__getitem__, old_list))
+    return SingleFileFindings(temp=temp_list, old=old_list, big=big, old_bytes=old_bytes)
 
 
 @dataclass

@@ -266,8 +266,9 @@ class _Groups(Sequence[ContentGroup]):
 def _clock_sections(result: DeferredScanResult, now: float) -> dict[str, dict[str, Any]]:
     """The JSON sections of the kinds whose lists depend on the clock
     (:data:`~menage.files.report_store.CLOCK_LISTS`), made by the analysers that find
-    them, and only those: the names-and-dates analyser reads no group, so the content
-    stage is not run (it would be, from the cached digests, for one that does)."""
+    them, asked for those kinds only: the names-and-dates analyser then leaves the
+    temporary and big files out, and reads no group, so the content stage is not run (it
+    would be, from the cached digests, for an analyser that does)."""
     options = result.options
     scanned = _file_analysers.FileScan(
         tree=result.tree,
@@ -276,6 +277,7 @@ def _clock_sections(result: DeferredScanResult, now: float) -> dict[str, dict[st
         older_than_s=options.older_than_s,
         top=options.top,
         now=now,
+        kinds=CLOCK_LISTS,
     )
     facts = document_facts(result)
     found: dict[str, dict[str, Any]] = {}
