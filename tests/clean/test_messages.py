@@ -174,7 +174,9 @@ def _fill(folder: Path) -> None:
 
 
 def test_purge_runs_on_a_full_disk(menage, tmp_path, mount_tmpfs, monkeypatch):
-    disk = mount_tmpfs(tmp_path / "disk", size="3m")
+    # room for the tree, the index (64 KiB pages) and the journal's reserve, which is
+    # kept only while 2 MB are free
+    disk = mount_tmpfs(tmp_path / "disk", size="4m")
     home = disk / "home"
     monkeypatch.setenv("MENAGE_HOME", str(home))
     root = disk / "tree"

@@ -163,7 +163,9 @@ def test_full_disk_while_writing_index(menage, tmp_path):
         write(tree, f"d{n % 30}/file-with-a-long-name-{n:05}.txt", b"%d" % n)
     mount = tmp_path / "tiny"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", mount])
+    # room to create the index (64 KiB pages: some 450 KB, and as much in its log) but
+    # not to write the scan of 3,000 files (600 KB to 1 MB did so when this was written)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", mount])
     if done.returncode != 0:
         if os.environ.get("CI") == "true":
             pytest.fail("cannot mount a tmpfs for the full-disk test")

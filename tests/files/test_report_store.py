@@ -425,3 +425,25 @@ def test_a_stored_text_cut_short_after_its_check_stops_the_printing(tmp_path, tr
         with pytest.raises(ValueError, match="stored lists"):
             list(report_store._blob_blocks(index.db, 99, size))
         assert b"".join(report_store._blob_blocks(index.db, 1, size))
+
+
+def test_a_new_index_has_large_pages_and_an_old_one_keeps_its_own(tmp_path, tree):
+    """The report's lists and the listing are large blobs, read a page at a time: a new
+    index takes 64 KiB pages; an index made with SQLite's 4 KiB default keeps them, and
+    both serve a rescan alike. Either way the page cache stays 2 MB."""
+    from menage.files.index import PAGE_SIZE
+
+    old = tmp_path / "old.sqlite"
+    with closing(sqlite3.connect(old)) as db:
+        db.execute("PRAGMA page_size=4096")
+        db.execute("VACUUM")
+    texts = []
+    for path, size in ((tmp_path / "new.sqlite", PAGE_SIZE), (old, 4096)):
+        with Index(path) as index:
+            assert index.db.execute("PRAGMA page_size").fetchone()[0] == size
+            assert index.db.execute("PRAGMA cache_size").fetchone()[0] == -2000
+            scan([tree], index=index, now=NOW)
+            again = scan([tree], index=index, keep_json=True, now=NOW + 3601)
+            texts.append(printed(again))
+            assert texts[-1] == encoded(again)
+    assert [json.loads(t)["old_files"] for t in texts] == [json.loads(texts[0])["old_files"]] * 2

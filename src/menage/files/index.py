@@ -41,7 +41,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from menage._sqlite import create, identity
+from menage._sqlite import CACHE_SIZE, create, identity
 from menage.errors import IndexCorrupted, IndexForeign, IndexTooNew, NoSuchScan, ReportTooNew
 from menage.files import chunk_rows, report_store, snapshot
 from menage.files.columnar import old_cutoff_ns
@@ -65,6 +65,11 @@ if TYPE_CHECKING:
 
 APPLICATION_ID = 0x4D4E4147  # "MNAG"
 SCHEMA_VERSION = 7
+#: the pages of a new index: most of it is a few large blobs (the listing's packed
+#: chunks, the report's lists: 65 MB at a million files), which SQLite reads and writes
+#: a page at a time; with 64 KiB pages a rescan reads them three times as fast as with
+#: the 4 KiB default (an index made before keeps its pages)
+PAGE_SIZE = 65_536
 
 # Format 1 kept the digests in a `hashes` table beside a `files` table; format 2 keeps
 # them in `files`. The listing and the digests are a cache that the next scan rebuilds,
@@ -219,7 +224,7 @@ class Index:
         db = self.db
         application_id, version, empty = identity(db)
         if application_id == 0 and empty:
-            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION)
+            create(db, _SCHEMA, APPLICATION_ID, SCHEMA_VERSION, PAGE_SIZE)
         elif application_id != APPLICATION_ID:
             raise IndexForeign(path=str(self.path))
         elif version > SCHEMA_VERSION:
@@ -227,6 +232,7 @@ class Index:
         elif version < SCHEMA_VERSION:
             self._migrate(version)
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute(CACHE_SIZE)
         # WAL with NORMAL is durable at each checkpoint and never corrupt after a crash;
         # the index can be rebuilt by scanning again, unlike the journal of a cleanup.
         db.execute("PRAGMA synchronous=NORMAL")

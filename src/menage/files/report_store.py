@@ -53,6 +53,7 @@ import xxhash
 
 from menage._fs import owner_name
 from menage._jsonstream import Lazy
+from menage._sqlite import CACHE_SIZE
 from menage._version import __version__
 from menage.files.columnar import old_cutoff_ns
 from menage.files.snapshot import roots_key
@@ -435,7 +436,9 @@ def reusable(
 def _read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection to the index at ``path`` (its rows as last committed)."""
     uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+    connection = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+    connection.execute(CACHE_SIZE)
+    return connection
 
 
 def _whole(db: sqlite3.Connection, lists_id: int) -> bytes:
