@@ -124,6 +124,12 @@ def _ratio_target(name: str, mine: ToolResult, other: ToolResult, ratio: float) 
     )
 
 
+def _same_result(name: str, score: Score, truth: Truth) -> Target:
+    return Target(
+        name, score.matches_truth(truth), f"{score.exact}/{score.truth_groups} groups exact"
+    )
+
+
 def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Target]:
     """The issue's targets, each judged on what was measured (absent when not measured)."""
     out: list[Target] = []
@@ -179,13 +185,7 @@ def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Tar
             )
         )
     if rescan is not None and rescan.score is not None:
-        out.append(
-            Target(
-                "rescan gives the same exact result",
-                rescan.score.matches_truth(truth),
-                f"{rescan.score.exact}/{rescan.score.truth_groups} groups exact",
-            )
-        )
+        out.append(_same_result("rescan gives the same exact result", rescan.score, truth))
     later = find_result(results, "menage rescan later")
     if later is not None and floor is not None:
         # the usual rescan, days after the last: files crossed the age limit since
@@ -202,13 +202,8 @@ def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Tar
             )
         )
     if later is not None and later.score is not None:
-        out.append(
-            Target(
-                "rescan after a crossing gives the same exact result",
-                later.score.matches_truth(truth),
-                f"{later.score.exact}/{later.score.truth_groups} groups exact",
-            )
-        )
+        name = "rescan after a crossing gives the same exact result"
+        out.append(_same_result(name, later.score, truth))
     if menage is not None and files_arg >= MILLION_FILES:
         ten = files_arg >= TEN_MILLION_FILES
         limit, limit_text = (TEN_MILLION_PEAK, "2 GB") if ten else (MILLION_PEAK, "1 GB")

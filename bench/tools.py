@@ -99,33 +99,24 @@ def peer_tools() -> list[Tool]:
     ]
 
 
+def _menage_scan(name: str, note: str) -> Tool:
+    """``menage scan tree --json`` with the index the bench gives the tool."""
+    argv = (menage_program(), "scan", "tree", "--json", "--index", "{index}")
+    return Tool(name, argv, "menage-json", note=note, peer=False)
+
+
 def menage_tool() -> Tool:
-    return Tool(
-        "menage",
-        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
-        "menage-json",
-        note="fresh index each run",
-        peer=False,
-    )
+    return _menage_scan("menage", "fresh index each run")
 
 
 def menage_rescan_tool() -> Tool:
-    return Tool(
-        "menage rescan",
-        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
-        "menage-json",
-        note="unchanged tree, same index",
-        peer=False,
-    )
+    return _menage_scan("menage rescan", "unchanged tree, same index")
 
 
 def menage_rescan_later_tool() -> Tool:
-    return Tool(
+    return _menage_scan(
         "menage rescan later",
-        (menage_program(), "scan", "tree", "--json", "--index", "{index}"),
-        "menage-json",
-        note="unchanged tree, index of a scan dated 30 days back: files crossed --older-than",
-        peer=False,
+        "unchanged tree, index of a scan dated 30 days back: files crossed --older-than",
     )
 
 
