@@ -22,7 +22,7 @@ from menage.clean.purge import purge_one, settle_purge
 from menage.clean.registry import Operation, register
 from menage.clean.restore import perform_undo, prepare_undo, settle_undo, undo_quarantine
 from menage.clean.verify import check
-from menage.mail import imap_ops, mbox_ops
+from menage.mail import imap_ops, mbox_ops  # noqa: F401 - they register their operations
 
 MAILDIR = register(
     Operation(
@@ -40,6 +40,6 @@ MAILDIR = register(
         points=("apply.act", "apply.acted", "undo.act", "purge.act"),
     )
 )
-IMAP = imap_ops.MOVE
-MBOX = mbox_ops.QUARANTINE
+# nothing is read from imap_ops and mbox_ops here: an import that starts at one of them
+# comes back here (through menage.clean) before it ends
 MAIL_SOURCES = ("imap", "mbox", "maildir")
