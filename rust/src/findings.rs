@@ -349,7 +349,8 @@ fn json_file_items(
         for (n, &i) in (start..end).zip(&chunk) {
             // the files come in size order, their columns read at random: ask for the
             // columns of a file some items ahead, and for its path's bytes once its
-            // offsets have come (in file order 130 ns an item, in size order 600)
+            // offsets have come (a million files in size order: 600 ns an item without,
+            // 200 with; 130 in file order)
             if let Some(&ahead) = chunk.get(n - start + PREFETCH_AHEAD) {
                 paths.prefetch_offsets(ahead);
                 for column in [size, mtime_ns] {

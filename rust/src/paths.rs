@@ -90,7 +90,7 @@ impl Paths {
     }
 
     /// Ask the CPU to bring path `i`'s bytes (its name, and its folder's offsets) into the
-    /// cache, once its offsets are there (:meth:`prefetch_offsets`, some items earlier).
+    /// cache, once its offsets are there (`prefetch_offsets`, some items earlier).
     pub fn prefetch_bytes(&self, i: usize) {
         if let Some(&start) = i.checked_sub(1).map_or(Some(&0), |j| self.ends.get(j)) {
             prefetch(&self.buf, start as usize);
