@@ -62,17 +62,16 @@ def single_file_findings(
     """Temporary, old and big files among the files not in ``extra`` (hardlinks);
     without ``temp``, no temporary file (the rules are not tried: a rescan after a
     crossing asks only for the old files, with ``top`` 0)."""
-    dir_rules = [folder_temp_kind(folder) for folder in tree.dirs] if temp else []
+    dir_rules = [folder_temp_kind(folder) if temp else None for folder in tree.dirs]
     core = native.load() if native.use_native() else None
     if core is not None:
-        by_dir = [-1 if r is None else TEMP_DIR_RULES.index(r) for r in dir_rules]
         found = core.single_file_findings(
             tree.paths,
             tree.dir_of,
             tree.size,
             tree.mtime_ns,
             extra,
-            by_dir if temp else [-1] * len(tree.dirs),
+            [-1 if r is None else TEMP_DIR_RULES.index(r) for r in dir_rules],
             [r.pattern.encode() for r in TEMP_NAME_RULES] if temp else [],
             cutoff_ns,
             top,
@@ -92,7 +91,7 @@ def single_file_findings(
     for i, path in enumerate(paths):
         if extra[i]:
             continue
-        rule = (name_temp_kind(path) or dir_rules[dir_of[i]]) if temp else None
+        rule = (name_temp_kind(path) if temp else None) or dir_rules[dir_of[i]]
         if rule is not None:
             temp_list.append((i, rule))
         if mtimes[i] < cutoff_ns:
