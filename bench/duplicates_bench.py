@@ -23,8 +23,11 @@ from pathlib import Path
 from bench.environment import (
     BENCH_DIR,
     DEFAULT_FILES,
+    DROP_CACHES,
     CorpusError,
     CorpusSpec,
+    can_drop_caches,
+    drop_caches,
     ensure_corpus,
     git_commit,
     machine,
@@ -34,6 +37,8 @@ from bench.measure import run_measured
 from bench.parsers import PARSERS, parse_blank_line_groups
 from bench.report import (
     CROSSED,
+    LINEAR_RATIO,
+    Reference,
     ToolResult,
     as_json,
     markdown_table,
@@ -111,6 +116,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a run is killed")
     ap.add_argument("--out", type=Path, default=BENCH_DIR / "out", help="where results go")
     ap.add_argument("--no-prime", action="store_true", help="do not read the corpus first")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="empty the kernel's caches before every run (needs root), so that each tool reads"
+        " the tree from the disk; the default with --ten-million, whose tree the page cache"
+        " cannot hold",
+    )
+    ap.add_argument(
+        "--linear-against",
+        type=Path,
+        metavar="RESULTS.json",
+        help="a results file of a smaller run of the same size scale (and --cold alike): the"
+        " time a file must not grow by more than"
+        f' {LINEAR_RATIO}x from it ("time growing linearly")',
+    )
     ap.add_argument("--check", action="store_true", help="exit 1 when a target fails")
     args = ap.parse_args(argv)
     if args.million and args.ten_million:
@@ -140,6 +160,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.warmup = 0 if big else 1
     if args.runs < 1 or args.warmup < 0:
         ap.error("--runs must be >= 1 and --warmup >= 0")
+    args.cold = args.cold or args.ten_million
+    if args.cold and not can_drop_caches():
+        ap.error(f"a cold run empties the kernel's caches: it needs root to write {DROP_CACHES}")
+    args.reference = None
+    if args.linear_against is not None:
+        try:
+            args.reference = Reference.load(args.linear_against)
+        except (OSError, ValueError, KeyError) as error:
+            ap.error(f"--linear-against {args.linear_against}: {error}")
+        why = args.reference.unlike(args.spec, args.cold)
+        if why:
+            ap.error(f"--linear-against {args.linear_against}: {why}")
     return args
 
 
@@ -185,9 +217,19 @@ class Workspace:
 
 
 def measure_all(
-    tools: list[Tool], ws: Workspace, corpus: Path, runs: int, warmup: int, timeout: float
+    tools: list[Tool],
+    ws: Workspace,
+    corpus: Path,
+    runs: int,
+    warmup: int,
+    timeout: float,
+    cold: bool = False,
 ) -> list[ToolResult]:
-    """Round-robin: every tool once per round, so drift of the machine hits them alike."""
+    """Round-robin: every tool once per round, so drift of the machine hits them alike.
+
+    ``cold``: the kernel's caches are emptied just before each run (after its untimed
+    preparation), so that every run reads the tree from the disk.
+    """
     results = [ToolResult(tool) for tool in tools]
     total = warmup + runs
     for round_no in range(total):
@@ -198,6 +240,8 @@ def measure_all(
                 ws.drop_index(tool)  # the cold-index case: a fresh index every run
             if tool.name == "menage rescan later":
                 backdate(tool, ws, corpus, timeout)  # untimed
+            if cold:
+                drop_caches()
             sample = run_measured(
                 ws.argv(tool),
                 cwd=corpus,
@@ -391,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     ws = Workspace.create(args.out)
-    if not args.no_prime:
+    if args.cold:
+        print("  cold: the kernel's caches emptied before each run", file=sys.stderr)
+    elif not args.no_prime:
         started = time.perf_counter()
         prime_page_cache(corpus)
         print(f"  page cache primed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -402,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     if rescan is not None:
         prepare_rescan(rescan, ws, corpus, args.timeout)
         opens = count_content_opens(rescan, ws, corpus)
-    results = measure_all(tools, ws, corpus, args.runs, args.warmup, args.timeout)
+    results = measure_all(tools, ws, corpus, args.runs, args.warmup, args.timeout, args.cold)
     for result in results:
         if result.tool is rescan:
             result.content_opens = opens
@@ -422,7 +468,7 @@ def write_results(
     table = rows(results, truth)
     generator = summary.get("generator")
     files_arg = generator.get("files_arg", 0) if isinstance(generator, dict) else 0
-    found = targets(results, truth, int(files_arg))
+    found = targets(results, truth, int(files_arg), args.reference)
     print()
     print(text_table(table))
     print()
@@ -434,7 +480,12 @@ def write_results(
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "machine": {**machine(corpus), "load_average_at_start": [round(x, 2) for x in load]},
         "corpus": {"path": str(corpus), "generator": summary.get("generator"), **_truth(truth)},
-        "settings": {"runs": args.runs, "warmup": args.warmup, "tools": args.tools},
+        "settings": {
+            "runs": args.runs,
+            "warmup": args.warmup,
+            "tools": args.tools,
+            "cold": args.cold,
+        },
         "tools": [as_json(r, truth) for r in results],
         "targets": [vars(t) for t in found],
     }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from bench.environment import CorpusSpec
 from bench.measure import Sample, Spread
 from bench.scoring import Score, Truth
 from bench.tools import Tool
@@ -21,6 +24,10 @@ MILLION_FILES = 1_000_000
 MILLION_PEAK = 1_000_000_000  # "under 1 GB" (decimal: the stricter reading)
 TEN_MILLION_FILES = 10_000_000
 TEN_MILLION_PEAK = 2_000_000_000  # "under 2 GB" at ten million files
+#: "time growing linearly": the wall time a file at most this much above a smaller run's
+#: of the same size scale (the disk and the caches are not perfectly linear themselves:
+#: `find`'s own growth is printed beside it)
+LINEAR_RATIO = 1.25
 
 
 @dataclass
@@ -89,6 +96,44 @@ class ToolResult:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A smaller run's results file, which a run compares its time a file with."""
+
+    path: Path
+    files: int
+    size_scale: float
+    cold: bool
+    #: tool name -> median wall seconds a file
+    per_file: dict[str, float]
+
+    @classmethod
+    def load(cls, path: Path) -> Reference:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        generator = document["corpus"]["generator"]
+        files = int(generator["files_arg"])
+        per_file = {
+            tool["name"]: tool["wall_s"]["median"] / files
+            for tool in document["tools"]
+            if tool.get("wall_s")
+        }
+        if "menage" not in per_file:
+            raise ValueError("it holds no run of Ménage (fresh index)")
+        cold = bool(document["settings"].get("cold", False))
+        return cls(path, files, float(generator["size_scale"]), cold, per_file)
+
+    def unlike(self, spec: CorpusSpec, cold: bool) -> str:
+        """Why this run cannot be compared with the reference ("" when it can)."""
+        if self.size_scale != spec.size_scale:
+            scales = f"{self.size_scale:g}, this one's by {spec.size_scale:g}"
+            return f"its corpus has sizes scaled by {scales}"
+        if self.cold != cold:
+            return f"it ran {'cold' if self.cold else 'warm'}, this one would not (--cold)"
+        if self.files >= spec.files:
+            return f"it has {self.files:,} files, not fewer than this run's {spec.files:,}"
+        return ""
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     passed: bool
@@ -130,7 +175,9 @@ def _same_result(name: str, score: Score, truth: Truth) -> Target:
     )
 
 
-def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Target]:
+def targets(
+    results: list[ToolResult], truth: Truth, files_arg: int, reference: Reference | None = None
+) -> list[Target]:
     """The issue's targets, each judged on what was measured (absent when not measured)."""
     out: list[Target] = []
     menage = find_result(results, "menage")
@@ -216,7 +263,32 @@ def targets(results: list[ToolResult], truth: Truth, files_arg: int) -> list[Tar
                 f" {menage.wall.median / files_arg * 1e6:.1f} µs of wall time per file",
             )
         )
+    if menage is not None and reference is not None:
+        out.append(_linear_target(menage, floor, files_arg, reference))
     return out
+
+
+def _linear_target(
+    menage: ToolResult, floor: ToolResult | None, files: int, reference: Reference
+) -> Target:
+    mine = menage.wall.median / files
+    before = reference.per_file["menage"]
+    detail = (
+        f"{mine * 1e6:.1f} µs a file at {_fmt_int(files)} files vs {before * 1e6:.1f} µs at"
+        f" {_fmt_int(reference.files)} = {mine / before:.2f}x ({reference.path.name})"
+    )
+    if floor is not None and "find -printf" in reference.per_file:
+        find_now, find_before = floor.wall.median / files, reference.per_file["find -printf"]
+        detail += (
+            f"; find {find_now * 1e6:.1f} vs {find_before * 1e6:.1f} µs a file"
+            f" = {find_now / find_before:.2f}x"
+        )
+    return Target(
+        f"time grows linearly: the time a file <= {LINEAR_RATIO}x the"
+        f" {_fmt_int(reference.files)}-file run's",
+        mine <= LINEAR_RATIO * before,
+        detail,
+    )
 
 
 HEADERS = (

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bench.duplicates_bench import content_opens_in, main, read_groups
+from bench.environment import can_drop_caches
 from bench.measure import run_measured
 from bench.parsers import (
     parse_blank_line_groups,
@@ -276,13 +277,38 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     # the same corpus with other arguments is refused, not silently reused
     assert main([*argv[:4], "--files", "301", "--out", str(out)]) == 1
 
+    # "time growing linearly": a bigger corpus of the same scale compared with this run
+    bigger = ["--corpus", str(tmp_path / "bigger"), "--files", "600", "--large", "0"]
+    bigger += ["--out", str(tmp_path / "out2"), "--tools", "menage,find", "--runs", "1"]
+    bigger += ["--warmup", "0", "--linear-against", str(result_file)]
+    assert main(bigger) == 0
+    printed = capsys.readouterr().out
+    assert "time grows linearly: the time a file <= 1.25x the 300-file run's" in printed
+    assert "µs a file at 600 files vs" in printed and "; find " in printed
+    # not comparable: another size scale, another cache setting, not a smaller run
+    for wrong, why in (
+        (["--size-scale", "0.5"], "sizes scaled by 1, this one's by 0.5"),
+        (["--cold"], "it ran warm, this one would not"),
+        (["--files", "300"], "not fewer than this run's 300"),
+    ):
+        with pytest.raises(SystemExit):
+            main([*bigger, *wrong])
+        error = capsys.readouterr().err
+        if wrong != ["--cold"] or can_drop_caches():
+            assert why in error
+
 
 def test_ten_million_option_picks_its_corpus_tools_and_memory_limit() -> None:
     from bench.duplicates_bench import parse_args, select_tools
     from bench.measure import Sample
     from bench.report import ToolResult, targets
 
+    if not can_drop_caches():  # the run is cold: it empties the kernel's caches as root
+        with pytest.raises(SystemExit):
+            parse_args(["--ten-million"])
+        pytest.skip("--ten-million needs root: /proc/sys/vm/drop_caches")
     args = parse_args(["--ten-million"])
+    assert args.cold
     assert (args.spec.files, args.spec.size_scale, args.spec.large) == (10_000_000, 0.01, 0)
     assert (args.tools, args.runs, args.warmup) == ("menage,find", 1, 0)
     with pytest.raises(SystemExit):
@@ -306,6 +332,25 @@ def test_ten_million_option_picks_its_corpus_tools_and_memory_limit() -> None:
         True,
     )
     assert judged(10_000_000, 2_100_000_000)[1] is False
+
+
+def test_cold_run_reads_after_the_caches_are_emptied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    argv = ["--corpus", str(corpus), "--files", "200", "--large", "0", "--out", str(out)]
+    argv += ["--tools", "find", "--runs", "2", "--warmup", "0", "--cold"]
+    if not can_drop_caches():
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert "needs root to write /proc/sys/vm/drop_caches" in capsys.readouterr().err
+        return
+    assert main(argv) == 0
+    assert "cold: the kernel's caches emptied before each run" in capsys.readouterr().err
+    (result_file,) = out.glob("duplicates-corpus-*.json")
+    document = json.loads(result_file.read_text(encoding="utf-8"))
+    assert document["settings"]["cold"] is True
+    assert len(document["tools"][0]["runs"]) == 2
 
 
 def test_a_scan_dated_back_makes_the_next_rescan_one_after_a_crossing(tmp_path: Path) -> None:
