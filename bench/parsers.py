@@ -7,10 +7,13 @@ reports carry names that are not UTF-8 and names holding a newline; each parser 
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 import re
 from collections.abc import Callable
+from typing import Any, BinaryIO
 
 Groups = list[list[bytes]]
 #: does this (raw) path exist? Used to mend names that a line-based format split in two.
@@ -139,14 +142,105 @@ def parse_rmlint_json(data: bytes) -> Groups:
 
 
 def parse_menage_json(data: bytes) -> Groups:
+    """``menage scan --json`` given whole: see :func:`read_menage_json`."""
+    return read_menage_json(io.BytesIO(data))
+
+
+def read_menage_json(stream: BinaryIO) -> Groups:
     """``menage scan --json``: ``duplicates.items[].paths``, one path per file (inode).
 
     The JSON is ASCII; names that are not UTF-8 are PEP 383 surrogate escapes, which
     ``os.fsencode`` turns back into the exact bytes. Extra hardlinks of a member are listed
     apart (``files[].links``) as what they are, not as copies, so they are not read here.
+    The report is read as a stream, one group at a time, the other sections skipped: at
+    ten million files it is some 4 GB of text, which parsed whole would not fit in memory.
     """
-    document = json.loads(data)
-    return [[os.fsencode(p) for p in item["paths"]] for item in document["duplicates"]["items"]]
+    reader = _JsonStream(stream)
+    _enter(reader, ("duplicates", "items"))
+    groups: Groups = []
+    if reader.next_is("]"):
+        return groups
+    while True:
+        item = reader.value()
+        groups.append([os.fsencode(p) for p in item["paths"]])
+        if reader.next_is("]"):
+            return groups
+        reader.expect(",")
+
+
+def _enter(reader: _JsonStream, keys: tuple[str, ...]) -> None:
+    """Go into the array at ``keys`` (object keys from the top), past its ``[``."""
+    for wanted in keys:
+        reader.expect("{")
+        while True:
+            key = reader.value()
+            reader.expect(":")
+            if key == wanted:
+                break
+            reader.value()  # another section, before the one wanted: skipped
+            if reader.next_is("}"):
+                raise ValueError(f"no {wanted!r} in the report")
+            reader.expect(",")
+    reader.expect("[")
+
+
+class _JsonStream:
+    """JSON values read one after the other from a byte stream, a few megabytes at a time."""
+
+    CHUNK = 1 << 24
+    _SPACE = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._decode = codecs.getincrementaldecoder("utf-8")().decode
+        self._parse = json.JSONDecoder().raw_decode
+        self._text, self._at, self._ended = "", 0, False
+
+    def _more(self) -> bool:
+        """Append the next chunk to what is left of the text; False at the end."""
+        if self._ended:
+            return False
+        chunk = self._stream.read(self.CHUNK)
+        self._ended = not chunk
+        self._text = self._text[self._at :] + self._decode(chunk, final=self._ended)
+        self._at = 0
+        return not self._ended
+
+    def _skip_space(self) -> None:
+        while True:
+            found = self._SPACE.match(self._text, self._at)
+            self._at = found.end() if found else self._at
+            if self._at < len(self._text) or not self._more():
+                return
+
+    def next_is(self, char: str) -> bool:
+        """Whether the next character is ``char`` (taken when it is)."""
+        self._skip_space()
+        if self._text.startswith(char, self._at):
+            self._at += 1
+            return True
+        return False
+
+    def expect(self, char: str) -> None:
+        if not self.next_is(char):
+            shown = self._text[self._at : self._at + 20]
+            raise ValueError(f"expected {char!r} in the report, found {shown!r}")
+
+    def value(self) -> Any:
+        """The next whole value; read on while the text ends inside it."""
+        self._skip_space()
+        while True:
+            try:
+                value, end = self._parse(self._text, self._at)
+            except json.JSONDecodeError:
+                if self._more():
+                    continue
+                raise
+            # a number that ends the text may go on in the next chunk
+            if end == len(self._text) and self._more():
+                continue
+            self._at = end
+            return value
 
 
 _STFU8 = re.compile(rb"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|[\\ntr0])")

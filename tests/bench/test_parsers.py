@@ -7,6 +7,7 @@ three hardlinked names (not a duplicate), empty files, a same-size different fil
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -17,12 +18,14 @@ from bench.duplicates_bench import content_opens_in, main, read_groups
 from bench.environment import can_drop_caches
 from bench.measure import run_measured
 from bench.parsers import (
+    _JsonStream,
     parse_blank_line_groups,
     parse_duff_nul,
     parse_menage_json,
     parse_nul_groups,
     parse_rdfind,
     parse_rmlint_json,
+    read_menage_json,
 )
 from bench.scoring import Score, Truth, load_truth, score
 
@@ -204,6 +207,37 @@ def test_menage_json_round_trips_names_that_are_not_utf8(corpus: Path, truth: Tr
     groups = parse_menage_json(report)
     assert groups[0][2] == os.path.join(os.fsencode(corpus), LATIN1)
     assert score(groups, truth, corpus).matches_truth(truth)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_menage_json_read_as_a_stream_whatever_the_cut(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report is read a chunk at a time (gigabytes at ten million files): values, UTF-8
+    characters and numbers cut by a chunk's end, the sections before the groups skipped."""
+    monkeypatch.setattr(_JsonStream, "CHUNK", chunk)
+    groups = [["/t/a", "/t/b"], ["/t/\udce9", "/t/\n", "/t/c"]]
+    document = {
+        "menage": "1",
+        "total": {"files": 1234567, "bytes": 9.5e9},
+        "categories": {"Vidéos": {"duplicates": {"items": "not these"}}},
+        "duplicates": {"count": 2, "items": [{"paths": g, "size": 123456} for g in groups]},
+        "old_files": {"items": [{"path": "/t/x"}] * 5},
+    }
+    # the names' surrogate escapes as \\udce9, the « é » of a category as two UTF-8 bytes
+    report = json.dumps(document).replace("\\u00e9", "é").encode("utf-8")
+    assert "é".encode() in report and b"\\udce9" in report
+    expected = [[os.fsencode(p) for p in g] for g in groups]
+    assert read_menage_json(io.BytesIO(report)) == expected
+    empty = json.dumps({"a": [1, 2], "duplicates": {"items": []}}).encode()
+    assert read_menage_json(io.BytesIO(empty)) == []
+    for damaged, why in (
+        (json.dumps({"total": 1}).encode(), "no 'duplicates'"),
+        (b'{"duplicates": {"items": [{"paths": ["/a"]} {"paths": []}]}}', "expected ','"),
+        (report[: len(report) // 2], "Unterminated string|Expecting"),
+    ):
+        with pytest.raises(ValueError, match=why):
+            read_menage_json(io.BytesIO(damaged))
 
 
 def test_scorer_sees_partial_missed_wrong_and_symlinks(corpus: Path, truth: Truth) -> None:
