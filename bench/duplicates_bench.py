@@ -11,13 +11,14 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.environment import (
@@ -124,6 +125,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " cannot hold",
     )
     ap.add_argument(
+        "--menage-args",
+        default="",
+        metavar="ARGS",
+        help='options added to each timed `menage scan`, e.g. "--disk ssd --threads 16"'
+        " (a virtual disk that says it is rotational, read cold)",
+    )
+    ap.add_argument(
         "--linear-against",
         type=Path,
         metavar="RESULTS.json",
@@ -169,10 +177,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             args.reference = Reference.load(args.linear_against)
         except (OSError, ValueError, KeyError) as error:
             ap.error(f"--linear-against {args.linear_against}: {error}")
-        why = args.reference.unlike(args.spec, args.cold)
+        why = args.reference.unlike(args.spec, args.cold, args.menage_args)
         if why:
             ap.error(f"--linear-against {args.linear_against}: {why}")
     return args
+
+
+def with_menage_args(tool: Tool, extra: str) -> Tool:
+    """``tool`` with ``extra`` options when it is a ``menage scan`` (said in its note)."""
+    if not extra or not tool.name.startswith("menage"):
+        return tool
+    return replace(tool, argv=(*tool.argv, *shlex.split(extra)), note=f"{tool.note}; {extra}")
 
 
 def select_tools(wanted: str) -> list[Tool]:
@@ -415,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    tools = select_tools(args.tools)
+    tools = [with_menage_args(t, args.menage_args) for t in select_tools(args.tools)]
     missing = [t for t in tools if not available(t)]
     if missing:
         packages = sorted({t.program for t in missing if t.program in DEBIAN_PACKAGES})
@@ -488,6 +503,7 @@ def write_results(
             "warmup": args.warmup,
             "tools": args.tools,
             "cold": args.cold,
+            "menage_args": args.menage_args,
         },
         "tools": [as_json(r, truth) for r in results],
         "targets": [vars(t) for t in found],

@@ -103,6 +103,7 @@ class Reference:
     files: int
     size_scale: float
     cold: bool
+    menage_args: str
     #: tool name -> median wall seconds a file
     per_file: dict[str, float]
 
@@ -118,16 +119,19 @@ class Reference:
         }
         if "menage" not in per_file:
             raise ValueError("it holds no run of Ménage (fresh index)")
-        cold = bool(document["settings"].get("cold", False))
-        return cls(path, files, float(generator["size_scale"]), cold, per_file)
+        settings = document["settings"]
+        cold, menage_args = bool(settings.get("cold")), str(settings.get("menage_args", ""))
+        return cls(path, files, float(generator["size_scale"]), cold, menage_args, per_file)
 
-    def unlike(self, spec: CorpusSpec, cold: bool) -> str:
+    def unlike(self, spec: CorpusSpec, cold: bool, menage_args: str) -> str:
         """Why this run cannot be compared with the reference ("" when it can)."""
         if self.size_scale != spec.size_scale:
             scales = f"{self.size_scale:g}, this one's by {spec.size_scale:g}"
             return f"its corpus has sizes scaled by {scales}"
         if self.cold != cold:
             return f"it ran {'cold' if self.cold else 'warm'}, this one would not (--cold)"
+        if self.menage_args != menage_args:
+            return f"Ménage ran there with --menage-args {self.menage_args!r}, not {menage_args!r}"
         if self.files >= spec.files:
             return f"it has {self.files:,} files, not fewer than this run's {spec.files:,}"
         return ""

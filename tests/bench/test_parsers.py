@@ -324,6 +324,7 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
         (["--size-scale", "0.5"], "sizes scaled by 1, this one's by 0.5"),
         (["--cold"], "it ran warm, this one would not"),
         (["--files", "300"], "not fewer than this run's 300"),
+        (["--menage-args", "--disk ssd"], "Ménage ran there with --menage-args '', not"),
     ):
         with pytest.raises(SystemExit):
             main([*bigger, *wrong])
@@ -385,6 +386,17 @@ def test_cold_run_reads_after_the_caches_are_emptied(
     document = json.loads(result_file.read_text(encoding="utf-8"))
     assert document["settings"]["cold"] is True
     assert len(document["tools"][0]["runs"]) == 2
+
+
+def test_menage_args_go_to_each_timed_scan_and_its_note() -> None:
+    from bench.duplicates_bench import select_tools, with_menage_args
+
+    menage, find = select_tools("menage,find")
+    given = with_menage_args(menage, "--disk ssd --threads 16")
+    assert given.argv[-4:] == ("--disk", "ssd", "--threads", "16")
+    assert given.note.endswith("; --disk ssd --threads 16")
+    assert with_menage_args(find, "--disk ssd") is find
+    assert with_menage_args(menage, "") is menage
 
 
 def test_a_scan_dated_back_makes_the_next_rescan_one_after_a_crossing(tmp_path: Path) -> None:
