@@ -15,6 +15,7 @@ from menage._jsonstream import Raw
 from menage.errors import MenageError
 from menage.files.scan import ScanOptions, scan
 from menage.findings import (
+    Covered,
     Duplicates,
     FileItem,
     Finding,
@@ -174,6 +175,22 @@ def test_tree_findings_write_the_same_json_as_their_findings(tmp_path: Path):
         "old_files",
         "big_files",
     }
+
+
+def test_covered_counts_each_key_once_file_numbers_in_a_bitmap():
+    covered = Covered()
+    # file numbers (the tree's lists' keys), in any order, growing the bitmap
+    assert covered.new([5, 0, 5, 1_000_000, 3]) == [5, 0, 1_000_000, 3]
+    assert covered.new(range(7)) == [1, 2, 4, 6]
+    assert len(covered._numbers) <= 2 * 1_000_001
+    # other keys (a stored item's device and inode; a negative number) in a set
+    assert covered.add((1, 5)) and not covered.add((1, 5))
+    assert covered.add(-1) and not covered.add(-1) and -1 in covered
+    assert covered.add(True) and True in covered  # a bool is not a file number
+    covered.update([7, 8, (2, 2)])
+    assert all(key in covered for key in (7, 8, (2, 2), 1_000_000))
+    assert 9 not in covered and 10**7 not in covered and (3, 3) not in covered
+    assert covered.new([8, 9, (2, 2), (3, 3)]) == [9, (3, 3)]
 
 
 class _SizesOnly(FindingList):

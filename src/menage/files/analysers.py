@@ -29,6 +29,7 @@ from menage.files.folders import DuplicateFolder, duplicate_folders, empty_folde
 from menage.files.lint import TempRule
 from menage.findings import (
     BigFile,
+    Covered,
     DuplicateFolders,
     Duplicates,
     EmptyFile,
@@ -122,13 +123,10 @@ class TreeFindings(FindingList, Generic[Row]):
     def keys(self) -> Iterable[Hashable]:
         return super().keys() if self._keys is None else self._keys()
 
-    def new_bytes(self, covered: set[Hashable]) -> int:
+    def new_bytes(self, covered: Covered) -> int:
         if self._keys is None or self._size_of is None:
             return super().new_bytes(covered)
-        new = set(self._keys())
-        new.difference_update(covered)
-        covered.update(new)
-        return sum(map(self._size_of, new))
+        return sum(map(self._size_of, covered.new(self._keys())))
 
     def json_items(self) -> Iterator[Any]:
         if self._raw is None:

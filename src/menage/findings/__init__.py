@@ -35,6 +35,7 @@ from menage.findings.jsonform import (
     sections,
 )
 from menage.findings.lists import (
+    Covered,
     FindingList,
     Findings,
     Reclaimable,
@@ -74,6 +75,7 @@ __all__ = [
     "FileItem",
     "Finding",
     "FindingKind",
+    "Covered",
     "FindingList",
     "Findings",
     "FolderItem",

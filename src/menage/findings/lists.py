@@ -22,6 +22,47 @@ class UnknownFinding(MenageError):
     template = N_("{id!r} is not a finding of this scan")
 
 
+class Covered:
+    """Keys of the items counted so far: file numbers (the tree's lists' keys) one byte
+    each in a bytearray, other keys in a set. A set of the duplicates and temporary
+    files of ten million files took some 300 MB (its table, at the peak of the scan);
+    the bytearray takes 10 MB."""
+
+    def __init__(self) -> None:
+        self._numbers = bytearray()
+        self._others: set[Hashable] = set()
+
+    def add(self, key: Hashable) -> bool:
+        """Count ``key``; False when it was counted before."""
+        if type(key) is int and key >= 0:
+            numbers = self._numbers
+            if key >= len(numbers):  # doubled at least: few copies
+                numbers.extend(bytes(max(key + 1 - len(numbers), len(numbers))))
+            if numbers[key]:
+                return False
+            numbers[key] = 1
+            return True
+        if key in self._others:
+            return False
+        self._others.add(key)
+        return True
+
+    def __contains__(self, key: object) -> bool:
+        if type(key) is int and key >= 0:
+            return key < len(self._numbers) and bool(self._numbers[key])
+        return key in self._others
+
+    def update(self, keys: Iterable[Hashable]) -> None:
+        add = self.add
+        for key in keys:
+            add(key)
+
+    def new(self, keys: Iterable[Hashable]) -> list[Hashable]:
+        """The keys not counted before, each once; they are now."""
+        add = self.add
+        return [key for key in keys if add(key)]
+
+
 class FindingList(Sequence[Finding]):
     """The findings of one kind, in order; subclasses make them on demand."""
 
@@ -74,14 +115,13 @@ class FindingList(Sequence[Finding]):
         """The key of every item (those of :meth:`sizes`)."""
         return (key for key, _size in self.sizes())
 
-    def new_bytes(self, covered: set[Hashable]) -> int:
+    def new_bytes(self, covered: Covered) -> int:
         """Bytes of the items whose key is not in ``covered``, each key once; adds
         their keys to ``covered``."""
         total = 0
         for key, size in self.sizes():
-            if key not in covered:
+            if covered.add(key):
                 total += size
-                covered.add(key)
         return total
 
     def json_items(self) -> Iterator[Any]:
@@ -176,7 +216,7 @@ class Findings:
         that is also a duplicate is counted with the duplicates).
         """
         by_kind: dict[str, int] = {}
-        covered: set[Hashable] = set()
+        covered = Covered()
         total = 0
         for found in self:
             if not found.kind.reclaimable:
