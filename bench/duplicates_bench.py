@@ -60,6 +60,7 @@ from bench.tools import (
     menage_rescan_tool,
     menage_tool,
     peer_tools,
+    read_floor_tool,
     version_of,
 )
 
@@ -68,7 +69,7 @@ MILLION_TOOLS = "jdupes,fclones-hidden,menage,menage-rescan,menage-rescan-later,
 #: ten million files: the memory and linearity check, Ménage and the walk's floor only
 #: (jdupes would take most of an hour); sizes scaled down so that the tree fits the disk
 TEN_MILLION_SPEC = CorpusSpec(files=10_000_000, size_scale=0.01, large=0)
-TEN_MILLION_TOOLS = "menage,find"
+TEN_MILLION_TOOLS = "menage,find,read-floor"
 
 
 def slug(tool: Tool) -> str:
@@ -83,6 +84,7 @@ def all_tools() -> list[Tool]:
         menage_rescan_tool(),
         menage_rescan_later_tool(),
         find_floor_tool(),
+        read_floor_tool(),
     ]
 
 

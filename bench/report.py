@@ -268,12 +268,13 @@ def targets(
             )
         )
     if menage is not None and reference is not None:
-        out.append(_linear_target(menage, floor, files_arg, reference))
+        floors = [r for r in results if r.samples and r.tool.name in ("find -printf", "read floor")]
+        out.append(_linear_target(menage, floors, files_arg, reference))
     return out
 
 
 def _linear_target(
-    menage: ToolResult, floor: ToolResult | None, files: int, reference: Reference
+    menage: ToolResult, floors: list[ToolResult], files: int, reference: Reference
 ) -> Target:
     mine = menage.wall.median / files
     before = reference.per_file["menage"]
@@ -281,12 +282,13 @@ def _linear_target(
         f"{mine * 1e6:.1f} µs a file at {_fmt_int(files)} files vs {before * 1e6:.1f} µs at"
         f" {_fmt_int(reference.files)} = {mine / before:.2f}x ({reference.path.name})"
     )
-    if floor is not None and "find -printf" in reference.per_file:
-        find_now, find_before = floor.wall.median / files, reference.per_file["find -printf"]
-        detail += (
-            f"; find {find_now * 1e6:.1f} vs {find_before * 1e6:.1f} µs a file"
-            f" = {find_now / find_before:.2f}x"
-        )
+    for other in floors:
+        if other.tool.name in reference.per_file:
+            now, then = other.wall.median / files, reference.per_file[other.tool.name]
+            detail += (
+                f"; {other.tool.name} {now * 1e6:.1f} vs {then * 1e6:.1f} µs a file"
+                f" = {now / then:.2f}x"
+            )
     return Target(
         f"time grows linearly: the time a file <= {LINEAR_RATIO}x the"
         f" {_fmt_int(reference.files)}-file run's",

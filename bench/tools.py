@@ -130,6 +130,19 @@ def find_floor_tool() -> Tool:
     )
 
 
+#: readers of the read floor, as many as Ménage's with ``--disk ssd --threads 16``
+READ_FLOOR_READERS = 16
+
+
+def read_floor_tool() -> Tool:
+    """Every byte of every regular file read once, by 16 ``cat`` at a time: what the
+    content stage cannot go below on a tree the page cache does not hold (``--cold``)."""
+    command = (
+        f"find tree -type f -print0 | xargs -0 -r -P {READ_FLOOR_READERS} -n 2000 cat > /dev/null"
+    )
+    return Tool("read floor", ("sh", "-c", command), None, note="read floor", peer=False)
+
+
 def available(tool: Tool) -> bool:
     return shutil.which(tool.program) is not None or Path(tool.program).exists()
 

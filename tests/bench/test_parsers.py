@@ -293,7 +293,7 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     """Build a corpus with the project's generator, run Ménage and find, score, write JSON."""
     corpus, out = tmp_path / "corpus", tmp_path / "out"
     argv = ["--corpus", str(corpus), "--files", "300", "--large", "0", "--out", str(out)]
-    argv += ["--tools", "menage,menage-rescan,menage-rescan-later,find", "--runs", "1"]
+    argv += ["--tools", "menage,menage-rescan,menage-rescan-later,find,read-floor", "--runs", "1"]
     argv += ["--warmup", "0"]
     assert main(argv) == 0
     printed = capsys.readouterr().out
@@ -304,6 +304,7 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
     if os.geteuid() == 0:  # the corpus has chmod-000 entries: only root reads all of the truth
         assert tools["menage"]["matches_truth"] and tools["menage rescan"]["matches_truth"]
     assert tools["menage"]["peak_rss_bytes"] > 0
+    assert tools["read floor"]["runs"][0]["exit_code"] == 0
     # each rescan's run says what it did with the last scan's lists
     assert tools["menage rescan"]["lists"] == ["taken as stored"]
     assert len(tools["menage rescan later"]["lists"]) == 1
@@ -313,12 +314,13 @@ def test_whole_bench_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixt
 
     # "time growing linearly": a bigger corpus of the same scale compared with this run
     bigger = ["--corpus", str(tmp_path / "bigger"), "--files", "600", "--large", "0"]
-    bigger += ["--out", str(tmp_path / "out2"), "--tools", "menage,find", "--runs", "1"]
+    bigger += ["--out", str(tmp_path / "out2"), "--tools", "menage,find,read-floor", "--runs", "1"]
     bigger += ["--warmup", "0", "--linear-against", str(result_file)]
     assert main(bigger) == 0
     printed = capsys.readouterr().out
     assert "time grows linearly: the time a file <= 1.25x the 300-file run's" in printed
-    assert "µs a file at 600 files vs" in printed and "; find " in printed
+    assert "µs a file at 600 files vs" in printed and "; find -printf " in printed
+    assert "; read floor " in printed
     # not comparable: another size scale, another cache setting, not a smaller run
     for wrong, why in (
         (["--size-scale", "0.5"], "sizes scaled by 1, this one's by 0.5"),
@@ -345,7 +347,7 @@ def test_ten_million_option_picks_its_corpus_tools_and_memory_limit() -> None:
     args = parse_args(["--ten-million"])
     assert args.cold
     assert (args.spec.files, args.spec.size_scale, args.spec.large) == (10_000_000, 0.01, 0)
-    assert (args.tools, args.runs, args.warmup) == ("menage,find", 1, 0)
+    assert (args.tools, args.runs, args.warmup) == ("menage,find,read-floor", 1, 0)
     with pytest.raises(SystemExit):
         parse_args(["--ten-million", "--million"])
 
