@@ -66,7 +66,7 @@ from bench.tools import (
 
 MILLION_SPEC = CorpusSpec(files=1_000_000, size_scale=0.1, large=0)
 MILLION_TOOLS = "jdupes,fclones-hidden,menage,menage-rescan,menage-rescan-later,find"
-#: ten million files: the memory and linearity check, Ménage and the walk's floor only
+#: ten million files: the memory and linearity check, Ménage and the two floors only
 #: (jdupes would take most of an hour); sizes scaled down so that the tree fits the disk
 TEN_MILLION_SPEC = CorpusSpec(files=10_000_000, size_scale=0.01, large=0)
 TEN_MILLION_TOOLS = "menage,find,read-floor"

@@ -25,8 +25,8 @@ MILLION_PEAK = 1_000_000_000  # "under 1 GB" (decimal: the stricter reading)
 TEN_MILLION_FILES = 10_000_000
 TEN_MILLION_PEAK = 2_000_000_000  # "under 2 GB" at ten million files
 #: "time growing linearly": the wall time a file at most this much above a smaller run's
-#: of the same size scale (the disk and the caches are not perfectly linear themselves:
-#: `find`'s own growth is printed beside it)
+#: of the same size scale (the disk and the caches are not linear themselves: the
+#: floors' own growth is printed beside it)
 LINEAR_RATIO = 1.25
 
 

@@ -135,12 +135,14 @@ READ_FLOOR_READERS = 16
 
 
 def read_floor_tool() -> Tool:
-    """Every byte of every regular file read once, by 16 ``cat`` at a time: what the
-    content stage cannot go below on a tree the page cache does not hold (``--cold``)."""
+    """Every byte of every regular file read once, by 16 ``cat`` at a time: what the disk
+    gives at this tree's scale, read cold (``--cold``). Not a bound on Ménage, which reads
+    only the files that share a size, and their heads first."""
     command = (
         f"find tree -type f -print0 | xargs -0 -r -P {READ_FLOOR_READERS} -n 2000 cat > /dev/null"
     )
-    return Tool("read floor", ("sh", "-c", command), None, note="read floor", peer=False)
+    note = f"every file read once, {READ_FLOOR_READERS} readers"
+    return Tool("read floor", ("sh", "-c", command), None, note=note, peer=False)
 
 
 def available(tool: Tool) -> bool:
