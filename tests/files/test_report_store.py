@@ -372,7 +372,7 @@ def test_the_lists_go_through_a_temporary_file_and_are_stored_whole(tmp_path):
         assert writer.size > 3 * report_store.BLOCK  # several blocks
         assert report_store.read_lists(db, row) == texts
         stored = db.execute("SELECT texts, checksum FROM report_lists").fetchone()
-        assert report_store._checksum(stored[0]) == stored[1]
+        assert report_store.CHECKSUM(stored[0]).digest() == stored[1]
 
 
 @pytest.mark.parametrize("read", [7, 4096, 1 << 22])

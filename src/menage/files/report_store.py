@@ -81,6 +81,9 @@ BLOCK = 1 << 20
 #: blob opens it and seeks along its pages, so 1 MB reads made a million-file rescan
 #: 0.2 s slower (for 16 MB less at its peak)
 READ = 4 * BLOCK
+#: a row's checksum: xxh3-128 of its whole stored text, taken as it is written and again
+#: as it is read, a few megabytes at a time
+CHECKSUM = xxhash.xxh3_128
 
 SCHEMA_4 = """
 CREATE TABLE report_lists (
@@ -201,7 +204,7 @@ class ListsWriter:
     def __init__(self) -> None:
         self._pending = bytearray()
         self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by store() or close()
-        self._checksum = xxhash.xxh3_128()
+        self._checksum = CHECKSUM()
         self._compressor = ThreadPoolExecutor(1, thread_name_prefix="menage-lz4")
         #: blocks being compressed, in order (three at most: 3 MB)
         self._compressing: deque[Future[bytes]] = deque()
@@ -228,8 +231,8 @@ class ListsWriter:
             self.size += len(part)
 
     def finish(self) -> bytes:
-        """Compress what is pending; the checksum of everything written (the same as
-        :func:`_checksum` of the whole), :attr:`size` then final."""
+        """Compress what is pending; the checksum (:data:`CHECKSUM`) of everything
+        written, :attr:`size` then final."""
         if self._pending:
             self._flush()
         while self._compressing:
@@ -492,7 +495,7 @@ def _checked_row(db: sqlite3.Connection, lists_id: int) -> tuple[Any, ...] | Non
     ).fetchone()
     if row is None:
         return None
-    checksum = xxhash.xxh3_128()
+    checksum = CHECKSUM()
     try:
         for chunk in _blob_chunks(db, lists_id, row[2]):
             checksum.update(chunk)
@@ -525,10 +528,6 @@ def _blob_chunks(db: sqlite3.Connection, lists_id: int, size: int) -> Iterator[b
 def _blob_blocks(db: sqlite3.Connection, lists_id: int, size: int) -> Iterator[bytes]:
     """A row's text decompressed block by block, read as it is taken."""
     return _frames(_blob_chunks(db, lists_id, size))
-
-
-def _checksum(texts: bytes) -> bytes:
-    return xxhash.xxh3_128_digest(texts)
 
 
 def store_lists(
