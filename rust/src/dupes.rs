@@ -445,6 +445,31 @@ impl<'a> Pipeline<'a> {
         }
     }
 
+    /// Take the digests of the small files the walk read as it listed them
+    /// (`walk::Config::read_small`; 20-byte records: file number, native order, then
+    /// digest): each counts as read by the whole-file stage, which then reads only the
+    /// others. A digest the hash cache already gave, or of a file the stage would not
+    /// read, is left out.
+    pub fn take_walk_digests(&mut self, records: &[u8]) {
+        let h = &mut self.hasher;
+        let n = h.files.size.len();
+        let mut read_by_stage = vec![false; n];
+        for &i in self.small.iter().flatten() {
+            read_by_stage[i] = true;
+        }
+        for record in records.chunks_exact(20) {
+            let i = u32::from_ne_bytes(record[..4].try_into().unwrap()) as usize;
+            if i >= n || !read_by_stage[i] || h.digests.full.get(i).is_some() {
+                continue;
+            }
+            h.digests.full.set(i, record[4..].try_into().unwrap());
+            h.read_whole[i] = 1;
+            h.computed += 1;
+            h.files_read += 1;
+            h.bytes_read += h.files.size[i] as u64;
+        }
+    }
+
     /// Run the next stage; its kind, or None when every stage has run.
     pub fn step(&mut self) -> Option<Kind> {
         let stage = self.next;

@@ -279,6 +279,31 @@ pub fn hash(kind: Kind, paths: &Paths, i: usize, size: i64, mtime_ns: i64) -> Ou
     hash_open(kind, &fd, size, mtime_ns)
 }
 
+/// A small file (up to [`WHOLE_LIMIT`]) the walk has just listed in `dirfd`, hashed
+/// whole while its folder and inode are still in the kernel's caches (see
+/// `walk::Config::read_small`); None when it is no longer the file the walk saw (device,
+/// inode, size, modification time), or anything fails: the whole-file stage then reads
+/// it again and says why it cannot, as it always does.
+pub fn hash_listed(dirfd: i32, name: &CStr, seen: &sys::Stat) -> Option<[u8; 16]> {
+    if seen.size < 1 || seen.size > WHOLE_LIMIT {
+        return None;
+    }
+    let fd = match sys::open_in(dirfd, name, FLAGS) {
+        Ok(fd) => fd,
+        Err(e) if e == libc::EPERM || e == libc::EACCES => {
+            sys::open_in(dirfd, name, BASE_FLAGS).ok()?
+        }
+        Err(_) => return None,
+    };
+    let st = sys::fstat(&fd).ok()?;
+    let same = st.is_reg()
+        && (st.dev, st.ino, st.size, st.mtime_ns) == (seen.dev, seen.ino, seen.size, seen.mtime_ns);
+    if !same {
+        return None;
+    }
+    hash_small(&fd, seen.size, None).ok()
+}
+
 /// `RWF_NOWAIT` refused: ask `cachestat`, then read.
 struct Unsupported;
 

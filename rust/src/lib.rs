@@ -244,7 +244,7 @@ fn detached<T: Send>(
 
 /// Walk folders; see ``menage.files.native.walk`` for the Python side.
 #[pyfunction(name = "walk")]
-#[pyo3(signature = (roots, *, follow_links, cross_devices, excludes, min_size, threads, own_folders, own_files, side_files, own_name, progress=None))]
+#[pyo3(signature = (roots, *, follow_links, cross_devices, excludes, min_size, threads, own_folders, own_files, side_files, own_name, read_small=false, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn walk_tree<'py>(
     py: Python<'py>,
@@ -258,6 +258,7 @@ fn walk_tree<'py>(
     own_files: Vec<(u64, u64)>,
     side_files: Vec<(u64, u64, Vec<u8>)>,
     own_name: Vec<u8>,
+    read_small: bool,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let exclude = glob::compile(&excludes).map_err(|e| PyValueError::new_err(e.to_string()))?;
@@ -280,6 +281,7 @@ fn walk_tree<'py>(
         own_files: own_files.into_iter().collect(),
         side_files: side_files.into_iter().collect(),
         own_name,
+        read_small,
     };
     let counters = walk::Counters::new();
     let result = detached(
@@ -353,6 +355,17 @@ fn tree_to_dict(py: Python<'_>, mut tree: walk::Tree) -> PyResult<Bound<'_, PyDi
     )?;
     out.set_item("issues", issues)?;
     out.set_item("own", list(&tree.own)?)?;
+    // the digests of the files read as they were listed: 20 bytes each, the file's
+    // number (4, native order) then its digest
+    let early = std::mem::take(&mut tree.walk_digests);
+    let records = PyBytes::new_with(py, 20 * early.len(), |buf| {
+        for (record, (i, digest)) in buf.chunks_exact_mut(20).zip(&early) {
+            record[..4].copy_from_slice(&i.to_ne_bytes());
+            record[4..].copy_from_slice(digest);
+        }
+        Ok(())
+    })?;
+    out.set_item("walk_digests", records)?;
     Ok(out)
 }
 
@@ -410,7 +423,7 @@ fn members_above<'py>(
 
 /// Find duplicate groups among the tree's files; see ``menage.files.native``.
 #[pyfunction]
-#[pyo3(signature = (paths, size, dev, ino, mtime_ns, nlink, head, tail, full, *, threads, order, progress=None))]
+#[pyo3(signature = (paths, size, dev, ino, mtime_ns, nlink, head, tail, full, *, threads, order, walk_digests=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn find_duplicates<'py>(
     py: Python<'py>,
@@ -425,6 +438,7 @@ fn find_duplicates<'py>(
     full: &Bound<'py, PyTuple>,
     threads: usize,
     order: &str,
+    walk_digests: Option<&[u8]>,
     progress: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let paths = paths_of(paths)?;
@@ -495,6 +509,12 @@ fn find_duplicates<'py>(
         &stage_progress,
         &counters,
     );
+    if let Some(records) = walk_digests {
+        if records.len() % 20 != 0 {
+            return Err(PyValueError::new_err("walk digests of the wrong length"));
+        }
+        pipeline.take_walk_digests(records);
+    }
     let mut failure: Option<PyErr> = None;
     loop {
         let mut last = (usize::MAX, usize::MAX);

@@ -8,13 +8,18 @@
 //! each keeps what it finds in its own columns (a file's folder and name, not its whole
 //! path: a fifth of the bytes), merged and sorted by path at the end, each part's column
 //! freed as soon as it is merged.
+//!
+//! With `read_small`, a small file whose size an earlier file had is also hashed whole
+//! as its folder is listed (see [`Config::read_small`]): the only files the walk opens.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::ffi::CStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use regex::bytes::Regex;
 
+use crate::hash::{self, WHOLE_LIMIT};
 use crate::paths::{separator, Paths, Prefix};
 use crate::sys::{self, Dir, Stat};
 
@@ -34,6 +39,12 @@ pub struct Config {
     pub side_files: HashSet<(u64, u64, Vec<u8>)>,
     /// a folder of this name is always Ménage's (a quarantine)
     pub own_name: Vec<u8>,
+    /// Hash whole, as it is listed, each small file (1 byte to 16 KiB, one link) whose
+    /// size an earlier file had: the whole-file stage would read it anyway (every small
+    /// file that shares its size), and reading it now finds its folder and inode in the
+    /// kernel's caches, where on a tree larger than they are the stage, minutes later,
+    /// reads both from the disk again. Only the first file of each size is left to it.
+    pub read_small: bool,
 }
 
 pub struct Counters {
@@ -79,6 +90,9 @@ pub struct Tree {
     pub issues: Vec<Issue>,
     /// Ménage's own folders and files met and left out
     pub own: Vec<Vec<u8>>,
+    /// with `read_small`: the digests of the files read as they were listed, by file
+    /// number
+    pub walk_digests: Vec<(u32, [u8; 16])>,
 }
 
 struct Job {
@@ -156,6 +170,8 @@ struct Part {
     excluded: i64,
     issues: Vec<Issue>,
     own: Vec<Vec<u8>>,
+    /// files hashed as they were listed: (their place in this part, digest)
+    early: Vec<(u32, [u8; 16])>,
 }
 
 impl Part {
@@ -224,15 +240,39 @@ fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     path
 }
 
+/// What listing a folder gave: its subfolders (path, device, inode), the links to
+/// folders to follow later, and the folder still open with the files to read in it
+/// (`Config::read_small`), read once the subfolders are on the stack.
+#[derive(Default)]
+struct Listed {
+    subdirs: Vec<(Vec<u8>, u64, u64)>,
+    links: Vec<Deferred>,
+    to_read: Option<(Dir, Vec<u32>)>,
+}
+
 struct Walker<'a> {
     cfg: &'a Config,
     root_strip: Vec<usize>,
     state: Mutex<State>,
     wake: Condvar,
     counters: &'a Counters,
+    /// with `read_small`: one bit a size from 0 to 16 KiB, set by the first file of
+    /// that size
+    sizes_seen: Vec<AtomicU64>,
 }
 
 impl Walker<'_> {
+    /// Whether a file the walk just listed is read now (see [`Config::read_small`]).
+    fn reads_now(&self, st: &Stat) -> bool {
+        if !self.cfg.read_small || st.nlink != 1 || st.size < 1 || st.size > WHOLE_LIMIT {
+            return false;
+        }
+        let (word, bit) = (st.size as usize / 64, 1u64 << (st.size % 64));
+        let seen = &self.sizes_seen[word];
+        // read first: the sizes met often are set early, and their word stays shared
+        seen.load(Ordering::Relaxed) & bit != 0 || seen.fetch_or(bit, Ordering::Relaxed) & bit != 0
+    }
+
     fn work(&self) -> Part {
         let mut part = Part::default();
         loop {
@@ -248,8 +288,12 @@ impl Walker<'_> {
                     state = self.wake.wait(state).unwrap();
                 }
             };
-            let (subdirs, links) = if self.counters.cancel.load(Ordering::Relaxed) {
-                (Vec::new(), Vec::new())
+            let Listed {
+                subdirs,
+                links,
+                to_read,
+            } = if self.counters.cancel.load(Ordering::Relaxed) {
+                Listed::default()
             } else {
                 self.list(&mut part, &job)
             };
@@ -299,21 +343,56 @@ impl Walker<'_> {
                     self.wake.notify_one();
                 }
             }
+            drop(state);
+            // the subfolders are on the stack for the other threads: now the reads
+            if let Some((dir, files)) = to_read {
+                self.read_listed(&mut part, &dir, &files);
+            }
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn list(&self, part: &mut Part, job: &Job) -> (Vec<(Vec<u8>, u64, u64)>, Vec<Deferred>) {
+    /// Hash the small files of one folder the listing chose (`Config::read_small`).
+    fn read_listed(&self, part: &mut Part, dir: &Dir, files: &[u32]) {
+        let dirfd = dir.fd();
+        let mut name = Vec::new();
+        for &k in files {
+            if self.counters.cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let k = k as usize;
+            name.clear();
+            name.extend_from_slice(part.name(k));
+            name.push(0);
+            let Ok(name) = CStr::from_bytes_with_nul(&name) else {
+                continue;
+            };
+            let seen = Stat {
+                mode: libc::S_IFREG as u32,
+                dev: part.dev[k],
+                ino: part.ino[k],
+                size: part.size[k],
+                mtime_ns: part.mtime_ns[k],
+                nlink: 1,
+                uid: 0,
+            };
+            if let Some(digest) = hash::hash_listed(dirfd, name, &seen) {
+                part.early.push((k as u32, digest));
+            }
+        }
+    }
+
+    fn list(&self, part: &mut Part, job: &Job) -> Listed {
         let cfg = self.cfg;
         let mut subdirs = Vec::new();
         let mut links = Vec::new();
+        let mut reads = Vec::new();
         let mut dir = match Dir::open(&job.path, !job.follow) {
             Ok(dir) => dir,
             Err(e) => {
                 part.unlisted.push(job.id);
                 part.issues
                     .push((job.path.clone(), issue_kind(e), sys::strerror(e)));
-                return (subdirs, links);
+                return Listed::default();
             }
         };
         let dirfd = dir.fd();
@@ -421,6 +500,9 @@ impl Walker<'_> {
                         part.nlink.push(st.nlink.clamp(0, u32::MAX as i64) as u32);
                         part.uid.push(st.uid as u32);
                         found += 1;
+                        if self.reads_now(&st) {
+                            reads.push(part.ends.len() as u32 - 1);
+                        }
                     }
                     Err(e) => part.issues.push((path, issue_kind(e), sys::strerror(e))),
                 }
@@ -454,7 +536,11 @@ impl Walker<'_> {
         }
         part.entries.push((job.id, entries));
         self.counters.files.fetch_add(found, Ordering::Relaxed);
-        (subdirs, links)
+        Listed {
+            subdirs,
+            links,
+            to_read: (!reads.is_empty()).then_some((dir, reads)),
+        }
     }
 }
 
@@ -490,6 +576,9 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
         state: Mutex::new(state),
         wake: Condvar::new(),
         counters,
+        sizes_seen: (0..=WHOLE_LIMIT as usize / 64)
+            .map(|_| AtomicU64::new(0))
+            .collect(),
     };
     let threads = cfg.threads.max(1);
     let parts: Vec<Part> = std::thread::scope(|scope| {
@@ -547,6 +636,42 @@ fn gather<T: Copy + Default>(
         .iter()
         .map(|&(p, k)| columns[p as usize][k as usize])
         .collect()
+}
+
+/// The digests of the files read as they were listed, by their number in `files`
+/// order (the parts' lists freed as they are taken).
+fn early_digests(files: &[(u32, u32)], parts: &mut [Part]) -> Vec<(u32, [u8; 16])> {
+    let count: usize = parts.iter().map(|p| p.early.len()).sum();
+    if count == 0 {
+        return Vec::new();
+    }
+    // each file's number by its part and place there (4 bytes a file, for this step)
+    let mut counts = vec![0usize; parts.len()];
+    for &(p, _) in files {
+        counts[p as usize] += 1;
+    }
+    let starts: Vec<usize> = counts
+        .iter()
+        .scan(0, |total, &count| {
+            let start = *total;
+            *total += count;
+            Some(start)
+        })
+        .collect();
+    let mut number = vec![0u32; files.len()];
+    for (n, &(p, k)) in files.iter().enumerate() {
+        number[starts[p as usize] + k as usize] = n as u32;
+    }
+    let mut early = Vec::with_capacity(count);
+    for (part, start) in parts.iter_mut().zip(starts) {
+        early.extend(
+            std::mem::take(&mut part.early)
+                .into_iter()
+                .map(|(k, digest)| (number[start + k as usize], digest)),
+        );
+    }
+    early.sort_unstable_by_key(|e| e.0);
+    early
 }
 
 /// One tree from the threads' parts, folders and files sorted by path.
@@ -650,6 +775,7 @@ fn merge(dirs: Vec<(Vec<u8>, i64)>, mut parts: Vec<Part>) -> Tree {
     tree.mtime_ns = gather(&files, &mut parts, |p| &mut p.mtime_ns);
     tree.nlink = gather(&files, &mut parts, |p| &mut p.nlink);
     tree.uid = gather(&files, &mut parts, |p| &mut p.uid);
+    tree.walk_digests = early_digests(&files, &mut parts);
     drop(files);
     for part in parts {
         tree.symlinks.extend(part.symlinks);

@@ -29,7 +29,11 @@ def walk(
     excludes: list[bytes],
     min_size: int,
     threads: int,
-    skip: list[tuple[int, int]],
+    own_folders: list[tuple[int, int]],
+    own_files: list[tuple[int, int]],
+    side_files: list[tuple[int, int, bytes]],
+    own_name: bytes,
+    read_small: bool = False,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
 def find_duplicates(
@@ -45,6 +49,7 @@ def find_duplicates(
     *,
     threads: int,
     order: str,
+    walk_digests: bytes | None = None,
     progress: Callable[[str, int, int], object] | None = None,
 ) -> dict[str, Any]: ...
 def members_above(size: Any, limit: int) -> bytes: ...

@@ -118,9 +118,12 @@ def build(root: bytes, spec: tuple[list[Any], list[Any]]) -> list[bytes]:
 
 
 def tree_dict(tree: Tree) -> dict[str, Any]:
-    """Every field of a tree as plain lists, to compare two engines' trees."""
+    """Every field of a tree as plain lists, to compare two engines' trees (but the
+    digests only the native walk reads: see :func:`walk_digests`)."""
     out: dict[str, Any] = {}
     for f in fields(tree):
+        if f.name == "walk_digests":
+            continue
         value = getattr(tree, f.name)
         if isinstance(value, array):
             out[f"{f.name} typecode"] = value.typecode  # the same widths, too
@@ -155,21 +158,74 @@ def both_walks(roots: list[bytes], **options: Any) -> tuple[Tree, Tree]:
     return python, rust
 
 
+def walk_digests(tree: Tree) -> dict[bytes, bytes]:
+    """The digests the native walk read, by path."""
+    records = tree.walk_digests
+    numbers = array("I", b"".join(records[k : k + 4] for k in range(0, len(records), 20)))
+    assert list(numbers) == sorted(set(numbers))
+    return {tree.paths[i]: records[20 * k + 4 : 20 * k + 20] for k, i in enumerate(numbers)}
+
+
 @SETTINGS
-@given(tree_strategy, st.booleans(), st.sampled_from([(), ("a",), ("d1/*",), ("*.txt", "x[*]y")]))
-def test_walk_and_duplicates_match(spec, follow, excludes):
+@given(
+    tree_strategy,
+    st.booleans(),
+    st.sampled_from([(), ("a",), ("d1/*",), ("*.txt", "x[*]y")]),
+    st.booleans(),
+)
+def test_walk_and_duplicates_match(spec, follow, excludes, read_small):
+    """Whether or not the walk reads the small files as it lists them: the same
+    findings, digests and counts of what was read."""
     with tempfile.TemporaryDirectory() as tmp:
         root = os.path.join(os.fsencode(tmp), b"root")
         os.mkdir(root)
         build(root, spec)
-        options = {"follow_links": follow, "excludes": excludes}
+        options = {"follow_links": follow, "excludes": excludes, "read_small": read_small}
         python, rust = both_walks([root], **options)
         assert tree_dict(rust) == tree_dict(python)
+        assert python.walk_digests == b""  # the reference walk reads nothing
         for order, probe in (("parallel", True), ("inode", True), ("inode", False)):
             want = find_duplicates(python, engine="python", order=order, process_min=10**9)
             with page_cache_probe(probe):
+                # the first search takes the walk's digests, the next ones read again
                 got = find_duplicates(rust, engine="native", order=order)
+            assert rust.walk_digests == b""
             assert result_dict(got, rust) == result_dict(want, python)
+
+
+def test_walk_reads_the_small_files_that_share_a_size(tmp_path):
+    """The first file of each size is left to the whole-file stage, as are empty files,
+    files above 16 KiB and hardlinks (the stage reads one path of an inode); the others
+    are read as their folder is listed, their digests those of their content."""
+    root = tmp_path / "root"
+    made: dict[bytes, bytes] = {}
+    for name, size, variant in [
+        ("a/one", 100, 0), ("a/two", 100, 1), ("b/three", 100, 0), ("b/\udcff-four", 100, 2),
+        ("alone", 50, 0), ("e1", 0, 0), ("e2", 0, 0), ("big1", WHOLE_LIMIT + 1, 0),
+        ("big2", WHOLE_LIMIT + 1, 0), ("limit1", WHOLE_LIMIT, 0), ("limit2", WHOLE_LIMIT, 1),
+        ("linked", 7, 0),
+    ]:  # fmt: skip
+        path = root / name  # \udcff: the byte 0xff, not UTF-8
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content(size, variant))
+        made[os.fsencode(path)] = content(size, variant)
+    os.link(root / "linked", root / "a" / "linked-too")
+    (root / "c").mkdir()
+    os.link(root / "linked", root / "c" / "linked-again")
+    tree = walk([os.fsencode(root)], WalkOptions(engine="native", read_small=True, threads=3))
+    read = walk_digests(tree)
+    assert set(read) <= set(made)
+    by_size: dict[int, int] = {}
+    for path in read:
+        by_size[len(made[path])] = by_size.get(len(made[path]), 0) + 1
+    # four files of 100 bytes: three read; two of 16 KiB: one; the rest none
+    assert by_size == {100: 3, WHOLE_LIMIT: 1}
+    for path, digest in read.items():
+        assert digest == xxhash.xxh3_128_digest(made[path])
+    # taken by the stage: read once, counted as the reference counts them
+    python = walk([os.fsencode(root)], WalkOptions(engine="python"))
+    want = find_duplicates(python, engine="python", process_min=10**9)
+    assert result_dict(find_duplicates(tree, engine="native"), tree) == result_dict(want, python)
 
 
 @contextlib.contextmanager
@@ -186,6 +242,23 @@ def page_cache_probe(enabled: bool) -> Iterator[None]:
 
 
 CHANGES = ["none", "none", "edit", "grow", "rm", "link", "fifo"]
+
+
+def change_file(path: bytes, change: str, link_target: bytes) -> None:
+    """Change a file after the walk as ``change`` says (one of :data:`CHANGES`)."""
+    if change == "edit":  # same size, other content, other mtime
+        with open(path, "r+b") as handle:
+            handle.write(b"Z")
+        os.utime(path, ns=(1, 1))
+    elif change == "grow":
+        with open(path, "ab") as handle:
+            handle.write(b"+")
+    else:
+        os.unlink(path)
+        if change == "link":
+            os.symlink(link_target, path)
+        elif change == "fifo":
+            os.mkfifo(path)
 
 
 @pytest.mark.parametrize("change", ["none", "grow", "shrink"])
@@ -245,26 +318,38 @@ def test_changes_between_walk_and_reads(spec, data):
             change = data.draw(st.sampled_from(CHANGES))
             if change == "none" or not os.path.lexists(path):
                 continue
-            size = os.lstat(path).st_size
-            if change == "edit":  # same size, other content, other mtime
-                with open(path, "r+b") as handle:
-                    handle.write(b"Z")
-                os.utime(path, ns=(1, 1))
-            elif change == "grow":
-                with open(path, "ab") as handle:
-                    handle.write(b"+")
-            else:
-                os.unlink(path)
-                if change == "link":
-                    os.symlink(made[0], path)
-                elif change == "fifo":
-                    os.mkfifo(path)
-            assert size >= 0
+            change_file(path, change, made[0])
         order = data.draw(st.sampled_from(["parallel", "inode"]))
         want = find_duplicates(python, engine="python", order=order, process_min=10**9)
         with page_cache_probe(data.draw(st.booleans())):
             got = find_duplicates(rust, engine="native", order=order)
         assert result_dict(got, rust) == result_dict(want, python)
+
+
+@SETTINGS
+@given(tree_strategy, st.data())
+def test_changes_after_a_walk_that_read(spec, data):
+    """Files modified, grown, removed or swapped after a walk that read the small files:
+    the groups are the reference's; no file changed since the walk is in one; an issue
+    is said of a changed file only (one read by the walk is checked again only when it
+    has a copy: the version the walk read is the one the scan saw)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(os.fsencode(tmp), b"root")
+        os.mkdir(root)
+        made = build(root, spec)
+        python, rust = both_walks([root], read_small=True)
+        changed = set()
+        for path in made:
+            change = data.draw(st.sampled_from(CHANGES))
+            if change == "none" or not os.path.lexists(path):
+                continue
+            changed.add(path)
+            change_file(path, change, made[0])
+        want = find_duplicates(python, engine="python", process_min=10**9)
+        got = find_duplicates(rust, engine="native", order="parallel")
+        assert [g.files for g in got.groups] == [g.files for g in want.groups]
+        assert not changed & {rust.paths[i] for g in got.groups for i in g.files}
+        assert {i.path for i in got.issues} <= changed
 
 
 @SETTINGS

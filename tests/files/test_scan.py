@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from pathlib import Path
@@ -319,6 +320,48 @@ def test_reader_processes_fall_back_to_threads(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
     result = find_duplicates(tree, process_min=1)
     assert len(result.groups) == 2
+
+
+def test_a_tree_the_index_does_not_know_is_read_as_it_is_walked(tmp_path, monkeypatch):
+    """The walk reads the small files that share a size (the whole-file stage would read
+    them) when the index lists nothing under the roots and the disk is read in parallel;
+    a tree it knows, even in part, keeps its digests; a rotational disk is read after the
+    walk, in inode order. The findings are the same either way."""
+    from menage.files import native
+
+    # the module (the package's ``scan`` is the function)
+    scan_module = importlib.import_module("menage.files.scan")
+    walks: list[tuple[bool, int]] = []
+    real_walk = scan_module.walk
+
+    def recording_walk(*args, **kwargs):  # the real walk, its options noted
+        tree = real_walk(*args, **kwargs)
+        walks.append((args[1].read_small, len(tree.walk_digests) // 20))
+        return tree
+
+    monkeypatch.setattr(scan_module, "walk", recording_walk)
+    root, other = tmp_path / "tree", tmp_path / "other"
+    sample_tree(root)
+    sample_tree(other)
+    ssd, hdd = ScanOptions(disk="ssd"), ScanOptions(disk="hdd")
+    with Index(tmp_path / "index.sqlite") as index:
+        assert not index.lists_under([os.fsencode(root)])
+        first = scan([root], ssd, index=index)
+        for known in (root, root / "docs", tmp_path):
+            assert index.lists_under([os.fsencode(known)])
+        assert not index.lists_under([os.fsencode(other)])
+        again = scan([root], ssd, index=index)
+        inside = scan([root / "docs"], ssd, index=index)
+        rotational = scan([other], hdd, index=index)
+    without_index = scan([other], ssd)
+    assert [read for read, _ in walks] == [True, False, False, False, True]
+    if native.load() is not None:
+        # three files of one small size: two read by the walk
+        assert [count for _, count in walks] == [2, 0, 0, 0, 2]
+    assert groups_of(first, root) == groups_of(again, root)
+    assert groups_of(rotational, other) == groups_of(without_index, other) == groups_of(first, root)
+    assert first.duplicates.files_read == without_index.duplicates.files_read
+    assert inside.duplicates.files_read == 0
 
 
 def test_renamed_files_are_not_read_again(tmp_path):

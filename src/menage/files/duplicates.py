@@ -350,6 +350,8 @@ def _native_find_duplicates(
     core = native.load()
     assert core is not None
     digests = cached if cached is not None else Digests(tree.size)
+    # read once: a second search of the tree reads again what the walk read
+    walk_digests, tree.walk_digests = tree.walk_digests, b""
     # the core reads the columns and fills the digests' buffers in place (no copy of
     # either): interrupted, it leaves what it computed there
     found: dict[str, Any] = core.find_duplicates(
@@ -364,8 +366,10 @@ def _native_find_duplicates(
         digests.full.buffers(),
         threads=max(1, threads),
         order=order,
+        walk_digests=walk_digests or None,
         progress=progress,
     )
+    del walk_digests
     paths, sizes = tree.paths, tree.size
     links: dict[int, list[int]] = dict(found["links"])
     full = digests.full

@@ -49,6 +49,7 @@ from menage.files.index_errors import error_for
 from menage.files.listing import (
     FileRow,
     Listing,
+    has_rows_under,
     old_file_items,
     outer_roots,
     read_cached,
@@ -329,6 +330,12 @@ class Index:
         snapshot.drop_overlapping(self.db, tree.roots)
         snapshot.write(self.db, tree, stored)
         chunk_rows.own(self.db, tree.roots)
+
+    def lists_under(self, roots: list[bytes]) -> bool:
+        """Whether the index lists some file under ``roots``, or stored a tree that
+        overlaps them: its digests may then spare a scan some reads."""
+        with self._guard():
+            return snapshot.overlaps(self.db, roots) or has_rows_under(self.db, roots)
 
     def listing(self, roots: list[bytes]) -> Iterator[FileRow]:
         """Every file the index lists under ``roots``, by path."""

@@ -238,6 +238,16 @@ def write_listing(
     db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in listing.stale))
 
 
+def has_rows_under(db: sqlite3.Connection, roots: list[bytes]) -> bool:
+    """Whether the ``files`` table holds a row under ``roots`` (the chunks' rows are
+    under their own roots: :func:`menage.files.snapshot.overlaps`)."""
+    query = "SELECT 1 FROM files WHERE path >= ? AND path < ? LIMIT 1"
+    return any(
+        db.execute(query, (root, root[:-1] + b"0")).fetchone() is not None
+        for root in outer_roots(roots)
+    )
+
+
 def rows_under(db: sqlite3.Connection, roots: list[bytes]) -> Iterator[FileRow]:
     """Every file the listing holds under ``roots``, by path."""
     owned = chunk_rows.Owned(db)

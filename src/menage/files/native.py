@@ -98,6 +98,7 @@ def walk(
         own_files=sorted(own.files),
         side_files=sorted(own.side_files),
         own_name=OWN_FOLDER_NAME,
+        read_small=options.read_small,
         progress=progress,
     )
     return found

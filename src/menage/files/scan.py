@@ -76,6 +76,11 @@ def scan(
     clock = time.monotonic()
     now = time.time() if now is None else now
     roots = resolve_roots(paths)
+    order = read_order(roots, options.disk)
+    # a tree the index knows nothing of: the content stage will read every small file
+    # that shares its size, so the walk reads them as it lists them (on a disk read in
+    # parallel: a rotational one is read in inode order, after the walk)
+    read_small = order == "parallel" and (index is None or not index.lists_under(roots))
 
     def walk_progress(dirs: int, files: int) -> None:
         if progress is not None:
@@ -88,7 +93,11 @@ def scan(
             cross_devices=options.cross_devices,
             excludes=options.walk_excludes(),
             min_size=options.min_size,
-            threads=options.walker_threads(),
+            # reading too, the walk takes as many threads as the readers
+            threads=max(options.walker_threads(), options.reader_threads())
+            if read_small
+            else options.walker_threads(),
+            read_small=read_small,
         ),
         walk_progress,
     )
@@ -112,7 +121,7 @@ def scan(
                 cached=cached,
                 threads=options.reader_threads(),
                 progress=hash_progress,
-                order=read_order(roots, options.disk),
+                order=order,
             )
         except KeyboardInterrupt:
             if index is not None and cached is not None and listing is not None:

@@ -270,6 +270,13 @@ def unchanged(snapshot: Snapshot, stored: Stored) -> bool:
     return stored.fingerprint() == snapshot.fingerprint
 
 
+def overlaps(db: sqlite3.Connection, roots: Iterable[bytes]) -> bool:
+    """Whether a stored tree's roots overlap ``roots``."""
+    roots = list(roots)
+    keys = [row[0] for row in db.execute("SELECT DISTINCT roots FROM listing_chunks")]
+    return any(_overlap(a, b) for key in keys for a in key.split(b"\0") for b in roots)
+
+
 def drop_overlapping(db: sqlite3.Connection, roots: Iterable[bytes]) -> None:
     """Forget the chunks of every roots overlapping ``roots``: ``files`` changes there."""
     roots = list(roots)

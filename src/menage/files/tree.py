@@ -82,6 +82,10 @@ class Tree:
     issues: list[Issue] = field(default_factory=list)
     #: Ménage's own folders and files met and left out (see :mod:`menage.home`)
     own: list[bytes] = field(default_factory=list)
+    #: the digests of the small files the native walk read as it listed them
+    #: (``WalkOptions.read_small``): 20 bytes a file, its number then its digest, taken
+    #: (and dropped) by the content stage
+    walk_digests: bytes = b""
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -196,4 +200,5 @@ def from_columns(roots: list[bytes], found: dict[str, Any]) -> Tree:
     tree.issues = [
         Issue(path, kind, system_error_text(detail)) for path, kind, detail in found["issues"]
     ]
+    tree.walk_digests = found.pop("walk_digests", b"")
     return tree

@@ -82,6 +82,10 @@ class WalkOptions:
     own: OwnFolders | None = None
     #: ``native``, ``python`` or None (see :func:`menage.files.native.use_native`)
     engine: str | None = None
+    #: hash whole, as its folder is listed, each small file whose size an earlier file
+    #: had (the native core only; ``tree.walk_digests``): the content stage would read
+    #: it anyway, and now finds its folder and inode in the kernel's caches
+    read_small: bool = False
 
 
 ProgressCallback = Callable[[int, int], None]
