@@ -10,10 +10,12 @@
 //! freed as soon as it is merged.
 //!
 //! With `read_small`, a small file whose size an earlier file had is also hashed whole
-//! as its folder is listed (see [`Config::read_small`]): the only files the walk opens.
+//! as soon as its folder is listed (see [`Config::read_small`]): the only files the walk
+//! opens, read by a pool of readers beside the walkers, a folder's files in inode order.
 
 use std::collections::HashSet;
 use std::ffi::CStr;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -259,7 +261,27 @@ struct Walker<'a> {
     /// with `read_small`: one bit a size from 0 to 16 KiB, set by the first file of
     /// that size
     sizes_seen: Vec<AtomicU64>,
+    /// the digests the readers made, by the part (walker thread) that listed the files
+    early: Vec<Mutex<Vec<(u32, [u8; 16])>>>,
+    /// files handed to the readers and not read yet
+    queued: AtomicUsize,
 }
+
+/// Some of one folder's files, handed to the readers: the part that listed them, the
+/// folder (a descriptor of its own), and each file's place in the part, what the walk saw
+/// of it, and its name (NUL-terminated, end to end in `names`).
+struct Reads {
+    part: usize,
+    dir: Arc<OwnedFd>,
+    files: Vec<(u32, Stat, usize)>,
+    names: Vec<u8>,
+}
+
+/// Files a reader takes at once: a big folder's are read by several.
+const READS_AT_ONCE: usize = 64;
+/// Files handed to the readers and not read yet, beyond which a walker reads its own
+/// (their names and stats wait in memory: about 16 MB).
+const QUEUED_MAX: usize = 1 << 18;
 
 impl Walker<'_> {
     /// Whether a file the walk just listed is read now (see [`Config::read_small`]).
@@ -273,7 +295,7 @@ impl Walker<'_> {
         seen.load(Ordering::Relaxed) & bit != 0 || seen.fetch_or(bit, Ordering::Relaxed) & bit != 0
     }
 
-    fn work(&self) -> Part {
+    fn work<'s>(&'s self, id: usize, readers: Option<&rayon::Scope<'s>>) -> Part {
         let mut part = Part::default();
         loop {
             let job = {
@@ -344,41 +366,81 @@ impl Walker<'_> {
                 }
             }
             drop(state);
-            // the subfolders are on the stack for the other threads: now the reads
+            // the subfolders are on the stack for the other walkers: now the reads
             if let Some((dir, files)) = to_read {
-                self.read_listed(&mut part, &dir, &files);
+                self.hand_over(id, &part, &dir, files, readers);
             }
         }
     }
 
-    /// Hash the small files of one folder the listing chose (`Config::read_small`).
-    fn read_listed(&self, part: &mut Part, dir: &Dir, files: &[u32]) {
-        let dirfd = dir.fd();
-        let mut name = Vec::new();
-        for &k in files {
-            if self.counters.cancel.load(Ordering::Relaxed) {
-                return;
+    /// Hand the small files of one folder the listing chose (`Config::read_small`) to
+    /// the readers, in inode order, a few at a time; read them here when the readers are
+    /// behind (or the folder cannot be held open twice: then the stage reads them).
+    fn hand_over<'s>(
+        &'s self,
+        id: usize,
+        part: &Part,
+        dir: &Dir,
+        mut files: Vec<u32>,
+        readers: Option<&rayon::Scope<'s>>,
+    ) {
+        let Ok(dir) = sys::dup(dir.fd()) else {
+            return;
+        };
+        let dir = Arc::new(dir);
+        files.sort_unstable_by_key(|&k| part.ino[k as usize]);
+        for some in files.chunks(READS_AT_ONCE) {
+            let mut reads = Reads {
+                part: id,
+                dir: dir.clone(),
+                files: Vec::with_capacity(some.len()),
+                names: Vec::new(),
+            };
+            for &k in some {
+                let k = k as usize;
+                let seen = Stat {
+                    mode: libc::S_IFREG as u32,
+                    dev: part.dev[k],
+                    ino: part.ino[k],
+                    size: part.size[k],
+                    mtime_ns: part.mtime_ns[k],
+                    nlink: 1,
+                    uid: 0,
+                };
+                reads.files.push((k as u32, seen, reads.names.len()));
+                reads.names.extend_from_slice(part.name(k));
+                reads.names.push(0);
             }
-            let k = k as usize;
-            name.clear();
-            name.extend_from_slice(part.name(k));
-            name.push(0);
-            let Ok(name) = CStr::from_bytes_with_nul(&name) else {
-                continue;
-            };
-            let seen = Stat {
-                mode: libc::S_IFREG as u32,
-                dev: part.dev[k],
-                ino: part.ino[k],
-                size: part.size[k],
-                mtime_ns: part.mtime_ns[k],
-                nlink: 1,
-                uid: 0,
-            };
-            if let Some(digest) = hash::hash_listed(dirfd, name, &seen) {
-                part.early.push((k as u32, digest));
+            let count = reads.files.len();
+            match readers {
+                Some(scope) if self.queued.load(Ordering::Relaxed) < QUEUED_MAX => {
+                    self.queued.fetch_add(count, Ordering::Relaxed);
+                    scope.spawn(move |_| {
+                        self.read(reads);
+                        self.queued.fetch_sub(count, Ordering::Relaxed);
+                    });
+                }
+                _ => self.read(reads),
             }
         }
+    }
+
+    /// Hash files handed over by [`Walker::hand_over`]; keep the digests for their part.
+    fn read(&self, reads: Reads) {
+        let mut digests = Vec::with_capacity(reads.files.len());
+        for &(k, seen, at) in &reads.files {
+            if self.counters.cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            let end = at + reads.names[at..].iter().position(|&b| b == 0).unwrap_or(0);
+            let Ok(name) = CStr::from_bytes_with_nul(&reads.names[at..=end]) else {
+                continue;
+            };
+            if let Some(digest) = hash::hash_listed(reads.dir.as_raw_fd(), name, &seen) {
+                digests.push((k, digest));
+            }
+        }
+        self.early[reads.part].lock().unwrap().extend(digests);
     }
 
     fn list(&self, part: &mut Part, job: &Job) -> Listed {
@@ -579,19 +641,44 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
         sizes_seen: (0..=WHOLE_LIMIT as usize / 64)
             .map(|_| AtomicU64::new(0))
             .collect(),
+        early: (0..cfg.threads.max(1)).map(|_| Mutex::default()).collect(),
+        queued: AtomicUsize::new(0),
     };
     let threads = cfg.threads.max(1);
-    let parts: Vec<Part> = std::thread::scope(|scope| {
+    let mut parts = if cfg.read_small {
+        // the readers: as many as the walkers; the scope ends when every read has
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|k| format!("menage-walk-reader-{k}"))
+            .build()
+            .expect("a pool of reader threads");
+        pool.in_place_scope(|readers| walk_with(&walker, threads, Some(readers)))
+    } else {
+        walk_with(&walker, threads, None)
+    };
+    let Walker { state, early, .. } = walker;
+    for (part, early) in parts.iter_mut().zip(early) {
+        part.early = early.into_inner().unwrap();
+    }
+    let state = state.into_inner().unwrap();
+    Ok(merge(state.dirs, parts))
+}
+
+/// Run the walkers (and hand reads to `readers`), each thread's part in thread order.
+fn walk_with<'s>(
+    walker: &'s Walker<'s>,
+    threads: usize,
+    readers: Option<&rayon::Scope<'s>>,
+) -> Vec<Part> {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|_| scope.spawn(|| walker.work()))
+            .map(|id| scope.spawn(move || walker.work(id, readers)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("walker thread"))
             .collect()
-    });
-    let state = walker.state.into_inner().unwrap();
-    Ok(merge(state.dirs, parts))
+    })
 }
 
 /// Compare two paths given in pieces (folder, separator, name) as their bytes joined.
