@@ -101,9 +101,9 @@ thread_local! {
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const FOLDER_FLAGS: i32 = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
+pub const FOLDER_FLAGS: i32 = libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-const FOLDER_FLAGS: i32 = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
+pub const FOLDER_FLAGS: i32 = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
 
 /// Close the folders this thread keeps open (at the end of each stage).
 pub fn forget_folders() {

@@ -90,15 +90,6 @@ pub fn stat_at(dirfd: i32, name: &CStr, follow: bool) -> Result<Stat, i32> {
     Ok(Stat::from_raw(&st))
 }
 
-/// A second descriptor of an open file or folder (close-on-exec).
-pub fn dup(fd: i32) -> Result<OwnedFd, i32> {
-    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
-    if copy < 0 {
-        return Err(errno());
-    }
-    Ok(unsafe { OwnedFd::from_raw_fd(copy) })
-}
-
 pub fn fstat(fd: &OwnedFd) -> Result<Stat, i32> {
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     if unsafe { libc::fstat(fd.as_raw_fd(), &mut st) } != 0 {

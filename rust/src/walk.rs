@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 use std::ffi::CStr;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -268,11 +268,12 @@ struct Walker<'a> {
 }
 
 /// Some of one folder's files, handed to the readers: the part that listed them, the
-/// folder (a descriptor of its own), and each file's place in the part, what the walk saw
-/// of it, and its name (NUL-terminated, end to end in `names`).
+/// folder (its path, device and inode: opened again by the reader, so that reads
+/// waiting hold no descriptor), and each file's place in the part, what the walk saw of
+/// it, and its name (NUL-terminated, end to end in `names`).
 struct Reads {
     part: usize,
-    dir: Arc<OwnedFd>,
+    folder: Arc<(Vec<u8>, u64, u64)>,
     files: Vec<(u32, Stat, usize)>,
     names: Vec<u8>,
 }
@@ -368,31 +369,29 @@ impl Walker<'_> {
             drop(state);
             // the subfolders are on the stack for the other walkers: now the reads
             if let Some((dir, files)) = to_read {
-                self.hand_over(id, &part, &dir, files, readers);
+                self.hand_over(id, &part, &job, &dir, files, readers);
             }
         }
     }
 
     /// Hand the small files of one folder the listing chose (`Config::read_small`) to
-    /// the readers, in inode order, a few at a time; read them here when the readers are
-    /// behind (or the folder cannot be held open twice: then the stage reads them).
+    /// the readers, in inode order, a few at a time; read them here, in the folder still
+    /// open, when the readers are behind.
     fn hand_over<'s>(
         &'s self,
         id: usize,
         part: &Part,
+        job: &Job,
         dir: &Dir,
         mut files: Vec<u32>,
         readers: Option<&rayon::Scope<'s>>,
     ) {
-        let Ok(dir) = sys::dup(dir.fd()) else {
-            return;
-        };
-        let dir = Arc::new(dir);
+        let folder = Arc::new((job.path.clone(), job.dev, job.ino));
         files.sort_unstable_by_key(|&k| part.ino[k as usize]);
         for some in files.chunks(READS_AT_ONCE) {
             let mut reads = Reads {
                 part: id,
-                dir: dir.clone(),
+                folder: folder.clone(),
                 files: Vec::with_capacity(some.len()),
                 names: Vec::new(),
             };
@@ -416,17 +415,26 @@ impl Walker<'_> {
                 Some(scope) if self.queued.load(Ordering::Relaxed) < QUEUED_MAX => {
                     self.queued.fetch_add(count, Ordering::Relaxed);
                     scope.spawn(move |_| {
-                        self.read(reads);
+                        // the folder listed, or none: its files are then the stage's
+                        let (path, dev, ino) = &*reads.folder;
+                        if let Ok(dir) = sys::open(path, hash::FOLDER_FLAGS) {
+                            let same =
+                                sys::fstat(&dir).is_ok_and(|st| (st.dev, st.ino) == (*dev, *ino));
+                            if same {
+                                self.read(&reads, dir.as_raw_fd());
+                            }
+                        }
                         self.queued.fetch_sub(count, Ordering::Relaxed);
                     });
                 }
-                _ => self.read(reads),
+                _ => self.read(&reads, dir.fd()),
             }
         }
     }
 
-    /// Hash files handed over by [`Walker::hand_over`]; keep the digests for their part.
-    fn read(&self, reads: Reads) {
+    /// Hash files handed over by [`Walker::hand_over`] in their folder `dirfd`; keep
+    /// the digests for their part.
+    fn read(&self, reads: &Reads, dirfd: i32) {
         let mut digests = Vec::with_capacity(reads.files.len());
         for &(k, seen, at) in &reads.files {
             if self.counters.cancel.load(Ordering::Relaxed) {
@@ -436,7 +444,7 @@ impl Walker<'_> {
             let Ok(name) = CStr::from_bytes_with_nul(&reads.names[at..=end]) else {
                 continue;
             };
-            if let Some(digest) = hash::hash_listed(reads.dir.as_raw_fd(), name, &seen) {
+            if let Some(digest) = hash::hash_listed(dirfd, name, &seen) {
                 digests.push((k, digest));
             }
         }
