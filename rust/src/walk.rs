@@ -45,7 +45,8 @@ pub struct Config {
     /// size an earlier file had: the whole-file stage would read it anyway (every small
     /// file that shares its size), and reading it now finds its folder and inode in the
     /// kernel's caches, where on a tree larger than they are the stage, minutes later,
-    /// reads both from the disk again. Only the first file of each size is left to it.
+    /// reads both from the disk again. Only the first file of each size, and hardlinked
+    /// files (it reads one path of an inode), are left to it.
     pub read_small: bool,
 }
 
@@ -281,7 +282,7 @@ struct Reads {
 /// Files a reader takes at once: a big folder's are read by several.
 const READS_AT_ONCE: usize = 64;
 /// Files handed to the readers and not read yet, beyond which a walker reads its own
-/// (their names and stats wait in memory: about 16 MB).
+/// (their names and stats wait in memory: about 25 MB).
 const QUEUED_MAX: usize = 1 << 18;
 
 impl Walker<'_> {
@@ -654,7 +655,7 @@ pub fn walk(cfg: &Config, counters: &Counters) -> Result<Tree, (Vec<u8>, i32)> {
     };
     let threads = cfg.threads.max(1);
     let mut parts = if cfg.read_small {
-        // the readers: as many as the walkers; the scope ends when every read has
+        // the readers: as many as the walkers; the scope waits for every read
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|k| format!("menage-walk-reader-{k}"))
