@@ -151,16 +151,20 @@ fn in_folder<T>(
     })
 }
 
-fn open_in_folder(paths: &Paths, i: usize) -> Option<OwnedFd> {
-    in_folder(paths, i, |dir, name| {
-        sys::open_at(dir, name, FLAGS).or_else(|e| {
-            if e == libc::EPERM || e == libc::EACCES {
-                sys::open_at(dir, name, BASE_FLAGS)
-            } else {
-                Err(e)
-            }
-        })
+/// Open `name` in the folder `dirfd` to read it; without `O_NOATIME` where it is refused
+/// (only allowed on our own files).
+fn open_named(dirfd: i32, name: &CStr) -> Result<OwnedFd, i32> {
+    sys::open_in(dirfd, name, FLAGS).or_else(|e| {
+        if e == libc::EPERM || e == libc::EACCES {
+            sys::open_in(dirfd, name, BASE_FLAGS)
+        } else {
+            Err(e)
+        }
     })
+}
+
+fn open_in_folder(paths: &Paths, i: usize) -> Option<OwnedFd> {
+    in_folder(paths, i, |dir, name| open_named(dir.as_raw_fd(), name))
 }
 
 /// `lstat` of file `i` of `paths` (by its folder when it can).
@@ -288,13 +292,7 @@ pub fn hash_listed(dirfd: i32, name: &CStr, seen: &sys::Stat) -> Option<[u8; 16]
     if seen.size < 1 || seen.size > WHOLE_LIMIT {
         return None;
     }
-    let fd = match sys::open_in(dirfd, name, FLAGS) {
-        Ok(fd) => fd,
-        Err(e) if e == libc::EPERM || e == libc::EACCES => {
-            sys::open_in(dirfd, name, BASE_FLAGS).ok()?
-        }
-        Err(_) => return None,
-    };
+    let fd = open_named(dirfd, name).ok()?;
     let st = sys::fstat(&fd).ok()?;
     let same = st.is_reg()
         && (st.dev, st.ino, st.size, st.mtime_ns) == (seen.dev, seen.ino, seen.size, seen.mtime_ns);

@@ -107,13 +107,7 @@ pub fn open(path: &[u8], flags: i32) -> Result<OwnedFd, i32> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
-/// `openat` of a name in an open folder.
-pub fn open_at(dirfd: &OwnedFd, name: &CStr, flags: i32) -> Result<OwnedFd, i32> {
-    open_in(dirfd.as_raw_fd(), name, flags)
-}
-
-/// `openat` of a name in a folder the caller holds open by its raw descriptor (the
-/// walk's listing).
+/// `openat` of a name in a folder the caller holds open, by its raw descriptor.
 pub fn open_in(dirfd: i32, name: &CStr, flags: i32) -> Result<OwnedFd, i32> {
     let fd = unsafe { libc::openat(dirfd, name.as_ptr(), flags) };
     if fd < 0 {

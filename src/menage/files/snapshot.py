@@ -270,22 +270,24 @@ def unchanged(snapshot: Snapshot, stored: Stored) -> bool:
     return stored.fingerprint() == snapshot.fingerprint
 
 
-def overlaps(db: sqlite3.Connection, roots: Iterable[bytes]) -> bool:
-    """Whether a stored tree's roots overlap ``roots``."""
+def _overlapping_keys(db: sqlite3.Connection, roots: Iterable[bytes]) -> list[bytes]:
+    """The keys of the stored trees whose roots overlap ``roots``."""
     roots = list(roots)
     keys = [row[0] for row in db.execute("SELECT DISTINCT roots FROM listing_chunks")]
-    return any(_overlap(a, b) for key in keys for a in key.split(b"\0") for b in roots)
+    return [k for k in keys if any(_overlap(a, b) for a in k.split(b"\0") for b in roots)]
+
+
+def overlaps(db: sqlite3.Connection, roots: Iterable[bytes]) -> bool:
+    """Whether a stored tree's roots overlap ``roots``."""
+    return bool(_overlapping_keys(db, roots))
 
 
 def drop_overlapping(db: sqlite3.Connection, roots: Iterable[bytes]) -> None:
     """Forget the chunks of every roots overlapping ``roots``: ``files`` changes there."""
-    roots = list(roots)
-    keys = [row[0] for row in db.execute("SELECT DISTINCT roots FROM listing_chunks")]
-    for key in keys:
-        if any(_overlap(a, b) for a in key.split(b"\0") for b in roots):
-            db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
-            # the report's lists went with these chunks (menage.files.report_store)
-            db.execute("DELETE FROM report_reuse WHERE roots = ?", (key,))
+    for key in _overlapping_keys(db, roots):
+        db.execute("DELETE FROM listing_chunks WHERE roots = ?", (key,))
+        # the report's lists went with these chunks (menage.files.report_store)
+        db.execute("DELETE FROM report_reuse WHERE roots = ?", (key,))
 
 
 def write(db: sqlite3.Connection, tree: Tree, stored: Stored) -> None:
